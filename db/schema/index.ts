@@ -1,0 +1,2 @@
+export * from './areas.js';
+export * from './rounds.js';

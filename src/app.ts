@@ -1,0 +1,39 @@
+import cookie from '@fastify/cookie';
+import formbody from '@fastify/formbody';
+import fp from 'fastify-plugin';
+import type { FastifyInstance } from 'fastify';
+import type { AppConfig } from './config.js';
+import dbPlugin from './plugins/db.js';
+import errorsPlugin from './plugins/errors.js';
+import i18nPlugin from './plugins/i18n.js';
+import securityPlugin from './plugins/security.js';
+import staticPlugin from './plugins/static.js';
+import viewPlugin from './plugins/view.js';
+import modules from './modules/index.js';
+import { seedSampleRounds } from '../db/seed.js';
+import { roundsService } from './modules/rounds/rounds.service.js';
+
+export interface AppOptions {
+  config: AppConfig;
+  /** A fixed clock for tests. */
+  now?: () => Date;
+}
+
+/** The whole app as a plugin: cross-cutting plugins first, then the feature modules. It never listens. */
+export async function app(instance: FastifyInstance, options: AppOptions): Promise<void> {
+  await instance.register(dbPlugin, { config: options.config, ...(options.now ? { now: options.now } : {}) });
+  await instance.register(cookie);
+  await instance.register(formbody, { bodyLimit: 1024 * 1024 });
+  await instance.register(securityPlugin);
+  await instance.register(i18nPlugin);
+  await instance.register(viewPlugin);
+  await instance.register(errorsPlugin);
+  await instance.register(staticPlugin);
+  await instance.register(modules);
+  if (options.config.SAMPLE_DATA) {
+    const { db, catalog, now, log } = instance;
+    seedSampleRounds(db, catalog, roundsService({ db, catalog, now }), log);
+  }
+}
+
+export default fp(app, { name: 'app' });

@@ -1,0 +1,43 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Language } from '../i18n/index.js';
+
+export interface VocabularyEntry {
+  code: string;
+  vi: string;
+  en: string;
+}
+
+type VocabularyFile = Record<string, VocabularyEntry[] | string>;
+
+const file = path.join(import.meta.dirname, '../../db/reference/vocabulary.json');
+const raw = JSON.parse(fs.readFileSync(file, 'utf8')) as VocabularyFile;
+
+export type VocabularyName =
+  | 'venue_kinds'
+  | 'agencies'
+  | 'team_roles'
+  | 'round_kinds'
+  | 'campaign_kinds'
+  | 'outreach_formats'
+  | 'outreach_channels'
+  | 'target_groups'
+  | 'follow_up_actions'
+  | 'severities';
+
+/** The reference lists of vocabulary.json: stable codes with Vietnamese and English labels. */
+export function vocabulary(name: VocabularyName): VocabularyEntry[] {
+  const list = raw[name];
+  if (!Array.isArray(list)) throw new Error(`vocabulary.json has no list ${name}`);
+  return list;
+}
+
+export function vocabularyCodes(name: VocabularyName): string[] {
+  return vocabulary(name).map((entry) => entry.code);
+}
+
+/** The label of a code in the user's language; the code itself when the list does not know it. */
+export function vocabularyLabel(name: VocabularyName, code: string, lang: Language): string {
+  const entry = vocabulary(name).find((item) => item.code === code);
+  return entry ? entry[lang] : code;
+}

@@ -1,0 +1,71 @@
+import type { AppDatabase } from '../../../db/client.js';
+import { REFORM_DATE } from '../../lib/dates.js';
+import { areasRepository, type AreaRecord } from './areas.repository.js';
+
+export type { AreaRecord };
+
+/**
+ * The units the configured province offers, read once at start-up (they change only with a new reference file):
+ * its districts until 2025-06-30 and its communes from 2025-07-01, with the reform's links between them.
+ */
+export interface AreaCatalog {
+  province: AreaRecord;
+  /** Districts (and towns, cities) of the province before the reform, by code. */
+  districts: AreaRecord[];
+  /** Communes and wards of the province from the reform, by name. */
+  communes: AreaRecord[];
+  byId: Map<number, AreaRecord>;
+  /** Ids that hold a district's work: the district and the new communes formed (wholly or in part) from it. */
+  districtFamily(districtId: number): number[];
+  /** The old districts a new commune was formed from. */
+  districtsOfCommune(communeId: number): number[];
+  /** True when the area is one the province offers (a district before, a commune after the reform). */
+  isOffered(areaId: number): boolean;
+}
+
+export class ProvinceNotFoundError extends Error {}
+
+export function buildAreaCatalog(db: AppDatabase, provinceCode: string): AreaCatalog {
+  const repository = areasRepository(db);
+  const province = repository.findCurrentProvince(provinceCode);
+  if (!province) {
+    throw new ProvinceNotFoundError(`PROVINCE_CODE ${provinceCode} is not a province from 1 July 2025 in the reference data`);
+  }
+  const communes = repository
+    .listChildren(province.id, 'commune')
+    .filter((area) => area.validFrom === REFORM_DATE)
+    .sort((a, b) => a.nameKey.localeCompare(b.nameKey));
+  const links = repository.listOldDistrictLinks(communes.map((commune) => commune.id));
+  const districts = repository
+    .listByIds([...new Set(links.map((link) => link.districtId))])
+    .filter((area) => area.level === 'district')
+    .sort((a, b) => a.code.localeCompare(b.code));
+
+  const communesByDistrict = new Map<number, Set<number>>();
+  const districtsByCommune = new Map<number, Set<number>>();
+  for (const link of links) {
+    if (!communesByDistrict.has(link.districtId)) communesByDistrict.set(link.districtId, new Set());
+    communesByDistrict.get(link.districtId)!.add(link.newAreaId);
+    if (!districtsByCommune.has(link.newAreaId)) districtsByCommune.set(link.newAreaId, new Set());
+    districtsByCommune.get(link.newAreaId)!.add(link.districtId);
+  }
+  const byId = new Map<number, AreaRecord>([province, ...districts, ...communes].map((area) => [area.id, area]));
+
+  return {
+    province,
+    districts,
+    communes,
+    byId,
+    districtFamily: (districtId) => [districtId, ...(communesByDistrict.get(districtId) ?? [])],
+    districtsOfCommune: (communeId) => [...(districtsByCommune.get(communeId) ?? [])],
+    isOffered: (areaId) => {
+      const area = byId.get(areaId);
+      return area !== undefined && area.level !== 'province';
+    },
+  };
+}
+
+/** Whether the unit existed over the whole of [startDate, endDate] (YYYY-MM-DD, inclusive). */
+export function areaExistsThroughout(area: AreaRecord, startDate: string, endDate: string): boolean {
+  return (area.validFrom === null || area.validFrom <= startDate) && (area.validTo === null || endDate <= area.validTo);
+}

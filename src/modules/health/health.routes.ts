@@ -1,0 +1,15 @@
+import type { FastifyInstance } from 'fastify';
+import { sql } from 'drizzle-orm';
+
+/** GET /healthz: 200 only after a real query of the database succeeds. */
+export default async function healthRoutes(app: FastifyInstance): Promise<void> {
+  app.get('/healthz', async (request, reply) => {
+    try {
+      app.db.get(sql`select count(*) from areas`);
+      return reply.header('Cache-Control', 'no-store').send({ status: 'ok' });
+    } catch (error) {
+      request.log.error({ err: error }, 'health check failed');
+      return reply.code(503).header('Cache-Control', 'no-store').send({ status: 'unavailable' });
+    }
+  });
+}

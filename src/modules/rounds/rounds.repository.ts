@@ -1,0 +1,177 @@
+import { and, asc, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import type { AppDatabase } from '../../../db/client.js';
+import { roundAreas, rounds, roundStatusChanges, roundTeamMembers } from '../../../db/schema/index.js';
+import type { RoundKind, RoundStatus, TeamRole } from './rounds.schemas.js';
+
+export type RoundRow = typeof rounds.$inferSelect;
+export type TeamMemberRow = typeof roundTeamMembers.$inferSelect;
+export type StatusChangeRow = typeof roundStatusChanges.$inferSelect;
+
+export interface RoundListFilter {
+  /** Normalised words that must all appear in the round's search text. */
+  words: string[];
+  /** Round must cover one of these areas. */
+  areaIds?: number[];
+  /** Round must overlap this date range (YYYY-MM-DD, inclusive). */
+  overlaps?: { from: string; to: string };
+  status?: RoundStatus;
+  kind?: RoundKind;
+}
+
+export interface RoundWrite {
+  title: string;
+  decisionNumber: string;
+  kind: RoundKind;
+  startDate: string;
+  endDate: string;
+  leadAgency: string;
+  objectives: string;
+  searchText: string;
+  areaIds: number[];
+  team: Array<{ fullName: string; agency: string; teamRole: TeamRole }>;
+}
+
+function likeAll(words: string[]): SQL[] {
+  return words.map((word) => sql`${rounds.searchText} like ${`%${word.replace(/[\\%_]/g, (c) => `\\${c}`)}%`} escape '\\'`);
+}
+
+export function roundsRepository(db: AppDatabase) {
+  function conditions(filter: RoundListFilter): SQL | undefined {
+    const parts: SQL[] = [...likeAll(filter.words)];
+    if (filter.status) parts.push(eq(rounds.status, filter.status));
+    if (filter.kind) parts.push(eq(rounds.kind, filter.kind));
+    if (filter.overlaps) {
+      parts.push(sql`${rounds.startDate} <= ${filter.overlaps.to}`, sql`${rounds.endDate} >= ${filter.overlaps.from}`);
+    }
+    if (filter.areaIds) {
+      const ids = filter.areaIds.length > 0 ? filter.areaIds : [-1];
+      parts.push(
+        sql`exists (select 1 from ${roundAreas} where ${roundAreas.roundId} = ${rounds.id} and ${inArray(roundAreas.areaId, ids)})`,
+      );
+    }
+    return parts.length > 0 ? and(...parts) : undefined;
+  }
+
+  function replaceChildren(roundId: number, write: RoundWrite): void {
+    db.delete(roundAreas).where(eq(roundAreas.roundId, roundId)).run();
+    db.delete(roundTeamMembers).where(eq(roundTeamMembers.roundId, roundId)).run();
+    if (write.areaIds.length > 0) {
+      db.insert(roundAreas)
+        .values(write.areaIds.map((areaId) => ({ roundId, areaId })))
+        .run();
+    }
+    if (write.team.length > 0) {
+      db.insert(roundTeamMembers)
+        .values(write.team.map((member, position) => ({ roundId, position, ...member })))
+        .run();
+    }
+  }
+
+  return {
+    /** One page of rounds, newest first, and the total for the filter. */
+    list(filter: RoundListFilter, limit: number, offset: number): RoundRow[] {
+      return db
+        .select()
+        .from(rounds)
+        .where(conditions(filter))
+        .orderBy(desc(rounds.startDate), desc(rounds.id))
+        .limit(limit)
+        .offset(offset)
+        .all();
+    },
+
+    count(filter: RoundListFilter): number {
+      const row = db.select({ total: sql<number>`count(*)` }).from(rounds).where(conditions(filter)).get();
+      return row?.total ?? 0;
+    },
+
+    /** The areas of many rounds in one query (never one query per row). */
+    areaIdsByRound(roundIds: number[]): Map<number, number[]> {
+      const result = new Map<number, number[]>();
+      if (roundIds.length === 0) return result;
+      const rows = db
+        .select()
+        .from(roundAreas)
+        .where(inArray(roundAreas.roundId, roundIds))
+        .all();
+      for (const row of rows) {
+        if (!result.has(row.roundId)) result.set(row.roundId, []);
+        result.get(row.roundId)!.push(row.areaId);
+      }
+      return result;
+    },
+
+    findById(id: number): RoundRow | undefined {
+      return db.select().from(rounds).where(eq(rounds.id, id)).get();
+    },
+
+    teamOf(roundId: number): TeamMemberRow[] {
+      return db.select().from(roundTeamMembers).where(eq(roundTeamMembers.roundId, roundId)).orderBy(asc(roundTeamMembers.position)).all();
+    },
+
+    historyOf(roundId: number): StatusChangeRow[] {
+      return db
+        .select()
+        .from(roundStatusChanges)
+        .where(eq(roundStatusChanges.roundId, roundId))
+        .orderBy(asc(roundStatusChanges.changedAt), asc(roundStatusChanges.id))
+        .all();
+    },
+
+    yearRange(): { first: string | null; last: string | null } {
+      const row = db
+        .select({ first: sql<string | null>`min(${rounds.startDate})`, last: sql<string | null>`max(${rounds.endDate})` })
+        .from(rounds)
+        .get();
+      return row ?? { first: null, last: null };
+    },
+
+    countByStatus(): Record<string, number> {
+      const rows = db
+        .select({ status: rounds.status, total: sql<number>`count(*)` })
+        .from(rounds)
+        .groupBy(rounds.status)
+        .all();
+      return Object.fromEntries(rows.map((row) => [row.status, row.total]));
+    },
+
+    insert(write: RoundWrite, extra: { status: RoundStatus; isSample: boolean; at: string }): number {
+      const { areaIds: _areas, team: _team, ...columns } = write;
+      const row = db
+        .insert(rounds)
+        .values({ ...columns, status: extra.status, isSample: extra.isSample, createdAt: extra.at, updatedAt: extra.at })
+        .returning({ id: rounds.id })
+        .get();
+      replaceChildren(row.id, write);
+      return row.id;
+    },
+
+    /** Updates only when the stored version is the one the form was loaded with; false means someone else saved first. */
+    update(id: number, expectedVersion: number, write: RoundWrite, at: string): boolean {
+      const { areaIds: _areas, team: _team, ...columns } = write;
+      const result = db
+        .update(rounds)
+        .set({ ...columns, updatedAt: at, version: sql`${rounds.version} + 1` })
+        .where(and(eq(rounds.id, id), eq(rounds.version, expectedVersion)))
+        .run();
+      if (result.changes === 0) return false;
+      replaceChildren(id, write);
+      return true;
+    },
+
+    setStatus(id: number, expectedVersion: number, status: RoundStatus, at: string): boolean {
+      const result = db
+        .update(rounds)
+        .set({ status, updatedAt: at, version: sql`${rounds.version} + 1` })
+        .where(and(eq(rounds.id, id), eq(rounds.version, expectedVersion)))
+        .run();
+      return result.changes > 0;
+    },
+
+    addStatusChange(change: { roundId: number; fromStatus: RoundStatus | null; toStatus: RoundStatus; changedAt: string; note: string }): void {
+      db.insert(roundStatusChanges).values(change).run();
+    },
+  };
+}
+
+export type RoundsRepository = ReturnType<typeof roundsRepository>;

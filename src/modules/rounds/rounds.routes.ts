@@ -1,0 +1,157 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { roundKinds, roundStatuses } from '../../../db/schema/index.js';
+import { ConflictError, NotFoundError } from '../../lib/errors.js';
+import type { FieldErrors } from '../../lib/forms.js';
+import type { Message } from '../../i18n/index.js';
+import {
+  readRoundForm,
+  roundIdParamsSchema,
+  roundListQuerySchema,
+  statusChangeSchema,
+  type RoundFormValues,
+  type RoundListQuery,
+} from './rounds.schemas.js';
+import { roundsService } from './rounds.service.js';
+
+const emptyForm: RoundFormValues = {
+  title: '',
+  decisionNumber: '',
+  kind: '',
+  areaIds: [],
+  startDate: '',
+  endDate: '',
+  leadAgency: '',
+  objectives: '',
+  team: [],
+  version: '',
+};
+
+/** The query string of a list filter, without empty values, for links that keep the filter. */
+function listQueryString(query: RoundListQuery, overrides: Partial<Record<keyof RoundListQuery, string | number | undefined>> = {}): string {
+  const merged: Record<string, string | number | undefined> = { ...query, ...overrides };
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(merged)) {
+    if (value === undefined || value === '' || (key === 'page' && Number(value) === 1)) continue;
+    params.set(key, String(value));
+  }
+  const text = params.toString();
+  return text ? `?${text}` : '';
+}
+
+function parseId(params: unknown): number {
+  const parsed = roundIdParamsSchema.safeParse(params);
+  if (!parsed.success) throw new NotFoundError('round');
+  return parsed.data.id;
+}
+
+export default async function roundsRoutes(app: FastifyInstance): Promise<void> {
+  const service = roundsService({ db: app.db, catalog: app.catalog, now: app.now });
+
+  function formData(values: RoundFormValues, errors: FieldErrors, extra: Record<string, unknown>) {
+    const blankRows = Math.max(1, 3 - values.team.length);
+    return {
+      values,
+      errors,
+      teamRows: [...values.team, ...Array.from({ length: blankRows }, () => ({ fullName: '', agency: '', teamRole: 'member' }))],
+      districts: app.catalog.districts,
+      communes: app.catalog.communes,
+      kinds: roundKinds,
+      ...extra,
+    };
+  }
+
+  /** Re-renders the form with what was typed: the fragment for htmx, the whole page otherwise. */
+  function renderForm(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    page: 'rounds/new' | 'rounds/edit',
+    data: ReturnType<typeof formData>,
+  ) {
+    if (request.isHtmx && request.htmxTarget === 'round-form') return reply.render('rounds/_form', data);
+    return reply.render(page, data);
+  }
+
+  app.get('/', async (request, reply) => {
+    const query = roundListQuerySchema.parse(request.query ?? {});
+    const page = service.listRounds(query);
+    const filtered = Boolean(query.q || query.area || query.year || query.status || query.kind);
+    const data = {
+      page,
+      query,
+      filtered,
+      pageLink: (number: number) => `/rounds${listQueryString(query, { page: number })}`,
+    };
+    if (request.isHtmx && request.htmxTarget === 'rounds-results') return reply.render('rounds/_results', data);
+    return reply.render('rounds/index', {
+      ...data,
+      districts: app.catalog.districts,
+      communes: app.catalog.communes,
+      years: service.yearOptions(),
+      statuses: roundStatuses,
+      kinds: roundKinds,
+    });
+  });
+
+  app.get('/new', async (request, reply) => {
+    return reply.render('rounds/new', formData(emptyForm, {}, { action: '/rounds' }));
+  });
+
+  app.get('/team-row', async (request, reply) => {
+    const index = z.coerce.number().int().min(0).max(100).catch(0).parse((request.query as { index?: string }).index);
+    return reply.render('rounds/_team_row', { row: { fullName: '', agency: '', teamRole: 'member' }, index });
+  });
+
+  app.post('/', async (request, reply) => {
+    const values = readRoundForm(request.body);
+    const result = service.createRound(values);
+    if (!result.ok) return renderForm(request, reply.code(422), 'rounds/new', formData(values, result.errors, { action: '/rounds' }));
+    return reply.flash('rounds.created').seeOther(`/rounds/${result.value.id}`);
+  });
+
+  app.get('/:id', async (request, reply) => {
+    const round = service.getRound(parseId(request.params));
+    return reply.render('rounds/show', { round });
+  });
+
+  app.get('/:id/edit', async (request, reply) => {
+    const round = service.getRound(parseId(request.params));
+    if (round.status === 'cancelled') return reply.renderError(409, { key: 'rounds.readOnly' });
+    return reply.render('rounds/edit', formData(service.formValuesOf(round), {}, { action: `/rounds/${round.id}`, round }));
+  });
+
+  app.post('/:id', async (request, reply) => {
+    const id = parseId(request.params);
+    const values = readRoundForm(request.body);
+    try {
+      const result = service.updateRound(id, values);
+      if (!result.ok) {
+        const round = service.getRound(id);
+        return renderForm(request, reply.code(422), 'rounds/edit', formData(values, result.errors, { action: `/rounds/${id}`, round }));
+      }
+    } catch (error) {
+      if (!(error instanceof ConflictError)) throw error;
+      // Keep what this person typed, show that someone else saved first, and let them save over it knowingly.
+      const round = service.getRound(id);
+      const conflict: Message = error.userMessage;
+      return renderForm(
+        request,
+        reply.code(409),
+        'rounds/edit',
+        formData({ ...values, version: String(round.version) }, {}, { action: `/rounds/${id}`, round, conflict }),
+      );
+    }
+    return reply.flash('rounds.updated').seeOther(`/rounds/${id}`);
+  });
+
+  app.post('/:id/status', async (request, reply) => {
+    const id = parseId(request.params);
+    const parsed = statusChangeSchema.safeParse(request.body ?? {});
+    if (!parsed.success) {
+      service.getRound(id); // 404 before 400 for a round that does not exist
+      return reply.renderError(400);
+    }
+    service.changeStatus(id, parsed.data);
+    return reply.flash('rounds.statusChanged').seeOther(`/rounds/${id}`);
+  });
+}

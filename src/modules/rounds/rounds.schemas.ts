@@ -1,0 +1,131 @@
+import { z } from 'zod';
+import { roundKinds, roundStatuses, teamRoles, type RoundKind, type RoundStatus, type TeamRole } from '../../../db/schema/index.js';
+import { parseDateInput } from '../../lib/dates.js';
+import { asList, asText } from '../../lib/forms.js';
+import { cleanText } from '../../lib/text.js';
+import { vocabularyCodes } from '../../lib/vocabulary.js';
+
+export const MAX_TEAM_SIZE = 50;
+
+/** What the round form holds, exactly as typed: re-rendered on an error so nothing is lost. */
+export interface RoundFormValues {
+  title: string;
+  decisionNumber: string;
+  kind: string;
+  areaIds: string[];
+  startDate: string;
+  endDate: string;
+  leadAgency: string;
+  objectives: string;
+  team: Array<{ fullName: string; agency: string; teamRole: string }>;
+  version: string;
+}
+
+/** Reads a posted round form into its values; any shape of body gives a values object, never a throw. */
+export function readRoundForm(body: unknown): RoundFormValues {
+  const form = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
+  const names = asList(form.teamName);
+  const agencies = asList(form.teamAgency);
+  const roles = asList(form.teamRole);
+  const rowCount = Math.max(names.length, agencies.length, roles.length);
+  const team = Array.from({ length: rowCount }, (_, index) => ({
+    fullName: names[index] ?? '',
+    agency: agencies[index] ?? '',
+    teamRole: roles[index] ?? '',
+  }));
+  return {
+    title: asText(form.title),
+    decisionNumber: asText(form.decisionNumber),
+    kind: asText(form.kind),
+    areaIds: asList(form.areaIds),
+    startDate: asText(form.startDate),
+    endDate: asText(form.endDate),
+    leadAgency: asText(form.leadAgency),
+    objectives: asText(form.objectives),
+    team,
+    version: asText(form.version),
+  };
+}
+
+const dateField = z
+  .string()
+  .trim()
+  .min(1, 'errors.date.required')
+  .transform((value, ctx) => {
+    const parsed = parseDateInput(value);
+    if (!parsed) {
+      ctx.addIssue({ code: 'custom', message: 'errors.date.invalid' });
+      return z.NEVER;
+    }
+    return parsed;
+  });
+
+/** The rules a round's own fields follow; the area rules need the province's units and live in the service. */
+export const roundInputSchema = z
+  .object({
+    title: z.string().transform(cleanText).pipe(z.string().min(1, 'errors.title.required').max(200, 'errors.title.tooLong')),
+    decisionNumber: z.string().transform(cleanText).pipe(z.string().max(100, 'errors.decisionNumber.tooLong')),
+    kind: z.enum(roundKinds, 'errors.kind.invalid'),
+    areaIds: z
+      .array(z.string())
+      .transform((ids) => [...new Set(ids.filter((id) => /^\d{1,9}$/.test(id)).map(Number))])
+      .pipe(z.array(z.number()).min(1, 'errors.areas.required')),
+    startDate: dateField,
+    endDate: dateField,
+    leadAgency: z.string().refine((code) => vocabularyCodes('agencies').includes(code), 'errors.leadAgency.invalid'),
+    objectives: z.string().trim().max(5000, 'errors.objectives.tooLong'),
+    team: z.array(z.object({ fullName: z.string(), agency: z.string(), teamRole: z.string() })).transform((rows, ctx) => {
+      const filled = rows
+        .map((row) => ({ fullName: cleanText(row.fullName), agency: row.agency.trim(), teamRole: row.teamRole.trim() }))
+        .filter((row) => row.fullName !== '' || row.agency !== '');
+      if (filled.length > MAX_TEAM_SIZE) ctx.addIssue({ code: 'custom', message: 'errors.team.tooMany' });
+      const agencies = vocabularyCodes('agencies');
+      filled.forEach((row, index) => {
+        const params = { row: index + 1 };
+        if (row.fullName === '') ctx.addIssue({ code: 'custom', message: 'errors.team.nameRequired', params });
+        if (row.fullName.length > 120) ctx.addIssue({ code: 'custom', message: 'errors.team.nameTooLong', params });
+        if (!agencies.includes(row.agency)) ctx.addIssue({ code: 'custom', message: 'errors.team.agencyInvalid', params });
+        if (!(teamRoles as readonly string[]).includes(row.teamRole)) {
+          ctx.addIssue({ code: 'custom', message: 'errors.team.roleInvalid', params });
+        }
+      });
+      return filled as Array<{ fullName: string; agency: string; teamRole: TeamRole }>;
+    }),
+  })
+  .superRefine((round, ctx) => {
+    if (round.startDate && round.endDate && round.endDate < round.startDate) {
+      ctx.addIssue({ code: 'custom', path: ['endDate'], message: 'errors.endBeforeStart' });
+    }
+  });
+
+export type RoundInput = z.infer<typeof roundInputSchema>;
+
+/** Filters of the rounds list; a value that makes no sense is dropped rather than refused, so old links still open. */
+export const roundListQuerySchema = z.object({
+  q: z.string().max(200).catch('').default(''),
+  area: z.coerce.number().int().positive().optional().catch(undefined),
+  year: z.coerce.number().int().min(1900).max(2199).optional().catch(undefined),
+  status: z.enum(roundStatuses).optional().catch(undefined),
+  kind: z.enum(roundKinds).optional().catch(undefined),
+  page: z.coerce.number().int().min(1).max(100000).catch(1).default(1),
+});
+export type RoundListQuery = z.infer<typeof roundListQuerySchema>;
+
+export const roundIdParamsSchema = z.object({ id: z.coerce.number().int().positive().max(2 ** 31) });
+
+export const statusChangeSchema = z.object({
+  to: z.enum(roundStatuses),
+  note: z.string().trim().max(1000, 'errors.note.tooLong').default(''),
+  version: z.coerce.number().int().positive().optional(),
+});
+export type StatusChangeInput = z.infer<typeof statusChangeSchema>;
+
+/** The transitions a round's status may take; anything else is refused. */
+export const statusTransitions: Record<RoundStatus, RoundStatus[]> = {
+  planned: ['in_progress', 'cancelled'],
+  in_progress: ['completed', 'cancelled'],
+  completed: [],
+  cancelled: [],
+};
+
+export type { RoundKind, RoundStatus, TeamRole };

@@ -1,0 +1,33 @@
+import fp from 'fastify-plugin';
+import { openDatabase, type AppDatabase } from '../../db/client.js';
+import { runMigrations } from '../../db/migrate.js';
+import { seedAdministrativeUnits } from '../../db/seed.js';
+import type { AppConfig } from '../config.js';
+import { buildAreaCatalog, type AreaCatalog } from '../modules/areas/areas.service.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    db: AppDatabase;
+    catalog: AreaCatalog;
+    config: AppConfig;
+    /** The clock every service reads, replaceable in tests. */
+    now: () => Date;
+  }
+}
+
+/** Opens the database, applies migrations, loads reference data once, and closes the file on shutdown. */
+export default fp(
+  async (app, options: { config: AppConfig; now?: () => Date }) => {
+    const db = openDatabase(options.config.databaseFile);
+    runMigrations(db);
+    seedAdministrativeUnits(db, app.log);
+    app.decorate('config', options.config);
+    app.decorate('db', db);
+    app.decorate('catalog', buildAreaCatalog(db, options.config.PROVINCE_CODE));
+    app.decorate('now', options.now ?? (() => new Date()));
+    app.addHook('onClose', async () => {
+      db.$client.close();
+    });
+  },
+  { name: 'db' },
+);

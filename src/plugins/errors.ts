@@ -1,0 +1,54 @@
+import fp from 'fastify-plugin';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ZodError } from 'zod';
+import { ConflictError, NotFoundError, RuleError } from '../lib/errors.js';
+import { translator, type Message, type MessageKey } from '../i18n/index.js';
+
+export type ErrorStatus = 400 | 403 | 404 | 409 | 413 | 429 | 500;
+
+declare module 'fastify' {
+  interface FastifyReply {
+    /** An error page (or, for htmx, a short alert) in the person's language. */
+    renderError(status: ErrorStatus, message?: Message): FastifyReply;
+  }
+}
+
+function renderError(request: FastifyRequest, reply: FastifyReply, status: ErrorStatus, message?: Message) {
+  const t = request.t ?? translator('vi'); // errors raised before the language hook ran
+  const title = t(`error.${status}.title` as MessageKey);
+  const body = message ? t(message.key, message.params) : t(`error.${status}.body` as MessageKey);
+  reply.code(status);
+  if (request.isHtmx) return reply.header('Vary', 'HX-Request').type('text/html; charset=utf-8').send(`<p role="alert">${escapeHtml(body)}</p>`);
+  return reply.render('errors/error', { status, title, body });
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
+}
+
+/** People see a page in their language for every error; stack traces go to the log only. */
+export default fp(
+  async (app) => {
+    app.decorateReply('renderError', function (this: FastifyReply, status: ErrorStatus, message?: Message) {
+      return renderError(this.request, this, status, message);
+    });
+
+    app.setNotFoundHandler((request, reply) => renderError(request, reply, 404));
+
+    app.setErrorHandler((error, request, reply) => {
+      if (error instanceof NotFoundError) return renderError(request, reply, 404);
+      if (error instanceof ConflictError) return renderError(request, reply, 409, error.userMessage);
+      if (error instanceof RuleError) return renderError(request, reply, 409, error.userMessage);
+      if (error instanceof ZodError) return renderError(request, reply, 400);
+      const statusCode = (error as { statusCode?: number }).statusCode ?? 500;
+      if (statusCode === 413) return renderError(request, reply, 413);
+      if (statusCode === 429) return renderError(request, reply, 429);
+      if (statusCode === 403) return renderError(request, reply, 403);
+      if (statusCode === 404) return renderError(request, reply, 404);
+      if (statusCode >= 400 && statusCode < 500) return renderError(request, reply, 400);
+      request.log.error({ err: error }, 'request failed');
+      return renderError(request, reply, 500);
+    });
+  },
+  { name: 'errors', dependencies: ['view'] },
+);

@@ -1,0 +1,81 @@
+import path from 'node:path';
+import { Eta } from 'eta';
+import fp from 'fastify-plugin';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { formatDate, formatMoment } from '../lib/dates.js';
+import { vocabulary, vocabularyLabel, type VocabularyName } from '../lib/vocabulary.js';
+import { vi, type MessageKey } from '../i18n/vi.js';
+import type { Message } from '../i18n/index.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** An htmx request that wants a fragment (not a history restore, which needs the whole page). */
+    isHtmx: boolean;
+    /** The id of the element an htmx request will swap, if any. */
+    htmxTarget: string | undefined;
+  }
+  interface FastifyReply {
+    render(template: string, data?: Record<string, unknown>): FastifyReply;
+    /** A message shown once on the next page (after a redirect). */
+    flash(key: MessageKey): FastifyReply;
+    /** After a successful POST: 303 for a browser, HX-Redirect for htmx. */
+    seeOther(url: string): FastifyReply;
+  }
+}
+
+const FLASH_COOKIE = 'flash';
+const viewsDir = path.join(import.meta.dirname, '../../views');
+
+function isMessageKey(value: unknown): value is MessageKey {
+  return typeof value === 'string' && value in vi;
+}
+
+/** Server-side rendering with Eta: every template gets the translator, formatters and the request's context. */
+export default fp(
+  async (app) => {
+    const eta = new Eta({ views: viewsDir, cache: app.config.NODE_ENV === 'production', autoEscape: true, autoTrim: [false, 'nl'] });
+
+    app.decorateRequest('isHtmx', false);
+    app.decorateRequest('htmxTarget', undefined);
+    app.addHook('onRequest', async (request) => {
+      request.isHtmx = request.headers['hx-request'] === 'true' && request.headers['hx-history-restore-request'] !== 'true';
+      const target = request.headers['hx-target'];
+      request.htmxTarget = typeof target === 'string' ? target : undefined;
+    });
+
+    function baseContext(request: FastifyRequest, reply: FastifyReply) {
+      const flashKey = request.cookies[FLASH_COOKIE];
+      if (flashKey !== undefined) reply.clearCookie(FLASH_COOKIE, { path: '/' });
+      const t = request.t;
+      return {
+        t,
+        lang: request.lang,
+        /** Translates a {key, params} message from a service. */
+        msg: (message: Message) => t(message.key, message.params),
+        date: formatDate,
+        moment: formatMoment,
+        vocab: (name: VocabularyName) => vocabulary(name).map((entry) => ({ code: entry.code, label: entry[request.lang] })),
+        label: (name: VocabularyName, code: string) => vocabularyLabel(name, code, request.lang),
+        flash: isMessageKey(flashKey) ? t(flashKey) : null,
+        currentUrl: request.url,
+        province: app.catalog.province,
+        isHtmx: request.isHtmx,
+      };
+    }
+
+    app.decorateReply('render', function (this: FastifyReply, template: string, data: Record<string, unknown> = {}) {
+      const html = eta.render(template, { ...baseContext(this.request, this), ...data });
+      return this.header('Vary', 'HX-Request').type('text/html; charset=utf-8').send(html);
+    });
+
+    app.decorateReply('flash', function (this: FastifyReply, key: MessageKey) {
+      return this.setCookie(FLASH_COOKIE, key, { path: '/', httpOnly: true, sameSite: 'lax', maxAge: 60 });
+    });
+
+    app.decorateReply('seeOther', function (this: FastifyReply, url: string) {
+      if (this.request.isHtmx) return this.header('HX-Redirect', url).code(200).send('');
+      return this.redirect(url, 303);
+    });
+  },
+  { name: 'view', dependencies: ['db', 'i18n'] },
+);

@@ -1,0 +1,25 @@
+import closeWithGrace from 'close-with-grace';
+import Fastify from 'fastify';
+import { app } from './app.js';
+import { loadConfig } from './config.js';
+
+const config = loadConfig();
+
+const server = Fastify({
+  logger: { level: config.LOG_LEVEL },
+  bodyLimit: 1024 * 1024,
+  connectionTimeout: 30_000,
+  requestTimeout: 60_000,
+  trustProxy: false,
+});
+
+await server.register(app, { config });
+await server.ready();
+
+closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
+  if (err) server.log.error({ err }, 'server closing after an error');
+  else server.log.info(`${signal} received, server closing`);
+  await server.close();
+});
+
+await server.listen({ port: config.PORT, host: config.HOST });
