@@ -1,5 +1,5 @@
 const isoDatePattern = /^(\d{4})-(\d{2})-(\d{2})$/;
-const vietnameseDatePattern = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/;
+const vietnameseDatePattern = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/;
 
 /** The reform date: districts end the day before, new communes start on it. */
 export const REFORM_DATE = '2025-07-01';
@@ -12,7 +12,7 @@ function isRealDate(year: number, month: number, day: number): boolean {
 }
 
 /**
- * Reads a calendar date typed as YYYY-MM-DD (date inputs) or dd/mm/yyyy (older browsers show a text box)
+ * Reads a calendar date typed as dd/mm/yyyy (also with - or . between the parts) or YYYY-MM-DD
  * and returns it as YYYY-MM-DD, or null when it is not a real date. No time zone is involved, so it never shifts.
  */
 export function parseDateInput(value: string): string | null {

@@ -45,8 +45,10 @@
   // On the round form, open the group of areas that matches the start date (districts before 1 July 2025).
   function syncAreaGroups() {
     var start = document.getElementById('field-startDate');
-    if (!start || !/^\d{4}-\d{2}-\d{2}$/.test(start.value)) return;
-    var level = start.value >= '2025-07-01' ? 'commune' : 'district';
+    var match = start && /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(start.value.trim());
+    if (!match) return;
+    var iso = match[3] + '-' + ('0' + match[2]).slice(-2) + '-' + ('0' + match[1]).slice(-2);
+    var level = iso >= '2025-07-01' ? 'commune' : 'district';
     var group = document.querySelector('.area-group[data-level="' + level + '"]');
     if (group) group.open = true;
   }

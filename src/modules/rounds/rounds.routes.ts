@@ -49,11 +49,12 @@ export default async function roundsRoutes(app: FastifyInstance): Promise<void> 
   const service = roundsService({ db: app.db, catalog: app.catalog, now: app.now });
 
   function formData(values: RoundFormValues, errors: FieldErrors, extra: Record<string, unknown>) {
-    const blankRows = Math.max(1, 3 - values.team.length);
+    const filled = values.team.filter((row) => row.fullName.trim() !== '' || row.agency !== '');
+    const blankRows = Math.max(1, 3 - filled.length);
     return {
       values,
       errors,
-      teamRows: [...values.team, ...Array.from({ length: blankRows }, () => ({ fullName: '', agency: '', teamRole: 'member' }))],
+      teamRows: [...filled, ...Array.from({ length: blankRows }, () => ({ fullName: '', agency: '', teamRole: 'member' }))],
       districts: app.catalog.districts,
       communes: app.catalog.communes,
       kinds: roundKinds,

@@ -1,6 +1,6 @@
 import type { AppDatabase } from '../../../db/client.js';
 import { inTransaction } from '../../../db/transaction.js';
-import { nowIso, REFORM_DATE, todayInVietnam } from '../../lib/dates.js';
+import { formatDate, nowIso, REFORM_DATE, todayInVietnam } from '../../lib/dates.js';
 import { ConflictError, NotFoundError, RuleError } from '../../lib/errors.js';
 import { addFieldError, hasErrors, zodFieldErrors, type FieldErrors, type FormResult } from '../../lib/forms.js';
 import { pageWindow, type Page } from '../../lib/pagination.js';
@@ -143,8 +143,8 @@ export function roundsService({ db, catalog, now = () => new Date() }: RoundsSer
         decisionNumber: round.decisionNumber,
         kind: round.kind,
         areaIds: round.areas.map((area) => String(area.id)),
-        startDate: round.startDate,
-        endDate: round.endDate,
+        startDate: formatDate(round.startDate),
+        endDate: formatDate(round.endDate),
         leadAgency: round.leadAgency,
         objectives: round.objectives,
         team: round.team.map((member) => ({ fullName: member.fullName, agency: member.agency, teamRole: member.teamRole })),
