@@ -6,6 +6,7 @@ import { appMeta } from './schema/index.js';
 import { AREAS_VERSION, loadAdministrativeUnits } from './reference/load-areas.js';
 import type { AreaCatalog } from '../src/modules/areas/areas.service.js';
 import type { RoundsService } from '../src/modules/rounds/rounds.service.js';
+import { systemActor } from '../src/modules/auth/actor.js';
 
 interface Logger {
   info(message: string): void;
@@ -47,6 +48,7 @@ export function seedSampleRounds(db: AppDatabase, catalog: AreaCatalog, rounds: 
   const file = path.join(import.meta.dirname, 'reference', 'rounds-son-la-2021-2025.json');
   const sample = JSON.parse(fs.readFileSync(file, 'utf8')) as SampleFile;
   const count = sample.rounds_in_source_order.length;
+  const actor = systemActor('dữ liệu mẫu');
   db.$client.transaction(() => {
     sample.rounds_in_source_order.forEach((entry, index) => {
       const district = catalog.districts.find((area) => area.code === entry.district_code);
@@ -57,6 +59,7 @@ export function seedSampleRounds(db: AppDatabase, catalog: AreaCatalog, rounds: 
       const month = String((monthIndex % 12) + 1).padStart(2, '0');
       const districtName = district.name.charAt(0).toLowerCase() + district.name.slice(1);
       rounds.importSampleRound(
+        actor,
         {
           title: `Kiểm tra, giám sát công tác phòng, chống mua bán người tại ${districtName} (đợt ${entry.n})`,
           decisionNumber: '',

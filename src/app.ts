@@ -3,6 +3,8 @@ import formbody from '@fastify/formbody';
 import fp from 'fastify-plugin';
 import type { FastifyInstance } from 'fastify';
 import type { AppConfig } from './config.js';
+import authPlugin from './plugins/auth.js';
+import csrfPlugin from './plugins/csrf.js';
 import dbPlugin from './plugins/db.js';
 import errorsPlugin from './plugins/errors.js';
 import i18nPlugin from './plugins/i18n.js';
@@ -29,6 +31,8 @@ export async function app(instance: FastifyInstance, options: AppOptions): Promi
   await instance.register(viewPlugin);
   await instance.register(errorsPlugin);
   await instance.register(staticPlugin);
+  await instance.register(authPlugin);
+  await instance.register(csrfPlugin);
   await instance.register(modules);
   if (options.config.SAMPLE_DATA) {
     const { db, catalog, now, log } = instance;

@@ -6,7 +6,7 @@ const booleanFromEnv = z
   .transform((value) => value === 'true' || value === '1' || value === 'yes');
 
 const configSchema = z.object({
-  /** development | production | test. Production hides error details and requires HTTPS cookies only when COOKIE_SECURE says so. */
+  /** development | production | test; production caches templates and static files. */
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   /** TCP port the server listens on. */
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -18,6 +18,10 @@ const configSchema = z.object({
   PROVINCE_CODE: z.string().regex(/^\d{2}$/, 'PROVINCE_CODE must be two digits, e.g. 14').default('14'),
   /** Load the 2021–2025 sample rounds on first start (only for Sơn La). */
   SAMPLE_DATA: booleanFromEnv.default(true),
+  /** Minutes without a request after which a session ends. */
+  SESSION_IDLE_MINUTES: z.coerce.number().int().min(5).max(60 * 24 * 30).default(720),
+  /** true when the app is served over HTTPS (behind a proxy): cookies are then sent only over HTTPS. */
+  COOKIE_SECURE: booleanFromEnv.default(false),
   /** Fastify log level. */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Language for people who have not chosen one: vi or en. */

@@ -66,3 +66,15 @@ export function todayInVietnam(now: Date = new Date()): string {
 export function nowIso(now: Date = new Date()): string {
   return now.toISOString();
 }
+
+/** The UTC moment at which a calendar day starts in Asia/Ho_Chi_Minh (UTC+7, no daylight saving). */
+export function startOfDayInVietnam(isoDate: string): string {
+  return new Date(`${isoDate}T00:00:00+07:00`).toISOString();
+}
+
+/** The calendar day after a YYYY-MM-DD date. */
+export function nextDay(isoDate: string): string {
+  const date = new Date(`${isoDate}T00:00:00Z`);
+  date.setUTCDate(date.getUTCDate() + 1);
+  return date.toISOString().slice(0, 10);
+}

@@ -6,6 +6,7 @@ import { formatDate, formatMoment } from '../lib/dates.js';
 import { vocabulary, vocabularyLabel, type VocabularyName } from '../lib/vocabulary.js';
 import { vi, type MessageKey } from '../i18n/vi.js';
 import type { Message } from '../i18n/index.js';
+import { can, type Permission } from '../modules/auth/permissions.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -60,6 +61,10 @@ export default fp(
         currentUrl: request.url,
         province: app.catalog.province,
         isHtmx: request.isHtmx,
+        user: request.user ? { id: request.user.id, name: request.user.name, role: request.user.role } : null,
+        /** Whether the signed-in user has a permission: for showing links and buttons; the server checks again. */
+        may: (permission: Permission) => (request.user ? can(request.user.role, permission) : false),
+        csrfToken: request.csrfToken ? request.csrfToken() : '',
       };
     }
 

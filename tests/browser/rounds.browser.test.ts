@@ -1,18 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
-import { chromiumPath, launchBrowser } from '../helpers/browser.js';
+import { createUser } from '../helpers/auth.js';
+import { chromiumPath, launchBrowser, signIn } from '../helpers/browser.js';
 import { district } from '../helpers/factories.js';
 
 describe.skipIf(!chromiumPath)('rounds in a real browser', () => {
   let test: TestApp;
   let browser: Browser;
   let baseUrl: string;
+  let head: { email: string; password: string };
 
   beforeAll(async () => {
     test = await buildTestApp({ env: { SAMPLE_DATA: 'true' } });
     baseUrl = await test.app.listen({ port: 0, host: '127.0.0.1' });
     browser = await launchBrowser();
+    head = await createUser(test.app, 'department_head');
   });
   afterAll(async () => {
     await browser?.close();
@@ -26,6 +29,7 @@ describe.skipIf(!chromiumPath)('rounds in a real browser', () => {
     page.on('console', (message) => {
       if (message.type() === 'error') errors.push(message.text());
     });
+    await signIn(page, baseUrl, head.email, head.password);
     await page.goto(`${baseUrl}/rounds`);
     await expect.poll(() => page.locator('#rounds-table tbody tr').count()).toBe(11);
     // A marker on window survives only if the page is not reloaded.
@@ -51,6 +55,7 @@ describe.skipIf(!chromiumPath)('rounds in a real browser', () => {
 
   it('schedules a round on a 360-pixel-wide phone, with errors shown beside the fields', async () => {
     const page = await browser.newPage({ viewport: { width: 360, height: 800 } });
+    await signIn(page, baseUrl, head.email, head.password);
     await page.goto(`${baseUrl}/rounds/new`);
     await page.fill('#field-title', 'Kiểm tra đột xuất quán karaoke');
     await page.selectOption('#field-kind', 'unannounced');
@@ -58,7 +63,7 @@ describe.skipIf(!chromiumPath)('rounds in a real browser', () => {
     await page.fill('#field-endDate', '18/05/2025');
     await page.getByLabel('Huyện Sốp Cộp').check();
     await page.selectOption('#field-leadAgency', 'police');
-    await page.click('button[type="submit"]');
+    await page.click('#round-form button[type="submit"]');
     await expect.poll(() => page.locator('#field-endDate-error').textContent()).toContain('Ngày kết thúc phải bằng hoặc sau ngày bắt đầu.');
     expect(await page.inputValue('#field-title')).toBe('Kiểm tra đột xuất quán karaoke');
 
@@ -67,7 +72,7 @@ describe.skipIf(!chromiumPath)('rounds in a real browser', () => {
     await page.locator('select[name="teamAgency"]').first().selectOption('border_guard');
     await page.click('[data-team-add]');
     await expect.poll(() => page.locator('#team-rows .team-row').count()).toBe(4);
-    await page.click('button[type="submit"]');
+    await page.click('#round-form button[type="submit"]');
     await page.waitForURL(/\/rounds\/\d+$/);
     await expect.poll(async () => (await page.locator('h1').textContent())?.trim()).toBe('Kiểm tra đột xuất quán karaoke');
     await expect.poll(async () => (await page.locator('.flash').textContent())?.trim()).toBe('Đã lập đợt kiểm tra.');

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { systemActor } from '../../src/modules/auth/actor.js';
 import { roundsService } from '../../src/modules/rounds/rounds.service.js';
 import type { RoundFormValues } from '../../src/modules/rounds/rounds.schemas.js';
 
@@ -36,7 +37,7 @@ export function roundFields(app: FastifyInstance, overrides: Record<string, stri
 /** Creates a round through the service (the same rules as the form) and returns its id. */
 export function createRound(app: FastifyInstance, values: Partial<RoundFormValues> = {}): number {
   const service = roundsService({ db: app.db, catalog: app.catalog, now: app.now });
-  const result = service.createRound({
+  const result = service.createRound(systemActor('test'), {
     title: 'Đợt kiểm tra',
     decisionNumber: '',
     kind: 'planned',

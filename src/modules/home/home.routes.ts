@@ -1,32 +1,32 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { LANG_COOKIE } from '../../plugins/i18n.js';
+import { localPath } from '../auth/auth.routes.js';
 import { roundsService } from '../rounds/rounds.service.js';
+import { usersService } from '../users/users.service.js';
 
 const languageBodySchema = z.object({
   lang: z.enum(['vi', 'en']),
   returnTo: z.string().optional(),
 });
 
-/** Only a path on this site may be returned to (no open redirect). */
-export function localPath(value: string | undefined, fallback = '/'): string {
-  if (!value || !value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\')) return fallback;
-  return value;
-}
-
 export default async function homeRoutes(app: FastifyInstance): Promise<void> {
   const rounds = roundsService({ db: app.db, catalog: app.catalog, now: app.now });
+  const users = usersService({ db: app.db, catalog: app.catalog, now: app.now });
 
-  app.get('/', async (_request, reply) => {
-    const counts = rounds.statusCounts();
+  app.get('/', { config: { permission: 'app.use' } }, async (request, reply) => {
+    const counts = rounds.statusCounts(request.actor);
     const total = Object.values(counts).reduce((sum, count) => sum + count, 0);
-    return reply.render('home/index', { total, inProgress: counts.in_progress ?? 0 });
+    const area = request.actor.areaId === null ? null : app.catalog.byId.get(request.actor.areaId);
+    return reply.render('home/index', { total, counts, area });
   });
 
-  app.post('/language', async (request, reply) => {
+  /** Public so the sign-in page can switch too; a signed-in person's choice is also kept on their account. */
+  app.post('/language', { config: { public: true } }, async (request, reply) => {
     const parsed = languageBodySchema.safeParse(request.body);
     if (!parsed.success) return reply.renderError(400);
     reply.setCookie(LANG_COOKIE, parsed.data.lang, { path: '/', httpOnly: true, sameSite: 'lax', maxAge: 60 * 60 * 24 * 365 });
+    if (request.user) users.setLanguage(request.actor, parsed.data.lang);
     return reply.redirect(localPath(parsed.data.returnTo), 303);
   });
 }

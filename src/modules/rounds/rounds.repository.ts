@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { AppDatabase } from '../../../db/client.js';
 import { roundAreas, rounds, roundStatusChanges, roundTeamMembers } from '../../../db/schema/index.js';
+import { linkedAreasInScope, type AreaScope } from '../auth/scope.js';
 import type { RoundKind, RoundStatus, TeamRole } from './rounds.schemas.js';
 
 export type RoundRow = typeof rounds.$inferSelect;
@@ -8,6 +9,8 @@ export type TeamMemberRow = typeof roundTeamMembers.$inferSelect;
 export type StatusChangeRow = typeof roundStatusChanges.$inferSelect;
 
 export interface RoundListFilter {
+  /** The areas the user may see: always applied. */
+  scope: AreaScope;
   /** Normalised words that must all appear in the round's search text. */
   words: string[];
   /** Round must cover one of these areas. */
@@ -35,9 +38,15 @@ function likeAll(words: string[]): SQL[] {
   return words.map((word) => sql`${rounds.searchText} like ${`%${word.replace(/[\\%_]/g, (c) => `\\${c}`)}%`} escape '\\'`);
 }
 
+function roundInScope(scope: AreaScope): SQL | undefined {
+  return linkedAreasInScope(roundAreas, roundAreas.roundId, roundAreas.areaId, rounds.id, scope);
+}
+
 export function roundsRepository(db: AppDatabase) {
   function conditions(filter: RoundListFilter): SQL | undefined {
     const parts: SQL[] = [...likeAll(filter.words)];
+    const inScope = roundInScope(filter.scope);
+    if (inScope) parts.push(inScope);
     if (filter.status) parts.push(eq(rounds.status, filter.status));
     if (filter.kind) parts.push(eq(rounds.kind, filter.kind));
     if (filter.overlaps) {
@@ -101,8 +110,9 @@ export function roundsRepository(db: AppDatabase) {
       return result;
     },
 
-    findById(id: number): RoundRow | undefined {
-      return db.select().from(rounds).where(eq(rounds.id, id)).get();
+    /** A round the scope can see, or undefined (so another area's round answers 404). */
+    findById(id: number, scope: AreaScope): RoundRow | undefined {
+      return db.select().from(rounds).where(and(eq(rounds.id, id), roundInScope(scope))).get();
     },
 
     teamOf(roundId: number): TeamMemberRow[] {
@@ -118,18 +128,20 @@ export function roundsRepository(db: AppDatabase) {
         .all();
     },
 
-    yearRange(): { first: string | null; last: string | null } {
+    yearRange(scope: AreaScope): { first: string | null; last: string | null } {
       const row = db
         .select({ first: sql<string | null>`min(${rounds.startDate})`, last: sql<string | null>`max(${rounds.endDate})` })
         .from(rounds)
+        .where(roundInScope(scope))
         .get();
       return row ?? { first: null, last: null };
     },
 
-    countByStatus(): Record<string, number> {
+    countByStatus(scope: AreaScope): Record<string, number> {
       const rows = db
         .select({ status: rounds.status, total: sql<number>`count(*)` })
         .from(rounds)
+        .where(roundInScope(scope))
         .groupBy(rounds.status)
         .all();
       return Object.fromEntries(rows.map((row) => [row.status, row.total]));

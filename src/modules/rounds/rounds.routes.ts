@@ -48,15 +48,14 @@ function parseId(params: unknown): number {
 export default async function roundsRoutes(app: FastifyInstance): Promise<void> {
   const service = roundsService({ db: app.db, catalog: app.catalog, now: app.now });
 
-  function formData(values: RoundFormValues, errors: FieldErrors, extra: Record<string, unknown>) {
+  function formData(request: FastifyRequest, values: RoundFormValues, errors: FieldErrors, extra: Record<string, unknown>) {
     const filled = values.team.filter((row) => row.fullName.trim() !== '' || row.agency !== '');
     const blankRows = Math.max(1, 3 - filled.length);
     return {
       values,
       errors,
       teamRows: [...filled, ...Array.from({ length: blankRows }, () => ({ fullName: '', agency: '', teamRole: 'member' }))],
-      districts: app.catalog.districts,
-      communes: app.catalog.communes,
+      ...service.areaOptions(request.actor),
       kinds: roundKinds,
       ...extra,
     };
@@ -73,9 +72,9 @@ export default async function roundsRoutes(app: FastifyInstance): Promise<void> 
     return reply.render(page, data);
   }
 
-  app.get('/', async (request, reply) => {
+  app.get('/', { config: { permission: 'rounds.read' } }, async (request, reply) => {
     const query = roundListQuerySchema.parse(request.query ?? {});
-    const page = service.listRounds(query);
+    const page = service.listRounds(request.actor, query);
     const filtered = Boolean(query.q || query.area || query.year || query.status || query.kind);
     const data = {
       page,
@@ -86,73 +85,72 @@ export default async function roundsRoutes(app: FastifyInstance): Promise<void> 
     if (request.isHtmx && request.htmxTarget === 'rounds-results') return reply.render('rounds/_results', data);
     return reply.render('rounds/index', {
       ...data,
-      districts: app.catalog.districts,
-      communes: app.catalog.communes,
-      years: service.yearOptions(),
+      ...service.areaOptions(request.actor),
+      years: service.yearOptions(request.actor),
       statuses: roundStatuses,
       kinds: roundKinds,
     });
   });
 
-  app.get('/new', async (request, reply) => {
-    return reply.render('rounds/new', formData(emptyForm, {}, { action: '/rounds' }));
+  app.get('/new', { config: { permission: 'rounds.write' } }, async (request, reply) => {
+    return reply.render('rounds/new', formData(request, emptyForm, {}, { action: '/rounds' }));
   });
 
-  app.get('/team-row', async (request, reply) => {
+  app.get('/team-row', { config: { permission: 'rounds.write' } }, async (request, reply) => {
     const index = z.coerce.number().int().min(0).max(100).catch(0).parse((request.query as { index?: string }).index);
     return reply.render('rounds/_team_row', { row: { fullName: '', agency: '', teamRole: 'member' }, index });
   });
 
-  app.post('/', async (request, reply) => {
+  app.post('/', { config: { permission: 'rounds.write' } }, async (request, reply) => {
     const values = readRoundForm(request.body);
-    const result = service.createRound(values);
-    if (!result.ok) return renderForm(request, reply.code(422), 'rounds/new', formData(values, result.errors, { action: '/rounds' }));
+    const result = service.createRound(request.actor, values);
+    if (!result.ok) return renderForm(request, reply.code(422), 'rounds/new', formData(request, values, result.errors, { action: '/rounds' }));
     return reply.flash('rounds.created').seeOther(`/rounds/${result.value.id}`);
   });
 
-  app.get('/:id', async (request, reply) => {
-    const round = service.getRound(parseId(request.params));
+  app.get('/:id', { config: { permission: 'rounds.read' } }, async (request, reply) => {
+    const round = service.getRound(request.actor, parseId(request.params));
     return reply.render('rounds/show', { round });
   });
 
-  app.get('/:id/edit', async (request, reply) => {
-    const round = service.getRound(parseId(request.params));
+  app.get('/:id/edit', { config: { permission: 'rounds.write' } }, async (request, reply) => {
+    const round = service.getRound(request.actor, parseId(request.params));
     if (round.status === 'cancelled') return reply.renderError(409, { key: 'rounds.readOnly' });
-    return reply.render('rounds/edit', formData(service.formValuesOf(round), {}, { action: `/rounds/${round.id}`, round }));
+    return reply.render('rounds/edit', formData(request, service.formValuesOf(round), {}, { action: `/rounds/${round.id}`, round }));
   });
 
-  app.post('/:id', async (request, reply) => {
+  app.post('/:id', { config: { permission: 'rounds.write' } }, async (request, reply) => {
     const id = parseId(request.params);
     const values = readRoundForm(request.body);
     try {
-      const result = service.updateRound(id, values);
+      const result = service.updateRound(request.actor, id, values);
       if (!result.ok) {
-        const round = service.getRound(id);
-        return renderForm(request, reply.code(422), 'rounds/edit', formData(values, result.errors, { action: `/rounds/${id}`, round }));
+        const round = service.getRound(request.actor, id);
+        return renderForm(request, reply.code(422), 'rounds/edit', formData(request, values, result.errors, { action: `/rounds/${id}`, round }));
       }
     } catch (error) {
       if (!(error instanceof ConflictError)) throw error;
       // Keep what this person typed, show that someone else saved first, and let them save over it knowingly.
-      const round = service.getRound(id);
+      const round = service.getRound(request.actor, id);
       const conflict: Message = error.userMessage;
       return renderForm(
         request,
         reply.code(409),
         'rounds/edit',
-        formData({ ...values, version: String(round.version) }, {}, { action: `/rounds/${id}`, round, conflict }),
+        formData(request, { ...values, version: String(round.version) }, {}, { action: `/rounds/${id}`, round, conflict }),
       );
     }
     return reply.flash('rounds.updated').seeOther(`/rounds/${id}`);
   });
 
-  app.post('/:id/status', async (request, reply) => {
+  app.post('/:id/status', { config: { permission: 'rounds.write' } }, async (request, reply) => {
     const id = parseId(request.params);
     const parsed = statusChangeSchema.safeParse(request.body ?? {});
     if (!parsed.success) {
-      service.getRound(id); // 404 before 400 for a round that does not exist
+      service.getRound(request.actor, id); // 404 before 400 for a round that does not exist
       return reply.renderError(400);
     }
-    service.changeStatus(id, parsed.data);
+    service.changeStatus(request.actor, id, parsed.data);
     return reply.flash('rounds.statusChanged').seeOther(`/rounds/${id}`);
   });
 }

@@ -6,6 +6,9 @@ import { addFieldError, hasErrors, zodFieldErrors, type FieldErrors, type FormRe
 import { pageWindow, type Page } from '../../lib/pagination.js';
 import { searchKey, searchWords } from '../../lib/text.js';
 import { areaExistsThroughout, type AreaCatalog, type AreaRecord } from '../areas/areas.service.js';
+import type { Actor } from '../auth/actor.js';
+import { scopeIncludes, type AreaScope } from '../auth/scope.js';
+import { auditService, diff, type Snapshot } from '../audit/audit.service.js';
 import { roundsRepository, type RoundListFilter, type RoundRow, type RoundWrite } from './rounds.repository.js';
 import {
   roundInputSchema,
@@ -35,6 +38,29 @@ export interface RoundsServiceDeps {
 
 export function roundsService({ db, catalog, now = () => new Date() }: RoundsServiceDeps) {
   const repository = roundsRepository(db);
+  const audit = auditService(db, now);
+
+  /** What the audit trail keeps of a round: readable values, not ids. */
+  function snapshot(round: RoundRow, areaIds: number[], team: RoundWrite['team']): Snapshot {
+    return {
+      title: round.title,
+      decisionNumber: round.decisionNumber,
+      kind: round.kind,
+      startDate: round.startDate,
+      endDate: round.endDate,
+      leadAgency: round.leadAgency,
+      objectives: round.objectives,
+      areas: areasOf(areaIds).map((area) => area.name).join(', '),
+      team: team.map((member) => `${member.fullName} (${member.agency}, ${member.teamRole})`).join('; '),
+      status: round.status,
+    };
+  }
+
+  function snapshotById(id: number): Snapshot {
+    const round = repository.findById(id, { all: true })!;
+    const areaIds = repository.areaIdsByRound([id]).get(id) ?? [];
+    return snapshot(round, areaIds, repository.teamOf(id));
+  }
 
   function areasOf(ids: number[]): AreaRecord[] {
     return ids
@@ -59,7 +85,7 @@ export function roundsService({ db, catalog, now = () => new Date() }: RoundsSer
   }
 
   /** Field rules plus the area rules, which need the province's units: all errors at once, so the form shows them together. */
-  function validate(values: RoundFormValues): FormResult<RoundInput> {
+  function validate(values: RoundFormValues, scope: AreaScope): FormResult<RoundInput> {
     const parsed = roundInputSchema.safeParse(values);
     const errors: FieldErrors = parsed.success ? {} : zodFieldErrors(parsed.error);
     const areaIds = parsed.success
@@ -70,6 +96,10 @@ export function roundsService({ db, catalog, now = () => new Date() }: RoundsSer
       const area = catalog.byId.get(areaId);
       if (!area || !catalog.isOffered(areaId)) {
         addFieldError(errors, 'areaIds', 'errors.areas.outside', { province: provinceName });
+        break;
+      }
+      if (!scopeIncludes(scope, areaId)) {
+        addFieldError(errors, 'areaIds', 'errors.areas.outOfScope', { area: area.name });
         break;
       }
     }
@@ -85,18 +115,33 @@ export function roundsService({ db, catalog, now = () => new Date() }: RoundsSer
     return { ok: true, value: parsed.data };
   }
 
-  function load(id: number): RoundRow {
-    const round = repository.findById(id);
+  function load(actor: Actor, id: number): RoundRow {
+    const round = repository.findById(id, actor.scope);
     if (!round) throw new NotFoundError('round');
     return round;
   }
 
+  function insertAudited(actor: Actor, input: RoundInput, status: RoundStatus, isSample: boolean): number {
+    const at = nowIso(now());
+    return inTransaction(db, () => {
+      const roundId = repository.insert(toWrite(input), { status, isSample, at });
+      repository.addStatusChange({ roundId, fromStatus: null, toStatus: status, changedAt: at, note: '' });
+      audit.record(actor, { action: 'create', recordType: 'round', recordId: roundId, changes: diff(null, snapshotById(roundId)), areaIds: input.areaIds });
+      return roundId;
+    });
+  }
+
   return {
     catalog,
-    validate,
 
-    listRounds(query: RoundListQuery): Page<RoundListItem> {
-      const filter: RoundListFilter = { words: searchWords(query.q) };
+    /** The districts and communes a user may pick or filter by: those of their scope. */
+    areaOptions(actor: Actor): { districts: AreaRecord[]; communes: AreaRecord[] } {
+      const inScope = (area: AreaRecord) => scopeIncludes(actor.scope, area.id);
+      return { districts: catalog.districts.filter(inScope), communes: catalog.communes.filter(inScope) };
+    },
+
+    listRounds(actor: Actor, query: RoundListQuery): Page<RoundListItem> {
+      const filter: RoundListFilter = { scope: actor.scope, words: searchWords(query.q) };
       if (query.status) filter.status = query.status;
       if (query.kind) filter.kind = query.kind;
       if (query.year) filter.overlaps = { from: `${query.year}-01-01`, to: `${query.year}-12-31` };
@@ -110,8 +155,8 @@ export function roundsService({ db, catalog, now = () => new Date() }: RoundsSer
     },
 
     /** Years a user may filter by: every year with a round, and the current one. */
-    yearOptions(): number[] {
-      const range = repository.yearRange();
+    yearOptions(actor: Actor): number[] {
+      const range = repository.yearRange(actor.scope);
       const thisYear = Number(todayInVietnam(now()).slice(0, 4));
       const first = range.first ? Math.min(Number(range.first.slice(0, 4)), thisYear) : thisYear;
       const last = range.last ? Math.max(Number(range.last.slice(0, 4)), thisYear) : thisYear;
@@ -120,12 +165,12 @@ export function roundsService({ db, catalog, now = () => new Date() }: RoundsSer
       return years;
     },
 
-    statusCounts(): Record<string, number> {
-      return repository.countByStatus();
+    statusCounts(actor: Actor): Record<string, number> {
+      return repository.countByStatus(actor.scope);
     },
 
-    getRound(id: number): RoundDetail {
-      const round = load(id);
+    getRound(actor: Actor, id: number): RoundDetail {
+      const round = load(actor, id);
       const areaIds = repository.areaIdsByRound([id]).get(id) ?? [];
       return {
         ...round,
@@ -152,45 +197,43 @@ export function roundsService({ db, catalog, now = () => new Date() }: RoundsSer
       };
     },
 
-    createRound(values: RoundFormValues, options: { isSample?: boolean; status?: RoundStatus } = {}): FormResult<{ id: number }> {
-      const result = validate(values);
+    createRound(actor: Actor, values: RoundFormValues): FormResult<{ id: number }> {
+      const result = validate(values, actor.scope);
       if (!result.ok) return result;
-      const at = nowIso(now());
-      const status = options.status ?? 'planned';
-      const id = inTransaction(db, () => {
-        const roundId = repository.insert(toWrite(result.value), { status, isSample: options.isSample ?? false, at });
-        repository.addStatusChange({ roundId, fromStatus: null, toStatus: status, changedAt: at, note: '' });
-        return roundId;
-      });
-      return { ok: true, value: { id } };
+      return { ok: true, value: { id: insertAudited(actor, result.value, 'planned', false) } };
     },
 
     /** Writes one round of the bundled sample history (trusted, typed input; the source gives no lead agency). */
-    importSampleRound(input: RoundInput, status: RoundStatus): number {
-      const at = nowIso(now());
-      return inTransaction(db, () => {
-        const roundId = repository.insert(toWrite(input), { status, isSample: true, at });
-        repository.addStatusChange({ roundId, fromStatus: null, toStatus: status, changedAt: at, note: '' });
-        return roundId;
-      });
+    importSampleRound(actor: Actor, input: RoundInput, status: RoundStatus): number {
+      return insertAudited(actor, input, status, true);
     },
 
     /** Saves an edit; throws ConflictError when the round changed since the form was loaded. */
-    updateRound(id: number, values: RoundFormValues): FormResult<{ id: number }> {
-      const round = load(id);
+    updateRound(actor: Actor, id: number, values: RoundFormValues): FormResult<{ id: number }> {
+      const round = load(actor, id);
       if (round.status === 'cancelled') throw new RuleError({ key: 'rounds.readOnly' });
-      const result = validate(values);
+      const result = validate(values, actor.scope);
       if (!result.ok) return result;
       const expectedVersion = Number(values.version);
       if (!Number.isInteger(expectedVersion) || expectedVersion !== round.version) throw new ConflictError({ key: 'errors.staleVersion' });
-      const saved = inTransaction(db, () => repository.update(id, expectedVersion, toWrite(result.value), nowIso(now())));
-      if (!saved) throw new ConflictError({ key: 'errors.staleVersion' });
+      inTransaction(db, () => {
+        const before = snapshotById(id);
+        const beforeAreas = repository.areaIdsByRound([id]).get(id) ?? [];
+        if (!repository.update(id, expectedVersion, toWrite(result.value), nowIso(now()))) throw new ConflictError({ key: 'errors.staleVersion' });
+        audit.record(actor, {
+          action: 'update',
+          recordType: 'round',
+          recordId: id,
+          changes: diff(before, snapshotById(id)),
+          areaIds: [...beforeAreas, ...result.value.areaIds],
+        });
+      });
       return { ok: true, value: { id } };
     },
 
     /** Moves a round along planned → in_progress → completed, or to cancelled, recording who and when. */
-    changeStatus(id: number, change: StatusChangeInput): void {
-      const round = load(id);
+    changeStatus(actor: Actor, id: number, change: StatusChangeInput): void {
+      const round = load(actor, id);
       if (!statusTransitions[round.status].includes(change.to)) {
         throw new RuleError({ key: 'errors.status.invalidTransition', params: { from: `status.${round.status}`, to: `status.${change.to}` } });
       }
@@ -199,6 +242,13 @@ export function roundsService({ db, catalog, now = () => new Date() }: RoundsSer
       inTransaction(db, () => {
         if (!repository.setStatus(id, round.version, change.to, at)) throw new ConflictError({ key: 'errors.staleVersion' });
         repository.addStatusChange({ roundId: id, fromStatus: round.status, toStatus: change.to, changedAt: at, note: change.note });
+        audit.record(actor, {
+          action: 'status',
+          recordType: 'round',
+          recordId: id,
+          changes: { status: [round.status, change.to], ...(change.note ? { note: [null, change.note] } : {}) },
+          areaIds: repository.areaIdsByRound([id]).get(id) ?? [],
+        });
       });
     },
 

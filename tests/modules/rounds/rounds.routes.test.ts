@@ -1,12 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { buildTestApp, formBody, formHeaders, htmxHeaders, type TestApp } from '../../helpers/app.js';
+import { buildTestApp, formHeaders, htmxHeaders, type TestApp } from '../../helpers/app.js';
+import { Client, loginAs, type SignedInClient } from '../../helpers/auth.js';
 import { commune, createRound, district, roundFields } from '../../helpers/factories.js';
 import { html, textOf } from '../../helpers/html.js';
 
 let test: TestApp;
+let head: SignedInClient;
 beforeAll(async () => {
   test = await buildTestApp({ env: { SAMPLE_DATA: 'true' } });
+  head = await loginAs(test.app, 'department_head');
 });
 afterAll(async () => {
   await test.close();
@@ -17,12 +20,12 @@ function roundCount(): number {
 }
 
 async function postRound(fields: Record<string, unknown>, url = '/rounds', headers: Record<string, string> = {}) {
-  return test.app.inject({ method: 'POST', url, headers: { ...formHeaders, ...headers }, payload: formBody(fields as never) });
+  return head.post(url, fields, headers);
 }
 
 describe('sample history', () => {
   it('lists the 11 rounds of 2021–2025, marked as sample data, newest first', async () => {
-    const response = await test.app.inject('/rounds');
+    const response = await head.get('/rounds');
     expect(response.statusCode).toBe(200);
     const $ = html(response.body);
     const rows = $('#rounds-table tbody tr');
@@ -37,7 +40,7 @@ describe('sample history', () => {
 
   it('starts without sample rounds when SAMPLE_DATA=false', async () => {
     const empty = await buildTestApp({ env: { SAMPLE_DATA: 'false' } });
-    const response = await empty.app.inject('/rounds');
+    const response = await (await loginAs(empty.app, 'department_head')).get('/rounds');
     expect(textOf(html(response.body), '.empty-state')).toContain('Chưa có đợt kiểm tra nào');
     expect(html(response.body)('.empty-state a[href="/rounds/new"]')).toHaveLength(1);
     await empty.close();
@@ -46,7 +49,7 @@ describe('sample history', () => {
   it('has no sample rounds in another province', async () => {
     const tayNinh = await buildTestApp({ env: { SAMPLE_DATA: 'true', PROVINCE_CODE: '80' } });
     expect(tayNinh.app.db.get<{ n: number }>(sql`select count(*) as n from rounds`)!.n).toBe(0);
-    const response = await tayNinh.app.inject('/rounds/new');
+    const response = await (await loginAs(tayNinh.app, 'department_head')).get('/rounds/new');
     expect(response.body).toContain('Huyện Bến Cầu');
     expect(response.body).toContain('Huyện Cần Giuộc');
     expect(response.body).not.toContain('Huyện Sông Mã');
@@ -57,7 +60,7 @@ describe('sample history', () => {
 describe('GET /rounds filters', () => {
   it('finds "song ma" in "Sông Mã" whatever the diacritics and case', async () => {
     for (const q of ['song ma', 'SÔNG MÃ', 'Song Mã']) {
-      const $ = html((await test.app.inject(`/rounds?q=${encodeURIComponent(q)}`)).body);
+      const $ = html((await head.get(`/rounds?q=${encodeURIComponent(q)}`)).body);
       const rows = $('#rounds-table tbody tr');
       expect(rows, q).toHaveLength(2);
       rows.each((_, row) => void expect($(row).text()).toContain('Sông Mã'));
@@ -66,14 +69,14 @@ describe('GET /rounds filters', () => {
 
   it('filters by district, year, status and kind together', async () => {
     const quynhNhai = district(test.app, 'Quỳnh Nhai');
-    const $ = html((await test.app.inject(`/rounds?area=${quynhNhai.id}`)).body);
+    const $ = html((await head.get(`/rounds?area=${quynhNhai.id}`)).body);
     expect($('#rounds-table tbody tr')).toHaveLength(2);
     expect($(`#filter-area option[value="${quynhNhai.id}"]`).attr('selected')).toBeDefined();
 
-    const byYear = html((await test.app.inject('/rounds?year=2022')).body);
+    const byYear = html((await head.get('/rounds?year=2022')).body);
     expect(byYear('#rounds-table tbody tr')).toHaveLength(3);
 
-    const none = html((await test.app.inject('/rounds?status=planned&kind=unannounced')).body);
+    const none = html((await head.get('/rounds?status=planned&kind=unannounced')).body);
     expect(none('#rounds-table')).toHaveLength(0);
     expect(textOf(none, '.empty-state')).toContain('Không có đợt kiểm tra nào khớp bộ lọc');
   });
@@ -87,36 +90,36 @@ describe('GET /rounds filters', () => {
       startDate: '2025-09-01',
       endDate: '2025-09-03',
     });
-    const $ = html((await test.app.inject(`/rounds?area=${songMa.id}`)).body);
+    const $ = html((await head.get(`/rounds?area=${songMa.id}`)).body);
     expect($(`#rounds-table a[href="/rounds/${id}"]`)).toHaveLength(1);
     expect($('#rounds-table tbody tr')).toHaveLength(3);
   });
 
   it('returns only the results fragment to htmx, and the whole page otherwise', async () => {
-    const fragment = await test.app.inject({ url: '/rounds?q=bac+yen', headers: htmxHeaders('rounds-results') });
+    const fragment = await head.get('/rounds?q=bac+yen', htmxHeaders('rounds-results'));
     expect(fragment.statusCode).toBe(200);
     expect(fragment.headers.vary).toContain('HX-Request');
     expect(fragment.body).not.toContain('<html');
     expect(fragment.body).toContain('rounds-table');
-    const page = await test.app.inject('/rounds?q=bac+yen');
+    const page = await head.get('/rounds?q=bac+yen');
     expect(page.body).toContain('<html');
     expect(html(page.body)('#q').val()).toBe('bac yen');
-    const restore = await test.app.inject({ url: '/rounds?q=bac+yen', headers: { ...htmxHeaders('rounds-results'), 'hx-history-restore-request': 'true' } });
+    const restore = await head.get('/rounds?q=bac+yen', { ...htmxHeaders('rounds-results'), 'hx-history-restore-request': 'true' });
     expect(restore.body).toContain('<html');
   });
 
   it('pages 25 rounds at a time and keeps the filter in the page links', async () => {
     for (let index = 0; index < 30; index += 1) createRound(test.app, { title: `Đợt phân trang ${index}` });
-    const first = html((await test.app.inject('/rounds?q=phan+trang')).body);
+    const first = html((await head.get('/rounds?q=phan+trang')).body);
     expect(first('#rounds-table tbody tr')).toHaveLength(25);
     expect(first('a[rel="next"]').attr('href')).toBe('/rounds?q=phan+trang&page=2');
-    const second = html((await test.app.inject('/rounds?q=phan+trang&page=2')).body);
+    const second = html((await head.get('/rounds?q=phan+trang&page=2')).body);
     expect(second('#rounds-table tbody tr')).toHaveLength(5);
     expect(textOf(second, '.pagination')).toContain('Trang 2/2');
   });
 
   it('ignores nonsense filter values instead of failing', async () => {
-    const response = await test.app.inject('/rounds?area=abc&year=x&status=nope&kind=%00&page=-4');
+    const response = await head.get('/rounds?area=abc&year=x&status=nope&kind=%00&page=-4');
     expect(response.statusCode).toBe(200);
     expect(html(response.body)('#rounds-table tbody tr').length).toBeGreaterThan(0);
   });
@@ -128,7 +131,7 @@ describe('POST /rounds', () => {
     const response = await postRound(roundFields(test.app, { title: 'Kiểm tra karaoke Bắc Yên tháng 3' }));
     expect(response.statusCode).toBe(303);
     expect(roundCount()).toBe(before + 1);
-    const page = await test.app.inject({ url: response.headers.location as string, headers: { cookie: `flash=rounds.created` } });
+    const page = await head.get(response.headers.location as string);
     const $ = html(page.body);
     expect($('h1').text()).toBe('Kiểm tra karaoke Bắc Yên tháng 3');
     expect(page.body).toContain('Đã lập đợt kiểm tra.');
@@ -206,16 +209,16 @@ describe('POST /rounds', () => {
 
   it('never fails on a body of the wrong shape', async () => {
     const before = roundCount();
-    const response = await test.app.inject({ method: 'POST', url: '/rounds', headers: formHeaders, payload: 'title[$gt]=&areaIds=1&areaIds=x&teamName=a&teamName=b' });
+    const response = await head.request({ method: 'POST', url: '/rounds', headers: formHeaders, payload: `_csrf=${encodeURIComponent(head.csrf)}&title[$gt]=&areaIds=1&areaIds=x&teamName=a&teamName=b` });
     expect(response.statusCode).toBe(422);
-    const json = await test.app.inject({ method: 'POST', url: '/rounds', headers: { 'content-type': 'application/json' }, payload: '{"title": 5}' });
+    const json = await head.request({ method: 'POST', url: '/rounds', headers: { 'content-type': 'application/json', 'x-csrf-token': head.csrf }, payload: '{"title": 5}' });
     expect(json.statusCode).toBeLessThan(500);
     expect(roundCount()).toBe(before);
   });
 
   it('escapes what people type', async () => {
     const response = await postRound(roundFields(test.app, { title: '<script>alert(1)</script>' }));
-    const page = await test.app.inject(response.headers.location as string);
+    const page = await head.get(response.headers.location as string);
     expect(page.body).not.toContain('<script>alert(1)</script>');
     expect(page.body).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
   });
@@ -224,7 +227,7 @@ describe('POST /rounds', () => {
 describe('editing a round', () => {
   it('shows the stored values, saves changes and bumps the version', async () => {
     const id = createRound(test.app, { title: 'Trước khi sửa' });
-    const form = html((await test.app.inject(`/rounds/${id}/edit`)).body);
+    const form = html((await head.get(`/rounds/${id}/edit`)).body);
     expect(form('#field-title').val()).toBe('Trước khi sửa');
     expect(form('#field-startDate').val()).toBe('10/03/2025');
     expect(form('input[name="version"]').val()).toBe('1');
@@ -255,7 +258,7 @@ describe('editing a round', () => {
 
   it('answers 404 for a round that does not exist', async () => {
     for (const url of ['/rounds/999999', '/rounds/abc', '/rounds/999999/edit', '/rounds/-1']) {
-      const response = await test.app.inject(url);
+      const response = await head.get(url);
       expect(response.statusCode, url).toBe(404);
       expect(response.body).toContain('Không tìm thấy trang');
     }
@@ -266,7 +269,7 @@ describe('editing a round', () => {
 
 describe('status changes', () => {
   async function changeStatus(id: number, to: string, version?: number) {
-    return test.app.inject({ method: 'POST', url: `/rounds/${id}/status`, headers: formHeaders, payload: formBody({ to, version }) });
+    return head.post(`/rounds/${id}/status`, { to, version });
   }
 
   it('moves planned → in_progress → completed and records each step', async () => {
@@ -281,7 +284,7 @@ describe('status changes', () => {
       { from_status: 'planned', to_status: 'in_progress' },
       { from_status: 'in_progress', to_status: 'completed' },
     ]);
-    const page = html((await test.app.inject(`/rounds/${id}`)).body);
+    const page = html((await head.get(`/rounds/${id}`)).body);
     expect(textOf(page, '.history')).toContain('Kế hoạch → Đang tiến hành');
     expect(page('.status-actions')).toHaveLength(0);
   });
@@ -294,7 +297,7 @@ describe('status changes', () => {
     expect((await changeStatus(id, 'cancelled')).statusCode).toBe(303);
     expect((await changeStatus(id, 'in_progress')).statusCode).toBe(409);
     expect(test.app.db.get<{ status: string }>(sql`select status from rounds where id = ${id}`)!.status).toBe('cancelled');
-    expect((await test.app.inject(`/rounds/${id}/edit`)).statusCode).toBe(409);
+    expect((await head.get(`/rounds/${id}/edit`)).statusCode).toBe(409);
   });
 
   it('refuses an unknown status with 400 and a stale one with 409', async () => {
@@ -307,17 +310,17 @@ describe('status changes', () => {
 
 describe('language', () => {
   it('switches to English, remembers it and comes back to the same page', async () => {
-    const response = await test.app.inject({ method: 'POST', url: '/language', headers: formHeaders, payload: formBody({ lang: 'en', returnTo: '/rounds?q=x' }) });
+    const reader = await loginAs(test.app, 'inspector');
+    const response = await reader.post('/language', { lang: 'en', returnTo: '/rounds?q=x' });
     expect(response.statusCode).toBe(303);
     expect(response.headers.location).toBe('/rounds?q=x');
-    const cookie = String(response.headers['set-cookie']).split(';')[0]!;
-    const page = await test.app.inject({ url: '/rounds', headers: { cookie } });
+    const page = await reader.get('/rounds');
     expect(html(page.body)('h1').text()).toBe('Inspection rounds');
     expect(html(page.body)('html').attr('lang')).toBe('en');
   });
 
   it('never redirects to another site', async () => {
-    const response = await test.app.inject({ method: 'POST', url: '/language', headers: formHeaders, payload: formBody({ lang: 'vi', returnTo: '//evil.example' }) });
+    const response = await new Client(test.app).post('/language', { lang: 'vi', returnTo: '//evil.example' });
     expect(response.headers.location).toBe('/');
   });
 });

@@ -1,0 +1,20 @@
+-- The audit trail is append-only: the database itself refuses to change or remove an entry.
+CREATE TRIGGER `audit_log_no_update` BEFORE UPDATE ON `audit_log`
+BEGIN
+  SELECT RAISE(ABORT, 'audit_log is append-only');
+END;
+--> statement-breakpoint
+CREATE TRIGGER `audit_log_no_delete` BEFORE DELETE ON `audit_log`
+BEGIN
+  SELECT RAISE(ABORT, 'audit_log is append-only');
+END;
+--> statement-breakpoint
+CREATE TRIGGER `audit_areas_no_update` BEFORE UPDATE ON `audit_areas`
+BEGIN
+  SELECT RAISE(ABORT, 'audit_areas is append-only');
+END;
+--> statement-breakpoint
+CREATE TRIGGER `audit_areas_no_delete` BEFORE DELETE ON `audit_areas`
+BEGIN
+  SELECT RAISE(ABORT, 'audit_areas is append-only');
+END;

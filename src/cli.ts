@@ -1,0 +1,126 @@
+import { parseArgs } from 'node:util';
+import { openDatabase } from '../db/client.js';
+import { runMigrations } from '../db/migrate.js';
+import { seedAdministrativeUnits } from '../db/seed.js';
+import { loadConfig } from './config.js';
+import { translator } from './i18n/index.js';
+import type { FieldErrors } from './lib/forms.js';
+import { RuleError } from './lib/errors.js';
+import { buildAreaCatalog } from './modules/areas/areas.service.js';
+import { systemActor } from './modules/auth/actor.js';
+import { usersService } from './modules/users/users.service.js';
+
+const usage = `Usage: npm run cli -- <command>
+
+  user add --email E --name N --role R [--area CODE]
+      R: admin | department_head | inspector | auditor
+      CODE: a district code (e.g. 126, before 1 July 2025) or a commune code from 1 July 2025
+  user disable E
+  user enable E
+  user set-role E R
+  user reset-password E
+
+The password (add, reset-password) is read from the PASSWORD environment variable, or else from standard input.
+Changes are written through the same rules and audit trail as the web pages.`;
+
+class CliError extends Error {}
+
+async function readPassword(): Promise<string> {
+  if (process.env.PASSWORD) return process.env.PASSWORD;
+  if (process.stdin.isTTY) process.stderr.write('Password: ');
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+}
+
+async function main(argv: string[]): Promise<string> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { email: { type: 'string' }, name: { type: 'string' }, role: { type: 'string' }, area: { type: 'string' }, help: { type: 'boolean' } },
+  });
+  const [group, command, ...rest] = positionals;
+  if (values.help || group !== 'user' || !command) throw new CliError(usage);
+
+  const config = loadConfig();
+  const t = translator(config.DEFAULT_LANG);
+  const db = openDatabase(config.databaseFile);
+  try {
+    runMigrations(db);
+    seedAdministrativeUnits(db, { info: () => undefined });
+    const catalog = buildAreaCatalog(db, config.PROVINCE_CODE);
+    const users = usersService({ db, catalog });
+    const actor = systemActor('CLI');
+    const explain = (errors: FieldErrors) =>
+      Object.entries(errors)
+        .map(([field, messages]) => `${field}: ${messages.map((message) => t(message.key, message.params)).join(' ')}`)
+        .join('\n');
+    const find = (email: string | undefined) => {
+      const user = email ? users.findByEmail(email) : undefined;
+      if (!user) throw new CliError(`No account with email ${email ?? '(missing)'}`);
+      return user;
+    };
+
+    switch (command) {
+      case 'add': {
+        let areaId = '';
+        if (values.area) {
+          const area = [...catalog.districts, ...catalog.communes].find((unit) => unit.code === values.area);
+          if (!area) throw new CliError(`Area code ${values.area} is not a district or commune of ${catalog.province.name}`);
+          areaId = String(area.id);
+        }
+        const password = await readPassword();
+        const result = await users.createUser(actor, {
+          email: values.email ?? '',
+          name: values.name ?? '',
+          role: values.role ?? '',
+          areaId,
+          password,
+          version: '',
+        });
+        if (!result.ok) throw new CliError(explain(result.errors));
+        return `Created account ${values.email} (${values.role}), id ${result.value.id}`;
+      }
+      case 'disable':
+      case 'enable': {
+        const user = find(rest[0]);
+        users.setDisabled(actor, user.id, command === 'disable');
+        return `${command === 'disable' ? 'Disabled' : 'Enabled'} ${user.email}`;
+      }
+      case 'set-role': {
+        const user = find(rest[0]);
+        const result = users.updateUser(actor, user.id, {
+          name: user.name,
+          role: rest[1] ?? '',
+          areaId: user.areaId === null ? '' : String(user.areaId),
+          version: String(user.version),
+        });
+        if (!result.ok) throw new CliError(explain(result.errors));
+        return `${user.email} is now ${rest[1]}`;
+      }
+      case 'reset-password': {
+        const user = find(rest[0]);
+        const result = await users.resetPassword(actor, user.id, await readPassword());
+        if (!result.ok) throw new CliError(explain(result.errors));
+        return `Password reset for ${user.email}; their sessions have ended`;
+      }
+      default:
+        throw new CliError(usage);
+    }
+  } catch (error) {
+    if (error instanceof RuleError) throw new CliError(t(error.userMessage.key, error.userMessage.params));
+    throw error;
+  } finally {
+    db.$client.close();
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (message) => {
+    console.log(message);
+  },
+  (error: unknown) => {
+    console.error(error instanceof CliError ? error.message : error);
+    process.exitCode = error instanceof CliError ? 2 : 1;
+  },
+);

@@ -1,0 +1,60 @@
+import { and, desc, eq, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
+import type { AppDatabase } from '../../../db/client.js';
+import { auditAreas, auditLog } from '../../../db/schema/index.js';
+import type { AreaScope } from '../auth/scope.js';
+
+export type AuditRow = typeof auditLog.$inferSelect;
+
+export interface AuditFilter {
+  userId?: number;
+  recordType?: string;
+  recordId?: number;
+  /** Moments (UTC ISO), inclusive from, exclusive to. */
+  from?: string;
+  to?: string;
+}
+
+export function auditRepository(db: AppDatabase) {
+  function conditions(filter: AuditFilter, scope: AreaScope): SQL | undefined {
+    const parts: SQL[] = [];
+    if (filter.userId !== undefined) parts.push(eq(auditLog.userId, filter.userId));
+    if (filter.recordType) parts.push(eq(auditLog.recordType, filter.recordType));
+    if (filter.recordId !== undefined) parts.push(eq(auditLog.recordId, filter.recordId));
+    if (filter.from) parts.push(gte(auditLog.at, filter.from));
+    if (filter.to) parts.push(lt(auditLog.at, filter.to));
+    if (!scope.all) {
+      const ids = scope.areaIds.length > 0 ? scope.areaIds : [-1];
+      parts.push(sql`exists (select 1 from ${auditAreas} where ${auditAreas.auditId} = ${auditLog.id} and ${inArray(auditAreas.areaId, ids)})`);
+    }
+    return parts.length > 0 ? and(...parts) : undefined;
+  }
+
+  return {
+    insert(entry: Omit<AuditRow, 'id'>, areaIds: number[]): number {
+      const row = db.insert(auditLog).values(entry).returning({ id: auditLog.id }).get();
+      if (areaIds.length > 0) {
+        db.insert(auditAreas)
+          .values([...new Set(areaIds)].map((areaId) => ({ auditId: row.id, areaId })))
+          .run();
+      }
+      return row.id;
+    },
+
+    list(filter: AuditFilter, scope: AreaScope, limit: number, offset: number): AuditRow[] {
+      return db.select().from(auditLog).where(conditions(filter, scope)).orderBy(desc(auditLog.id)).limit(limit).offset(offset).all();
+    },
+
+    count(filter: AuditFilter, scope: AreaScope): number {
+      return db.select({ total: sql<number>`count(*)` }).from(auditLog).where(conditions(filter, scope)).get()?.total ?? 0;
+    },
+
+    recordTypes(): string[] {
+      return db
+        .selectDistinct({ recordType: auditLog.recordType })
+        .from(auditLog)
+        .all()
+        .map((row) => row.recordType)
+        .sort();
+    },
+  };
+}

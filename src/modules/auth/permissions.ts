@@ -1,0 +1,25 @@
+import type { Role } from '../../../db/schema/index.js';
+
+/**
+ * What each role may do: the one place to read (and audit) the app's access rules.
+ * Every route names one of these permissions (or is public); the server checks it before the handler runs.
+ *
+ * - admin: users, areas, checklist versions; everything else too.
+ * - department_head: campaigns, rounds and teams; reviews reports; refers critical findings.
+ * - inspector: reads the work in their area; files their own reports (rules per record live in each feature's policy).
+ * - auditor: reads everything in scope and exports; changes nothing.
+ */
+export const permissions = {
+  /** Home page, own profile, own password and language. */
+  'app.use': ['admin', 'department_head', 'inspector', 'auditor'],
+  'rounds.read': ['admin', 'department_head', 'inspector', 'auditor'],
+  'rounds.write': ['admin', 'department_head'],
+  'audit.read': ['admin', 'auditor'],
+  'users.manage': ['admin'],
+} as const satisfies Record<string, readonly Role[]>;
+
+export type Permission = keyof typeof permissions;
+
+export function can(role: Role, permission: Permission): boolean {
+  return (permissions[permission] as readonly Role[]).includes(role);
+}

@@ -1,0 +1,41 @@
+import { inArray, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
+import type { AnySQLiteColumn } from 'drizzle-orm/sqlite-core';
+import type { AreaCatalog } from '../areas/areas.service.js';
+
+/**
+ * The areas whose records a user may see. A user tied to a district sees the district's records and, since
+ * the reform, those of the communes formed from it; a user tied to a commune sees that commune's records.
+ */
+export type AreaScope = { all: true } | { all: false; areaIds: number[] };
+
+export const WHOLE_PROVINCE: AreaScope = { all: true };
+
+export function scopeOfArea(areaId: number | null, catalog: AreaCatalog): AreaScope {
+  if (areaId === null) return WHOLE_PROVINCE;
+  const area = catalog.byId.get(areaId);
+  if (!area || area.level === 'province') return WHOLE_PROVINCE;
+  return { all: false, areaIds: area.level === 'district' ? catalog.districtFamily(area.id) : [area.id] };
+}
+
+export function scopeIncludes(scope: AreaScope, areaId: number): boolean {
+  return scope.all || scope.areaIds.includes(areaId);
+}
+
+/** The one condition that limits a query to a scope, for a table whose rows carry their area. */
+export function areaColumnInScope(column: AnySQLiteColumn | SQLWrapper, scope: AreaScope): SQL | undefined {
+  if (scope.all) return undefined;
+  return inArray(column as AnySQLiteColumn, scope.areaIds.length > 0 ? scope.areaIds : [-1]);
+}
+
+/** The same for records with several areas held in a link table: at least one of them in scope. */
+export function linkedAreasInScope(
+  linkTable: SQLWrapper,
+  linkRecordColumn: AnySQLiteColumn,
+  linkAreaColumn: AnySQLiteColumn,
+  recordIdColumn: AnySQLiteColumn,
+  scope: AreaScope,
+): SQL | undefined {
+  if (scope.all) return undefined;
+  const ids = scope.areaIds.length > 0 ? scope.areaIds : [-1];
+  return sql`exists (select 1 from ${linkTable} where ${linkRecordColumn} = ${recordIdColumn} and ${inArray(linkAreaColumn, ids)})`;
+}

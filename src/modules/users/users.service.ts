@@ -1,0 +1,218 @@
+import type { AppDatabase } from '../../../db/client.js';
+import type { Role } from '../../../db/schema/index.js';
+import { inTransaction } from '../../../db/transaction.js';
+import { nowIso } from '../../lib/dates.js';
+import { ConflictError, NotFoundError, RuleError } from '../../lib/errors.js';
+import { addFieldError, zodFieldErrors, type FieldErrors, type FormResult } from '../../lib/forms.js';
+import { pageWindow, type Page } from '../../lib/pagination.js';
+import type { Language } from '../../i18n/index.js';
+import type { AreaCatalog } from '../areas/areas.service.js';
+import type { Actor } from '../auth/actor.js';
+import { hashPassword, verifyPassword } from '../auth/passwords.js';
+import { sessionsRepository } from '../auth/sessions.repository.js';
+import { auditService, diff, type Snapshot } from '../audit/audit.service.js';
+import { usersRepository, type UserRow } from './users.repository.js';
+import {
+  newUserSchema,
+  ownPasswordSchema,
+  passwordResetSchema,
+  userUpdateSchema,
+  type UserFormValues,
+  type UserListQuery,
+} from './users.schemas.js';
+
+export type PublicUser = Omit<UserRow, 'passwordHash'>;
+
+function withoutSecret(user: UserRow): PublicUser {
+  const { passwordHash: _secret, ...rest } = user;
+  return rest;
+}
+
+export interface UsersServiceDeps {
+  db: AppDatabase;
+  catalog: AreaCatalog;
+  now?: () => Date;
+}
+
+export function usersService({ db, catalog, now = () => new Date() }: UsersServiceDeps) {
+  const repository = usersRepository(db);
+  const sessions = sessionsRepository(db);
+  const audit = auditService(db, now);
+
+  function snapshot(user: UserRow): Snapshot {
+    return {
+      email: user.email,
+      name: user.name,
+      role: user.role,
+      area: user.areaId === null ? null : (catalog.byId.get(user.areaId)?.name ?? String(user.areaId)),
+      disabled: user.disabledAt !== null,
+    };
+  }
+
+  function load(id: number): UserRow {
+    const user = repository.findById(id);
+    if (!user) throw new NotFoundError('user');
+    return user;
+  }
+
+  function checkArea(areaId: number | null, errors: FieldErrors): void {
+    if (areaId !== null && !catalog.isOffered(areaId)) addFieldError(errors, 'areaId', 'errors.userArea.invalid');
+  }
+
+  /** The last active admin can be neither disabled nor given another role: someone must be able to manage accounts. */
+  function guardLastAdmin(user: UserRow, nextRole: Role | null): void {
+    const losesAdmin = user.role === 'admin' && user.disabledAt === null && nextRole !== 'admin';
+    if (losesAdmin && repository.countActiveAdmins() <= 1) throw new RuleError({ key: 'errors.lastAdmin' });
+  }
+
+  function areaOf(user: UserRow): number[] {
+    return user.areaId === null ? [] : [user.areaId];
+  }
+
+  return {
+    countUsers(): number {
+      return repository.count();
+    },
+
+    findById(id: number): PublicUser {
+      return withoutSecret(load(id));
+    },
+
+    findByEmail(email: string): PublicUser | undefined {
+      const user = repository.findByEmail(email);
+      return user ? withoutSecret(user) : undefined;
+    },
+
+    listUsers(query: UserListQuery): Page<PublicUser> {
+      const filter = { q: query.q, ...(query.role ? { role: query.role } : {}), ...(query.status ? { status: query.status } : {}) };
+      const total = repository.count(filter);
+      const window = pageWindow(query.page, total);
+      const items = repository.list(filter, window.pageSize, window.offset).map(withoutSecret);
+      return { items, total, page: window.page, pageCount: window.pageCount, pageSize: window.pageSize };
+    },
+
+    async createUser(actor: Actor, values: UserFormValues): Promise<FormResult<{ id: number }>> {
+      const parsed = newUserSchema.safeParse(values);
+      const errors: FieldErrors = parsed.success ? {} : zodFieldErrors(parsed.error);
+      if (parsed.success) {
+        checkArea(parsed.data.areaId, errors);
+        if (repository.findByEmail(parsed.data.email)) addFieldError(errors, 'email', 'errors.email.taken');
+      }
+      if (!parsed.success || Object.keys(errors).length > 0) return { ok: false, errors };
+      const input = parsed.data;
+      const passwordHash = await hashPassword(input.password);
+      const at = nowIso(now());
+      try {
+        const id = inTransaction(db, () => {
+          const userId = repository.insert({
+            email: input.email,
+            name: input.name,
+            role: input.role,
+            areaId: input.areaId,
+            passwordHash,
+            lang: null,
+            disabledAt: null,
+            passwordChangedAt: at,
+            createdAt: at,
+            updatedAt: at,
+          });
+          const created = repository.findById(userId)!;
+          audit.record(actor, { action: 'create', recordType: 'user', recordId: userId, changes: diff(null, snapshot(created)), areaIds: areaOf(created) });
+          return userId;
+        });
+        return { ok: true, value: { id } };
+      } catch (error) {
+        // Two admins creating the same email at once: the unique index decides.
+        if (String(error).includes('UNIQUE')) return { ok: false, errors: { email: [{ key: 'errors.email.taken' }] } };
+        throw error;
+      }
+    },
+
+    updateUser(actor: Actor, id: number, values: Pick<UserFormValues, 'name' | 'role' | 'areaId' | 'version'>): FormResult<{ id: number }> {
+      const user = load(id);
+      const parsed = userUpdateSchema.safeParse(values);
+      const errors: FieldErrors = parsed.success ? {} : zodFieldErrors(parsed.error);
+      if (parsed.success) checkArea(parsed.data.areaId, errors);
+      if (!parsed.success || Object.keys(errors).length > 0) return { ok: false, errors };
+      if (Number(values.version) !== user.version) throw new ConflictError();
+      guardLastAdmin(user, parsed.data.role);
+      inTransaction(db, () => {
+        const at = nowIso(now());
+        if (!repository.update(id, user.version, { ...parsed.data, updatedAt: at })) throw new ConflictError();
+        const updated = repository.findById(id)!;
+        // A change of role or area takes effect at once: the person signs in again with the new rights.
+        if (updated.role !== user.role || updated.areaId !== user.areaId) sessions.deleteForUser(id);
+        audit.record(actor, { action: 'update', recordType: 'user', recordId: id, changes: diff(snapshot(user), snapshot(updated)), areaIds: [...areaOf(user), ...areaOf(updated)] });
+      });
+      return { ok: true, value: { id } };
+    },
+
+    /** Disables (or enables) an account; disabling ends all its sessions at once. */
+    setDisabled(actor: Actor, id: number, disabled: boolean): void {
+      const user = load(id);
+      if (disabled && user.id === actor.userId) throw new RuleError({ key: 'errors.disableSelf' });
+      if (disabled) guardLastAdmin(user, null);
+      if ((user.disabledAt !== null) === disabled) return;
+      inTransaction(db, () => {
+        const at = nowIso(now());
+        repository.update(id, user.version, { disabledAt: disabled ? at : null, updatedAt: at });
+        if (disabled) sessions.deleteForUser(id);
+        const updated = repository.findById(id)!;
+        audit.record(actor, { action: disabled ? 'disable' : 'enable', recordType: 'user', recordId: id, changes: diff(snapshot(user), snapshot(updated)), areaIds: areaOf(user) });
+      });
+    },
+
+    /** An admin (or the command line) sets a new password; every session of the account ends. */
+    async resetPassword(actor: Actor, id: number, password: string): Promise<FormResult<{ id: number }>> {
+      const user = load(id);
+      const parsed = passwordResetSchema.safeParse({ password });
+      if (!parsed.success) return { ok: false, errors: zodFieldErrors(parsed.error) };
+      const passwordHash = await hashPassword(parsed.data.password);
+      inTransaction(db, () => {
+        const at = nowIso(now());
+        const current = repository.findById(id)!;
+        repository.update(id, current.version, { passwordHash, passwordChangedAt: at, updatedAt: at });
+        sessions.deleteForUser(id);
+        audit.record(actor, { action: 'password_reset', recordType: 'user', recordId: id, areaIds: areaOf(user) });
+      });
+      return { ok: true, value: { id } };
+    },
+
+    /** A person changes their own password: the current one is required; their other sessions end. */
+    async changeOwnPassword(
+      actor: Actor,
+      sessionId: string,
+      form: { currentPassword: string; password: string; passwordConfirm: string },
+    ): Promise<FormResult<null>> {
+      if (actor.userId === null) throw new NotFoundError('user');
+      const user = load(actor.userId);
+      const parsed = ownPasswordSchema.safeParse(form);
+      const errors: FieldErrors = parsed.success ? {} : zodFieldErrors(parsed.error);
+      if (form.currentPassword && !(await verifyPassword(form.currentPassword, user.passwordHash))) {
+        addFieldError(errors, 'currentPassword', 'errors.currentPassword.wrong');
+      }
+      if (!parsed.success || Object.keys(errors).length > 0) return { ok: false, errors };
+      const passwordHash = await hashPassword(parsed.data.password);
+      inTransaction(db, () => {
+        const at = nowIso(now());
+        const current = repository.findById(user.id)!;
+        repository.update(user.id, current.version, { passwordHash, passwordChangedAt: at, updatedAt: at });
+        sessions.deleteForUser(user.id, sessionId);
+        audit.record(actor, { action: 'password_change', recordType: 'user', recordId: user.id, areaIds: areaOf(user) });
+      });
+      return { ok: true, value: null };
+    },
+
+    setLanguage(actor: Actor, lang: Language): void {
+      if (actor.userId === null) return;
+      const user = load(actor.userId);
+      if (user.lang === lang) return;
+      inTransaction(db, () => {
+        repository.update(user.id, user.version, { lang, updatedAt: nowIso(now()) });
+        audit.record(actor, { action: 'update', recordType: 'user', recordId: user.id, changes: { lang: [user.lang, lang] }, areaIds: areaOf(user) });
+      });
+    },
+  };
+}
+
+export type UsersService = ReturnType<typeof usersService>;

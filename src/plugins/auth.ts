@@ -1,0 +1,90 @@
+import { randomBytes } from 'node:crypto';
+import fp from 'fastify-plugin';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { UserRow } from '../modules/users/users.repository.js';
+import type { Actor } from '../modules/auth/actor.js';
+import { authService, type AuthService } from '../modules/auth/auth.service.js';
+import { can, type Permission } from '../modules/auth/permissions.js';
+import { usersRepository } from '../modules/users/users.repository.js';
+import { translator } from '../i18n/index.js';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Reachable without signing in (sign-in, first-run setup, health check). */
+    public?: boolean;
+    /** What the signed-in user must be allowed to do; a route with neither this nor `public` is refused. */
+    permission?: Permission;
+  }
+  interface FastifyInstance {
+    auth: AuthService;
+    /** The one-time first-run token while the app has no users; null afterwards. */
+    setup: { token: string | null };
+    /** Every route with its access rule, as declared (read by the access tests). */
+    declaredRoutes: Array<{ method: string; url: string; permission?: Permission; public?: boolean }>;
+  }
+  interface FastifyRequest {
+    user: UserRow | null;
+    sessionId: string | null;
+    /** The signed-in user as services see them; set on every route that is not public. */
+    actor: Actor;
+  }
+}
+
+export const SESSION_COOKIE = 'sid';
+
+/** Signs people in from the session cookie and checks every route's declared permission before its handler. */
+export default fp(
+  async (app) => {
+    const service = authService({ db: app.db, catalog: app.catalog, idleMinutes: app.config.SESSION_IDLE_MINUTES, now: app.now });
+    app.decorate('auth', service);
+    app.decorate('setup', { token: null as string | null });
+    app.decorate('declaredRoutes', []);
+    // Fail closed at start-up: a route that declares neither `public` nor a permission is a programming error.
+    app.addHook('onRoute', (route) => {
+      const config = (route.config ?? {}) as { public?: boolean; permission?: Permission };
+      const methods = Array.isArray(route.method) ? route.method : [route.method];
+      if (methods.every((method) => method === 'HEAD')) return;
+      if (!config.public && !config.permission) throw new Error(`Route ${methods.join(',')} ${route.url} declares neither public nor a permission`);
+      for (const method of methods) app.declaredRoutes.push({ method, url: route.url, ...config });
+    });
+    app.decorateRequest('user', null);
+    app.decorateRequest('sessionId', null);
+    app.decorateRequest('actor', null as unknown as Actor);
+
+    app.addHook('onReady', async () => {
+      service.sweep();
+      if (usersRepository(app.db).count() === 0) {
+        app.setup.token = randomBytes(24).toString('base64url');
+        const host = app.config.HOST === '0.0.0.0' ? '127.0.0.1' : app.config.HOST;
+        app.log.warn(`No accounts yet. Create the first administrator at http://${host}:${app.config.PORT}/setup?token=${app.setup.token}`);
+      }
+    });
+
+    app.addHook('onRequest', async (request) => {
+      const resumed = service.resume(request.cookies[SESSION_COOKIE]);
+      if (!resumed) return;
+      request.user = resumed.user;
+      request.sessionId = resumed.sessionId;
+      request.actor = service.actorFor(resumed.user, request.ip);
+      if (resumed.user.lang) {
+        request.lang = resumed.user.lang;
+        request.t = translator(resumed.user.lang);
+      }
+    });
+
+    function toSignIn(request: FastifyRequest, reply: FastifyReply) {
+      const next = request.method === 'GET' ? request.url : '/';
+      const location = next === '/' ? '/login' : `/login?next=${encodeURIComponent(next)}`;
+      if (request.isHtmx) return reply.code(401).header('HX-Redirect', location).send('');
+      return reply.redirect(location, 303);
+    }
+
+    app.addHook('preHandler', async (request, reply) => {
+      const config = request.routeOptions.config;
+      if (config.public || request.is404 || request.url.startsWith('/static/')) return;
+      if (!request.user) return toSignIn(request, reply);
+      if (!config.permission || !can(request.user.role, config.permission)) return reply.renderError(403);
+    });
+  },
+  { name: 'auth', dependencies: ['db', 'i18n', 'view', 'errors'] },
+);
