@@ -2,3 +2,4 @@ export * from './areas.js';
 export * from './audit.js';
 export * from './rounds.js';
 export * from './users.js';
+export * from './submissions.js';

@@ -54,5 +54,56 @@
   }
   document.addEventListener('change', function (event) {
     if (event.target && event.target.id === 'field-startDate') syncAreaGroups();
+    if (event.target && event.target.name === 'areaIds') updateAreaSummary();
+  });
+
+  // The chosen areas, listed above the (long, scrolling) lists so none is hidden.
+  function updateAreaSummary() {
+    var summary = document.querySelector('[data-area-summary-list]');
+    if (!summary) return;
+    var names = Array.prototype.map.call(document.querySelectorAll('input[name="areaIds"]:checked'), function (box) {
+      return box.parentNode.textContent.trim();
+    });
+    summary.textContent = names.length ? names.join(', ') : summary.parentNode.dataset.none;
+  }
+
+  // Type to narrow the lists of districts and communes; diacritics and case are ignored.
+  function searchKey(text) {
+    return text.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/[đĐ]/g, 'd').toLowerCase().replace(/\s+/g, ' ').trim();
+  }
+  function enableAreaFilter(root) {
+    var input = root.querySelector('[data-area-filter]');
+    if (!input) return;
+    input.hidden = false;
+    input.addEventListener('input', function () {
+      var key = searchKey(input.value);
+      root.querySelectorAll('[data-area-name]').forEach(function (label) {
+        label.hidden = key !== '' && label.dataset.areaName.indexOf(key) === -1;
+      });
+      if (key) root.querySelectorAll('.area-group').forEach(function (group) { group.open = true; });
+    });
+  }
+
+  // After a form comes back with errors, bring the first one into view and put the cursor there.
+  function focusFirstError(root) {
+    var field = root.querySelector('[aria-invalid="true"]');
+    var alert = root.querySelector('.form-alert');
+    if (!alert && !field) return;
+    (alert || field).scrollIntoView({ block: 'start' });
+    if (field && typeof field.focus === 'function') field.focus({ preventScroll: true });
+  }
+
+  document.addEventListener('DOMContentLoaded', function () {
+    enableAreaFilter(document);
+    focusFirstError(document.getElementById('main') || document);
+  });
+  document.addEventListener('htmx:afterSwap', function (event) {
+    var target = event.detail.target;
+    enableAreaFilter(target);
+    if (target.tagName === 'FORM') focusFirstError(target);
+    // A new page of results starts at its top, not where the previous page ended.
+    if (event.detail.requestConfig && event.detail.requestConfig.elt && event.detail.requestConfig.elt.closest('.pagination')) {
+      target.scrollIntoView({ block: 'start' });
+    }
   });
 })();

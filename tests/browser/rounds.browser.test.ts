@@ -55,6 +55,10 @@ describe.skipIf(!chromiumPath)('rounds in a real browser', () => {
 
   it('schedules a round on a 360-pixel-wide phone, with errors shown beside the fields', async () => {
     const page = await browser.newPage({ viewport: { width: 360, height: 800 } });
+    const problems: string[] = [];
+    page.on('console', (message) => {
+      if (message.type() === 'error' && !message.text().includes('status of 422')) problems.push(message.text());
+    });
     await signIn(page, baseUrl, head.email, head.password);
     await page.goto(`${baseUrl}/rounds/new`);
     await page.fill('#field-title', 'Kiểm tra đột xuất quán karaoke');
@@ -80,6 +84,7 @@ describe.skipIf(!chromiumPath)('rounds in a real browser', () => {
     await expect.poll(() => page.locator('section[aria-labelledby="team-heading"]').textContent()).toContain('Bộ đội Biên phòng');
     const width = await page.evaluate(() => document.documentElement.scrollWidth);
     expect(width).toBeLessThanOrEqual(360);
+    expect(problems).toEqual([]);
     await page.close();
   });
 });

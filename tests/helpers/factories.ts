@@ -48,6 +48,7 @@ export function createRound(app: FastifyInstance, values: Partial<RoundFormValue
     objectives: '',
     team: [],
     version: '',
+    submissionKey: '',
     ...values,
   });
   if (!result.ok) throw new Error(`invalid factory round: ${JSON.stringify(result.errors)}`);

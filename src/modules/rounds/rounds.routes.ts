@@ -1,7 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { roundKinds, roundStatuses } from '../../../db/schema/index.js';
-import { ConflictError, NotFoundError } from '../../lib/errors.js';
+import { ConflictError, NotFoundError, RuleError } from '../../lib/errors.js';
 import type { FieldErrors } from '../../lib/forms.js';
 import type { Message } from '../../i18n/index.js';
 import {
@@ -25,6 +26,7 @@ const emptyForm: RoundFormValues = {
   objectives: '',
   team: [],
   version: '',
+  submissionKey: '',
 };
 
 /** The query string of a list filter, without empty values, for links that keep the filter. */
@@ -93,7 +95,7 @@ export default async function roundsRoutes(app: FastifyInstance): Promise<void> 
   });
 
   app.get('/new', { config: { permission: 'rounds.write' } }, async (request, reply) => {
-    return reply.render('rounds/new', formData(request, emptyForm, {}, { action: '/rounds' }));
+    return reply.render('rounds/new', formData(request, { ...emptyForm, submissionKey: randomUUID() }, {}, { action: '/rounds' }));
   });
 
   app.get('/team-row', { config: { permission: 'rounds.write' } }, async (request, reply) => {
@@ -133,11 +135,12 @@ export default async function roundsRoutes(app: FastifyInstance): Promise<void> 
       // Keep what this person typed, show that someone else saved first, and let them save over it knowingly.
       const round = service.getRound(request.actor, id);
       const conflict: Message = error.userMessage;
+      const conflictDetails = service.conflictDetails(request.actor, id, values);
       return renderForm(
         request,
         reply.code(409),
         'rounds/edit',
-        formData(request, { ...values, version: String(round.version) }, {}, { action: `/rounds/${id}`, round, conflict }),
+        formData(request, { ...values, version: String(round.version) }, {}, { action: `/rounds/${id}`, round, conflict, conflictDetails }),
       );
     }
     return reply.flash('rounds.updated').seeOther(`/rounds/${id}`);
@@ -150,7 +153,13 @@ export default async function roundsRoutes(app: FastifyInstance): Promise<void> 
       service.getRound(request.actor, id); // 404 before 400 for a round that does not exist
       return reply.renderError(400);
     }
-    service.changeStatus(request.actor, id, parsed.data);
+    try {
+      service.changeStatus(request.actor, id, parsed.data);
+    } catch (error) {
+      if (!(error instanceof ConflictError) && !(error instanceof RuleError)) throw error;
+      // Show the round as it is now, with why the change was refused, instead of a dead-end error page.
+      return reply.code(409).render('rounds/show', { round: service.getRound(request.actor, id), alert: error.userMessage });
+    }
     return reply.flash('rounds.statusChanged').seeOther(`/rounds/${id}`);
   });
 }

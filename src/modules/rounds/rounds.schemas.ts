@@ -19,6 +19,8 @@ export interface RoundFormValues {
   objectives: string;
   team: Array<{ fullName: string; agency: string; teamRole: string }>;
   version: string;
+  /** One-time key of a new-round form, so a double click creates one round. */
+  submissionKey: string;
 }
 
 /** Reads a posted round form into its values; any shape of body gives a values object, never a throw. */
@@ -44,6 +46,7 @@ export function readRoundForm(body: unknown): RoundFormValues {
     objectives: asText(form.objectives),
     team,
     version: asText(form.version),
+    submissionKey: asText(form.submissionKey),
   };
 }
 
@@ -55,6 +58,10 @@ const dateField = z
     const parsed = parseDateInput(value);
     if (!parsed) {
       ctx.addIssue({ code: 'custom', message: 'errors.date.invalid' });
+      return z.NEVER;
+    }
+    if (parsed < '2000-01-01' || parsed > '2100-12-31') {
+      ctx.addIssue({ code: 'custom', message: 'errors.date.outOfRange' });
       return z.NEVER;
     }
     return parsed;
@@ -102,7 +109,7 @@ export type RoundInput = z.infer<typeof roundInputSchema>;
 
 /** Filters of the rounds list; a value that makes no sense is dropped rather than refused, so old links still open. */
 export const roundListQuerySchema = z.object({
-  q: z.string().max(200).catch('').default(''),
+  q: z.string().catch('').default('').transform((value) => value.slice(0, 200)),
   area: z.coerce.number().int().positive().optional().catch(undefined),
   year: z.coerce.number().int().min(1900).max(2199).optional().catch(undefined),
   status: z.enum(roundStatuses).optional().catch(undefined),

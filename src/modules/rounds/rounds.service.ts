@@ -1,6 +1,6 @@
 import type { AppDatabase } from '../../../db/client.js';
 import { inTransaction } from '../../../db/transaction.js';
-import { formatDate, nowIso, REFORM_DATE, todayInVietnam } from '../../lib/dates.js';
+import { formatDate, nowIso, parseDateInput, REFORM_DATE, todayInVietnam } from '../../lib/dates.js';
 import { ConflictError, NotFoundError, RuleError } from '../../lib/errors.js';
 import { addFieldError, hasErrors, zodFieldErrors, type FieldErrors, type FormResult } from '../../lib/forms.js';
 import { pageWindow, type Page } from '../../lib/pagination.js';
@@ -9,6 +9,8 @@ import { areaExistsThroughout, type AreaCatalog, type AreaRecord } from '../area
 import type { Actor } from '../auth/actor.js';
 import { scopeIncludes, type AreaScope } from '../auth/scope.js';
 import { auditService, diff, type Snapshot } from '../audit/audit.service.js';
+import { submissionKeyPattern, submissionsRepository } from '../submissions/submissions.repository.js';
+import type { MessageKey } from '../../i18n/index.js';
 import { roundsRepository, type RoundListFilter, type RoundRow, type RoundWrite } from './rounds.repository.js';
 import {
   roundInputSchema,
@@ -30,6 +32,13 @@ export interface RoundDetail extends RoundListItem {
   nextStatuses: RoundStatus[];
 }
 
+/** A field someone else saved differently, with its saved value (a code to label when `vocabulary` is set). */
+export interface ConflictDetail {
+  field: MessageKey;
+  saved: string;
+  vocabulary?: 'round_kinds' | 'agencies';
+}
+
 export interface RoundsServiceDeps {
   db: AppDatabase;
   catalog: AreaCatalog;
@@ -39,6 +48,7 @@ export interface RoundsServiceDeps {
 export function roundsService({ db, catalog, now = () => new Date() }: RoundsServiceDeps) {
   const repository = roundsRepository(db);
   const audit = auditService(db, now);
+  const submissions = submissionsRepository(db);
 
   /** What the audit trail keeps of a round: readable values, not ids. */
   function snapshot(round: RoundRow, areaIds: number[], team: RoundWrite['team']): Snapshot {
@@ -103,8 +113,10 @@ export function roundsService({ db, catalog, now = () => new Date() }: RoundsSer
         break;
       }
     }
-    if (parsed.success && !errors.areaIds) {
-      const { startDate, endDate } = parsed.data;
+    // The area-and-date rule is checked whenever both dates read, so every error shows on the first submit.
+    const startDate = parsed.success ? parsed.data.startDate : parseDateInput(values.startDate);
+    const endDate = parsed.success ? parsed.data.endDate : parseDateInput(values.endDate);
+    if (startDate && endDate && startDate <= endDate && !errors.areaIds) {
       for (const area of areasOf(areaIds)) {
         if (areaExistsThroughout(area, startDate, endDate)) continue;
         const key = area.level === 'district' ? 'errors.areas.districtAfterReform' : 'errors.areas.communeBeforeReform';
@@ -122,7 +134,8 @@ export function roundsService({ db, catalog, now = () => new Date() }: RoundsSer
   }
 
   function insertAudited(actor: Actor, input: RoundInput, status: RoundStatus, isSample: boolean): number {
-    const at = nowIso(now());
+    // A sample round's history is dated on its (illustrative) last day, not on the day the sample was loaded.
+    const at = isSample ? `${input.endDate}T10:00:00.000Z` : nowIso(now());
     return inTransaction(db, () => {
       const roundId = repository.insert(toWrite(input), { status, isSample, at });
       repository.addStatusChange({ roundId, fromStatus: null, toStatus: status, changedAt: at, note: '' });
@@ -194,13 +207,50 @@ export function roundsService({ db, catalog, now = () => new Date() }: RoundsSer
         objectives: round.objectives,
         team: round.team.map((member) => ({ fullName: member.fullName, agency: member.agency, teamRole: member.teamRole })),
         version: String(round.version),
+        submissionKey: '',
       };
     },
 
+    /** Creates a round; the same form sent twice (same submission key) answers with the round the first one made. */
     createRound(actor: Actor, values: RoundFormValues): FormResult<{ id: number }> {
+      const key = submissionKeyPattern.test(values.submissionKey) ? values.submissionKey : null;
+      const earlier = key ? submissions.find(key, actor.userId, 'round') : undefined;
+      if (earlier !== undefined) return { ok: true, value: { id: earlier } };
       const result = validate(values, actor.scope);
       if (!result.ok) return result;
-      return { ok: true, value: { id: insertAudited(actor, result.value, 'planned', false) } };
+      const id = inTransaction(db, () => {
+        const again = key ? submissions.find(key, actor.userId, 'round') : undefined;
+        if (again !== undefined) return again;
+        const roundId = insertAudited(actor, result.value, 'planned', false);
+        if (key) submissions.remember(key, actor.userId, 'round', roundId, nowIso(now()));
+        return roundId;
+      });
+      return { ok: true, value: { id } };
+    },
+
+    /**
+     * For a form refused as stale: the fields whose saved value differs from what this person typed,
+     * with the saved value, so they see what the other person changed before saving again.
+     */
+    conflictDetails(actor: Actor, id: number, typed: RoundFormValues): ConflictDetail[] {
+      const round = this.getRound(actor, id);
+      const saved = this.formValuesOf(round);
+      const details: ConflictDetail[] = [];
+      const compare = (field: MessageKey, mine: string, theirs: string, shown = theirs, vocabulary?: ConflictDetail['vocabulary']) => {
+        if (mine.trim() !== theirs.trim()) details.push({ field, saved: shown, ...(vocabulary ? { vocabulary } : {}) });
+      };
+      compare('rounds.field.title', typed.title, saved.title);
+      compare('rounds.field.decisionNumber', typed.decisionNumber, saved.decisionNumber);
+      compare('rounds.field.kind', typed.kind, saved.kind, saved.kind, 'round_kinds');
+      compare('rounds.field.startDate', formatDate(parseDateInput(typed.startDate) ?? typed.startDate), saved.startDate);
+      compare('rounds.field.endDate', formatDate(parseDateInput(typed.endDate) ?? typed.endDate), saved.endDate);
+      compare('rounds.field.areas', [...typed.areaIds].sort().join(), [...saved.areaIds].sort().join(), round.areas.map((area) => area.name).join(', '));
+      compare('rounds.field.leadAgency', typed.leadAgency, saved.leadAgency, saved.leadAgency, 'agencies');
+      compare('rounds.field.objectives', typed.objectives, saved.objectives);
+      const teamText = (team: RoundFormValues['team']) =>
+        team.filter((member) => member.fullName.trim()).map((member) => `${member.fullName.trim()} (${member.agency}, ${member.teamRole})`).join('; ');
+      compare('rounds.field.team', teamText(typed.team), teamText(saved.team), round.team.map((member) => member.fullName).join(', '));
+      return details;
     },
 
     /** Writes one round of the bundled sample history (trusted, typed input; the source gives no lead agency). */

@@ -216,6 +216,40 @@ describe('POST /rounds', () => {
     expect(roundCount()).toBe(before);
   });
 
+  it('creates one round when the same form is sent twice (double click, retry)', async () => {
+    const form = html((await head.get('/rounds/new')).body);
+    const submissionKey = form('input[name="submissionKey"]').val() as string;
+    expect(submissionKey).toMatch(/^[0-9a-f-]{36}$/);
+    const before = roundCount();
+    const fields = roundFields(test.app, { title: 'Bấm hai lần', submissionKey });
+    const [first, second] = await Promise.all([postRound(fields), postRound(fields)]);
+    expect(first.statusCode).toBe(303);
+    expect(second.statusCode).toBe(303);
+    expect(second.headers.location).toBe(first.headers.location);
+    expect(roundCount()).toBe(before + 1);
+    const other = html((await head.get('/rounds/new')).body)('input[name="submissionKey"]').val();
+    expect(other).not.toBe(submissionKey);
+  });
+
+  it('keeps the submission key when the form comes back with errors', async () => {
+    const submissionKey = '0b6f1c1e-9f5e-4c0e-8c49-4d8f1d2a7b10';
+    const response = await postRound(roundFields(test.app, { title: '', submissionKey }));
+    expect(html(response.body)('input[name="submissionKey"]').val()).toBe(submissionKey);
+  });
+
+  it('reports the area rule together with the other errors on the first submit', async () => {
+    const response = await postRound(roundFields(test.app, { title: '', leadAgency: '', startDate: '01/08/2025', endDate: '02/08/2025' }));
+    const $ = html(response.body);
+    expect(textOf($, '#field-title-error')).toContain('Nhập tên đợt kiểm tra.');
+    expect(textOf($, '#field-leadAgency-error')).toContain('Chọn cơ quan chủ trì.');
+    expect(textOf($, '#field-areaIds-error')).toContain('không còn là đơn vị hành chính');
+  });
+
+  it('refuses dates outside 2000–2100', async () => {
+    const response = await postRound(roundFields(test.app, { startDate: '01/03/1900' }));
+    expect(textOf(html(response.body), '#field-startDate-error')).toContain('trong khoảng năm 2000 đến 2100');
+  });
+
   it('escapes what people type', async () => {
     const response = await postRound(roundFields(test.app, { title: '<script>alert(1)</script>' }));
     const page = await head.get(response.headers.location as string);
@@ -246,6 +280,7 @@ describe('editing a round', () => {
     expect(textOf($, '.form-alert')).toContain('vừa được người khác sửa');
     expect($('#field-title').val()).toBe('Người thứ hai lưu');
     expect($('input[name="version"]').val()).toBe('2');
+    expect(textOf($, '.form-alert')).toContain('Tên đợt kiểm tra: Người thứ nhất lưu');
     expect(test.app.db.get<{ title: string }>(sql`select title from rounds where id = ${id}`)!.title).toBe('Người thứ nhất lưu');
   });
 
@@ -303,7 +338,11 @@ describe('status changes', () => {
   it('refuses an unknown status with 400 and a stale one with 409', async () => {
     const id = createRound(test.app);
     expect((await changeStatus(id, 'archived')).statusCode).toBe(400);
-    expect((await changeStatus(id, 'in_progress', 7)).statusCode).toBe(409);
+    const stale = await changeStatus(id, 'in_progress', 7);
+    expect(stale.statusCode).toBe(409);
+    // The round page itself, with why, rather than a dead end.
+    expect(html(stale.body)('h1').text()).toBe('Đợt kiểm tra');
+    expect(textOf(html(stale.body), '.form-alert')).toContain('vừa được người khác sửa');
     expect(test.app.db.get<{ status: string }>(sql`select status from rounds where id = ${id}`)!.status).toBe('planned');
   });
 });
