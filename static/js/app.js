@@ -97,13 +97,18 @@
     enableAreaFilter(document);
     focusFirstError(document.getElementById('main') || document);
   });
+  // New content from htmx (an outerHTML swap replaces the target, so work on what was loaded).
+  document.addEventListener('htmx:load', function (event) {
+    var element = event.detail.elt;
+    if (!element || element === document.body) return;
+    enableAreaFilter(element);
+    if (element.tagName === 'FORM') focusFirstError(element);
+  });
   document.addEventListener('htmx:afterSwap', function (event) {
-    var target = event.detail.target;
-    enableAreaFilter(target);
-    if (target.tagName === 'FORM') focusFirstError(target);
+    var config = event.detail.requestConfig;
     // A new page of results starts at its top, not where the previous page ended.
-    if (event.detail.requestConfig && event.detail.requestConfig.elt && event.detail.requestConfig.elt.closest('.pagination')) {
-      target.scrollIntoView({ block: 'start' });
+    if (config && config.elt && config.elt.closest && config.elt.closest('.pagination')) {
+      event.detail.target.scrollIntoView({ block: 'start' });
     }
   });
 })();
