@@ -3,3 +3,5 @@ export * from './audit.js';
 export * from './rounds.js';
 export * from './users.js';
 export * from './submissions.js';
+export * from './venues.js';
+export * from './checks.js';

@@ -1,5 +1,6 @@
 import { index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import { areas } from './areas.js';
+import { users } from './users.js';
 
 export const roundKinds = ['planned', 'unannounced', 'reinspection'] as const;
 export const roundStatuses = ['planned', 'in_progress', 'completed', 'cancelled'] as const;
@@ -59,8 +60,10 @@ export const roundTeamMembers = sqliteTable(
     fullName: text('full_name').notNull(),
     agency: text('agency').notNull(),
     teamRole: text('team_role', { enum: teamRoles }).notNull(),
+    /** The member's account, when they have one: inspectors file reports in rounds whose team they are on. */
+    userId: integer('user_id').references(() => users.id),
   },
-  (table) => [index('round_team_round_idx').on(table.roundId, table.position)],
+  (table) => [index('round_team_round_idx').on(table.roundId, table.position), index('round_team_user_idx').on(table.userId)],
 );
 
 export const roundStatusChanges = sqliteTable(

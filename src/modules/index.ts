@@ -1,10 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import auditRoutes from './audit/audit.routes.js';
 import authRoutes from './auth/auth.routes.js';
+import checklistsRoutes from './checklists/checklists.routes.js';
+import checksRoutes from './checks/checks.routes.js';
 import healthRoutes from './health/health.routes.js';
 import homeRoutes from './home/home.routes.js';
 import roundsRoutes from './rounds/rounds.routes.js';
 import { adminUsersRoutes, profileRoutes } from './users/users.routes.js';
+import venuesRoutes from './venues/venues.routes.js';
 
 /** Every feature module and its URL prefix, in one visible list. */
 export default async function modules(app: FastifyInstance): Promise<void> {
@@ -13,6 +16,9 @@ export default async function modules(app: FastifyInstance): Promise<void> {
   await app.register(homeRoutes);
   await app.register(profileRoutes, { prefix: '/profile' });
   await app.register(roundsRoutes, { prefix: '/rounds' });
+  await app.register(venuesRoutes, { prefix: '/venues' });
+  await app.register(checksRoutes);
   await app.register(auditRoutes, { prefix: '/audit' });
   await app.register(adminUsersRoutes, { prefix: '/admin/users' });
+  await app.register(checklistsRoutes, { prefix: '/admin/checklists' });
 }

@@ -21,7 +21,9 @@ export default fp(
       cookieOpts: { path: '/', sameSite: 'lax', httpOnly: true, secure: app.config.COOKIE_SECURE },
       getToken: (request) => {
         const body = request.body as Record<string, unknown> | undefined;
-        const fromBody = body && typeof body === 'object' ? body._csrf : undefined;
+        let fromBody = body && typeof body === 'object' ? body._csrf : undefined;
+        // A multipart form's fields arrive as { value } objects.
+        if (fromBody && typeof fromBody === 'object' && 'value' in fromBody) fromBody = (fromBody as { value: unknown }).value;
         const header = request.headers['x-csrf-token'];
         return typeof fromBody === 'string' ? fromBody : typeof header === 'string' ? header : undefined;
       },

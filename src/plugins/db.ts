@@ -4,6 +4,7 @@ import { runMigrations } from '../../db/migrate.js';
 import { seedAdministrativeUnits } from '../../db/seed.js';
 import type { AppConfig } from '../config.js';
 import { buildAreaCatalog, type AreaCatalog } from '../modules/areas/areas.service.js';
+import { checklistsService } from '../modules/checklists/checklists.service.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -21,6 +22,7 @@ export default fp(
     const db = openDatabase(options.config.databaseFile);
     runMigrations(db);
     seedAdministrativeUnits(db, app.log);
+    checklistsService({ db }).seed();
     app.decorate('config', options.config);
     app.decorate('db', db);
     app.decorate('catalog', buildAreaCatalog(db, options.config.PROVINCE_CODE));

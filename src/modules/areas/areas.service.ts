@@ -21,6 +21,10 @@ export interface AreaCatalog {
   districtsOfCommune(communeId: number): number[];
   /** True when the area is one the province offers (a district before, a commune after the reform). */
   isOffered(areaId: number): boolean;
+  /** What a filter by this area matches: a district also matches the communes formed from it. */
+  filterIds(areaId: number): number[];
+  /** Areas that overlap this one on the ground: a district and the communes formed from it, either way. */
+  relatedAreas(areaId: number): number[];
 }
 
 export class ProvinceNotFoundError extends Error {}
@@ -61,6 +65,17 @@ export function buildAreaCatalog(db: AppDatabase, provinceCode: string): AreaCat
     isOffered: (areaId) => {
       const area = byId.get(areaId);
       return area !== undefined && area.level !== 'province';
+    },
+    filterIds: (areaId) => {
+      const area = byId.get(areaId);
+      if (!area || area.level === 'province') return [];
+      return area.level === 'district' ? [area.id, ...(communesByDistrict.get(area.id) ?? [])] : [area.id];
+    },
+    relatedAreas: (areaId) => {
+      const area = byId.get(areaId);
+      if (!area || area.level === 'province') return [];
+      if (area.level === 'district') return [area.id, ...(communesByDistrict.get(area.id) ?? [])];
+      return [area.id, ...(districtsByCommune.get(area.id) ?? [])];
     },
   };
 }

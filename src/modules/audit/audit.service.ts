@@ -7,6 +7,7 @@ import { auditRepository, type AuditFilter, type AuditRow } from './audit.reposi
 export type AuditAction =
   | 'create'
   | 'update'
+  | 'delete'
   | 'status'
   | 'disable'
   | 'enable'

@@ -14,6 +14,14 @@ export const permissions = {
   'app.use': ['admin', 'department_head', 'inspector', 'auditor'],
   'rounds.read': ['admin', 'department_head', 'inspector', 'auditor'],
   'rounds.write': ['admin', 'department_head'],
+  'venues.read': ['admin', 'department_head', 'inspector', 'auditor'],
+  'venues.write': ['admin', 'department_head', 'inspector'],
+  'venues.import': ['admin', 'department_head'],
+  'checks.read': ['admin', 'department_head', 'inspector', 'auditor'],
+  /** Filing and editing one's own reports (the round's team and the report's owner are checked per record). */
+  'checks.file': ['admin', 'department_head', 'inspector'],
+  'checks.review': ['admin', 'department_head'],
+  'checklists.manage': ['admin'],
   'audit.read': ['admin', 'auditor'],
   'users.manage': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;

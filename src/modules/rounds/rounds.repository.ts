@@ -31,7 +31,7 @@ export interface RoundWrite {
   objectives: string;
   searchText: string;
   areaIds: number[];
-  team: Array<{ fullName: string; agency: string; teamRole: TeamRole }>;
+  team: Array<{ fullName: string; agency: string; teamRole: TeamRole; userId: number | null }>;
 }
 
 function likeAll(words: string[]): SQL[] {

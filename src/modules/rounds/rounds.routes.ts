@@ -14,6 +14,8 @@ import {
   type RoundListQuery,
 } from './rounds.schemas.js';
 import { roundsService } from './rounds.service.js';
+import { checksService } from '../checks/checks.service.js';
+import { venuesService } from '../venues/venues.service.js';
 
 const emptyForm: RoundFormValues = {
   title: '',
@@ -49,14 +51,28 @@ function parseId(params: unknown): number {
 
 export default async function roundsRoutes(app: FastifyInstance): Promise<void> {
   const service = roundsService({ db: app.db, catalog: app.catalog, now: app.now });
+  const checks = checksService({ db: app.db, catalog: app.catalog, dataDir: app.config.DATA_DIR, now: app.now });
+  const venues = venuesService({ db: app.db, catalog: app.catalog, now: app.now });
+
+  /** The round page: its record, its reports and how far it has got (venues reported of venues in its areas). */
+  function showData(request: FastifyRequest, id: number) {
+    const round = service.getRound(request.actor, id);
+    return {
+      round,
+      reports: checks.reportsFor(request.actor, { roundId: id }),
+      progress: { reported: checks.venuesReported(id), total: venues.countOpenInAreas(round.areas.map((area) => area.id)) },
+      canFile: checks.canFileInRound(request.actor, id),
+    };
+  }
 
   function formData(request: FastifyRequest, values: RoundFormValues, errors: FieldErrors, extra: Record<string, unknown>) {
-    const filled = values.team.filter((row) => row.fullName.trim() !== '' || row.agency !== '');
+    const filled = values.team.filter((row) => row.fullName.trim() !== '' || row.agency !== '' || row.userId !== '');
     const blankRows = Math.max(1, 3 - filled.length);
     return {
       values,
       errors,
-      teamRows: [...filled, ...Array.from({ length: blankRows }, () => ({ fullName: '', agency: '', teamRole: 'member' }))],
+      teamAccounts: service.teamAccounts(),
+      teamRows: [...filled, ...Array.from({ length: blankRows }, () => ({ fullName: '', agency: '', teamRole: 'member', userId: '' }))],
       ...service.areaOptions(request.actor),
       kinds: roundKinds,
       ...extra,
@@ -100,7 +116,7 @@ export default async function roundsRoutes(app: FastifyInstance): Promise<void> 
 
   app.get('/team-row', { config: { permission: 'rounds.write' } }, async (request, reply) => {
     const index = z.coerce.number().int().min(0).max(100).catch(0).parse((request.query as { index?: string }).index);
-    return reply.render('rounds/_team_row', { row: { fullName: '', agency: '', teamRole: 'member' }, index });
+    return reply.render('rounds/_team_row', { row: { fullName: '', agency: '', teamRole: 'member', userId: '' }, index, teamAccounts: service.teamAccounts() });
   });
 
   app.post('/', { config: { permission: 'rounds.write' } }, async (request, reply) => {
@@ -111,8 +127,7 @@ export default async function roundsRoutes(app: FastifyInstance): Promise<void> 
   });
 
   app.get('/:id', { config: { permission: 'rounds.read' } }, async (request, reply) => {
-    const round = service.getRound(request.actor, parseId(request.params));
-    return reply.render('rounds/show', { round });
+    return reply.render('rounds/show', showData(request, parseId(request.params)));
   });
 
   app.get('/:id/edit', { config: { permission: 'rounds.write' } }, async (request, reply) => {
@@ -158,7 +173,7 @@ export default async function roundsRoutes(app: FastifyInstance): Promise<void> 
     } catch (error) {
       if (!(error instanceof ConflictError) && !(error instanceof RuleError)) throw error;
       // Show the round as it is now, with why the change was refused, instead of a dead-end error page.
-      return reply.code(409).render('rounds/show', { round: service.getRound(request.actor, id), alert: error.userMessage });
+      return reply.code(409).render('rounds/show', { ...showData(request, id), alert: error.userMessage });
     }
     return reply.flash('rounds.statusChanged').seeOther(`/rounds/${id}`);
   });

@@ -17,7 +17,7 @@ export interface RoundFormValues {
   endDate: string;
   leadAgency: string;
   objectives: string;
-  team: Array<{ fullName: string; agency: string; teamRole: string }>;
+  team: Array<{ fullName: string; agency: string; teamRole: string; userId: string }>;
   version: string;
   /** One-time key of a new-round form, so a double click creates one round. */
   submissionKey: string;
@@ -29,11 +29,13 @@ export function readRoundForm(body: unknown): RoundFormValues {
   const names = asList(form.teamName);
   const agencies = asList(form.teamAgency);
   const roles = asList(form.teamRole);
+  const accounts = asList(form.teamUser);
   const rowCount = Math.max(names.length, agencies.length, roles.length);
   const team = Array.from({ length: rowCount }, (_, index) => ({
     fullName: names[index] ?? '',
     agency: agencies[index] ?? '',
     teamRole: roles[index] ?? '',
+    userId: accounts[index] ?? '',
   }));
   return {
     title: asText(form.title),
@@ -81,22 +83,27 @@ export const roundInputSchema = z
     endDate: dateField,
     leadAgency: z.string().refine((code) => vocabularyCodes('agencies').includes(code), 'errors.leadAgency.invalid'),
     objectives: z.string().trim().max(5000, 'errors.objectives.tooLong'),
-    team: z.array(z.object({ fullName: z.string(), agency: z.string(), teamRole: z.string() })).transform((rows, ctx) => {
+    team: z.array(z.object({ fullName: z.string(), agency: z.string(), teamRole: z.string(), userId: z.string() })).transform((rows, ctx) => {
       const filled = rows
-        .map((row) => ({ fullName: cleanText(row.fullName), agency: row.agency.trim(), teamRole: row.teamRole.trim() }))
-        .filter((row) => row.fullName !== '' || row.agency !== '');
+        .map((row) => ({
+          fullName: cleanText(row.fullName),
+          agency: row.agency.trim(),
+          teamRole: row.teamRole.trim(),
+          userId: /^\d{1,9}$/.test(row.userId.trim()) ? Number(row.userId.trim()) : null,
+        }))
+        .filter((row) => row.fullName !== '' || row.agency !== '' || row.userId !== null);
       if (filled.length > MAX_TEAM_SIZE) ctx.addIssue({ code: 'custom', message: 'errors.team.tooMany' });
       const agencies = vocabularyCodes('agencies');
       filled.forEach((row, index) => {
         const params = { row: index + 1 };
-        if (row.fullName === '') ctx.addIssue({ code: 'custom', message: 'errors.team.nameRequired', params });
+        if (row.fullName === '' && row.userId === null) ctx.addIssue({ code: 'custom', message: 'errors.team.nameRequired', params });
         if (row.fullName.length > 120) ctx.addIssue({ code: 'custom', message: 'errors.team.nameTooLong', params });
         if (!agencies.includes(row.agency)) ctx.addIssue({ code: 'custom', message: 'errors.team.agencyInvalid', params });
         if (!(teamRoles as readonly string[]).includes(row.teamRole)) {
           ctx.addIssue({ code: 'custom', message: 'errors.team.roleInvalid', params });
         }
       });
-      return filled as Array<{ fullName: string; agency: string; teamRole: TeamRole }>;
+      return filled as Array<{ fullName: string; agency: string; teamRole: TeamRole; userId: number | null }>;
     }),
   })
   .superRefine((round, ctx) => {

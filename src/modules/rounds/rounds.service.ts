@@ -12,6 +12,7 @@ import { auditService, diff, type Snapshot } from '../audit/audit.service.js';
 import { submissionKeyPattern, submissionsRepository } from '../submissions/submissions.repository.js';
 import type { MessageKey } from '../../i18n/index.js';
 import { roundsRepository, type RoundListFilter, type RoundRow, type RoundWrite } from './rounds.repository.js';
+import { usersRepository } from '../users/users.repository.js';
 import {
   roundInputSchema,
   statusTransitions,
@@ -49,6 +50,7 @@ export function roundsService({ db, catalog, now = () => new Date() }: RoundsSer
   const repository = roundsRepository(db);
   const audit = auditService(db, now);
   const submissions = submissionsRepository(db);
+  const users = usersRepository(db);
 
   /** What the audit trail keeps of a round: readable values, not ids. */
   function snapshot(round: RoundRow, areaIds: number[], team: RoundWrite['team']): Snapshot {
@@ -77,13 +79,6 @@ export function roundsService({ db, catalog, now = () => new Date() }: RoundsSer
       .map((id) => catalog.byId.get(id))
       .filter((area): area is AreaRecord => area !== undefined)
       .sort((a, b) => a.level.localeCompare(b.level) || a.nameKey.localeCompare(b.nameKey));
-  }
-
-  /** The area filter of the list: a district also finds the work recorded since the reform in the communes it became. */
-  function areaFilterIds(areaId: number): number[] {
-    const area = catalog.byId.get(areaId);
-    if (!area) return [];
-    return area.level === 'district' ? catalog.districtFamily(area.id) : [area.id];
   }
 
   function toWrite(input: RoundInput): RoundWrite {
@@ -123,6 +118,15 @@ export function roundsService({ db, catalog, now = () => new Date() }: RoundsSer
         addFieldError(errors, 'areaIds', key, { area: area.name });
       }
     }
+    // A team member linked to an account must be an active account; an empty name takes the account's name.
+    if (parsed.success) {
+      parsed.data.team.forEach((member, index) => {
+        if (member.userId === null) return;
+        const account = users.findById(member.userId);
+        if (!account || account.disabledAt !== null) addFieldError(errors, 'team', 'errors.team.unknownUser', { row: index + 1 });
+        else if (!member.fullName) member.fullName = account.name;
+      });
+    }
     if (!parsed.success || hasErrors(errors)) return { ok: false, errors };
     return { ok: true, value: parsed.data };
   }
@@ -158,7 +162,7 @@ export function roundsService({ db, catalog, now = () => new Date() }: RoundsSer
       if (query.status) filter.status = query.status;
       if (query.kind) filter.kind = query.kind;
       if (query.year) filter.overlaps = { from: `${query.year}-01-01`, to: `${query.year}-12-31` };
-      if (query.area) filter.areaIds = areaFilterIds(query.area);
+      if (query.area) filter.areaIds = catalog.filterIds(query.area);
       const total = repository.count(filter);
       const window = pageWindow(query.page, total);
       const rows = repository.list(filter, window.pageSize, window.offset);
@@ -205,7 +209,7 @@ export function roundsService({ db, catalog, now = () => new Date() }: RoundsSer
         endDate: formatDate(round.endDate),
         leadAgency: round.leadAgency,
         objectives: round.objectives,
-        team: round.team.map((member) => ({ fullName: member.fullName, agency: member.agency, teamRole: member.teamRole })),
+        team: round.team.map((member) => ({ fullName: member.fullName, agency: member.agency, teamRole: member.teamRole, userId: member.userId === null ? '' : String(member.userId) })),
         version: String(round.version),
         submissionKey: '',
       };
@@ -248,7 +252,7 @@ export function roundsService({ db, catalog, now = () => new Date() }: RoundsSer
       compare('rounds.field.leadAgency', typed.leadAgency, saved.leadAgency, saved.leadAgency, 'agencies');
       compare('rounds.field.objectives', typed.objectives, saved.objectives);
       const teamText = (team: RoundFormValues['team']) =>
-        team.filter((member) => member.fullName.trim()).map((member) => `${member.fullName.trim()} (${member.agency}, ${member.teamRole})`).join('; ');
+        team.filter((member) => member.fullName.trim() || member.userId).map((member) => `${member.fullName.trim()} (${member.agency}, ${member.teamRole}, ${member.userId})`).join('; ');
       compare('rounds.field.team', teamText(typed.team), teamText(saved.team), round.team.map((member) => member.fullName).join(', '));
       return details;
     },
@@ -300,6 +304,14 @@ export function roundsService({ db, catalog, now = () => new Date() }: RoundsSer
           areaIds: repository.areaIdsByRound([id]).get(id) ?? [],
         });
       });
+    },
+
+    /** Accounts that can be named on a team (active inspectors and department heads), for the team rows. */
+    teamAccounts(): Array<{ id: number; name: string; email: string }> {
+      return users
+        .list({ status: 'active' }, 2000, 0)
+        .filter((user) => user.role === 'inspector' || user.role === 'department_head')
+        .map((user) => ({ id: user.id, name: user.name, email: user.email }));
     },
 
     /** Which level of area a round on these dates should cover (for the form's hint). */

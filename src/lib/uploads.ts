@@ -1,0 +1,33 @@
+/** What an uploaded file really is, read from its first bytes (never from its name or the browser's claim). */
+export type SniffedType = 'image/jpeg' | 'image/png' | 'application/pdf';
+
+export function sniffFileType(bytes: Buffer): SniffedType | null {
+  if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'image/jpeg';
+  if (bytes.length >= 8 && bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) return 'image/png';
+  if (bytes.length >= 5 && bytes.subarray(0, 5).toString('latin1') === '%PDF-') return 'application/pdf';
+  return null;
+}
+
+export interface MultipartFile {
+  filename: string;
+  mimetype: string;
+  toBuffer(): Promise<Buffer>;
+}
+
+/** The file of a multipart form (fields attached to the body), if one was sent. */
+export function uploadedFile(body: unknown, field = 'file'): MultipartFile | null {
+  const value = body && typeof body === 'object' ? (body as Record<string, unknown>)[field] : undefined;
+  const file = Array.isArray(value) ? value[0] : value;
+  if (!file || typeof file !== 'object' || typeof (file as MultipartFile).toBuffer !== 'function') return null;
+  const candidate = file as MultipartFile;
+  return candidate.filename ? candidate : null;
+}
+
+/** A plain text field of a multipart (or urlencoded) body. */
+export function fieldValue(body: unknown, field: string): string {
+  const value = body && typeof body === 'object' ? (body as Record<string, unknown>)[field] : undefined;
+  const first = Array.isArray(value) ? value[0] : value;
+  if (typeof first === 'string') return first;
+  if (first && typeof first === 'object' && 'value' in first && typeof (first as { value: unknown }).value === 'string') return (first as { value: string }).value;
+  return '';
+}

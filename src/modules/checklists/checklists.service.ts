@@ -1,0 +1,168 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import type { AppDatabase } from '../../../db/client.js';
+import { inTransaction } from '../../../db/transaction.js';
+import { nowIso } from '../../lib/dates.js';
+import { ConflictError, NotFoundError, RuleError } from '../../lib/errors.js';
+import { addFieldError, asList, asText, type FieldErrors, type FormResult } from '../../lib/forms.js';
+import { cleanText } from '../../lib/text.js';
+import type { Actor } from '../auth/actor.js';
+import { auditService } from '../audit/audit.service.js';
+import { checklistsRepository, type TemplateRow } from './checklists.repository.js';
+
+export const VENUE_CHECKLIST = 'venue-inspection';
+export const severities = ['low', 'medium', 'high', 'critical'] as const;
+export type Severity = (typeof severities)[number];
+
+const itemSchema = z.object({
+  code: z.string(),
+  category: z.string(),
+  severity: z.enum(severities),
+  applies_to: z.string(),
+  vi: z.string(),
+  en: z.string(),
+  basis: z.string(),
+});
+const bodySchema = z.object({
+  categories: z.array(z.object({ code: z.string(), vi: z.string(), en: z.string() })),
+  items: z.array(itemSchema),
+});
+
+export type ChecklistItem = z.infer<typeof itemSchema>;
+export type ChecklistBody = z.infer<typeof bodySchema>;
+
+export interface Checklist extends Omit<TemplateRow, 'body'> {
+  body: ChecklistBody;
+}
+
+/** Whether an item applies to a venue of this kind ("karaoke" items only to karaoke). */
+export function itemApplies(item: ChecklistItem, venueKind: string): boolean {
+  return item.applies_to === 'all' || item.applies_to === venueKind;
+}
+
+function parse(row: TemplateRow): Checklist {
+  return { ...row, body: bodySchema.parse(JSON.parse(row.body)) };
+}
+
+export interface ChecklistDraftValues {
+  titleVi: string;
+  titleEn: string;
+  revision: string;
+  items: Array<{ code: string; category: string; severity: string; appliesTo: string; vi: string; en: string; basis: string; remove: boolean }>;
+}
+
+/** Reads the draft editor's rows (parallel lists, one entry per item row). */
+export function readDraftForm(body: unknown): ChecklistDraftValues {
+  const form = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
+  const codes = asList(form.itemCode);
+  const list = (name: string) => asList(form[name]);
+  const removed = new Set(asList(form.itemRemove));
+  const [categories, severitiesTyped, applies, vis, ens, bases] = ['itemCategory', 'itemSeverity', 'itemAppliesTo', 'itemVi', 'itemEn', 'itemBasis'].map(list) as string[][];
+  return {
+    titleVi: asText(form.titleVi),
+    titleEn: asText(form.titleEn),
+    revision: asText(form.revision),
+    items: codes.map((code, index) => ({
+      code,
+      category: categories![index] ?? '',
+      severity: severitiesTyped![index] ?? '',
+      appliesTo: applies![index] ?? '',
+      vi: vis![index] ?? '',
+      en: ens![index] ?? '',
+      basis: bases![index] ?? '',
+      remove: removed.has(code),
+    })),
+  };
+}
+
+export function checklistsService({ db, now = () => new Date() }: { db: AppDatabase; now?: () => Date }) {
+  const repository = checklistsRepository(db);
+  const audit = auditService(db, now);
+
+  return {
+    /** The first version comes from the bundled checklist-venue.json, once. */
+    seed(): void {
+      if (repository.latestPublished(VENUE_CHECKLIST)) return;
+      const file = path.join(import.meta.dirname, '../../../db/reference/checklist-venue.json');
+      const source = JSON.parse(fs.readFileSync(file, 'utf8')) as { title_vi: string; title_en: string; categories: ChecklistBody['categories']; items: ChecklistItem[] };
+      const body = bodySchema.parse({ categories: source.categories, items: source.items });
+      const at = nowIso(now());
+      repository.insert({ code: VENUE_CHECKLIST, version: 1, titleVi: source.title_vi, titleEn: source.title_en, status: 'published', body: JSON.stringify(body), createdAt: at, publishedAt: at });
+    },
+
+    list(): TemplateRow[] {
+      return repository.list(VENUE_CHECKLIST);
+    },
+
+    get(id: number): Checklist {
+      const row = repository.findById(id);
+      if (!row) throw new NotFoundError('checklist');
+      return parse(row);
+    },
+
+    latest(): Checklist {
+      const row = repository.latestPublished(VENUE_CHECKLIST);
+      if (!row) throw new Error('no published checklist');
+      return parse(row);
+    },
+
+    /** A new version starts as an editable copy of the latest published one (or the draft already open). */
+    startDraft(actor: Actor): number {
+      const existing = repository.draft(VENUE_CHECKLIST);
+      if (existing) return existing.id;
+      const latest = repository.latestPublished(VENUE_CHECKLIST)!;
+      return inTransaction(db, () => {
+        const version = repository.nextVersion(VENUE_CHECKLIST);
+        const id = repository.insert({ code: VENUE_CHECKLIST, version, titleVi: latest.titleVi, titleEn: latest.titleEn, status: 'draft', body: latest.body, createdAt: nowIso(now()), publishedAt: null });
+        audit.record(actor, { action: 'create', recordType: 'checklist', recordId: id, changes: { version: [null, version], copiedFrom: [null, latest.version] } });
+        return id;
+      });
+    },
+
+    saveDraft(actor: Actor, id: number, values: ChecklistDraftValues): FormResult<null> {
+      const draft = this.get(id);
+      if (draft.status !== 'draft') throw new RuleError({ key: 'checklists.readOnly' });
+      const errors: FieldErrors = {};
+      const titleVi = cleanText(values.titleVi);
+      const titleEn = cleanText(values.titleEn);
+      if (!titleVi || titleVi.length > 300) addFieldError(errors, 'titleVi', 'errors.checklist.title');
+      const categories = new Set(draft.body.categories.map((category) => category.code));
+      const kept = values.items.filter((item) => !item.remove && (item.code.trim() || item.vi.trim()));
+      const seen = new Set<string>();
+      const items: ChecklistItem[] = [];
+      kept.forEach((item, index) => {
+        const row = { row: index + 1 };
+        const code = item.code.trim().toUpperCase();
+        if (!/^[A-Z][0-9]{1,2}$/.test(code)) addFieldError(errors, 'items', 'errors.checklist.code', row);
+        else if (seen.has(code)) addFieldError(errors, 'items', 'errors.checklist.duplicateCode', { ...row, code });
+        seen.add(code);
+        if (!categories.has(item.category)) addFieldError(errors, 'items', 'errors.checklist.category', row);
+        if (!(severities as readonly string[]).includes(item.severity)) addFieldError(errors, 'items', 'errors.checklist.severity', row);
+        if (!['all', 'karaoke'].includes(item.appliesTo)) addFieldError(errors, 'items', 'errors.checklist.appliesTo', row);
+        const vi = cleanText(item.vi);
+        if (!vi || vi.length > 500) addFieldError(errors, 'items', 'errors.checklist.label', row);
+        items.push({ code, category: item.category, severity: item.severity as Severity, applies_to: item.appliesTo, vi, en: cleanText(item.en).slice(0, 500), basis: cleanText(item.basis).slice(0, 500) });
+      });
+      if (items.length === 0) addFieldError(errors, 'items', 'errors.checklist.empty');
+      if (Object.keys(errors).length > 0) return { ok: false, errors };
+      const body: ChecklistBody = { categories: draft.body.categories, items: items.sort((a, b) => a.code.localeCompare(b.code, 'en', { numeric: true })) };
+      inTransaction(db, () => {
+        if (!repository.updateDraft(id, Number(values.revision), { body: JSON.stringify(body), titleVi, titleEn: titleEn || titleVi })) throw new ConflictError();
+        audit.record(actor, { action: 'update', recordType: 'checklist', recordId: id, changes: { items: [draft.body.items.length, items.length] } });
+      });
+      return { ok: true, value: null };
+    },
+
+    publish(actor: Actor, id: number): void {
+      const draft = this.get(id);
+      if (draft.status !== 'draft') throw new RuleError({ key: 'checklists.readOnly' });
+      inTransaction(db, () => {
+        if (!repository.publish(id, nowIso(now()))) throw new ConflictError();
+        audit.record(actor, { action: 'status', recordType: 'checklist', recordId: id, changes: { status: ['draft', 'published'], version: [null, draft.version] } });
+      });
+    },
+  };
+}
+
+export type ChecklistsService = ReturnType<typeof checklistsService>;

@@ -1,0 +1,29 @@
+import type { Actor } from '../auth/actor.js';
+import { can } from '../auth/permissions.js';
+import type { CheckRow } from './checks.repository.js';
+
+/**
+ * Who may do what with a visit report, beyond the route's permission:
+ * - an inspector files reports only in rounds whose team lists their account; heads and admins in any round they see;
+ * - only the person who filed a report edits it, while it is a draft or has been returned to them;
+ * - heads and admins review submitted reports; an approved report is never edited (a head files an amendment).
+ */
+export const checksPolicy = {
+  canFileInRound(actor: Actor, round: { status: string }, teamUserIds: number[]): boolean {
+    if (round.status === 'cancelled' || !can(actor.role, 'checks.file')) return false;
+    if (actor.role === 'inspector') return actor.userId !== null && teamUserIds.includes(actor.userId);
+    return true;
+  },
+
+  canEdit(actor: Actor, check: CheckRow): boolean {
+    return (check.status === 'draft' || check.status === 'returned') && check.inspectorId === actor.userId;
+  },
+
+  canReview(actor: Actor, check: CheckRow): boolean {
+    return check.status === 'submitted' && can(actor.role, 'checks.review');
+  },
+
+  canAmend(actor: Actor, check: CheckRow): boolean {
+    return check.status === 'approved' && check.supersededById === null && can(actor.role, 'checks.review');
+  },
+};

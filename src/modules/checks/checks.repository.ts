@@ -1,0 +1,123 @@
+import { and, asc, desc, eq, gt, gte, inArray, lte, ne, sql, type SQL } from 'drizzle-orm';
+import type { AppDatabase } from '../../../db/client.js';
+import { checkAttachments, checkItemAnswers, checks, users, venues, type CheckStatus } from '../../../db/schema/index.js';
+import { areaColumnInScope, type AreaScope } from '../auth/scope.js';
+
+export type CheckRow = typeof checks.$inferSelect;
+export type AnswerRow = typeof checkItemAnswers.$inferSelect;
+export type AttachmentRow = typeof checkAttachments.$inferSelect;
+
+export interface CheckListFilter {
+  scope: AreaScope;
+  roundId?: number;
+  venueId?: number;
+  areaIds?: number[];
+  status?: CheckStatus;
+  inspectorId?: number;
+  from?: string;
+  to?: string;
+  hasViolations?: boolean;
+}
+
+/** A report as lists show it: with its venue's name and kind and its inspector's name, in the same query. */
+export interface CheckListRow extends CheckRow {
+  venueName: string;
+  venueKind: string;
+  inspectorName: string;
+}
+
+export function checksRepository(db: AppDatabase) {
+  function conditions(filter: CheckListFilter): SQL | undefined {
+    const parts: SQL[] = [];
+    const inScope = areaColumnInScope(checks.areaId, filter.scope);
+    if (inScope) parts.push(inScope);
+    if (filter.roundId) parts.push(eq(checks.roundId, filter.roundId));
+    if (filter.venueId) parts.push(eq(checks.venueId, filter.venueId));
+    if (filter.areaIds) parts.push(inArray(checks.areaId, filter.areaIds.length > 0 ? filter.areaIds : [-1]));
+    if (filter.status) parts.push(eq(checks.status, filter.status));
+    if (filter.inspectorId) parts.push(eq(checks.inspectorId, filter.inspectorId));
+    if (filter.from) parts.push(gte(checks.visitDate, filter.from));
+    if (filter.to) parts.push(lte(checks.visitDate, filter.to));
+    if (filter.hasViolations === true) parts.push(gt(checks.violationCount, 0));
+    if (filter.hasViolations === false) parts.push(eq(checks.violationCount, 0));
+    return parts.length > 0 ? and(...parts) : undefined;
+  }
+
+  return {
+    list(filter: CheckListFilter, limit: number, offset: number): CheckListRow[] {
+      return db
+        .select({ check: checks, venueName: venues.name, venueKind: venues.kind, inspectorName: users.name })
+        .from(checks)
+        .innerJoin(venues, eq(venues.id, checks.venueId))
+        .innerJoin(users, eq(users.id, checks.inspectorId))
+        .where(conditions(filter))
+        .orderBy(desc(checks.visitDate), desc(checks.id))
+        .limit(limit)
+        .offset(offset)
+        .all()
+        .map((row) => ({ ...row.check, venueName: row.venueName, venueKind: row.venueKind, inspectorName: row.inspectorName }));
+    },
+
+    count(filter: CheckListFilter): number {
+      return db.select({ total: sql<number>`count(*)` }).from(checks).where(conditions(filter)).get()?.total ?? 0;
+    },
+
+    findById(id: number, scope: AreaScope): CheckRow | undefined {
+      return db.select().from(checks).where(and(eq(checks.id, id), areaColumnInScope(checks.areaId, scope))).get();
+    },
+
+    answersOf(checkId: number): AnswerRow[] {
+      return db.select().from(checkItemAnswers).where(eq(checkItemAnswers.checkId, checkId)).all();
+    },
+
+    attachmentsOf(checkId: number): AttachmentRow[] {
+      return db.select().from(checkAttachments).where(eq(checkAttachments.checkId, checkId)).orderBy(asc(checkAttachments.id)).all();
+    },
+
+    findAttachment(checkId: number, attachmentId: number): AttachmentRow | undefined {
+      return db.select().from(checkAttachments).where(and(eq(checkAttachments.checkId, checkId), eq(checkAttachments.id, attachmentId))).get();
+    },
+
+    insert(row: Omit<CheckRow, 'id' | 'version'>): number {
+      return db.insert(checks).values(row).returning({ id: checks.id }).get().id;
+    },
+
+    update(id: number, expectedVersion: number, changes: Partial<Omit<CheckRow, 'id' | 'version'>>): boolean {
+      return (
+        db
+          .update(checks)
+          .set({ ...changes, version: sql`${checks.version} + 1` })
+          .where(and(eq(checks.id, id), eq(checks.version, expectedVersion)))
+          .run().changes > 0
+      );
+    },
+
+    replaceAnswers(checkId: number, answers: Array<Omit<AnswerRow, 'checkId'>>): void {
+      db.delete(checkItemAnswers).where(eq(checkItemAnswers.checkId, checkId)).run();
+      if (answers.length > 0) db.insert(checkItemAnswers).values(answers.map((answer) => ({ ...answer, checkId }))).run();
+    },
+
+    insertAttachment(row: Omit<AttachmentRow, 'id'>): number {
+      return db.insert(checkAttachments).values(row).returning({ id: checkAttachments.id }).get().id;
+    },
+
+    deleteAttachment(id: number): void {
+      db.delete(checkAttachments).where(eq(checkAttachments.id, id)).run();
+    },
+
+    countAttachments(checkId: number): number {
+      return db.select({ n: sql<number>`count(*)` }).from(checkAttachments).where(eq(checkAttachments.checkId, checkId)).get()!.n;
+    },
+
+    /** Distinct venues with a report past draft in a round (the round's progress). */
+    venuesReported(roundId: number): number {
+      return db
+        .select({ n: sql<number>`count(distinct ${checks.venueId})` })
+        .from(checks)
+        .where(and(eq(checks.roundId, roundId), ne(checks.status, 'draft')))
+        .get()!.n;
+    },
+  };
+}
+
+export type ChecksRepository = ReturnType<typeof checksRepository>;

@@ -1,0 +1,459 @@
+import { createHash, randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Jimp } from 'jimp';
+import type { AppDatabase } from '../../../db/client.js';
+import type { CheckAnswer } from '../../../db/schema/index.js';
+import { inTransaction } from '../../../db/transaction.js';
+import type { Message, MessageKey } from '../../i18n/index.js';
+import { formatDate, nowIso, parseDateInput } from '../../lib/dates.js';
+import { ConflictError, NotFoundError, RuleError } from '../../lib/errors.js';
+import { addFieldError, type FieldErrors, type FormResult } from '../../lib/forms.js';
+import { pageWindow, type Page } from '../../lib/pagination.js';
+import { sniffFileType } from '../../lib/uploads.js';
+import { cleanText } from '../../lib/text.js';
+import type { AreaCatalog } from '../areas/areas.service.js';
+import type { Actor } from '../auth/actor.js';
+import { auditService, diff, type Snapshot } from '../audit/audit.service.js';
+import { checklistsService, itemApplies, type Checklist, type ChecklistItem } from '../checklists/checklists.service.js';
+import { roundsRepository } from '../rounds/rounds.repository.js';
+import { submissionKeyPattern, submissionsRepository } from '../submissions/submissions.repository.js';
+import { venuesRepository } from '../venues/venues.repository.js';
+import { checksPolicy } from './checks.policy.js';
+import { checksRepository, type AttachmentRow, type CheckListFilter, type CheckListRow, type CheckRow } from './checks.repository.js';
+import { isAnswer, type CheckListQuery, type ReportFormValues, type StartReportValues } from './checks.schemas.js';
+
+export const MAX_ATTACHMENTS = 20;
+const THUMBNAIL_WIDTH = 320;
+
+export interface ReportDetail {
+  check: CheckRow;
+  venue: NonNullable<ReturnType<ReturnType<typeof venuesRepository>['findById']>>;
+  round: NonNullable<ReturnType<ReturnType<typeof roundsRepository>['findById']>>;
+  roundTeam: Array<{ fullName: string; agency: string; teamRole: string }>;
+  checklist: Checklist;
+  /** The items that apply to this venue's kind, in the template's order, with their category. */
+  items: ChecklistItem[];
+  answers: Record<string, { answer: CheckAnswer | null; note: string }>;
+  teamPresent: string[];
+  attachments: AttachmentRow[];
+  inspectorName: string;
+  can: { edit: boolean; review: boolean; amend: boolean; attach: boolean };
+}
+
+/** Whole numbers typed in a report: '' is "not given", anything else must be 0 … 100 000. */
+function wholeNumber(value: string): number | null | 'invalid' {
+  const text = value.trim();
+  if (text === '') return null;
+  if (!/^\d{1,6}$/.test(text) || Number(text) > 100_000) return 'invalid';
+  return Number(text);
+}
+
+export interface ChecksServiceDeps {
+  db: AppDatabase;
+  catalog: AreaCatalog;
+  dataDir: string;
+  now?: () => Date;
+}
+
+export function checksService({ db, catalog, dataDir, now = () => new Date() }: ChecksServiceDeps) {
+  const repository = checksRepository(db);
+  const rounds = roundsRepository(db);
+  const venues = venuesRepository(db);
+  const checklists = checklistsService({ db, now });
+  const audit = auditService(db, now);
+  const submissions = submissionsRepository(db);
+  const uploadDir = path.join(dataDir, 'uploads');
+
+  function load(actor: Actor, id: number): CheckRow {
+    const check = repository.findById(id, actor.scope);
+    if (!check) throw new NotFoundError('check');
+    return check;
+  }
+
+  function snapshot(check: CheckRow, answers: Record<string, { answer: string | null; note: string }>): Snapshot {
+    const result: Snapshot = {
+      visitDate: check.visitDate,
+      visitTime: check.visitTime,
+      teamPresent: (JSON.parse(check.teamPresent) as string[]).join(', '),
+      representativeName: check.representativeName,
+      representativePosition: check.representativePosition,
+      ownersPresent: check.ownersPresent,
+      staffPresent: check.staffPresent,
+      staffCounselled: check.staffCounselled,
+      materialsGiven: check.materialsGiven,
+      venueComments: check.venueComments,
+      conclusion: check.conclusion,
+      status: check.status,
+    };
+    for (const [code, value] of Object.entries(answers)) result[`item ${code}`] = value.answer ? `${value.answer}${value.note ? `: ${value.note}` : ''}` : null;
+    return result;
+  }
+
+  function answersMap(checkId: number): Record<string, { answer: CheckAnswer | null; note: string }> {
+    return Object.fromEntries(repository.answersOf(checkId).map((row) => [row.itemCode, { answer: row.answer, note: row.note }]));
+  }
+
+  function teamUserIds(roundId: number): number[] {
+    return rounds
+      .teamOf(roundId)
+      .map((member) => member.userId)
+      .filter((id): id is number => id !== null);
+  }
+
+  function loadRound(actor: Actor, roundId: number) {
+    const round = rounds.findById(roundId, actor.scope);
+    if (!round) throw new NotFoundError('round');
+    return round;
+  }
+
+  function validateVisitDate(value: string, round: { startDate: string; endDate: string }, errors: FieldErrors): string | null {
+    const date = parseDateInput(value);
+    if (!value.trim()) addFieldError(errors, 'visitDate', 'errors.date.required');
+    else if (!date) addFieldError(errors, 'visitDate', 'errors.date.invalid');
+    else if (date < round.startDate || date > round.endDate) {
+      addFieldError(errors, 'visitDate', 'errors.check.outsideRound', { from: formatDate(round.startDate), to: formatDate(round.endDate) });
+    }
+    return date;
+  }
+
+  function validateTime(value: string, errors: FieldErrors): string {
+    const text = value.trim();
+    if (text !== '' && !/^([01]?\d|2[0-3])[:h.]([0-5]\d)$/.test(text)) addFieldError(errors, 'visitTime', 'errors.check.time');
+    const match = /^(\d{1,2})[:h.](\d{2})$/.exec(text);
+    return match ? `${match[1]!.padStart(2, '0')}:${match[2]}` : '';
+  }
+
+  return {
+    /** Can this person file a report in this round (for showing the button; the service checks again). */
+    canFileInRound(actor: Actor, roundId: number): boolean {
+      const round = rounds.findById(roundId, actor.scope);
+      return round !== undefined && checksPolicy.canFileInRound(actor, round, teamUserIds(roundId));
+    },
+
+    /** Starts a draft report for one venue; a repeated submission answers with the draft it already made. */
+    startReport(actor: Actor, roundId: number, values: StartReportValues): FormResult<{ id: number }> {
+      const round = loadRound(actor, roundId);
+      if (!checksPolicy.canFileInRound(actor, round, teamUserIds(roundId))) throw new RuleError({ key: 'checks.notOnTeam' });
+      const key = submissionKeyPattern.test(values.submissionKey) ? values.submissionKey : null;
+      const earlier = key ? submissions.find(key, actor.userId, 'check') : undefined;
+      if (earlier !== undefined) return { ok: true, value: { id: earlier } };
+
+      const errors: FieldErrors = {};
+      const venueId = /^\d{1,9}$/.test(values.venueId) ? Number(values.venueId) : null;
+      const venue = venueId === null ? undefined : venues.findById(venueId, actor.scope);
+      const roundAreas = rounds.areaIdsByRound([roundId]).get(roundId) ?? [];
+      const related = new Set(roundAreas.flatMap((id) => catalog.relatedAreas(id)));
+      if (!venue) addFieldError(errors, 'venueId', 'errors.check.venueRequired');
+      else if (!related.has(venue.areaId)) addFieldError(errors, 'venueId', 'errors.check.venueOutsideRound');
+      const visitDate = validateVisitDate(values.visitDate, round, errors);
+      const visitTime = validateTime(values.visitTime, errors);
+      if (Object.keys(errors).length > 0 || !venue || !visitDate) return { ok: false, errors };
+
+      const checklist = checklists.latest();
+      const id = inTransaction(db, () => {
+        const again = key ? submissions.find(key, actor.userId, 'check') : undefined;
+        if (again !== undefined) return again;
+        const at = nowIso(now());
+        const checkId = repository.insert({
+          roundId,
+          venueId: venue.id,
+          areaId: venue.areaId,
+          templateId: checklist.id,
+          inspectorId: actor.userId!,
+          visitDate,
+          visitTime,
+          status: 'draft',
+          teamPresent: '[]',
+          representativeName: '',
+          representativePosition: '',
+          ownersPresent: null,
+          staffPresent: null,
+          staffCounselled: null,
+          materialsGiven: '',
+          venueComments: '',
+          conclusion: '',
+          reviewComment: '',
+          violationCount: 0,
+          amendsId: null,
+          supersededById: null,
+          submittedAt: null,
+          reviewedAt: null,
+          reviewedBy: null,
+          createdAt: at,
+          updatedAt: at,
+        });
+        const items = checklist.body.items.filter((item) => itemApplies(item, venue.kind));
+        repository.replaceAnswers(checkId, items.map((item) => ({ itemCode: item.code, answer: null, note: '' })));
+        audit.record(actor, { action: 'create', recordType: 'check', recordId: checkId, changes: { venue: [null, venue.name], visitDate: [null, visitDate], round: [null, round.title] }, areaIds: [venue.areaId] });
+        if (key) submissions.remember(key, actor.userId, 'check', checkId, at);
+        return checkId;
+      });
+      return { ok: true, value: { id } };
+    },
+
+    getReport(actor: Actor, id: number): ReportDetail {
+      const check = load(actor, id);
+      const venue = venues.findById(check.venueId, { all: true })!;
+      const round = rounds.findById(check.roundId, { all: true })!;
+      const checklist = checklists.get(check.templateId);
+      const answers = answersMap(id);
+      const items = checklist.body.items.filter((item) => item.code in answers || itemApplies(item, venue.kind));
+      const inspector = db.$client.prepare('select name from users where id = ?').get(check.inspectorId) as { name: string } | undefined;
+      return {
+        check,
+        venue,
+        round,
+        roundTeam: rounds.teamOf(check.roundId),
+        checklist,
+        items,
+        answers,
+        teamPresent: JSON.parse(check.teamPresent) as string[],
+        attachments: repository.attachmentsOf(id),
+        inspectorName: inspector?.name ?? '',
+        can: {
+          edit: checksPolicy.canEdit(actor, check),
+          review: checksPolicy.canReview(actor, check),
+          amend: checksPolicy.canAmend(actor, check),
+          attach: checksPolicy.canEdit(actor, check),
+        },
+      };
+    },
+
+    formValuesOf(detail: ReportDetail): ReportFormValues {
+      const { check } = detail;
+      const text = (value: number | null) => (value === null ? '' : String(value));
+      return {
+        visitDate: formatDate(check.visitDate),
+        visitTime: check.visitTime,
+        teamPresent: detail.teamPresent,
+        representativeName: check.representativeName,
+        representativePosition: check.representativePosition,
+        ownersPresent: text(check.ownersPresent),
+        staffPresent: text(check.staffPresent),
+        staffCounselled: text(check.staffCounselled),
+        materialsGiven: check.materialsGiven,
+        venueComments: check.venueComments,
+        conclusion: check.conclusion,
+        answers: Object.fromEntries(detail.items.map((item) => [item.code, { answer: detail.answers[item.code]?.answer ?? '', note: detail.answers[item.code]?.note ?? '' }])),
+        version: String(check.version),
+      };
+    },
+
+    /**
+     * Saves what was typed. A draft save accepts an incomplete report (only malformed values are refused);
+     * submitting also requires every applicable item answered, a note for each violation and consistent numbers.
+     */
+    saveReport(actor: Actor, id: number, values: ReportFormValues, intent: 'save' | 'submit'): FormResult<{ submitted: boolean }> {
+      const detail = this.getReport(actor, id);
+      const { check } = detail;
+      if (!checksPolicy.canEdit(actor, check)) throw new RuleError({ key: check.inspectorId === actor.userId ? 'checks.notEditable' : 'checks.notYours' });
+
+      const errors: FieldErrors = {};
+      const visitDate = validateVisitDate(values.visitDate, detail.round, errors);
+      const visitTime = validateTime(values.visitTime, errors);
+      const numbers = { ownersPresent: wholeNumber(values.ownersPresent), staffPresent: wholeNumber(values.staffPresent), staffCounselled: wholeNumber(values.staffCounselled) };
+      for (const [field, value] of Object.entries(numbers)) if (value === 'invalid') addFieldError(errors, field, 'errors.wholeNumber');
+      const lengths: Array<[keyof ReportFormValues, number]> = [['representativeName', 120], ['representativePosition', 120], ['materialsGiven', 2000], ['venueComments', 5000], ['conclusion', 5000]];
+      for (const [field, max] of lengths) if (String(values[field]).length > max) addFieldError(errors, field, 'errors.tooLong', { max });
+      const teamNames = new Set(detail.roundTeam.map((member) => member.fullName));
+      const teamPresent = values.teamPresent.filter((name) => teamNames.has(name));
+
+      const answers: Array<{ itemCode: string; answer: CheckAnswer | null; note: string }> = [];
+      for (const item of detail.items) {
+        const typed = values.answers[item.code] ?? { answer: '', note: '' };
+        const answer = isAnswer(typed.answer) ? typed.answer : null;
+        const note = cleanText(typed.note);
+        if (note.length > 1000) addFieldError(errors, `item_${item.code}`, 'errors.tooLong', { max: 1000 });
+        if (intent === 'submit') {
+          if (!answer) addFieldError(errors, `item_${item.code}`, 'errors.check.unanswered', { code: item.code });
+          else if (answer === 'violation' && !note) addFieldError(errors, `item_${item.code}`, 'errors.check.violationNote', { code: item.code });
+        }
+        answers.push({ itemCode: item.code, answer, note });
+      }
+      const present = typeof numbers.staffPresent === 'number' ? numbers.staffPresent : null;
+      const owners = typeof numbers.ownersPresent === 'number' ? numbers.ownersPresent : 0;
+      const counselled = typeof numbers.staffCounselled === 'number' ? numbers.staffCounselled : null;
+      if (present !== null && counselled !== null && counselled > present + owners) {
+        addFieldError(errors, 'staffCounselled', 'errors.check.counselledTooMany', { max: present + owners });
+      }
+      if (intent === 'submit') {
+        if (present === null && numbers.staffPresent !== 'invalid') addFieldError(errors, 'staffPresent', 'errors.check.numberRequired');
+        if (counselled === null && numbers.staffCounselled !== 'invalid') addFieldError(errors, 'staffCounselled', 'errors.check.numberRequired');
+        if (!cleanText(values.conclusion)) addFieldError(errors, 'conclusion', 'errors.check.conclusionRequired');
+      }
+      const unanswered = answers.filter((answer) => !answer.answer).map((answer) => answer.itemCode);
+      if (intent === 'submit' && unanswered.length > 0) addFieldError(errors, '_form', 'errors.check.unansweredSummary', { codes: unanswered.join(', ') });
+      if (Object.keys(errors).length > 0 || !visitDate) return { ok: false, errors };
+      if (Number(values.version) !== check.version) throw new ConflictError({ key: 'errors.check.stale' });
+
+      const at = nowIso(now());
+      const submitted = intent === 'submit';
+      const changes: Partial<CheckRow> = {
+        visitDate,
+        visitTime,
+        teamPresent: JSON.stringify(teamPresent),
+        representativeName: cleanText(values.representativeName),
+        representativePosition: cleanText(values.representativePosition),
+        ownersPresent: typeof numbers.ownersPresent === 'number' ? numbers.ownersPresent : null,
+        staffPresent: present,
+        staffCounselled: counselled,
+        materialsGiven: cleanText(values.materialsGiven),
+        venueComments: values.venueComments.trim(),
+        conclusion: values.conclusion.trim(),
+        violationCount: answers.filter((answer) => answer.answer === 'violation').length,
+        updatedAt: at,
+        ...(submitted ? { status: 'submitted' as const, submittedAt: at } : {}),
+      };
+      inTransaction(db, () => {
+        const before = snapshot(check, detail.answers);
+        if (!repository.update(id, check.version, changes)) throw new ConflictError({ key: 'errors.check.stale' });
+        repository.replaceAnswers(id, answers);
+        const after = snapshot(repository.findById(id, { all: true })!, Object.fromEntries(answers.map((answer) => [answer.itemCode, answer])));
+        audit.record(actor, { action: submitted ? 'status' : 'update', recordType: 'check', recordId: id, changes: diff(before, after), areaIds: [check.areaId] });
+      });
+      return { ok: true, value: { submitted } };
+    },
+
+    /** For a stale report form: what the saved report holds that differs from what this person typed. */
+    conflictDetails(actor: Actor, id: number, typed: ReportFormValues): Array<{ field: string; saved: string }> {
+      const saved = this.formValuesOf(this.getReport(actor, id));
+      const details: Array<{ field: string; saved: string }> = [];
+      const simple: Array<keyof ReportFormValues> = ['visitDate', 'visitTime', 'representativeName', 'representativePosition', 'ownersPresent', 'staffPresent', 'staffCounselled', 'materialsGiven', 'venueComments', 'conclusion'];
+      for (const field of simple) if (String(typed[field]).trim() !== String(saved[field]).trim()) details.push({ field, saved: String(saved[field]) });
+      if ([...typed.teamPresent].sort().join() !== [...saved.teamPresent].sort().join()) details.push({ field: 'teamPresent', saved: saved.teamPresent.join(', ') });
+      for (const [code, answer] of Object.entries(saved.answers)) {
+        const mine = typed.answers[code];
+        if (!mine || mine.answer !== answer.answer || mine.note.trim() !== answer.note.trim()) details.push({ field: `item ${code}`, saved: `${answer.answer}${answer.note ? `: ${answer.note}` : ''}` });
+      }
+      return details;
+    },
+
+    /** A head approves a submitted report, or returns it to its inspector with a comment. */
+    review(actor: Actor, id: number, decision: 'approve' | 'return', comment: string, version?: number): FormResult<null> {
+      const check = load(actor, id);
+      if (!checksPolicy.canReview(actor, check)) throw new RuleError({ key: 'checks.notReviewable' });
+      if (version !== undefined && version !== check.version) throw new ConflictError({ key: 'errors.check.stale' });
+      if (decision === 'return' && !comment.trim()) return { ok: false, errors: { comment: [{ key: 'errors.review.commentRequired' }] } };
+      const at = nowIso(now());
+      inTransaction(db, () => {
+        const status = decision === 'approve' ? ('approved' as const) : ('returned' as const);
+        if (!repository.update(id, check.version, { status, reviewComment: comment.trim(), reviewedAt: at, reviewedBy: actor.userId, updatedAt: at })) throw new ConflictError({ key: 'errors.check.stale' });
+        // An approved amendment replaces the report it corrects.
+        if (status === 'approved' && check.amendsId) {
+          const original = repository.findById(check.amendsId, { all: true })!;
+          repository.update(original.id, original.version, { supersededById: id, updatedAt: at });
+          audit.record(actor, { action: 'update', recordType: 'check', recordId: original.id, changes: { supersededBy: [null, id] }, areaIds: [original.areaId] });
+        }
+        audit.record(actor, { action: 'status', recordType: 'check', recordId: id, changes: { status: [check.status, status], ...(comment.trim() ? { comment: [null, comment.trim()] } : {}) }, areaIds: [check.areaId] });
+      });
+      return { ok: true, value: null };
+    },
+
+    /** A head corrects an approved report by filing an amendment: a new draft with the same content, linked to it. */
+    amend(actor: Actor, id: number): number {
+      const detail = this.getReport(actor, id);
+      if (!checksPolicy.canAmend(actor, detail.check)) throw new RuleError({ key: 'checks.notAmendable' });
+      const { check } = detail;
+      return inTransaction(db, () => {
+        const at = nowIso(now());
+        const { id: _id, version: _version, ...copy } = check;
+        const amendmentId = repository.insert({ ...copy, inspectorId: actor.userId!, status: 'draft', amendsId: id, supersededById: null, reviewComment: '', submittedAt: null, reviewedAt: null, reviewedBy: null, createdAt: at, updatedAt: at });
+        repository.replaceAnswers(amendmentId, Object.entries(detail.answers).map(([itemCode, answer]) => ({ itemCode, answer: answer.answer, note: answer.note })));
+        audit.record(actor, { action: 'create', recordType: 'check', recordId: amendmentId, changes: { amends: [null, id] }, areaIds: [check.areaId] });
+        return amendmentId;
+      });
+    },
+
+    listReports(actor: Actor, query: CheckListQuery): Page<CheckListRow> & { filter: CheckListFilter } {
+      const filter: CheckListFilter = { scope: actor.scope };
+      if (query.round) filter.roundId = query.round;
+      if (query.area) filter.areaIds = catalog.filterIds(query.area);
+      if (query.status) filter.status = query.status;
+      if (query.inspector) filter.inspectorId = query.inspector;
+      const from = query.from ? parseDateInput(query.from) : null;
+      const to = query.to ? parseDateInput(query.to) : null;
+      if (from) filter.from = from;
+      if (to) filter.to = to;
+      if (query.violations) filter.hasViolations = query.violations === 'yes';
+      const total = repository.count(filter);
+      const window = pageWindow(query.page, total);
+      const items = repository.list(filter, window.pageSize, window.offset);
+      return { items, total, page: window.page, pageCount: window.pageCount, pageSize: window.pageSize, filter };
+    },
+
+    /** Reports of one round or one venue (the lists on their pages), newest first. */
+    reportsFor(actor: Actor, by: { roundId?: number; venueId?: number }, limit = 200): CheckListRow[] {
+      return repository.list({ scope: actor.scope, ...by }, limit, 0);
+    },
+
+    venuesReported(roundId: number): number {
+      return repository.venuesReported(roundId);
+    },
+
+    /** Stores a photo or scan after checking what it really is; images get a thumbnail. */
+    async addAttachment(actor: Actor, id: number, file: { filename: string; content: Buffer }): Promise<FormResult<{ id: number }>> {
+      const check = load(actor, id);
+      if (!checksPolicy.canEdit(actor, check)) throw new RuleError({ key: 'checks.notEditable' });
+      const fail = (key: MessageKey, params?: Message['params']): FormResult<{ id: number }> => ({ ok: false, errors: { file: [params ? { key, params } : { key }] } });
+      if (repository.countAttachments(id) >= MAX_ATTACHMENTS) return fail('errors.attachment.tooMany', { max: MAX_ATTACHMENTS });
+      if (file.content.length === 0) return fail('errors.attachment.empty');
+      const type = sniffFileType(file.content);
+      if (!type) return fail('errors.attachment.type');
+      fs.mkdirSync(uploadDir, { recursive: true });
+      const storedName = `${randomBytes(16).toString('hex')}${type === 'application/pdf' ? '.pdf' : type === 'image/png' ? '.png' : '.jpg'}`;
+      let thumbnailName: string | null = null;
+      if (type !== 'application/pdf') {
+        try {
+          const image = await Jimp.read(file.content);
+          if (image.width > THUMBNAIL_WIDTH) image.resize({ w: THUMBNAIL_WIDTH });
+          thumbnailName = `${storedName.replace(/\.\w+$/, '')}-thumb.jpg`;
+          fs.writeFileSync(path.join(uploadDir, thumbnailName), await image.getBuffer('image/jpeg', { quality: 75 }));
+        } catch {
+          return fail('errors.attachment.unreadableImage');
+        }
+      }
+      fs.writeFileSync(path.join(uploadDir, storedName), file.content);
+      const originalName = cleanText(path.basename(file.filename)).slice(0, 200) || storedName;
+      const attachmentId = inTransaction(db, () => {
+        const newId = repository.insertAttachment({
+          checkId: id,
+          originalName,
+          storedName,
+          thumbnailName,
+          mimeType: type,
+          size: file.content.length,
+          sha256: createHash('sha256').update(file.content).digest('hex'),
+          uploadedBy: actor.userId!,
+          createdAt: nowIso(now()),
+        });
+        audit.record(actor, { action: 'create', recordType: 'attachment', recordId: newId, changes: { check: [null, id], file: [null, originalName], size: [null, file.content.length] }, areaIds: [check.areaId] });
+        return newId;
+      });
+      return { ok: true, value: { id: attachmentId } };
+    },
+
+    removeAttachment(actor: Actor, id: number, attachmentId: number): void {
+      const check = load(actor, id);
+      if (!checksPolicy.canEdit(actor, check)) throw new RuleError({ key: 'checks.notEditable' });
+      const attachment = repository.findAttachment(id, attachmentId);
+      if (!attachment) throw new NotFoundError('attachment');
+      inTransaction(db, () => {
+        repository.deleteAttachment(attachmentId);
+        audit.record(actor, { action: 'delete', recordType: 'attachment', recordId: attachmentId, changes: { check: [id, null], file: [attachment.originalName, null] }, areaIds: [check.areaId] });
+      });
+      for (const name of [attachment.storedName, attachment.thumbnailName]) if (name) fs.rmSync(path.join(uploadDir, name), { force: true });
+    },
+
+    /** The file of an attachment, found through the report so the report's scope applies. */
+    attachmentFile(actor: Actor, id: number, attachmentId: number, thumbnail: boolean): { path: string; attachment: AttachmentRow } {
+      load(actor, id);
+      const attachment = repository.findAttachment(id, attachmentId);
+      const name = attachment && (thumbnail ? attachment.thumbnailName : attachment.storedName);
+      if (!attachment || !name) throw new NotFoundError('attachment');
+      return { path: path.join(uploadDir, name), attachment };
+    },
+  };
+}
+
+export type ChecksService = ReturnType<typeof checksService>;

@@ -1,0 +1,187 @@
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { parse } from 'csv-parse/sync';
+import type { Message } from '../../i18n/index.js';
+import { zodFieldErrors } from '../../lib/forms.js';
+import { searchKey } from '../../lib/text.js';
+import { vocabulary } from '../../lib/vocabulary.js';
+import type { AreaCatalog } from '../areas/areas.service.js';
+import type { Actor } from '../auth/actor.js';
+import { scopeIncludes } from '../auth/scope.js';
+import { venueInputSchema, type VenueInput } from './venues.schemas.js';
+import type { VenuesService } from './venues.service.js';
+
+/** The columns of an import file, in order, as the downloadable template names them. */
+export const importColumns = [
+  'loai_hinh',
+  'ten_co_so',
+  'dia_ban',
+  'dia_chi',
+  'chu_co_so',
+  'dien_thoai',
+  'so_dang_ky_kinh_doanh',
+  'so_giay_phep',
+  'han_giay_phep',
+  'so_nhan_vien',
+  'trang_thai',
+  'ghi_chu',
+] as const;
+
+export const MAX_IMPORT_ROWS = 20_000;
+
+export function importTemplateCsv(): string {
+  const example = ['karaoke', 'Karaoke Hoa Mai', 'Huyện Bắc Yên', 'Tiểu khu 1, thị trấn Bắc Yên', 'Lò Văn A', '0912345678', '24A8001234', '15/GP-VHTTDL', '31/12/2026', '6', 'operating', ''];
+  return `\uFEFF${importColumns.join(',')}\r\n${example.map((cell) => (/[",\r\n]/.test(cell) ? `"${cell.replace(/"/g, '""')}"` : cell)).join(',')}\r\n`;
+}
+
+export interface ImportRow {
+  line: number;
+  outcome: 'new' | 'duplicate' | 'invalid';
+  name: string;
+  area: string;
+  reasons: Message[];
+}
+
+export interface ImportPreview {
+  token: string;
+  rows: ImportRow[];
+  counts: { new: number; duplicate: number; invalid: number };
+}
+
+interface StoredPreview {
+  userId: number | null;
+  createdAt: number;
+  inputs: VenueInput[];
+}
+
+const PREVIEW_LIFETIME_MS = 60 * 60 * 1000;
+
+/** Excel writes CSV with commas or, in Vietnamese locales, semicolons: pick what the header uses. */
+function delimiterOf(text: string): string {
+  const header = text.split(/\r?\n/, 1)[0] ?? '';
+  return (header.match(/;/g)?.length ?? 0) > (header.match(/,/g)?.length ?? 0) ? ';' : ',';
+}
+
+export function venueImporter({ service, catalog, dataDir }: { service: VenuesService; catalog: AreaCatalog; dataDir: string }) {
+  const folder = path.join(dataDir, 'imports');
+  const kinds = vocabulary('venue_kinds');
+  const statusWords: Record<string, string> = { operating: 'operating', 'dang hoat dong': 'operating', 'hoat dong': 'operating', suspended: 'suspended', 'tam dung': 'suspended', 'tam ngung': 'suspended', closed: 'closed', 'da dong cua': 'closed', 'dong cua': 'closed', 'ngung hoat dong': 'closed' };
+  const offered = [...catalog.districts, ...catalog.communes];
+
+  function kindOf(value: string): string {
+    const key = searchKey(value);
+    return kinds.find((kind) => kind.code === key || searchKey(kind.vi) === key || searchKey(kind.en) === key)?.code ?? value;
+  }
+
+  /** An area by code, by full name ("Huyện Bắc Yên") or by name without its type ("Bắc Yên"). */
+  function areaOf(value: string): number | undefined {
+    const key = searchKey(value);
+    if (!key) return undefined;
+    const exact = offered.find((area) => area.code === value.trim() || area.nameKey === key);
+    if (exact) return exact.id;
+    const bare = offered.filter((area) => area.nameKey.replace(/^(huyen|thanh pho|thi xa|xa|phuong|thi tran|dac khu) /, '') === key);
+    return bare.length === 1 ? bare[0]!.id : undefined;
+  }
+
+  function sweep(): void {
+    if (!fs.existsSync(folder)) return;
+    for (const file of fs.readdirSync(folder)) {
+      const full = path.join(folder, file);
+      if (Date.now() - fs.statSync(full).mtimeMs > PREVIEW_LIFETIME_MS) fs.rmSync(full, { force: true });
+    }
+  }
+
+  return {
+    /** Reads a file and classifies every row; nothing is written to the venues until confirm(). */
+    preview(actor: Actor, content: Buffer): { ok: true; preview: ImportPreview } | { ok: false; error: Message } {
+      let text = content.toString('utf8');
+      if (text.includes('\uFFFD')) return { ok: false, error: { key: 'import.notUtf8' } };
+      text = text.replace(/^\uFEFF/, '');
+      let records: string[][];
+      try {
+        records = parse(text, { delimiter: delimiterOf(text), relax_column_count: true, skip_empty_lines: true, trim: true }) as string[][];
+      } catch {
+        return { ok: false, error: { key: 'import.unreadable' } };
+      }
+      const [header, ...data] = records;
+      if (!header || header.map((cell) => searchKey(cell)).slice(0, 3).join() !== importColumns.slice(0, 3).join()) {
+        return { ok: false, error: { key: 'import.badHeader', params: { columns: importColumns.join(', ') } } };
+      }
+      if (data.length === 0) return { ok: false, error: { key: 'import.empty' } };
+      if (data.length > MAX_IMPORT_ROWS) return { ok: false, error: { key: 'import.tooMany', params: { max: MAX_IMPORT_ROWS } } };
+
+      const known = service.existingKeys(offered.map((area) => area.id));
+      const seenInFile = new Set<string>();
+      const rows: ImportRow[] = [];
+      const inputs: VenueInput[] = [];
+      data.forEach((cells, index) => {
+        const cell = (column: number) => cells[column] ?? '';
+        const areaId = areaOf(cell(2));
+        const values = {
+          kind: kindOf(cell(0)),
+          name: cell(1),
+          areaId: areaId === undefined ? '' : String(areaId),
+          address: cell(3),
+          ownerName: cell(4),
+          phone: cell(5),
+          businessRegistrationNumber: cell(6),
+          licenceNumber: cell(7),
+          licenceExpiry: cell(8),
+          staffCount: cell(9),
+          status: cell(10) ? (statusWords[searchKey(cell(10))] ?? cell(10)) : 'operating',
+          notes: cell(11),
+        };
+        const row: ImportRow = { line: index + 2, outcome: 'new', name: cell(1), area: cell(2), reasons: [] };
+        const parsed = venueInputSchema.safeParse(values);
+        if (!parsed.success) row.reasons.push(...Object.values(zodFieldErrors(parsed.error)).flat());
+        if (areaId === undefined) row.reasons.push({ key: 'import.unknownArea', params: { area: cell(2) || '—' } });
+        else if (!scopeIncludes(actor.scope, areaId)) row.reasons.push({ key: 'errors.areas.outOfScope', params: { area: catalog.byId.get(areaId)!.name } });
+        if (row.reasons.length > 0 || !parsed.success) {
+          row.outcome = 'invalid';
+        } else {
+          const key = `${parsed.data.areaId}|${service.dedupeKey(parsed.data.name, parsed.data.address)}`;
+          if (known.has(key)) {
+            row.outcome = 'duplicate';
+            row.reasons.push({ key: 'import.duplicateExisting' });
+          } else if (seenInFile.has(key)) {
+            row.outcome = 'duplicate';
+            row.reasons.push({ key: 'import.duplicateInFile' });
+          } else {
+            seenInFile.add(key);
+            inputs.push(parsed.data);
+          }
+        }
+        rows.push(row);
+      });
+
+      sweep();
+      fs.mkdirSync(folder, { recursive: true });
+      const token = randomUUID();
+      const stored: StoredPreview = { userId: actor.userId, createdAt: Date.now(), inputs };
+      fs.writeFileSync(path.join(folder, `${token}.json`), JSON.stringify(stored));
+      const counts = { new: inputs.length, duplicate: rows.filter((row) => row.outcome === 'duplicate').length, invalid: rows.filter((row) => row.outcome === 'invalid').length };
+      return { ok: true, preview: { token, rows, counts } };
+    },
+
+    /** Writes the new rows of a preview in one transaction; false when the preview is unknown, expired or someone else's. */
+    confirm(actor: Actor, token: string): number | null {
+      if (!/^[0-9a-f-]{36}$/.test(token)) return null;
+      const file = path.join(folder, `${token}.json`);
+      if (!fs.existsSync(file)) return null;
+      const stored = JSON.parse(fs.readFileSync(file, 'utf8')) as StoredPreview;
+      if (stored.userId !== actor.userId || Date.now() - stored.createdAt > PREVIEW_LIFETIME_MS) return null;
+      const written = service.insertMany(actor, stored.inputs.filter((input) => scopeIncludes(actor.scope, input.areaId)));
+      fs.rmSync(file, { force: true });
+      return written;
+    },
+
+    cancel(actor: Actor, token: string): void {
+      if (!/^[0-9a-f-]{36}$/.test(token)) return;
+      const file = path.join(folder, `${token}.json`);
+      if (!fs.existsSync(file)) return;
+      const stored = JSON.parse(fs.readFileSync(file, 'utf8')) as StoredPreview;
+      if (stored.userId === actor.userId) fs.rmSync(file, { force: true });
+    },
+  };
+}

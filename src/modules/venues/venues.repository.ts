@@ -1,0 +1,93 @@
+import { and, asc, eq, inArray, lt, ne, sql, type SQL } from 'drizzle-orm';
+import type { AppDatabase } from '../../../db/client.js';
+import { venues, type VenueStatus } from '../../../db/schema/index.js';
+import { escapeLike } from '../../lib/text.js';
+import { areaColumnInScope, type AreaScope } from '../auth/scope.js';
+
+export type VenueRow = typeof venues.$inferSelect;
+export type VenueWrite = Omit<VenueRow, 'id' | 'version' | 'createdAt' | 'updatedAt'>;
+
+export interface VenueListFilter {
+  scope: AreaScope;
+  words: string[];
+  areaIds?: number[];
+  kind?: string;
+  status?: VenueStatus;
+  /** Licence expiry before this date (YYYY-MM-DD). */
+  expiredBefore?: string;
+}
+
+export function venuesRepository(db: AppDatabase) {
+  function conditions(filter: VenueListFilter): SQL | undefined {
+    const parts: SQL[] = filter.words.map((word) => sql`${venues.searchText} like ${`%${escapeLike(word)}%`} escape '\\'`);
+    const inScope = areaColumnInScope(venues.areaId, filter.scope);
+    if (inScope) parts.push(inScope);
+    if (filter.areaIds) parts.push(inArray(venues.areaId, filter.areaIds.length > 0 ? filter.areaIds : [-1]));
+    if (filter.kind) parts.push(eq(venues.kind, filter.kind));
+    if (filter.status) parts.push(eq(venues.status, filter.status));
+    if (filter.expiredBefore) parts.push(lt(venues.licenceExpiry, filter.expiredBefore));
+    return parts.length > 0 ? and(...parts) : undefined;
+  }
+
+  return {
+    list(filter: VenueListFilter, limit: number, offset: number): VenueRow[] {
+      return db.select().from(venues).where(conditions(filter)).orderBy(asc(venues.name), asc(venues.id)).limit(limit).offset(offset).all();
+    },
+
+    count(filter: VenueListFilter): number {
+      return db.select({ total: sql<number>`count(*)` }).from(venues).where(conditions(filter)).get()?.total ?? 0;
+    },
+
+    findById(id: number, scope: AreaScope): VenueRow | undefined {
+      return db.select().from(venues).where(and(eq(venues.id, id), areaColumnInScope(venues.areaId, scope))).get();
+    },
+
+    findByIds(ids: number[]): VenueRow[] {
+      if (ids.length === 0) return [];
+      return db.select().from(venues).where(inArray(venues.id, ids)).all();
+    },
+
+    /** A venue in the same area with the same normalised name and address (the likely duplicate). */
+    findDuplicate(areaId: number, dedupeKey: string, exceptId?: number): VenueRow | undefined {
+      return db
+        .select()
+        .from(venues)
+        .where(and(eq(venues.areaId, areaId), eq(venues.dedupeKey, dedupeKey), exceptId ? ne(venues.id, exceptId) : undefined))
+        .get();
+    },
+
+    /** Existing dedupe keys among these areas, for checking a whole import file at once. */
+    dedupeKeysIn(areaIds: number[]): Set<string> {
+      if (areaIds.length === 0) return new Set();
+      const rows = db.select({ areaId: venues.areaId, key: venues.dedupeKey }).from(venues).where(inArray(venues.areaId, areaIds)).all();
+      return new Set(rows.map((row) => `${row.areaId}|${row.key}`));
+    },
+
+    insert(write: VenueWrite, at: string): number {
+      return db
+        .insert(venues)
+        .values({ ...write, createdAt: at, updatedAt: at })
+        .returning({ id: venues.id })
+        .get().id;
+    },
+
+    update(id: number, expectedVersion: number, write: VenueWrite, at: string): boolean {
+      return (
+        db
+          .update(venues)
+          .set({ ...write, updatedAt: at, version: sql`${venues.version} + 1` })
+          .where(and(eq(venues.id, id), eq(venues.version, expectedVersion)))
+          .run().changes > 0
+      );
+    },
+
+    countInAreas(areaIds: number[]): number {
+      if (areaIds.length === 0) return 0;
+      return db
+        .select({ total: sql<number>`count(*)` })
+        .from(venues)
+        .where(and(inArray(venues.areaId, areaIds), ne(venues.status, 'closed')))
+        .get()!.total;
+    },
+  };
+}

@@ -1,0 +1,139 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { venueStatuses } from '../../../db/schema/index.js';
+import { ConflictError, NotFoundError } from '../../lib/errors.js';
+import type { FieldErrors } from '../../lib/forms.js';
+import { fieldValue, uploadedFile } from '../../lib/uploads.js';
+import { scopeIncludes } from '../auth/scope.js';
+import { checksService } from '../checks/checks.service.js';
+import { roundsRepository } from '../rounds/rounds.repository.js';
+import { importTemplateCsv, venueImporter } from './venues.import.js';
+import { readVenueForm, venueIdParamsSchema, venueListQuerySchema, type VenueFormValues, type VenueListQuery } from './venues.schemas.js';
+import { venuesService, type VenueListItem } from './venues.service.js';
+
+function parseId(params: unknown): number {
+  const parsed = venueIdParamsSchema.safeParse(params);
+  if (!parsed.success) throw new NotFoundError('venue');
+  return parsed.data.id;
+}
+
+function listQueryString(query: VenueListQuery, page: number): string {
+  const params = new URLSearchParams();
+  if (query.q) params.set('q', query.q);
+  if (query.area) params.set('area', String(query.area));
+  if (query.kind) params.set('kind', query.kind);
+  if (query.status) params.set('status', query.status);
+  if (query.expired) params.set('expired', '1');
+  if (page > 1) params.set('page', String(page));
+  const text = params.toString();
+  return text ? `?${text}` : '';
+}
+
+const searchQuerySchema = z.object({
+  round: z.coerce.number().int().positive().max(2 ** 31).optional().catch(undefined),
+  q: z.string().catch('').default('').transform((value) => value.slice(0, 200)),
+});
+
+export default async function venuesRoutes(app: FastifyInstance): Promise<void> {
+  const service = venuesService({ db: app.db, catalog: app.catalog, now: app.now });
+  const checks = checksService({ db: app.db, catalog: app.catalog, dataDir: app.config.DATA_DIR, now: app.now });
+  const importer = venueImporter({ service, catalog: app.catalog, dataDir: app.config.DATA_DIR });
+  const rounds = roundsRepository(app.db);
+  const read = { permission: 'venues.read' as const };
+  const write = { permission: 'venues.write' as const };
+  const importing = { permission: 'venues.import' as const };
+
+  function areaOptions(request: FastifyRequest) {
+    const inScope = (area: { id: number }) => scopeIncludes(request.actor.scope, area.id);
+    return { districts: app.catalog.districts.filter(inScope), communes: app.catalog.communes.filter(inScope) };
+  }
+
+  function renderForm(request: FastifyRequest, reply: FastifyReply, page: 'venues/new' | 'venues/edit', values: VenueFormValues, errors: FieldErrors, extra: Record<string, unknown> = {}) {
+    return reply.render(page, { values, errors, statuses: venueStatuses, ...areaOptions(request), ...extra });
+  }
+
+  app.get('/', { config: read }, async (request, reply) => {
+    const query = venueListQuerySchema.parse(request.query ?? {});
+    const page = service.listVenues(request.actor, query);
+    const filtered = Boolean(query.q || query.area || query.kind || query.status || query.expired);
+    const data = { page, query, filtered, pageLink: (number: number) => `/venues${listQueryString(query, number)}` };
+    if (request.isHtmx && request.htmxTarget === 'venues-results') return reply.render('venues/_results', data);
+    return reply.render('venues/index', { ...data, ...areaOptions(request), statuses: venueStatuses });
+  });
+
+  /** Venues to pick from while filing a report in a round (search as you type). */
+  app.get('/search', { config: read }, async (request, reply) => {
+    const query = searchQuerySchema.parse(request.query ?? {});
+    const round = query.round ? rounds.findById(query.round, request.actor.scope) : undefined;
+    if (!round) throw new NotFoundError('round');
+    const areaIds = rounds.areaIdsByRound([round.id]).get(round.id) ?? [];
+    const venues: VenueListItem[] = service.searchInAreas(request.actor, areaIds, query.q);
+    return reply.render('venues/_picker', { venues, q: query.q });
+  });
+
+  app.get('/new', { config: write }, async (request, reply) => {
+    return renderForm(request, reply, 'venues/new', { ...readVenueForm({ status: 'operating' }), submissionKey: randomUUID() }, {});
+  });
+
+  app.post('/', { config: write }, async (request, reply) => {
+    const values = readVenueForm(request.body);
+    const result = service.createVenue(request.actor, values);
+    if (!result.ok) return renderForm(request, reply.code(422), 'venues/new', values, result.errors, { duplicate: result.duplicate });
+    return reply.flash('venues.created').seeOther(`/venues/${result.id}`);
+  });
+
+  app.get('/import', { config: importing }, async (_request, reply) => {
+    return reply.render('venues/import', { preview: null, error: null });
+  });
+
+  app.get('/import/template.csv', { config: importing }, async (_request, reply) => {
+    return reply
+      .header('Content-Type', 'text/csv; charset=utf-8')
+      .header('Content-Disposition', 'attachment; filename="mau-nhap-co-so.csv"')
+      .send(importTemplateCsv());
+  });
+
+  app.post('/import', { config: importing }, async (request, reply) => {
+    const file = uploadedFile(request.body);
+    if (!file) return reply.code(422).render('venues/import', { preview: null, error: { key: 'import.noFile' } });
+    const result = importer.preview(request.actor, await file.toBuffer());
+    if (!result.ok) return reply.code(422).render('venues/import', { preview: null, error: result.error });
+    return reply.render('venues/import', { preview: result.preview, error: null, fileName: file.filename });
+  });
+
+  app.post('/import/:token', { config: importing }, async (request, reply) => {
+    const token = String((request.params as { token?: string }).token ?? '');
+    if (fieldValue(request.body, 'cancel') === '1') {
+      importer.cancel(request.actor, token);
+      return reply.flash('import.cancelled').seeOther('/venues/import');
+    }
+    const written = importer.confirm(request.actor, token);
+    if (written === null) return reply.code(409).render('venues/import', { preview: null, error: { key: 'import.expired' } });
+    return reply.flash('import.done').seeOther(`/venues?imported=${written}`);
+  });
+
+  app.get('/:id', { config: read }, async (request, reply) => {
+    const venue = service.getVenue(request.actor, parseId(request.params));
+    return reply.render('venues/show', { venue, reports: checks.reportsFor(request.actor, { venueId: venue.id }) });
+  });
+
+  app.get('/:id/edit', { config: write }, async (request, reply) => {
+    const venue = service.getVenue(request.actor, parseId(request.params));
+    return renderForm(request, reply, 'venues/edit', service.formValuesOf(venue), {}, { venue });
+  });
+
+  app.post('/:id', { config: write }, async (request, reply) => {
+    const id = parseId(request.params);
+    const values = readVenueForm(request.body);
+    try {
+      const result = service.updateVenue(request.actor, id, values);
+      if (!result.ok) return renderForm(request, reply.code(422), 'venues/edit', values, result.errors, { venue: service.getVenue(request.actor, id), duplicate: result.duplicate });
+    } catch (error) {
+      if (!(error instanceof ConflictError)) throw error;
+      const venue = service.getVenue(request.actor, id);
+      return renderForm(request, reply.code(409), 'venues/edit', { ...values, version: String(venue.version) }, {}, { venue, conflict: error.userMessage });
+    }
+    return reply.flash('venues.updated').seeOther(`/venues/${id}`);
+  });
+}

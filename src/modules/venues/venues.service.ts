@@ -1,0 +1,208 @@
+import type { AppDatabase } from '../../../db/client.js';
+import { inTransaction } from '../../../db/transaction.js';
+import { formatDate, nowIso, todayInVietnam } from '../../lib/dates.js';
+import { ConflictError, NotFoundError } from '../../lib/errors.js';
+import { addFieldError, zodFieldErrors, type FieldErrors } from '../../lib/forms.js';
+import { pageWindow, type Page } from '../../lib/pagination.js';
+import { searchKey, searchWords } from '../../lib/text.js';
+import type { AreaCatalog, AreaRecord } from '../areas/areas.service.js';
+import type { Actor } from '../auth/actor.js';
+import { scopeIncludes } from '../auth/scope.js';
+import { auditService, diff, type Snapshot } from '../audit/audit.service.js';
+import { submissionKeyPattern, submissionsRepository } from '../submissions/submissions.repository.js';
+import { venuesRepository, type VenueListFilter, type VenueRow, type VenueWrite } from './venues.repository.js';
+import { venueInputSchema, type VenueFormValues, type VenueInput, type VenueListQuery } from './venues.schemas.js';
+
+export interface VenueListItem extends VenueRow {
+  area: AreaRecord | undefined;
+  licenceExpired: boolean;
+}
+
+export type VenueSaveResult =
+  | { ok: true; id: number }
+  | { ok: false; errors: FieldErrors; duplicate?: VenueRow };
+
+/** Name and address with diacritics, case, punctuation and the usual prefixes removed: how duplicates are found. */
+export function dedupeKey(name: string, address: string): string {
+  const normalise = (text: string) =>
+    searchKey(text)
+      .replace(/[^a-z0-9 ]/g, ' ')
+      .replace(/\b(so|duong|pho|to|ban|thon|khu|xom|tieu khu)\b/g, ' ')
+      .replace(/\s+/g, ' ')
+      .trim();
+  return `${normalise(name)}|${normalise(address)}`;
+}
+
+export function venuesService({ db, catalog, now = () => new Date() }: { db: AppDatabase; catalog: AreaCatalog; now?: () => Date }) {
+  const repository = venuesRepository(db);
+  const audit = auditService(db, now);
+  const submissions = submissionsRepository(db);
+
+  function toWrite(input: VenueInput): VenueWrite {
+    const area = catalog.byId.get(input.areaId);
+    return {
+      ...input,
+      dedupeKey: dedupeKey(input.name, input.address),
+      searchText: searchKey(
+        [input.name, input.address, input.ownerName, area?.name ?? '', input.businessRegistrationNumber, input.licenceNumber, input.phone].join(' '),
+      ),
+    };
+  }
+
+  function snapshot(venue: VenueRow): Snapshot {
+    return {
+      kind: venue.kind,
+      name: venue.name,
+      area: catalog.byId.get(venue.areaId)?.name ?? String(venue.areaId),
+      address: venue.address,
+      ownerName: venue.ownerName,
+      phone: venue.phone,
+      businessRegistrationNumber: venue.businessRegistrationNumber,
+      licenceNumber: venue.licenceNumber,
+      licenceExpiry: venue.licenceExpiry,
+      staffCount: venue.staffCount,
+      status: venue.status,
+      notes: venue.notes,
+    };
+  }
+
+  function withArea(venue: VenueRow): VenueListItem {
+    const today = todayInVietnam(now());
+    return { ...venue, area: catalog.byId.get(venue.areaId), licenceExpired: venue.licenceExpiry !== null && venue.licenceExpiry < today };
+  }
+
+  function validate(actor: Actor, values: VenueFormValues): { input?: VenueInput; errors: FieldErrors } {
+    const parsed = venueInputSchema.safeParse(values);
+    const errors: FieldErrors = parsed.success ? {} : zodFieldErrors(parsed.error);
+    if (parsed.success) {
+      const areaId = parsed.data.areaId;
+      if (!catalog.isOffered(areaId)) addFieldError(errors, 'areaId', 'errors.venue.area');
+      else if (!scopeIncludes(actor.scope, areaId)) addFieldError(errors, 'areaId', 'errors.areas.outOfScope', { area: catalog.byId.get(areaId)!.name });
+    }
+    return parsed.success && Object.keys(errors).length === 0 ? { input: parsed.data, errors } : { errors };
+  }
+
+  function load(actor: Actor, id: number): VenueRow {
+    const venue = repository.findById(id, actor.scope);
+    if (!venue) throw new NotFoundError('venue');
+    return venue;
+  }
+
+  return {
+    dedupeKey,
+
+    listVenues(actor: Actor, query: VenueListQuery): Page<VenueListItem> {
+      const filter: VenueListFilter = { scope: actor.scope, words: searchWords(query.q) };
+      if (query.area) filter.areaIds = catalog.filterIds(query.area);
+      if (query.kind) filter.kind = query.kind;
+      if (query.status) filter.status = query.status;
+      if (query.expired) filter.expiredBefore = todayInVietnam(now());
+      const total = repository.count(filter);
+      const window = pageWindow(query.page, total);
+      const items = repository.list(filter, window.pageSize, window.offset).map(withArea);
+      return { items, total, page: window.page, pageCount: window.pageCount, pageSize: window.pageSize };
+    },
+
+    /** Venues a report in a round may be about: those in (or overlapping) the round's areas, matching the typed words. */
+    searchInAreas(actor: Actor, areaIds: number[], query: string, limit = 15): VenueListItem[] {
+      const related = [...new Set(areaIds.flatMap((id) => catalog.relatedAreas(id)))];
+      return repository.list({ scope: actor.scope, words: searchWords(query), areaIds: related }, limit, 0).map(withArea);
+    },
+
+    getVenue(actor: Actor, id: number): VenueListItem {
+      return withArea(load(actor, id));
+    },
+
+    formValuesOf(venue: VenueRow): VenueFormValues {
+      return {
+        kind: venue.kind,
+        name: venue.name,
+        areaId: String(venue.areaId),
+        address: venue.address,
+        ownerName: venue.ownerName,
+        phone: venue.phone,
+        businessRegistrationNumber: venue.businessRegistrationNumber,
+        licenceNumber: venue.licenceNumber,
+        licenceExpiry: formatDate(venue.licenceExpiry),
+        staffCount: venue.staffCount === null ? '' : String(venue.staffCount),
+        status: venue.status,
+        notes: venue.notes,
+        version: String(venue.version),
+        submissionKey: '',
+        confirmDuplicate: '',
+      };
+    },
+
+    /** Creates a venue; a likely duplicate in the same area is refused with a link to it until the person confirms. */
+    createVenue(actor: Actor, values: VenueFormValues): VenueSaveResult {
+      const key = submissionKeyPattern.test(values.submissionKey) ? values.submissionKey : null;
+      const earlier = key ? submissions.find(key, actor.userId, 'venue') : undefined;
+      if (earlier !== undefined) return { ok: true, id: earlier };
+      const { input, errors } = validate(actor, values);
+      if (!input) return { ok: false, errors };
+      const write = toWrite(input);
+      const duplicate = repository.findDuplicate(write.areaId, write.dedupeKey);
+      if (duplicate && values.confirmDuplicate !== '1') return { ok: false, errors: { name: [{ key: 'venues.duplicateWarning' }] }, duplicate };
+      const id = inTransaction(db, () => {
+        const again = key ? submissions.find(key, actor.userId, 'venue') : undefined;
+        if (again !== undefined) return again;
+        const venueId = repository.insert(write, nowIso(now()));
+        audit.record(actor, { action: 'create', recordType: 'venue', recordId: venueId, changes: diff(null, snapshot(repository.findById(venueId, { all: true })!)), areaIds: [write.areaId] });
+        if (key) submissions.remember(key, actor.userId, 'venue', venueId, nowIso(now()));
+        return venueId;
+      });
+      return { ok: true, id };
+    },
+
+    updateVenue(actor: Actor, id: number, values: VenueFormValues): VenueSaveResult {
+      const venue = load(actor, id);
+      const { input, errors } = validate(actor, values);
+      if (!input) return { ok: false, errors };
+      if (Number(values.version) !== venue.version) throw new ConflictError();
+      const write = toWrite(input);
+      const duplicate = repository.findDuplicate(write.areaId, write.dedupeKey, id);
+      if (duplicate && values.confirmDuplicate !== '1' && write.dedupeKey !== venue.dedupeKey) {
+        return { ok: false, errors: { name: [{ key: 'venues.duplicateWarning' }] }, duplicate };
+      }
+      inTransaction(db, () => {
+        if (!repository.update(id, venue.version, write, nowIso(now()))) throw new ConflictError();
+        const updated = repository.findById(id, { all: true })!;
+        audit.record(actor, { action: 'update', recordType: 'venue', recordId: id, changes: diff(snapshot(venue), snapshot(updated)), areaIds: [venue.areaId, updated.areaId] });
+      });
+      return { ok: true, id };
+    },
+
+    /** Writes already-validated rows (an import) in one transaction, each audited. */
+    insertMany(actor: Actor, inputs: VenueInput[]): number {
+      return inTransaction(db, () => {
+        const at = nowIso(now());
+        const keys = repository.dedupeKeysIn([...new Set(inputs.map((input) => input.areaId))]);
+        let written = 0;
+        for (const input of inputs) {
+          const write = toWrite(input);
+          // Someone may have added the same venue since the preview: skip it rather than duplicate it.
+          if (keys.has(`${write.areaId}|${write.dedupeKey}`)) continue;
+          keys.add(`${write.areaId}|${write.dedupeKey}`);
+          const venueId = repository.insert(write, at);
+          audit.record(actor, { action: 'create', recordType: 'venue', recordId: venueId, changes: { name: [null, write.name], source: [null, 'import'] }, areaIds: [write.areaId] });
+          written += 1;
+        }
+        return written;
+      });
+    },
+
+    existingKeys(areaIds: number[]): Set<string> {
+      return repository.dedupeKeysIn(areaIds);
+    },
+
+    countOpenInAreas(areaIds: number[]): number {
+      return repository.countInAreas([...new Set(areaIds.flatMap((id) => catalog.relatedAreas(id)))]);
+    },
+
+    findByIds(ids: number[]): VenueRow[] {
+      return repository.findByIds(ids);
+    },
+  };
+}
+
+export type VenuesService = ReturnType<typeof venuesService>;
