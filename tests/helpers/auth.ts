@@ -38,12 +38,34 @@ export class Client {
     return this.request({ method: 'GET', url, headers });
   }
 
+  /** Posts a file upload form, with the CSRF token among its fields. */
+  async upload(url: string, file: { filename: string; content: Buffer; contentType?: string } | undefined, fields: Record<string, string> = {}, headers: Record<string, string> = {}) {
+    if (!this.csrf) await this.get('/login');
+    const body = multipartBody({ _csrf: this.csrf, ...fields }, file);
+    return this.request({ method: 'POST', url, headers: { ...body.headers, ...headers }, payload: body.payload });
+  }
+
   /** Posts a form as a browser would, with the CSRF token (pass `_csrf: undefined` explicitly to leave it out). */
   async post(url: string, fields: Record<string, unknown> = {}, headers: Record<string, string> = {}) {
     if (!this.csrf) await this.get('/login');
     const body = '_csrf' in fields ? fields : { _csrf: this.csrf, ...fields };
     return this.request({ method: 'POST', url, headers: { ...formHeaders, ...headers }, payload: formBody(body as never) });
   }
+}
+
+/** Builds a multipart/form-data body as a browser sends a file upload. */
+export function multipartBody(fields: Record<string, string>, file?: { field?: string; filename: string; content: Buffer; contentType?: string }) {
+  const boundary = `----test${Math.random().toString(16).slice(2)}`;
+  const parts: Buffer[] = [];
+  for (const [name, value] of Object.entries(fields)) {
+    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`));
+  }
+  if (file) {
+    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${file.field ?? 'file'}"; filename="${file.filename}"\r\nContent-Type: ${file.contentType ?? 'application/octet-stream'}\r\n\r\n`));
+    parts.push(file.content, Buffer.from('\r\n'));
+  }
+  parts.push(Buffer.from(`--${boundary}--\r\n`));
+  return { payload: Buffer.concat(parts), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
 }
 
 /** Creates an account through the service (audited like any other). */

@@ -1,3 +1,6 @@
+import { usersRepository } from '../../src/modules/users/users.repository.js';
+import { venuesService } from '../../src/modules/venues/venues.service.js';
+import { checksService } from '../../src/modules/checks/checks.service.js';
 import type { FastifyInstance } from 'fastify';
 import { systemActor } from '../../src/modules/auth/actor.js';
 import { roundsService } from '../../src/modules/rounds/rounds.service.js';
@@ -53,4 +56,86 @@ export function createRound(app: FastifyInstance, values: Partial<RoundFormValue
   });
   if (!result.ok) throw new Error(`invalid factory round: ${JSON.stringify(result.errors)}`);
   return result.value.id;
+}
+
+// ——— venues and visit reports ———
+
+import type { Actor } from '../../src/modules/auth/actor.js';
+
+/** The service-level actor of an existing account. */
+export function actorOf(app: FastifyInstance, userId: number): Actor {
+  return app.auth.actorFor(usersRepository(app.db).findById(userId)!, '127.0.0.1');
+}
+
+let venueCounter = 0;
+export function createVenue(app: FastifyInstance, overrides: Record<string, string> = {}): number {
+  venueCounter += 1;
+  const service = venuesService({ db: app.db, catalog: app.catalog, now: app.now });
+  const result = service.createVenue(systemActor('test'), {
+    kind: 'karaoke',
+    name: `Karaoke Thử ${venueCounter}`,
+    areaId: String(district(app, 'Bắc Yên').id),
+    address: `Số ${venueCounter}, tiểu khu 2`,
+    ownerName: '',
+    phone: '',
+    businessRegistrationNumber: '',
+    licenceNumber: '',
+    licenceExpiry: '',
+    staffCount: '',
+    status: 'operating',
+    notes: '',
+    version: '',
+    submissionKey: '',
+    confirmDuplicate: '1',
+    ...overrides,
+  });
+  if (!result.ok) throw new Error(`invalid factory venue: ${JSON.stringify(result.errors)}`);
+  return result.id;
+}
+
+/** A round in Bắc Yên (March 2025) whose team lists these accounts. */
+export function createRoundWithTeam(app: FastifyInstance, userIds: number[], values: Partial<RoundFormValues> = {}): number {
+  return createRound(app, {
+    team: userIds.map((userId) => ({ fullName: '', agency: 'police', teamRole: 'member', userId: String(userId) })),
+    ...values,
+  });
+}
+
+/** Answers for every item of a report: all compliant unless listed. */
+export function answersFor(app: FastifyInstance, checkId: number, overrides: Record<string, { answer: string; note?: string }> = {}) {
+  const codes = app.db.$client.prepare('select item_code from check_answers where check_id = ?').all(checkId) as Array<{ item_code: string }>;
+  const fields: Record<string, string> = {};
+  for (const { item_code: code } of codes) {
+    fields[`answer_${code}`] = overrides[code]?.answer ?? 'compliant';
+    fields[`note_${code}`] = overrides[code]?.note ?? '';
+  }
+  return fields;
+}
+
+/**
+ * A report on a venue in a round, filed by `inspectorId`, taken to `status` through the service
+ * (submitted and approved ones have every item answered, `violations` as violations).
+ */
+export function createReport(
+  app: FastifyInstance,
+  options: { roundId: number; venueId: number; inspectorId: number; reviewerId?: number; status?: 'draft' | 'submitted' | 'approved' | 'returned'; violations?: string[]; visitDate?: string },
+): number {
+  const service = checksService({ db: app.db, catalog: app.catalog, dataDir: app.config.DATA_DIR, now: app.now });
+  const actor = actorOf(app, options.inspectorId);
+  const started = service.startReport(actor, options.roundId, { venueId: String(options.venueId), visitDate: options.visitDate ?? '11/03/2025', visitTime: '20:30', submissionKey: '' });
+  if (!started.ok) throw new Error(`could not start report: ${JSON.stringify(started.errors)}`);
+  const id = started.value.id;
+  const status = options.status ?? 'draft';
+  if (status === 'draft') return id;
+  const detail = service.getReport(actor, id);
+  const answers = Object.fromEntries(
+    detail.items.map((item) => [item.code, options.violations?.includes(item.code) ? { answer: 'violation', note: 'Vi phạm ghi nhận' } : { answer: 'compliant', note: '' }]),
+  );
+  const saved = service.saveReport(actor, id, { ...service.formValuesOf(detail), answers, staffPresent: '5', staffCounselled: '5', ownersPresent: '1', conclusion: 'Kết luận' }, 'submit');
+  if (!saved.ok) throw new Error(`could not submit report: ${JSON.stringify(saved.errors)}`);
+  if (status === 'submitted') return id;
+  const reviewer = actorOf(app, options.reviewerId ?? options.inspectorId);
+  const reviewed = service.review(reviewer, id, status === 'approved' ? 'approve' : 'return', status === 'returned' ? 'Bổ sung số liệu' : '');
+  if (!reviewed.ok) throw new Error('could not review report');
+  return id;
 }

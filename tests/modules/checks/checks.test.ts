@@ -1,0 +1,307 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
+import { Jimp } from 'jimp';
+import { buildTestApp, type TestApp } from '../../helpers/app.js';
+import { loginAs, type SignedInClient } from '../../helpers/auth.js';
+import { answersFor, createReport, createRoundWithTeam, createVenue, district } from '../../helpers/factories.js';
+import { html, textOf } from '../../helpers/html.js';
+import { checklistsService } from '../../../src/modules/checklists/checklists.service.js';
+
+let test: TestApp;
+let head: SignedInClient;
+let inspector: SignedInClient;
+let otherInspector: SignedInClient;
+let roundId: number;
+let karaoke: number;
+let restaurant: number;
+
+beforeAll(async () => {
+  test = await buildTestApp({ now: () => new Date('2025-03-12T03:00:00Z') });
+  head = await loginAs(test.app, 'department_head');
+  inspector = await loginAs(test.app, 'inspector');
+  otherInspector = await loginAs(test.app, 'inspector');
+  roundId = createRoundWithTeam(test.app, [inspector.user.id]);
+  karaoke = createVenue(test.app, { name: 'Karaoke Sao Mai', kind: 'karaoke' });
+  restaurant = createVenue(test.app, { name: 'Nhà hàng Suối Tát', kind: 'restaurant' });
+});
+afterAll(async () => {
+  await test.close();
+});
+
+const count = (table: string) => test.app.db.get<{ n: number }>(sql.raw(`select count(*) as n from ${table}`))!.n;
+
+async function start(client: SignedInClient, venueId: number, fields: Record<string, unknown> = {}) {
+  return client.post(`/rounds/${roundId}/checks`, { venueId, visitDate: '11/03/2025', visitTime: '20:30', ...fields });
+}
+
+function idFrom(location: unknown): number {
+  return Number(String(location).split('/').pop());
+}
+
+describe('starting a report', () => {
+  it('lets an inspector on the round’s team pick a venue of the round’s areas by typing', async () => {
+    const form = await inspector.get(`/rounds/${roundId}/checks/new`);
+    expect(form.statusCode).toBe(200);
+    const search = html((await inspector.get(`/venues/search?round=${roundId}&q=sao+mai`)).body);
+    expect(search('input[name="venueId"]')).toHaveLength(1);
+    expect(textOf(search, 'label')).toContain('Karaoke Sao Mai');
+    const elsewhere = createVenue(test.app, { name: 'Karaoke Sao Mai Sông Mã', areaId: String(district(test.app, 'Sông Mã').id) });
+    const all = html((await inspector.get(`/venues/search?round=${roundId}&q=sao`)).body);
+    expect(all(`input[value="${elsewhere}"]`)).toHaveLength(0);
+    const outside = await start(inspector, elsewhere);
+    expect(outside.statusCode).toBe(422);
+    expect(textOf(html(outside.body), '#field-venueId-error')).toContain('không thuộc địa bàn của đợt');
+  });
+
+  it('refuses an inspector who is not on the team, and a visit date outside the round', async () => {
+    expect((await otherInspector.get(`/rounds/${roundId}/checks/new`)).statusCode).toBe(403);
+    const before = count('checks');
+    expect((await start(otherInspector, karaoke)).statusCode).toBe(403);
+    const late = await start(inspector, karaoke, { visitDate: '20/03/2025' });
+    expect(late.statusCode).toBe(422);
+    expect(textOf(html(late.body), '#field-visitDate-error')).toContain('trong thời gian của đợt (10/03/2025 – 12/03/2025)');
+    expect(count('checks')).toBe(before);
+  });
+
+  it('creates one draft for a double-clicked start', async () => {
+    const form = html((await inspector.get(`/rounds/${roundId}/checks/new`)).body);
+    const submissionKey = form('input[name="submissionKey"]').val() as string;
+    const before = count('checks');
+    const [first, second] = await Promise.all([start(inspector, restaurant, { submissionKey }), start(inspector, restaurant, { submissionKey })]);
+    expect(first.headers.location).toBe(second.headers.location);
+    expect(count('checks')).toBe(before + 1);
+  });
+});
+
+describe('filling and submitting', () => {
+  it('shows karaoke-only items only for karaoke venues', async () => {
+    const karaokeReport = idFrom((await start(inspector, karaoke)).headers.location);
+    const restaurantReport = createReport(test.app, { roundId, venueId: restaurant, inspectorId: inspector.user.id });
+    const karaokePage = html((await inspector.get(`/checks/${karaokeReport}`)).body);
+    const restaurantPage = html((await inspector.get(`/checks/${restaurantReport}`)).body);
+    expect(karaokePage('.checklist-item')).toHaveLength(27);
+    expect(karaokePage('#item-A2')).toHaveLength(1);
+    expect(restaurantPage('#item-A2')).toHaveLength(0);
+    expect(restaurantPage('.checklist-item').length).toBeLessThan(27);
+  });
+
+  it('saves a draft with items unanswered, and keeps everything typed when a value is malformed', async () => {
+    const id = createReport(test.app, { roundId, venueId: karaoke, inspectorId: inspector.user.id });
+    const draft = await inspector.post(`/checks/${id}`, { intent: 'save', version: '1', visitDate: '11/03/2025', representativeName: 'Lò Thị Hoa', answer_A1: 'compliant', note_A1: 'Có bản sao', staffPresent: '4' });
+    expect(draft.statusCode).toBe(303);
+    const bad = await inspector.post(`/checks/${id}`, { intent: 'save', version: '2', visitDate: '11/03/2025', representativeName: 'Lò Thị Hoa (sửa)', answer_A1: 'violation', note_A1: 'Không có', staffPresent: 'bốn' });
+    expect(bad.statusCode).toBe(422);
+    const $ = html(bad.body);
+    expect(textOf($, '#field-staffPresent-error')).toContain('Nhập số nguyên không âm.');
+    expect($('#field-representativeName').val()).toBe('Lò Thị Hoa (sửa)');
+    expect($('input[name="answer_A1"][value="violation"]').attr('checked')).toBeDefined();
+    expect($('input[name="note_A1"]').val()).toBe('Không có');
+    expect(test.app.db.get<{ representative_name: string }>(sql`select representative_name from checks where id = ${id}`)!.representative_name).toBe('Lò Thị Hoa');
+  });
+
+  it('refuses to submit with an unanswered item, naming it, or a violation without a note, or too many counselled', async () => {
+    const id = createReport(test.app, { roundId, venueId: karaoke, inspectorId: inspector.user.id });
+    const answers = answersFor(test.app, id, { G1: { answer: '' }, E2: { answer: 'violation', note: '' } });
+    const response = await inspector.post(`/checks/${id}`, { intent: 'submit', version: '1', visitDate: '11/03/2025', ...answers, ownersPresent: '1', staffPresent: '3', staffCounselled: '5', conclusion: 'Xong' });
+    expect(response.statusCode).toBe(422);
+    const $ = html(response.body);
+    expect(textOf($, '#item_G1-error')).toContain('G1: chưa chọn kết quả.');
+    expect(textOf($, '.form-alert')).toContain('Còn các nội dung chưa trả lời: G1');
+    expect(textOf($, '#item_E2-error')).toContain('E2: ghi rõ vi phạm');
+    expect(textOf($, '#field-staffCounselled-error')).toContain('không được quá 4');
+    expect(test.app.db.get<{ status: string }>(sql`select status from checks where id = ${id}`)!.status).toBe('draft');
+  });
+
+  it('submits a complete report, counting its violations, after which its inspector can no longer edit it', async () => {
+    const id = createReport(test.app, { roundId, venueId: karaoke, inspectorId: inspector.user.id });
+    const answers = answersFor(test.app, id, { E2: { answer: 'violation', note: 'Nhân viên 16 tuổi' }, A2: { answer: 'not_applicable' } });
+    const response = await inspector.post(`/checks/${id}`, { intent: 'submit', version: '1', visitDate: '11/03/2025', ...answers, ownersPresent: '1', staffPresent: '3', staffCounselled: '4', conclusion: 'Lập biên bản vi phạm' });
+    expect(response.statusCode).toBe(303);
+    expect(test.app.db.get<{ status: string; violation_count: number }>(sql`select status, violation_count from checks where id = ${id}`)).toEqual({ status: 'submitted', violation_count: 1 });
+    const again = await inspector.post(`/checks/${id}`, { intent: 'save', version: '2', visitDate: '11/03/2025' });
+    expect(again.statusCode).toBe(403);
+    const page = html((await inspector.get(`/checks/${id}`)).body);
+    expect(page('#report-form')).toHaveLength(0);
+    expect(textOf(page, '.answers-table')).toContain('Nhân viên 16 tuổi');
+  });
+
+  it('answers 409 with what changed when the report was saved elsewhere', async () => {
+    const id = createReport(test.app, { roundId, venueId: karaoke, inspectorId: inspector.user.id });
+    await inspector.post(`/checks/${id}`, { intent: 'save', version: '1', visitDate: '11/03/2025', conclusion: 'Viết trên điện thoại' });
+    const stale = await inspector.post(`/checks/${id}`, { intent: 'save', version: '1', visitDate: '11/03/2025', conclusion: 'Viết trên máy tính' });
+    expect(stale.statusCode).toBe(409);
+    const $ = html(stale.body);
+    expect(textOf($, '.form-alert')).toContain('vừa được lưu ở nơi khác');
+    expect(textOf($, '.form-alert')).toContain('Viết trên điện thoại');
+    expect($('#field-conclusion').text()).toBe('Viết trên máy tính');
+    expect(test.app.db.get<{ conclusion: string }>(sql`select conclusion from checks where id = ${id}`)!.conclusion).toBe('Viết trên điện thoại');
+  });
+
+  it('lets only its inspector edit a draft', async () => {
+    const id = createReport(test.app, { roundId, venueId: karaoke, inspectorId: inspector.user.id });
+    expect((await otherInspector.post(`/checks/${id}`, { intent: 'save', version: '1', visitDate: '11/03/2025' })).statusCode).toBe(403);
+    expect((await head.post(`/checks/${id}`, { intent: 'save', version: '1', visitDate: '11/03/2025' })).statusCode).toBe(403);
+  });
+});
+
+describe('review', () => {
+  it('approves a submitted report, which is then read-only', async () => {
+    const id = createReport(test.app, { roundId, venueId: karaoke, inspectorId: inspector.user.id, status: 'submitted' });
+    expect((await inspector.post(`/checks/${id}/review`, { decision: 'approve' })).statusCode).toBe(403);
+    const approved = await head.post(`/checks/${id}/review`, { decision: 'approve' });
+    expect(approved.statusCode).toBe(303);
+    expect(test.app.db.get<{ status: string; reviewed_by: number }>(sql`select status, reviewed_by from checks where id = ${id}`)).toEqual({ status: 'approved', reviewed_by: head.user.id });
+    expect((await inspector.post(`/checks/${id}`, { intent: 'save', version: '3', visitDate: '11/03/2025' })).statusCode).toBe(403);
+    expect((await head.post(`/checks/${id}/review`, { decision: 'return', comment: 'x' })).statusCode).toBe(409);
+    const actions = test.app.db.all<{ action: string }>(sql`select action from audit_log where record_type = 'check' and record_id = ${id} order by id`).map((row) => row.action);
+    expect(actions).toEqual(['create', 'status', 'status']);
+  });
+
+  it('returns a report with a comment; it goes back to its inspector, who alone can edit and resubmit it', async () => {
+    const id = createReport(test.app, { roundId, venueId: karaoke, inspectorId: inspector.user.id, status: 'submitted' });
+    const noComment = await head.post(`/checks/${id}/review`, { decision: 'return', comment: ' ' });
+    expect(noComment.statusCode).toBe(422);
+    expect(textOf(html(noComment.body), '#field-comment-error')).toContain('Ghi lý do');
+    expect((await head.post(`/checks/${id}/review`, { decision: 'return', comment: 'Thiếu số nhân viên được tư vấn' })).statusCode).toBe(303);
+    const page = html((await inspector.get(`/checks/${id}`)).body);
+    expect(textOf(page, '.form-alert')).toContain('Thiếu số nhân viên được tư vấn');
+    expect(page('#report-form')).toHaveLength(1);
+    expect((await otherInspector.post(`/checks/${id}`, { intent: 'save', version: '3', visitDate: '11/03/2025' })).statusCode).toBe(403);
+    const resubmit = await inspector.post(`/checks/${id}`, { intent: 'submit', version: '3', visitDate: '11/03/2025', ...answersFor(test.app, id), ownersPresent: '1', staffPresent: '5', staffCounselled: '6', conclusion: 'Đã bổ sung' });
+    expect(resubmit.statusCode).toBe(303);
+    expect(test.app.db.get<{ status: string }>(sql`select status from checks where id = ${id}`)!.status).toBe('submitted');
+  });
+
+  it('corrects an approved report only through an amendment by a head, which replaces it once approved', async () => {
+    const id = createReport(test.app, { roundId, venueId: karaoke, inspectorId: inspector.user.id, reviewerId: head.user.id, status: 'approved' });
+    expect((await inspector.post(`/checks/${id}/amendments`)).statusCode).toBe(403);
+    const amend = await head.post(`/checks/${id}/amendments`);
+    expect(amend.statusCode).toBe(303);
+    const amendmentId = idFrom(amend.headers.location);
+    const amendment = test.app.db.get<{ amends_id: number; inspector_id: number; status: string }>(sql`select amends_id, inspector_id, status from checks where id = ${amendmentId}`)!;
+    expect(amendment).toEqual({ amends_id: id, inspector_id: head.user.id, status: 'draft' });
+    expect(count(`check_answers where check_id = ${amendmentId}`)).toBe(count(`check_answers where check_id = ${id}`));
+    await head.post(`/checks/${amendmentId}`, { intent: 'submit', version: '1', visitDate: '11/03/2025', ...answersFor(test.app, amendmentId), ownersPresent: '1', staffPresent: '5', staffCounselled: '5', conclusion: 'Sửa kết luận' });
+    await head.post(`/checks/${amendmentId}/review`, { decision: 'approve' });
+    expect(test.app.db.get<{ superseded_by_id: number }>(sql`select superseded_by_id from checks where id = ${id}`)!.superseded_by_id).toBe(amendmentId);
+    expect(textOf(html((await head.get(`/checks/${id}`)).body), '.notice')).toContain('đã được thay bằng bản sửa đổi');
+  });
+});
+
+describe('checklist versions', () => {
+  it('keep an old report’s answers and labels when a new version changes the items', async () => {
+    const id = createReport(test.app, { roundId, venueId: karaoke, inspectorId: inspector.user.id, reviewerId: head.user.id, status: 'approved' });
+    const before = html((await head.get(`/checks/${id}`)).body);
+    const labelBefore = textOf(before, '.answers-table');
+    const admin = await loginAs(test.app, 'admin');
+    const draftUrl = (await admin.post('/admin/checklists')).headers.location as string;
+    const editor = html((await admin.get(draftUrl)).body);
+    const codes = editor('input[name="itemCode"]').map((_, input) => editor(input).val() as string).get().filter(Boolean);
+    const field = (name: string) => editor(`[name="${name}"]`).map((_, input) => (editor(input).is('select') ? editor(input).find('option[selected]').val() : editor(input).val()) as string).get().slice(0, codes.length);
+    const vi = field('itemVi');
+    vi[0] = 'Nội dung A1 đã sửa trong phiên bản mới';
+    const saved = await admin.post(draftUrl, {
+      revision: editor('input[name="revision"]').val(),
+      titleVi: 'Bộ câu hỏi sửa đổi',
+      titleEn: 'Revised checklist',
+      itemCode: codes,
+      itemCategory: field('itemCategory'),
+      itemSeverity: field('itemSeverity'),
+      itemAppliesTo: field('itemAppliesTo'),
+      itemVi: vi,
+      itemEn: field('itemEn'),
+      itemBasis: field('itemBasis'),
+      itemRemove: ['I2'],
+    });
+    expect(saved.statusCode).toBe(303);
+    expect((await admin.post(`${draftUrl}/publication`)).statusCode).toBe(303);
+    expect((await admin.post(draftUrl, { revision: '1', titleVi: 'x', itemCode: ['A1'] })).statusCode).toBe(409);
+
+    const after = html((await head.get(`/checks/${id}`)).body);
+    expect(textOf(after, '.answers-table')).toBe(labelBefore);
+    expect(textOf(after, 'hgroup')).toContain('phiên bản 1');
+    const latest = checklistsService({ db: test.app.db }).latest();
+    expect(latest.version).toBe(2);
+    expect(latest.body.items.find((item) => item.code === 'A1')!.vi).toBe('Nội dung A1 đã sửa trong phiên bản mới');
+    expect(latest.body.items.find((item) => item.code === 'I2')).toBeUndefined();
+    const fresh = createReport(test.app, { roundId, venueId: karaoke, inspectorId: inspector.user.id });
+    expect(textOf(html((await inspector.get(`/checks/${fresh}`)).body), '#item-A1')).toContain('đã sửa trong phiên bản mới');
+    expect(html((await inspector.get(`/checks/${fresh}`)).body)('#item-I2')).toHaveLength(0);
+  });
+});
+
+describe('attachments', () => {
+  async function png(): Promise<Buffer> {
+    return new Jimp({ width: 800, height: 600, color: 0x3366ccff }).getBuffer('image/png');
+  }
+
+  it('stores a photo with its SHA-256 and a thumbnail, and serves it only to those who may see the report', async () => {
+    const id = createReport(test.app, { roundId, venueId: karaoke, inspectorId: inspector.user.id });
+    const content = await png();
+    const uploaded = await inspector.upload(`/checks/${id}/attachments`, { filename: 'mặt tiền.png', content, contentType: 'image/png' });
+    expect(uploaded.statusCode).toBe(303);
+    const row = test.app.db.get<{ id: number; sha256: string; mime_type: string; thumbnail_name: string; stored_name: string }>(sql`select * from check_attachments where check_id = ${id}`)!;
+    expect(row.mime_type).toBe('image/png');
+    expect(row.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(row.stored_name).not.toContain('mặt');
+    const file = await head.get(`/checks/${id}/attachments/${row.id}`);
+    expect(file.statusCode).toBe(200);
+    expect(file.headers['content-type']).toBe('image/png');
+    expect(file.headers['content-disposition']).toContain(encodeURIComponent('mặt tiền.png'));
+    expect(file.rawPayload.equals(content)).toBe(true);
+    const thumb = await head.get(`/checks/${id}/attachments/${row.id}/thumbnail`);
+    expect(thumb.headers['content-type']).toBe('image/jpeg');
+    expect((await Jimp.read(thumb.rawPayload)).width).toBe(320);
+    const songMaUser = await loginAs(test.app, 'auditor', { areaId: district(test.app, 'Sông Mã').id });
+    expect((await songMaUser.get(`/checks/${id}/attachments/${row.id}`)).statusCode).toBe(404);
+    const anonymous = await test.app.inject(`/checks/${id}/attachments/${row.id}`);
+    expect(anonymous.statusCode).toBe(303);
+  });
+
+  it('refuses a text file named photo.jpg, checking the content, and writes nothing', async () => {
+    const id = createReport(test.app, { roundId, venueId: karaoke, inspectorId: inspector.user.id });
+    const before = count('check_attachments');
+    const response = await inspector.upload(`/checks/${id}/attachments`, { filename: 'photo.jpg', content: Buffer.from('không phải ảnh'), contentType: 'image/jpeg' });
+    expect(response.statusCode).toBe(422);
+    expect(textOf(html(response.body), '#attachment-file-error')).toContain('Chỉ nhận ảnh JPEG, PNG hoặc tệp PDF');
+    expect(count('check_attachments')).toBe(before);
+  });
+
+  it('accepts a PDF scan, refuses files over 10 MB, and at most 20 per report', async () => {
+    const id = createReport(test.app, { roundId, venueId: karaoke, inspectorId: inspector.user.id });
+    const pdf = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
+    expect((await inspector.upload(`/checks/${id}/attachments`, { filename: 'bien-ban.pdf', content: pdf })).statusCode).toBe(303);
+    const big = await inspector.upload(`/checks/${id}/attachments`, { filename: 'big.pdf', content: Buffer.concat([pdf, Buffer.alloc(10 * 1024 * 1024)]) });
+    expect(big.statusCode).toBe(413);
+    for (let index = 1; index < 20; index += 1) await inspector.upload(`/checks/${id}/attachments`, { filename: `scan-${index}.pdf`, content: pdf });
+    expect(count(`check_attachments where check_id = ${id}`)).toBe(20);
+    const tooMany = await inspector.upload(`/checks/${id}/attachments`, { filename: 'scan-21.pdf', content: pdf });
+    expect(tooMany.statusCode).toBe(422);
+    expect(count(`check_attachments where check_id = ${id}`)).toBe(20);
+  });
+});
+
+describe('lists', () => {
+  it('shows a round’s reports and progress, and a venue’s reports', async () => {
+    const page = html((await head.get(`/rounds/${roundId}`)).body);
+    expect(page('.reports-table tbody tr').length).toBeGreaterThan(3);
+    expect(textOf(page, '.progress-line')).toMatch(/Đã kiểm tra \d+\/\d+ cơ sở/);
+    const venuePage = html((await head.get(`/venues/${karaoke}`)).body);
+    expect(venuePage('.reports-table tbody tr').length).toBeGreaterThan(3);
+  });
+
+  it('filters /checks by status, inspector, date and violations, scoped to the user’s area', async () => {
+    const submitted = html((await head.get('/checks?status=submitted')).body);
+    submitted('#checks-table tbody tr').each((_, row) => void expect(submitted(row).text()).toContain('Chờ duyệt'));
+    const withViolations = html((await head.get('/checks?violations=yes')).body);
+    withViolations('#checks-table tbody tr td:nth-child(5)').each((_, cell) => void expect(Number(withViolations(cell).text())).toBeGreaterThan(0));
+    const byOther = html((await head.get(`/checks?inspector=${otherInspector.user.id}`)).body);
+    expect(byOther('#checks-table')).toHaveLength(0);
+    const outsideDates = html((await head.get('/checks?from=01/04/2025')).body);
+    expect(outsideDates('#checks-table')).toHaveLength(0);
+    const songMa = await loginAs(test.app, 'auditor', { areaId: district(test.app, 'Sông Mã').id });
+    expect(html((await songMa.get('/checks')).body)('#checks-table')).toHaveLength(0);
+    const someReport = test.app.db.get<{ id: number }>(sql`select id from checks limit 1`)!.id;
+    expect((await songMa.get(`/checks/${someReport}`)).statusCode).toBe(404);
+  });
+});
