@@ -11,6 +11,12 @@
     }
   }, true);
 
+  // The submit button of a report asks before sending it for review (a draft save does not).
+  document.addEventListener('click', function (event) {
+    var button = event.target && event.target.closest ? event.target.closest('[data-confirm-submit]') : null;
+    if (button && !window.confirm(button.dataset.confirmSubmit)) event.preventDefault();
+  });
+
   // "Add a member" asks the server for a row numbered after the rows already on the form.
   document.addEventListener('htmx:configRequest', function (event) {
     var source = event.detail.elt;

@@ -3,7 +3,8 @@ import { sql } from 'drizzle-orm';
 import type { Role } from '../../../db/schema/index.js';
 import { buildTestApp, htmxHeaders, type TestApp } from '../../helpers/app.js';
 import { Client, createUser, loginAs, TEST_PASSWORD, type SignedInClient } from '../../helpers/auth.js';
-import { createRound, roundFields } from '../../helpers/factories.js';
+import { createReport, createRound, createRoundWithTeam, createVenue, roundFields } from '../../helpers/factories.js';
+import { Jimp } from 'jimp';
 
 /**
  * Every route against every role: allowed → 2xx/3xx, forbidden → 403 with nothing written,
@@ -16,17 +17,38 @@ interface RouteCase {
   url: string;
   allowed: Role[];
   /** Builds the request for one attempt (fresh records where the action consumes them). */
-  prepare?: (client: SignedInClient) => Promise<{ url?: string; fields?: Record<string, unknown> }>;
+  prepare?: (client: SignedInClient, role: Role) => Promise<{ url?: string; fields?: Record<string, unknown>; file?: { filename: string; content: Buffer } }>;
 }
+
+const fileRoles: Role[] = ['admin', 'department_head', 'inspector'];
+const headRoles: Role[] = ['admin', 'department_head'];
+
+/** A round whose team lists this client (so an inspector may file in it), with a venue in its area. */
+function roundFor(client: SignedInClient) {
+  const roundId = createRoundWithTeam(test.app, [client.user.id]);
+  return { roundId, venueId: createVenue(test.app) };
+}
+
+/** A report this client filed, when their role may file; else one filed by a head (they are refused first anyway). */
+function reportFor(client: SignedInClient, role: Role, status: 'draft' | 'submitted' | 'approved' = 'draft') {
+  const owner = fileRoles.includes(role) ? client : clients.department_head;
+  const { roundId, venueId } = roundFor(owner);
+  return createReport(test.app, { roundId, venueId, inspectorId: owner.user.id, reviewerId: clients.department_head.user.id, status });
+}
+
+let photo: Buffer;
 
 let test: TestApp;
 const clients = {} as Record<Role, SignedInClient>;
 
 function writeCounts() {
-  return test.app.db.get<{ rounds: number; users: number; audit: number; changes: number }>(sql`
+  return test.app.db.get<Record<string, number>>(sql`
     select (select count(*) from rounds) as rounds, (select count(*) from users) as users,
            (select count(*) from audit_log where action not in ('login', 'login_failed', 'logout')) as audit,
-           (select count(*) from round_status_changes) as changes`);
+           (select count(*) from round_status_changes) as changes, (select count(*) from venues) as venues,
+           (select count(*) from checks) as checks, (select sum(version) from checks) as checkVersions,
+           (select count(*) from check_attachments) as attachments, (select count(*) from checklist_templates) as templates,
+           (select sum(revision) from checklist_templates) as revisions`);
 }
 
 function roundVersion(id: number): string {
@@ -99,12 +121,119 @@ const cases: RouteCase[] = [
     allowed: ['admin'],
     prepare: async () => ({ url: `/admin/users/${(await createUser(test.app, 'inspector')).id}/password`, fields: { password: 'mật-khẩu-mới-dài' } }),
   },
+  { method: 'GET', url: '/venues', allowed: allRoles },
+  { method: 'GET', url: '/venues/search', allowed: allRoles, prepare: async (client) => ({ url: `/venues/search?round=${roundFor(client).roundId}&q=karaoke` }) },
+  { method: 'GET', url: '/venues/new', allowed: fileRoles },
+  {
+    method: 'POST',
+    url: '/venues',
+    allowed: fileRoles,
+    prepare: async () => ({ fields: { kind: 'bar', name: `Quán ${++emailCounter}`, areaId: String(test.app.catalog.districts[0]!.id), address: `Số ${emailCounter}`, status: 'operating' } }),
+  },
+  { method: 'GET', url: '/venues/import', allowed: headRoles },
+  { method: 'GET', url: '/venues/import/template.csv', allowed: headRoles },
+  {
+    method: 'POST',
+    url: '/venues/import',
+    allowed: headRoles,
+    prepare: async () => ({ file: { filename: 'co-so.csv', content: Buffer.from(`loai_hinh,ten_co_so,dia_ban\nbar,Quán nhập ${++emailCounter},Huyện Mai Sơn\n`) } }),
+  },
+  {
+    method: 'POST',
+    url: '/venues/import/:token',
+    allowed: headRoles,
+    prepare: async (client, role) => {
+      const owner = headRoles.includes(role) ? client : clients.admin;
+      const preview = await owner.upload('/venues/import', { filename: 'a.csv', content: Buffer.from(`loai_hinh,ten_co_so,dia_ban\nbar,Quán xác nhận ${++emailCounter},Huyện Mai Sơn\n`) });
+      return { url: /action="(\/venues\/import\/[0-9a-f-]{36})"/.exec(preview.body)![1]! };
+    },
+  },
+  { method: 'GET', url: '/venues/:id', allowed: allRoles, prepare: async () => ({ url: `/venues/${createVenue(test.app)}` }) },
+  { method: 'GET', url: '/venues/:id/edit', allowed: fileRoles, prepare: async () => ({ url: `/venues/${createVenue(test.app)}/edit` }) },
+  {
+    method: 'POST',
+    url: '/venues/:id',
+    allowed: fileRoles,
+    prepare: async () => {
+      const id = createVenue(test.app);
+      return { url: `/venues/${id}`, fields: { kind: 'bar', name: `Đổi tên ${id}`, areaId: String(test.app.catalog.districts[4]!.id), address: `Số ${id}`, status: 'operating', version: '1' } };
+    },
+  },
+  { method: 'GET', url: '/rounds/:id/checks/new', allowed: fileRoles, prepare: async (client) => ({ url: `/rounds/${roundFor(client).roundId}/checks/new` }) },
+  {
+    method: 'POST',
+    url: '/rounds/:id/checks',
+    allowed: fileRoles,
+    prepare: async (client) => {
+      const { roundId, venueId } = roundFor(client);
+      return { url: `/rounds/${roundId}/checks`, fields: { venueId, visitDate: '11/03/2025' } };
+    },
+  },
+  { method: 'GET', url: '/checks', allowed: allRoles },
+  { method: 'GET', url: '/checks/:id', allowed: allRoles, prepare: async (client, role) => ({ url: `/checks/${reportFor(client, role)}` }) },
+  {
+    method: 'POST',
+    url: '/checks/:id',
+    allowed: fileRoles,
+    prepare: async (client, role) => ({ url: `/checks/${reportFor(client, role)}`, fields: { intent: 'save', version: '1', visitDate: '11/03/2025', conclusion: 'Nháp' } }),
+  },
+  { method: 'POST', url: '/checks/:id/review', allowed: headRoles, prepare: async (client, role) => ({ url: `/checks/${reportFor(client, role, 'submitted')}/review`, fields: { decision: 'approve' } }) },
+  { method: 'POST', url: '/checks/:id/amendments', allowed: headRoles, prepare: async (client, role) => ({ url: `/checks/${reportFor(client, role, 'approved')}/amendments` }) },
+  {
+    method: 'POST',
+    url: '/checks/:id/attachments',
+    allowed: fileRoles,
+    prepare: async (client, role) => ({ url: `/checks/${reportFor(client, role)}/attachments`, file: { filename: 'anh.png', content: photo } }),
+  },
+  {
+    method: 'POST',
+    url: '/checks/:id/attachments/:attachmentId/delete',
+    allowed: fileRoles,
+    prepare: async (client, role) => {
+      const owner = fileRoles.includes(role) ? client : clients.department_head;
+      const id = reportFor(owner, fileRoles.includes(role) ? role : 'department_head');
+      await owner.upload(`/checks/${id}/attachments`, { filename: 'anh.png', content: photo });
+      const attachment = test.app.db.get<{ id: number }>(sql`select id from check_attachments where check_id = ${id}`)!;
+      return { url: `/checks/${id}/attachments/${attachment.id}/delete` };
+    },
+  },
+  ...[false, true].map((thumbnail) => ({
+    method: 'GET' as const,
+    url: `/checks/:id/attachments/:attachmentId${thumbnail ? '/thumbnail' : ''}`,
+    allowed: allRoles,
+    prepare: async () => {
+      const id = reportFor(clients.department_head, 'department_head');
+      await clients.department_head.upload(`/checks/${id}/attachments`, { filename: 'anh.png', content: photo });
+      const attachment = test.app.db.get<{ id: number }>(sql`select id from check_attachments where check_id = ${id}`)!;
+      return { url: `/checks/${id}/attachments/${attachment.id}${thumbnail ? '/thumbnail' : ''}` };
+    },
+  })),
+  { method: 'GET', url: '/admin/checklists', allowed: ['admin'] },
+  { method: 'POST', url: '/admin/checklists', allowed: ['admin'] },
+  { method: 'GET', url: '/admin/checklists/:id', allowed: ['admin'], prepare: async () => ({ url: '/admin/checklists/1' }) },
+  {
+    method: 'POST',
+    url: '/admin/checklists/:id',
+    allowed: ['admin'],
+    prepare: async () => {
+      const draftUrl = (await clients.admin.post('/admin/checklists')).headers.location as string;
+      const revision = test.app.db.get<{ revision: number }>(sql`select revision from checklist_templates where id = ${Number(draftUrl.split('/').pop())}`)!.revision;
+      return { url: draftUrl, fields: { revision, titleVi: 'Bộ câu hỏi', itemCode: ['A1'], itemCategory: ['A'], itemSeverity: ['medium'], itemAppliesTo: ['all'], itemVi: ['Có giấy phép'], itemEn: [''], itemBasis: [''] } };
+    },
+  },
+  {
+    method: 'POST',
+    url: '/admin/checklists/:id/publication',
+    allowed: ['admin'],
+    prepare: async () => ({ url: `${(await clients.admin.post('/admin/checklists')).headers.location as string}/publication` }),
+  },
   { method: 'POST', url: '/logout', allowed: allRoles },
 ];
 
 beforeAll(async () => {
   test = await buildTestApp();
   for (const role of allRoles) clients[role] = await loginAs(test.app, role);
+  photo = await new Jimp({ width: 40, height: 30, color: 0x3366ccff }).getBuffer('image/png');
 });
 afterAll(async () => {
   await test.close();
@@ -123,10 +252,11 @@ describe('access rules', () => {
       it(`${route.method} ${route.url} as ${role} → ${allowed ? 'allowed' : '403'}`, async () => {
         // Sign-out ends the session, so it gets a client of its own.
         const client = route.url === '/logout' ? await loginAs(test.app, role) : clients[role];
-        const prepared = route.prepare ? await route.prepare(client) : {};
+        const prepared = route.prepare ? await route.prepare(client, role) : {};
         const url = prepared.url ?? route.url;
         const before = writeCounts();
-        const response = route.method === 'GET' ? await client.get(url) : await client.post(url, prepared.fields ?? {});
+        const response =
+          route.method === 'GET' ? await client.get(url) : prepared.file ? await client.upload(url, prepared.file) : await client.post(url, prepared.fields ?? {});
         if (allowed) {
           expect(response.statusCode, response.body.slice(0, 300)).toBeGreaterThanOrEqual(200);
           expect(response.statusCode).toBeLessThan(400);
@@ -142,10 +272,11 @@ describe('access rules', () => {
     it(`${route.method} ${route.url} without signing in → sign-in page, nothing written`, async () => {
       const anonymous = new Client(test.app);
       await anonymous.get('/login');
-      const prepared = route.prepare ? await route.prepare(clients.admin) : {};
+      const prepared = route.prepare ? await route.prepare(clients.admin, 'admin') : {};
       const url = prepared.url ?? route.url;
       const before = writeCounts();
-      const response = route.method === 'GET' ? await anonymous.get(url) : await anonymous.post(url, prepared.fields ?? {});
+      const response =
+        route.method === 'GET' ? await anonymous.get(url) : prepared.file ? await anonymous.upload(url, prepared.file) : await anonymous.post(url, prepared.fields ?? {});
       expect(response.statusCode).toBe(303);
       expect(response.headers.location).toMatch(/^\/login/);
       if (route.method === 'GET' && url !== '/') expect(response.headers.location).toBe(`/login?next=${encodeURIComponent(url)}`);
