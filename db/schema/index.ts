@@ -5,3 +5,4 @@ export * from './users.js';
 export * from './submissions.js';
 export * from './venues.js';
 export * from './checks.js';
+export * from './findings.js';

@@ -3,6 +3,8 @@ import auditRoutes from './audit/audit.routes.js';
 import authRoutes from './auth/auth.routes.js';
 import checklistsRoutes from './checklists/checklists.routes.js';
 import checksRoutes from './checks/checks.routes.js';
+import findingsRoutes from './findings/findings.routes.js';
+import followUpsRoutes from './follow-ups/follow-ups.routes.js';
 import healthRoutes from './health/health.routes.js';
 import homeRoutes from './home/home.routes.js';
 import roundsRoutes from './rounds/rounds.routes.js';
@@ -18,6 +20,8 @@ export default async function modules(app: FastifyInstance): Promise<void> {
   await app.register(roundsRoutes, { prefix: '/rounds' });
   await app.register(venuesRoutes, { prefix: '/venues' });
   await app.register(checksRoutes);
+  await app.register(findingsRoutes);
+  await app.register(followUpsRoutes, { prefix: '/follow-ups' });
   await app.register(auditRoutes, { prefix: '/audit' });
   await app.register(adminUsersRoutes, { prefix: '/admin/users' });
   await app.register(checklistsRoutes, { prefix: '/admin/checklists' });

@@ -3,6 +3,7 @@ import { Eta } from 'eta';
 import fp from 'fastify-plugin';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { formatDate, formatMoment } from '../lib/dates.js';
+import { formatVnd } from '../lib/money.js';
 import { vocabulary, vocabularyLabel, type VocabularyName } from '../lib/vocabulary.js';
 import { vi, type MessageKey } from '../i18n/vi.js';
 import type { Message } from '../i18n/index.js';
@@ -55,6 +56,7 @@ export default fp(
         msg: (message: Message) => t(message.key, message.params),
         date: formatDate,
         moment: formatMoment,
+        vnd: formatVnd,
         vocab: (name: VocabularyName) => vocabulary(name).map((entry) => ({ code: entry.code, label: entry[request.lang] })),
         label: (name: VocabularyName, code: string) => vocabularyLabel(name, code, request.lang),
         flash: isMessageKey(flashKey) ? t(flashKey) : null,

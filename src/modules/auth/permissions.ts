@@ -22,6 +22,17 @@ export const permissions = {
   'checks.file': ['admin', 'department_head', 'inspector'],
   'checks.review': ['admin', 'department_head'],
   'checklists.manage': ['admin'],
+  'findings.read': ['admin', 'department_head', 'inspector', 'auditor'],
+  /** Referring critical findings to police or border guard. */
+  'findings.refer': ['admin', 'department_head'],
+  /** Seeing the short note that could identify a possible victim (never exported). */
+  'findings.sensitive': ['admin', 'department_head'],
+  'followups.read': ['admin', 'department_head', 'inspector', 'auditor'],
+  /** Creating follow-ups and closing findings. */
+  'followups.manage': ['admin', 'department_head'],
+  'followups.verify': ['admin', 'department_head'],
+  /** Commenting, and moving a follow-up assigned to oneself along (the assignment is checked per record). */
+  'followups.comment': ['admin', 'department_head', 'inspector'],
   'audit.read': ['admin', 'auditor'],
   'users.manage': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;

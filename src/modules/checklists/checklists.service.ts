@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import type { AppDatabase } from '../../../db/client.js';
+import { severities, type Severity } from '../../../db/schema/index.js';
 import { inTransaction } from '../../../db/transaction.js';
 import { nowIso } from '../../lib/dates.js';
 import { ConflictError, NotFoundError, RuleError } from '../../lib/errors.js';
@@ -12,8 +13,7 @@ import { auditService } from '../audit/audit.service.js';
 import { checklistsRepository, type TemplateRow } from './checklists.repository.js';
 
 export const VENUE_CHECKLIST = 'venue-inspection';
-export const severities = ['low', 'medium', 'high', 'critical'] as const;
-export type Severity = (typeof severities)[number];
+export { severities, type Severity };
 
 const itemSchema = z.object({
   code: z.string(),

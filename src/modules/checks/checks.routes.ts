@@ -76,6 +76,8 @@ export default async function checksRoutes(app: FastifyInstance): Promise<void> 
       reviewErrors: extra.reviewErrors ?? {},
       attachmentErrors: extra.attachmentErrors ?? {},
       maxAttachments: MAX_ATTACHMENTS,
+      findingErrors: {},
+      findingValues: {},
     });
   }
 
@@ -85,7 +87,14 @@ export default async function checksRoutes(app: FastifyInstance): Promise<void> 
     const query = request.query as Record<string, unknown>;
     const q = asText(query.q).slice(0, 200);
     const key = asText(query.submissionKey);
-    return renderStart(request, reply, { venueId: '', visitDate: asText(query.visitDate), visitTime: asText(query.visitTime), submissionKey: /^[0-9a-f-]{36}$/.test(key) ? key : randomUUID() }, {}, q);
+    const venueId = /^\d{1,9}$/.test(asText(query.venue)) ? asText(query.venue) : '';
+    return renderStart(
+      request,
+      reply,
+      { venueId, visitDate: asText(query.visitDate), visitTime: asText(query.visitTime), submissionKey: /^[0-9a-f-]{36}$/.test(key) ? key : randomUUID(), reinspection: asText(query.reinspection) === '1' ? '1' : '' },
+      {},
+      q,
+    );
   });
 
   app.post('/rounds/:id/checks', { config: file }, async (request, reply) => {
@@ -125,7 +134,7 @@ export default async function checksRoutes(app: FastifyInstance): Promise<void> 
   app.post('/checks/:id', { config: file }, async (request, reply) => {
     const id = parseId(request.params);
     const detail = service.getReport(request.actor, id);
-    const values = readReportForm(request.body, detail.items.map((item) => item.code));
+    const values = readReportForm(request.body, detail.items.map((item) => item.code), detail.confirmations.map((row) => row.finding.id));
     const intent = asText((request.body as Record<string, unknown> | undefined)?.intent) === 'submit' ? 'submit' : 'save';
     try {
       const result = service.saveReport(request.actor, id, values, intent);

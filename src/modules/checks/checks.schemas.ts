@@ -4,6 +4,8 @@ import { asList, asText } from '../../lib/forms.js';
 
 /** Starting a report: which venue, and when it was visited. */
 export interface StartReportValues {
+  /** "1" for a re-inspection: the venue's open findings are listed for the inspector to confirm fixed or not. */
+  reinspection?: string;
   venueId: string;
   visitDate: string;
   visitTime: string;
@@ -12,7 +14,7 @@ export interface StartReportValues {
 
 export function readStartForm(body: unknown): StartReportValues {
   const form = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
-  return { venueId: asText(form.venueId), visitDate: asText(form.visitDate), visitTime: asText(form.visitTime), submissionKey: asText(form.submissionKey) };
+  return { venueId: asText(form.venueId), visitDate: asText(form.visitDate), visitTime: asText(form.visitTime), submissionKey: asText(form.submissionKey), reinspection: asText(form.reinspection) };
 }
 
 /** The report form as typed; re-rendered whole on any error so nothing is lost. */
@@ -29,13 +31,17 @@ export interface ReportFormValues {
   venueComments: string;
   conclusion: string;
   answers: Record<string, { answer: string; note: string }>;
+  /** A re-inspection's answers about the venue's open findings: fixed "yes" / "no", with a note. */
+  confirmations: Record<string, { fixed: string; note: string }>;
   version: string;
 }
 
-export function readReportForm(body: unknown, itemCodes: string[]): ReportFormValues {
+export function readReportForm(body: unknown, itemCodes: string[], findingIds: number[] = []): ReportFormValues {
   const form = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
   const answers: ReportFormValues['answers'] = {};
   for (const code of itemCodes) answers[code] = { answer: asText(form[`answer_${code}`]), note: asText(form[`note_${code}`]) };
+  const confirmations: ReportFormValues['confirmations'] = {};
+  for (const id of findingIds) confirmations[id] = { fixed: asText(form[`fixed_${id}`]), note: asText(form[`fixedNote_${id}`]) };
   return {
     visitDate: asText(form.visitDate),
     visitTime: asText(form.visitTime),
@@ -49,6 +55,7 @@ export function readReportForm(body: unknown, itemCodes: string[]): ReportFormVa
     venueComments: asText(form.venueComments),
     conclusion: asText(form.conclusion),
     answers,
+    confirmations,
     version: asText(form.version),
   };
 }

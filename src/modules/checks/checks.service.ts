@@ -20,6 +20,8 @@ import { roundsRepository } from '../rounds/rounds.repository.js';
 import { submissionKeyPattern, submissionsRepository } from '../submissions/submissions.repository.js';
 import { venuesRepository } from '../venues/venues.repository.js';
 import { checksPolicy } from './checks.policy.js';
+import { findingsService } from '../findings/findings.service.js';
+import { findingsRepository, type FindingRow } from '../findings/findings.repository.js';
 import { checksRepository, type AttachmentRow, type CheckListFilter, type CheckListRow, type CheckRow } from './checks.repository.js';
 import { isAnswer, type CheckListQuery, type ReportFormValues, type StartReportValues } from './checks.schemas.js';
 
@@ -38,6 +40,10 @@ export interface ReportDetail {
   teamPresent: string[];
   attachments: AttachmentRow[];
   inspectorName: string;
+  /** Findings made from this report (after submission). */
+  findings: FindingRow[];
+  /** For a re-inspection: the earlier open findings it confirms, with the answers given. */
+  confirmations: Array<{ finding: FindingRow; fixed: boolean | null; note: string }>;
   can: { edit: boolean; review: boolean; amend: boolean; attach: boolean };
 }
 
@@ -63,6 +69,8 @@ export function checksService({ db, catalog, dataDir, now = () => new Date() }: 
   const checklists = checklistsService({ db, now });
   const audit = auditService(db, now);
   const submissions = submissionsRepository(db);
+  const findings = findingsService({ db, catalog, now });
+  const findingRows = findingsRepository(db);
   const uploadDir = path.join(dataDir, 'uploads');
 
   function load(actor: Actor, id: number): CheckRow {
@@ -185,6 +193,10 @@ export function checksService({ db, catalog, dataDir, now = () => new Date() }: 
         });
         const items = checklist.body.items.filter((item) => itemApplies(item, venue.kind));
         repository.replaceAnswers(checkId, items.map((item) => ({ itemCode: item.code, answer: null, note: '' })));
+        // A re-inspection lists the venue's open findings so the inspector confirms each fixed or not.
+        if (values.reinspection === '1') {
+          findings.replaceConfirmations(checkId, findings.openForVenue(actor, venue.id).map((finding) => ({ findingId: finding.id, fixed: null, note: '' })));
+        }
         audit.record(actor, { action: 'create', recordType: 'check', recordId: checkId, changes: { venue: [null, venue.name], visitDate: [null, visitDate], round: [null, round.title] }, areaIds: [venue.areaId] });
         if (key) submissions.remember(key, actor.userId, 'check', checkId, at);
         return checkId;
@@ -211,6 +223,8 @@ export function checksService({ db, catalog, dataDir, now = () => new Date() }: 
         teamPresent: JSON.parse(check.teamPresent) as string[],
         attachments: repository.attachmentsOf(id),
         inspectorName: inspector?.name ?? '',
+        findings: findings.forCheck(actor, id),
+        confirmations: findings.confirmationsOf(id).map((row) => ({ finding: findingRows.findById(row.findingId, { all: true })!, fixed: row.fixed, note: row.note })),
         can: {
           edit: checksPolicy.canEdit(actor, check),
           review: checksPolicy.canReview(actor, check),
@@ -236,6 +250,7 @@ export function checksService({ db, catalog, dataDir, now = () => new Date() }: 
         venueComments: check.venueComments,
         conclusion: check.conclusion,
         answers: Object.fromEntries(detail.items.map((item) => [item.code, { answer: detail.answers[item.code]?.answer ?? '', note: detail.answers[item.code]?.note ?? '' }])),
+        confirmations: Object.fromEntries(detail.confirmations.map((row) => [String(row.finding.id), { fixed: row.fixed === null ? '' : row.fixed ? 'yes' : 'no', note: row.note }])),
         version: String(check.version),
       };
     },
@@ -282,6 +297,12 @@ export function checksService({ db, catalog, dataDir, now = () => new Date() }: 
         if (counselled === null && numbers.staffCounselled !== 'invalid') addFieldError(errors, 'staffCounselled', 'errors.check.numberRequired');
         if (!cleanText(values.conclusion)) addFieldError(errors, 'conclusion', 'errors.check.conclusionRequired');
       }
+      const confirmations = detail.confirmations.map((row) => {
+        const typed = values.confirmations[String(row.finding.id)] ?? { fixed: '', note: '' };
+        const fixed = typed.fixed === 'yes' ? true : typed.fixed === 'no' ? false : null;
+        if (intent === 'submit' && fixed === null) addFieldError(errors, `fixed_${row.finding.id}`, 'errors.check.confirmFixed', { title: row.finding.title });
+        return { findingId: row.finding.id, fixed, note: cleanText(typed.note).slice(0, 1000) };
+      });
       const unanswered = answers.filter((answer) => !answer.answer).map((answer) => answer.itemCode);
       if (intent === 'submit' && unanswered.length > 0) addFieldError(errors, '_form', 'errors.check.unansweredSummary', { codes: unanswered.join(', ') });
       if (Object.keys(errors).length > 0 || !visitDate) return { ok: false, errors };
@@ -309,6 +330,8 @@ export function checksService({ db, catalog, dataDir, now = () => new Date() }: 
         const before = snapshot(check, detail.answers);
         if (!repository.update(id, check.version, changes)) throw new ConflictError({ key: 'errors.check.stale' });
         repository.replaceAnswers(id, answers);
+        if (confirmations.length > 0) findings.replaceConfirmations(id, confirmations);
+        if (submitted) findings.syncFromReport(actor, { ...check, ...changes } as CheckRow, detail.items, answers);
         const after = snapshot(repository.findById(id, { all: true })!, Object.fromEntries(answers.map((answer) => [answer.itemCode, answer])));
         audit.record(actor, { action: submitted ? 'status' : 'update', recordType: 'check', recordId: id, changes: diff(before, after), areaIds: [check.areaId] });
       });
@@ -339,6 +362,7 @@ export function checksService({ db, catalog, dataDir, now = () => new Date() }: 
       inTransaction(db, () => {
         const status = decision === 'approve' ? ('approved' as const) : ('returned' as const);
         if (!repository.update(id, check.version, { status, reviewComment: comment.trim(), reviewedAt: at, reviewedBy: actor.userId, updatedAt: at })) throw new ConflictError({ key: 'errors.check.stale' });
+        if (status === 'approved') findings.applyConfirmations(actor, { ...check, status });
         // An approved amendment replaces the report it corrects.
         if (status === 'approved' && check.amendsId) {
           const original = repository.findById(check.amendsId, { all: true })!;

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { LANG_COOKIE } from '../../plugins/i18n.js';
 import { localPath } from '../auth/auth.routes.js';
-import { roundsService } from '../rounds/rounds.service.js';
+import { homeService } from './home.service.js';
 import { usersService } from '../users/users.service.js';
 
 const languageBodySchema = z.object({
@@ -11,14 +11,12 @@ const languageBodySchema = z.object({
 });
 
 export default async function homeRoutes(app: FastifyInstance): Promise<void> {
-  const rounds = roundsService({ db: app.db, catalog: app.catalog, now: app.now });
+  const home = homeService({ db: app.db, catalog: app.catalog, dataDir: app.config.DATA_DIR, now: app.now });
   const users = usersService({ db: app.db, catalog: app.catalog, now: app.now });
 
   app.get('/', { config: { permission: 'app.use' } }, async (request, reply) => {
-    const counts = rounds.statusCounts(request.actor);
-    const total = Object.values(counts).reduce((sum, count) => sum + count, 0);
     const area = request.actor.areaId === null ? null : app.catalog.byId.get(request.actor.areaId);
-    return reply.render('home/index', { total, counts, area });
+    return reply.render('home/index', { ...home.forActor(request.actor), area });
   });
 
   /** Public so the sign-in page can switch too; a signed-in person's choice is also kept on their account. */

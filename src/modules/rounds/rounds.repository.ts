@@ -128,6 +128,23 @@ export function roundsRepository(db: AppDatabase) {
         .all();
     },
 
+    /** Rounds in progress whose team lists this account. */
+    inProgressForUser(userId: number, scope: AreaScope): RoundRow[] {
+      return db
+        .select()
+        .from(rounds)
+        .where(
+          and(
+            eq(rounds.status, 'in_progress'),
+            sql`exists (select 1 from ${roundTeamMembers} where ${roundTeamMembers.roundId} = ${rounds.id} and ${roundTeamMembers.userId} = ${userId})`,
+            roundInScope(scope),
+          ),
+        )
+        .orderBy(desc(rounds.startDate))
+        .limit(20)
+        .all();
+    },
+
     yearRange(scope: AreaScope): { first: string | null; last: string | null } {
       const row = db
         .select({ first: sql<string | null>`min(${rounds.startDate})`, last: sql<string | null>`max(${rounds.endDate})` })

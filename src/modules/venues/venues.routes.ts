@@ -7,6 +7,8 @@ import type { FieldErrors } from '../../lib/forms.js';
 import { fieldValue, uploadedFile } from '../../lib/uploads.js';
 import { scopeIncludes } from '../auth/scope.js';
 import { checksService } from '../checks/checks.service.js';
+import { findingsService } from '../findings/findings.service.js';
+import { followUpsService } from '../follow-ups/follow-ups.service.js';
 import { roundsRepository } from '../rounds/rounds.repository.js';
 import { importTemplateCsv, venueImporter } from './venues.import.js';
 import { readVenueForm, venueIdParamsSchema, venueListQuerySchema, type VenueFormValues, type VenueListQuery } from './venues.schemas.js';
@@ -40,6 +42,34 @@ export default async function venuesRoutes(app: FastifyInstance): Promise<void> 
   const checks = checksService({ db: app.db, catalog: app.catalog, dataDir: app.config.DATA_DIR, now: app.now });
   const importer = venueImporter({ service, catalog: app.catalog, dataDir: app.config.DATA_DIR });
   const rounds = roundsRepository(app.db);
+  const findings = findingsService({ db: app.db, catalog: app.catalog, now: app.now });
+  const followUps = followUpsService({ db: app.db, catalog: app.catalog, dataDir: app.config.DATA_DIR, now: app.now });
+
+  /** The venue's whole story in time order: reports, findings, referrals and follow-ups. */
+  function historyOf(request: FastifyRequest, venueId: number) {
+    const reports = checks.reportsFor(request.actor, { venueId });
+    const found = findings.listFindings(request.actor, { venue: venueId, page: 1 }).items;
+    const linked = followUps.forFindings(found.map((finding) => finding.id));
+    const events: Array<{ date: string; kind: string; href: string; text: string; detail: string }> = [];
+    for (const report of reports) events.push({ date: report.visitDate, kind: 'report', href: `/checks/${report.id}`, text: request.t('checks.reportNumber', { id: report.id }), detail: request.t(`checkStatus.${report.status}` as never) });
+    for (const finding of found) {
+      events.push({ date: finding.visitDate, kind: 'finding', href: `/findings/${finding.id}`, text: finding.title, detail: request.t(`findingStatus.${finding.status}` as never) });
+      if (finding.referredOn) events.push({ date: finding.referredOn, kind: 'referral', href: `/findings/${finding.id}`, text: finding.title, detail: finding.referralReference });
+    }
+    for (const followUp of linked) {
+      events.push({ date: followUp.createdAt.slice(0, 10), kind: 'followUp', href: `/follow-ups/${followUp.id}`, text: followUp.measure, detail: request.t(`followUpStatus.${followUp.status}` as never) });
+      if (followUp.verifiedAt) events.push({ date: followUp.verifiedAt.slice(0, 10), kind: 'verified', href: `/follow-ups/${followUp.id}`, text: followUp.measure, detail: '' });
+    }
+    events.sort((a, b) => b.date.localeCompare(a.date));
+    return { reports, events, openFindings: found.filter((finding) => finding.status === 'open') };
+  }
+
+  /** Rounds a re-inspection of this venue can be filed in: open rounds covering its area that this person may file in. */
+  function reinspectionRounds(request: FastifyRequest, areaId: number) {
+    return rounds
+      .list({ scope: request.actor.scope, words: [], areaIds: app.catalog.relatedAreas(areaId) }, 50, 0)
+      .filter((round) => (round.status === 'planned' || round.status === 'in_progress') && checks.canFileInRound(request.actor, round.id));
+  }
   const read = { permission: 'venues.read' as const };
   const write = { permission: 'venues.write' as const };
   const importing = { permission: 'venues.import' as const };
@@ -115,7 +145,16 @@ export default async function venuesRoutes(app: FastifyInstance): Promise<void> 
 
   app.get('/:id', { config: read }, async (request, reply) => {
     const venue = service.getVenue(request.actor, parseId(request.params));
-    return reply.render('venues/show', { venue, reports: checks.reportsFor(request.actor, { venueId: venue.id }) });
+    const history = historyOf(request, venue.id);
+    return reply.render('venues/show', { venue, ...history, reinspectionRounds: history.openFindings.length > 0 ? reinspectionRounds(request, venue.areaId) : [] });
+  });
+
+  /** Starts a re-inspection of this venue in the chosen round (the report form lists its open findings). */
+  app.get('/:id/reinspection', { config: { permission: 'checks.file' } }, async (request, reply) => {
+    const venue = service.getVenue(request.actor, parseId(request.params));
+    const roundId = z.coerce.number().int().positive().max(2 ** 31).catch(0).parse((request.query as Record<string, unknown>).round);
+    if (!reinspectionRounds(request, venue.areaId).some((round) => round.id === roundId)) throw new NotFoundError('round');
+    return reply.redirect(`/rounds/${roundId}/checks/new?venue=${venue.id}&reinspection=1`, 303);
   });
 
   app.get('/:id/edit', { config: write }, async (request, reply) => {

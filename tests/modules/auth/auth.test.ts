@@ -223,7 +223,7 @@ describe('area scope', () => {
 
     const home = html((await client.get('/')).body);
     const total = test.app.db.get<{ n: number }>(sql`select count(distinct round_id) as n from round_areas where area_id in (${sql.join(test.app.catalog.districtFamily(bacYen.id), sql`, `)})`)!.n;
-    expect(home('.stat').first().text().trim()).toBe(String(total));
+    expect(home('#stat-rounds').text().trim()).toBe(String(total));
 
     const outside = await client.post('/rounds', roundFields(test.app, { areaIds: [songMa.id] }));
     expect(outside.statusCode).toBe(422);

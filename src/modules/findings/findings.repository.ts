@@ -1,0 +1,108 @@
+import { and, asc, desc, eq, gte, inArray, isNull, lte, sql, type SQL } from 'drizzle-orm';
+import type { AppDatabase } from '../../../db/client.js';
+import { findingConfirmations, findings, followUps, venues } from '../../../db/schema/index.js';
+import { areaColumnInScope, type AreaScope } from '../auth/scope.js';
+
+export type FindingRow = typeof findings.$inferSelect;
+
+export interface FindingListFilter {
+  scope: AreaScope;
+  status?: 'open' | 'closed';
+  severity?: FindingRow['severity'];
+  areaIds?: number[];
+  venueId?: number;
+  checkId?: number;
+  /** Critical findings not referred yet. */
+  referralPending?: boolean;
+  from?: string;
+  to?: string;
+}
+
+export interface FindingListRow extends FindingRow {
+  venueName: string;
+  openFollowUps: number;
+}
+
+/** Critical findings not yet referred come first, wherever they are listed. */
+const unreferredCriticalFirst = sql`case when ${findings.severity} = 'critical' and ${findings.referredOn} is null and ${findings.status} = 'open' then 0 else 1 end`;
+
+export function findingsRepository(db: AppDatabase) {
+  function conditions(filter: FindingListFilter): SQL | undefined {
+    const parts: SQL[] = [];
+    const inScope = areaColumnInScope(findings.areaId, filter.scope);
+    if (inScope) parts.push(inScope);
+    if (filter.status) parts.push(eq(findings.status, filter.status));
+    if (filter.severity) parts.push(eq(findings.severity, filter.severity));
+    if (filter.areaIds) parts.push(inArray(findings.areaId, filter.areaIds.length > 0 ? filter.areaIds : [-1]));
+    if (filter.venueId) parts.push(eq(findings.venueId, filter.venueId));
+    if (filter.checkId) parts.push(eq(findings.checkId, filter.checkId));
+    if (filter.referralPending) parts.push(eq(findings.severity, 'critical'), isNull(findings.referredOn), eq(findings.status, 'open'));
+    if (filter.from) parts.push(gte(findings.visitDate, filter.from));
+    if (filter.to) parts.push(lte(findings.visitDate, filter.to));
+    return parts.length > 0 ? and(...parts) : undefined;
+  }
+
+  return {
+    list(filter: FindingListFilter, limit: number, offset: number): FindingListRow[] {
+      return db
+        .select({
+          finding: findings,
+          venueName: venues.name,
+          openFollowUps: sql<number>`(select count(*) from ${followUps} where ${followUps.findingId} = ${findings.id} and ${followUps.status} in ('open', 'in_progress'))`,
+        })
+        .from(findings)
+        .innerJoin(venues, eq(venues.id, findings.venueId))
+        .where(conditions(filter))
+        .orderBy(unreferredCriticalFirst, desc(findings.visitDate), desc(findings.id))
+        .limit(limit)
+        .offset(offset)
+        .all()
+        .map((row) => ({ ...row.finding, venueName: row.venueName, openFollowUps: row.openFollowUps }));
+    },
+
+    count(filter: FindingListFilter): number {
+      return db.select({ n: sql<number>`count(*)` }).from(findings).where(conditions(filter)).get()!.n;
+    },
+
+    findById(id: number, scope: AreaScope): FindingRow | undefined {
+      return db.select().from(findings).where(and(eq(findings.id, id), areaColumnInScope(findings.areaId, scope))).get();
+    },
+
+    forCheck(checkId: number): FindingRow[] {
+      return db.select().from(findings).where(eq(findings.checkId, checkId)).orderBy(asc(findings.id)).all();
+    },
+
+    openForVenue(venueId: number): FindingRow[] {
+      return db.select().from(findings).where(and(eq(findings.venueId, venueId), eq(findings.status, 'open'))).orderBy(asc(findings.visitDate), asc(findings.id)).all();
+    },
+
+    insert(row: Omit<FindingRow, 'id' | 'version'>): number {
+      return db.insert(findings).values(row).returning({ id: findings.id }).get().id;
+    },
+
+    update(id: number, expectedVersion: number, changes: Partial<Omit<FindingRow, 'id' | 'version'>>): boolean {
+      return (
+        db
+          .update(findings)
+          .set({ ...changes, version: sql`${findings.version} + 1` })
+          .where(and(eq(findings.id, id), eq(findings.version, expectedVersion)))
+          .run().changes > 0
+      );
+    },
+
+    delete(id: number): void {
+      db.delete(findings).where(eq(findings.id, id)).run();
+    },
+
+    confirmationsOf(checkId: number) {
+      return db.select().from(findingConfirmations).where(eq(findingConfirmations.checkId, checkId)).all();
+    },
+
+    replaceConfirmations(checkId: number, rows: Array<{ findingId: number; fixed: boolean | null; note: string }>): void {
+      db.delete(findingConfirmations).where(eq(findingConfirmations.checkId, checkId)).run();
+      if (rows.length > 0) db.insert(findingConfirmations).values(rows.map((row) => ({ ...row, checkId }))).run();
+    },
+  };
+}
+
+export type FindingsRepository = ReturnType<typeof findingsRepository>;

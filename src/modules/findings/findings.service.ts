@@ -1,0 +1,277 @@
+import { z } from 'zod';
+import type { AppDatabase } from '../../../db/client.js';
+import { severities, type CheckAnswer, type Severity } from '../../../db/schema/index.js';
+import { inTransaction } from '../../../db/transaction.js';
+import { nowIso, parseDateInput, todayInVietnam } from '../../lib/dates.js';
+import { ConflictError, NotFoundError, RuleError } from '../../lib/errors.js';
+import { addFieldError, asText, zodFieldErrors, type FieldErrors, type FormResult } from '../../lib/forms.js';
+import { pageWindow, type Page } from '../../lib/pagination.js';
+import { cleanText } from '../../lib/text.js';
+import { vocabularyCodes } from '../../lib/vocabulary.js';
+import type { AreaCatalog } from '../areas/areas.service.js';
+import type { Actor } from '../auth/actor.js';
+import { can } from '../auth/permissions.js';
+import { auditService, diff } from '../audit/audit.service.js';
+import type { ChecklistItem } from '../checklists/checklists.service.js';
+import type { CheckRow } from '../checks/checks.repository.js';
+import { followUpsRepository, type FollowUpRow } from '../follow-ups/follow-ups.repository.js';
+import { findingsRepository, type FindingListFilter, type FindingListRow, type FindingRow } from './findings.repository.js';
+
+/** Signs of trafficking (category G) and a worker under 18 (E2) are always critical. */
+export function defaultSeverity(item: Pick<ChecklistItem, 'code' | 'category' | 'severity'>): Severity {
+  if (item.category === 'G' || item.code === 'E2') return 'critical';
+  return item.severity;
+}
+
+/** A finding closes only when it has follow-ups and every one is done or verified (and, if critical, it was referred). */
+export function canClose(finding: Pick<FindingRow, 'status' | 'severity' | 'referredOn'>, followUps: Array<Pick<FollowUpRow, 'status'>>): boolean {
+  if (finding.status !== 'open' || followUps.length === 0) return false;
+  if (finding.severity === 'critical' && !finding.referredOn) return false;
+  return followUps.every((followUp) => followUp.status === 'done' || followUp.status === 'verified');
+}
+
+export const findingListQuerySchema = z.object({
+  status: z.enum(['open', 'closed']).optional().catch(undefined),
+  severity: z.enum(severities).optional().catch(undefined),
+  area: z.coerce.number().int().positive().optional().catch(undefined),
+  referral: z.enum(['pending']).optional().catch(undefined),
+  venue: z.coerce.number().int().positive().optional().catch(undefined),
+  page: z.coerce.number().int().min(1).max(100000).catch(1).default(1),
+});
+export type FindingListQuery = z.infer<typeof findingListQuerySchema>;
+
+const newFindingSchema = z.object({
+  title: z.string().transform(cleanText).pipe(z.string().min(1, 'errors.finding.titleRequired').max(300, 'errors.tooLongShort')),
+  severity: z.enum(severities, 'errors.finding.severity'),
+  description: z.string().trim().max(2000, 'errors.tooLongShort'),
+  legalBasis: z.string().transform(cleanText).pipe(z.string().max(300, 'errors.tooLongShort')),
+});
+
+const referralSchema = z.object({
+  agency: z.string().refine((code) => vocabularyCodes('agencies').includes(code), 'errors.referral.agency'),
+  referredOn: z.string().trim().min(1, 'errors.date.required'),
+  reference: z.string().transform(cleanText).pipe(z.string().max(100, 'errors.tooLongShort')),
+  victimDetails: z.string().trim().max(500, 'errors.referral.victimTooLong'),
+});
+
+export interface FindingDetail {
+  finding: FindingRow;
+  venueName: string;
+  followUps: FollowUpRow[];
+  can: { refer: boolean; seeSensitive: boolean; addFollowUp: boolean; close: boolean };
+}
+
+export function findingsService({ db, catalog, now = () => new Date() }: { db: AppDatabase; catalog: AreaCatalog; now?: () => Date }) {
+  const repository = findingsRepository(db);
+  const followUps = followUpsRepository(db);
+  const audit = auditService(db, now);
+
+  function load(actor: Actor, id: number): FindingRow {
+    const finding = repository.findById(id, actor.scope);
+    if (!finding) throw new NotFoundError('finding');
+    return finding;
+  }
+
+  /** What any reader may see of a finding: the victim-detail field only for heads and admins. */
+  function visible(actor: Actor, finding: FindingRow): FindingRow {
+    return can(actor.role, 'findings.sensitive') ? finding : { ...finding, victimDetails: '' };
+  }
+
+  function insertFinding(actor: Actor, row: Omit<FindingRow, 'id' | 'version'>): number {
+    const id = repository.insert(row);
+    audit.record(actor, { action: 'create', recordType: 'finding', recordId: id, changes: { title: [null, row.title], severity: [null, row.severity], check: [null, row.checkId] }, areaIds: [row.areaId] });
+    return id;
+  }
+
+  return {
+    /**
+     * On submission, each checklist item answered "violation" becomes a finding (kept in step if the report is
+     * returned and submitted again: a finding no longer answered as a violation goes, unless work has started on it).
+     * Runs inside the submission's transaction.
+     */
+    syncFromReport(actor: Actor, check: CheckRow, items: ChecklistItem[], answers: Array<{ itemCode: string; answer: CheckAnswer | null; note: string }>): void {
+      const existing = new Map(repository.forCheck(check.id).filter((finding) => finding.itemCode).map((finding) => [finding.itemCode!, finding]));
+      const at = nowIso(now());
+      for (const answer of answers) {
+        const item = items.find((candidate) => candidate.code === answer.itemCode);
+        const current = existing.get(answer.itemCode);
+        if (answer.answer === 'violation' && item) {
+          if (current) {
+            if (current.description !== answer.note) repository.update(current.id, current.version, { description: answer.note, updatedAt: at });
+            continue;
+          }
+          insertFinding(actor, {
+            checkId: check.id,
+            venueId: check.venueId,
+            roundId: check.roundId,
+            areaId: check.areaId,
+            visitDate: check.visitDate,
+            itemCode: item.code,
+            category: item.category,
+            title: item.vi,
+            legalBasis: item.basis,
+            description: answer.note,
+            severity: defaultSeverity(item),
+            status: 'open',
+            closedAt: null,
+            referralAgency: null,
+            referredBy: null,
+            referredOn: null,
+            referralReference: '',
+            victimDetails: '',
+            createdBy: actor.userId,
+            createdAt: at,
+            updatedAt: at,
+          });
+        } else if (current && followUps.forFindings([current.id]).length === 0 && !current.referredOn) {
+          repository.delete(current.id);
+          audit.record(actor, { action: 'delete', recordType: 'finding', recordId: current.id, changes: { title: [current.title, null], reason: [null, 'answer changed'] }, areaIds: [current.areaId] });
+        }
+      }
+    },
+
+    /** On approval of a re-inspection: each open finding confirmed fixed has its follow-ups verified by this report. */
+    applyConfirmations(actor: Actor, check: CheckRow): void {
+      const at = nowIso(now());
+      for (const confirmation of repository.confirmationsOf(check.id)) {
+        if (confirmation.fixed !== true) continue;
+        const finding = repository.findById(confirmation.findingId, { all: true });
+        if (!finding || finding.status !== 'open') continue;
+        const linked = followUps.forFindings([finding.id]);
+        for (const followUp of linked) {
+          if (followUp.status === 'verified') continue;
+          followUps.update(followUp.id, followUp.version, { status: 'verified', verifiedAt: at, verifiedBy: actor.userId, verifiedByCheckId: check.id, verificationNote: confirmation.note, updatedAt: at });
+          audit.record(actor, { action: 'status', recordType: 'follow_up', recordId: followUp.id, changes: { status: [followUp.status, 'verified'], verifiedByCheck: [null, check.id] }, areaIds: [followUp.areaId] });
+        }
+        const after = followUps.forFindings([finding.id]);
+        if (canClose(finding, after)) {
+          repository.update(finding.id, finding.version, { status: 'closed', closedAt: at, updatedAt: at });
+          audit.record(actor, { action: 'status', recordType: 'finding', recordId: finding.id, changes: { status: ['open', 'closed'], closedByCheck: [null, check.id] }, areaIds: [finding.areaId] });
+        }
+      }
+    },
+
+    listFindings(actor: Actor, query: FindingListQuery): Page<FindingListRow> {
+      const filter: FindingListFilter = { scope: actor.scope };
+      if (query.status) filter.status = query.status;
+      if (query.severity) filter.severity = query.severity;
+      if (query.area) filter.areaIds = catalog.filterIds(query.area);
+      if (query.referral) filter.referralPending = true;
+      if (query.venue) filter.venueId = query.venue;
+      const total = repository.count(filter);
+      const window = pageWindow(query.page, total);
+      const items = repository.list(filter, window.pageSize, window.offset).map((row) => ({ ...row, victimDetails: can(actor.role, 'findings.sensitive') ? row.victimDetails : '' }));
+      return { items, total, page: window.page, pageCount: window.pageCount, pageSize: window.pageSize };
+    },
+
+    countUnreferred(actor: Actor): number {
+      return repository.count({ scope: actor.scope, referralPending: true });
+    },
+
+    forCheck(actor: Actor, checkId: number): FindingRow[] {
+      return repository.forCheck(checkId).map((finding) => visible(actor, finding));
+    },
+
+    openForVenue(actor: Actor, venueId: number): FindingRow[] {
+      return repository.openForVenue(venueId).filter((finding) => actor.scope.all || actor.scope.areaIds.includes(finding.areaId)).map((finding) => visible(actor, finding));
+    },
+
+    getFinding(actor: Actor, id: number): FindingDetail {
+      const finding = load(actor, id);
+      const linked = followUps.forFindings([id]);
+      const venue = db.$client.prepare('select name from venues where id = ?').get(finding.venueId) as { name: string };
+      return {
+        finding: visible(actor, finding),
+        venueName: venue.name,
+        followUps: linked,
+        can: {
+          refer: finding.severity === 'critical' && can(actor.role, 'findings.refer'),
+          seeSensitive: can(actor.role, 'findings.sensitive'),
+          addFollowUp: finding.status === 'open' && can(actor.role, 'followups.manage'),
+          close: canClose(finding, linked) && can(actor.role, 'followups.manage'),
+        },
+      };
+    },
+
+    /** A finding outside the checklist, added to a submitted or approved report by its inspector or a head. */
+    addFinding(actor: Actor, check: CheckRow, body: unknown): FormResult<{ id: number }> {
+      if (check.status === 'draft' || check.status === 'returned') throw new RuleError({ key: 'findings.reportNotSubmitted' });
+      if (check.inspectorId !== actor.userId && !can(actor.role, 'checks.review')) throw new RuleError({ key: 'findings.notYourReport' });
+      const form = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
+      const parsed = newFindingSchema.safeParse({ title: asText(form.title), severity: asText(form.severity), description: asText(form.description), legalBasis: asText(form.legalBasis) });
+      if (!parsed.success) return { ok: false, errors: zodFieldErrors(parsed.error) };
+      const at = nowIso(now());
+      const id = inTransaction(db, () =>
+        insertFinding(actor, {
+          checkId: check.id,
+          venueId: check.venueId,
+          roundId: check.roundId,
+          areaId: check.areaId,
+          visitDate: check.visitDate,
+          itemCode: null,
+          category: '',
+          title: parsed.data.title,
+          legalBasis: parsed.data.legalBasis,
+          description: parsed.data.description,
+          severity: parsed.data.severity,
+          status: 'open',
+          closedAt: null,
+          referralAgency: null,
+          referredBy: null,
+          referredOn: null,
+          referralReference: '',
+          victimDetails: '',
+          createdBy: actor.userId,
+          createdAt: at,
+          updatedAt: at,
+        }),
+      );
+      return { ok: true, value: { id } };
+    },
+
+    /** Records the referral of a critical finding (to whom, when, the case reference) and the victim-detail note. */
+    refer(actor: Actor, id: number, body: unknown): FormResult<null> {
+      const finding = load(actor, id);
+      if (finding.severity !== 'critical') throw new RuleError({ key: 'findings.notCritical' });
+      const form = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
+      const parsed = referralSchema.safeParse({ agency: asText(form.agency), referredOn: asText(form.referredOn), reference: asText(form.reference), victimDetails: asText(form.victimDetails) });
+      const errors: FieldErrors = parsed.success ? {} : zodFieldErrors(parsed.error);
+      const referredOn = parsed.success ? parseDateInput(parsed.data.referredOn) : null;
+      if (parsed.success && !referredOn) addFieldError(errors, 'referredOn', 'errors.date.invalid');
+      else if (referredOn && (referredOn < finding.visitDate || referredOn > todayInVietnam(now()))) addFieldError(errors, 'referredOn', 'errors.referral.date');
+      if (!parsed.success || Object.keys(errors).length > 0 || !referredOn) return { ok: false, errors };
+      if (Number(asText(form.version)) !== finding.version) throw new ConflictError();
+      inTransaction(db, () => {
+        const changes = { referralAgency: parsed.data.agency, referredBy: actor.userId, referredOn, referralReference: parsed.data.reference, victimDetails: parsed.data.victimDetails, updatedAt: nowIso(now()) };
+        if (!repository.update(id, finding.version, changes)) throw new ConflictError();
+        // The victim-detail note itself is never copied into the audit trail, only that it changed.
+        const logged = diff(
+          { agency: finding.referralAgency, referredOn: finding.referredOn, reference: finding.referralReference, victimDetails: finding.victimDetails ? '•••' : '' },
+          { agency: changes.referralAgency, referredOn, reference: changes.referralReference, victimDetails: changes.victimDetails ? '•••' : '' },
+        );
+        audit.record(actor, { action: 'update', recordType: 'finding', recordId: id, changes: logged, areaIds: [finding.areaId] });
+      });
+      return { ok: true, value: null };
+    },
+
+    close(actor: Actor, id: number): void {
+      const finding = load(actor, id);
+      if (!canClose(finding, followUps.forFindings([id]))) throw new RuleError({ key: 'findings.cannotClose' });
+      inTransaction(db, () => {
+        const at = nowIso(now());
+        if (!repository.update(id, finding.version, { status: 'closed', closedAt: at, updatedAt: at })) throw new ConflictError();
+        audit.record(actor, { action: 'status', recordType: 'finding', recordId: id, changes: { status: ['open', 'closed'] }, areaIds: [finding.areaId] });
+      });
+    },
+
+    replaceConfirmations(checkId: number, rows: Array<{ findingId: number; fixed: boolean | null; note: string }>): void {
+      repository.replaceConfirmations(checkId, rows);
+    },
+
+    confirmationsOf(checkId: number) {
+      return repository.confirmationsOf(checkId);
+    },
+  };
+}
+
+export type FindingsService = ReturnType<typeof findingsService>;

@@ -1,0 +1,127 @@
+import { and, asc, desc, eq, gte, inArray, lt, lte, sql, type SQL } from 'drizzle-orm';
+import type { AppDatabase } from '../../../db/client.js';
+import { findings, followUpComments, followUps, users, venues, type FollowUpStatus } from '../../../db/schema/index.js';
+import { areaColumnInScope, type AreaScope } from '../auth/scope.js';
+
+export type FollowUpRow = typeof followUps.$inferSelect;
+export type CommentRow = typeof followUpComments.$inferSelect;
+
+export interface FollowUpListFilter {
+  scope: AreaScope;
+  responsibleUserId?: number;
+  /** Past due and not done (relative to `today`). */
+  overdue?: boolean;
+  /** Due from today to this date and not done. */
+  dueBy?: string;
+  today: string;
+  areaIds?: number[];
+  agency?: string;
+  measure?: string;
+  status?: FollowUpStatus;
+  findingId?: number;
+}
+
+export interface FollowUpListRow extends FollowUpRow {
+  venueName: string;
+  findingTitle: string;
+  findingSeverity: string;
+  responsibleUserName: string | null;
+}
+
+const notDone = inArray(followUps.status, ['open', 'in_progress']);
+
+export function followUpsRepository(db: AppDatabase) {
+  function conditions(filter: FollowUpListFilter): SQL | undefined {
+    const parts: SQL[] = [];
+    const inScope = areaColumnInScope(followUps.areaId, filter.scope);
+    if (inScope) parts.push(inScope);
+    if (filter.responsibleUserId) parts.push(eq(followUps.responsibleUserId, filter.responsibleUserId));
+    if (filter.overdue) parts.push(lt(followUps.dueDate, filter.today), notDone);
+    if (filter.dueBy) parts.push(gte(followUps.dueDate, filter.today), lte(followUps.dueDate, filter.dueBy), notDone);
+    if (filter.areaIds) parts.push(inArray(followUps.areaId, filter.areaIds.length > 0 ? filter.areaIds : [-1]));
+    if (filter.agency) parts.push(eq(followUps.responsibleAgency, filter.agency));
+    if (filter.measure) parts.push(eq(followUps.measure, filter.measure));
+    if (filter.status) parts.push(eq(followUps.status, filter.status));
+    if (filter.findingId) parts.push(eq(followUps.findingId, filter.findingId));
+    return parts.length > 0 ? and(...parts) : undefined;
+  }
+
+  return {
+    list(filter: FollowUpListFilter, limit: number, offset: number): FollowUpListRow[] {
+      return db
+        .select({ followUp: followUps, venueName: venues.name, findingTitle: findings.title, findingSeverity: findings.severity, responsibleUserName: users.name })
+        .from(followUps)
+        .innerJoin(venues, eq(venues.id, followUps.venueId))
+        .innerJoin(findings, eq(findings.id, followUps.findingId))
+        .leftJoin(users, eq(users.id, followUps.responsibleUserId))
+        .where(conditions(filter))
+        .orderBy(asc(followUps.dueDate), asc(followUps.id))
+        .limit(limit)
+        .offset(offset)
+        .all()
+        .map((row) => ({ ...row.followUp, venueName: row.venueName, findingTitle: row.findingTitle, findingSeverity: row.findingSeverity, responsibleUserName: row.responsibleUserName }));
+    },
+
+    count(filter: FollowUpListFilter): number {
+      return db.select({ n: sql<number>`count(*)` }).from(followUps).where(conditions(filter)).get()!.n;
+    },
+
+    /** Overdue follow-ups per area (for the department head's home page), in one query. */
+    overdueByArea(scope: AreaScope, today: string): Array<{ areaId: number; total: number }> {
+      return db
+        .select({ areaId: followUps.areaId, total: sql<number>`count(*)` })
+        .from(followUps)
+        .where(and(areaColumnInScope(followUps.areaId, scope), lt(followUps.dueDate, today), notDone))
+        .groupBy(followUps.areaId)
+        .all();
+    },
+
+    findById(id: number, scope: AreaScope): FollowUpRow | undefined {
+      return db.select().from(followUps).where(and(eq(followUps.id, id), areaColumnInScope(followUps.areaId, scope))).get();
+    },
+
+    forFindings(findingIds: number[]): FollowUpRow[] {
+      if (findingIds.length === 0) return [];
+      return db.select().from(followUps).where(inArray(followUps.findingId, findingIds)).orderBy(asc(followUps.dueDate), asc(followUps.id)).all();
+    },
+
+    insert(row: Omit<FollowUpRow, 'id' | 'version'>): number {
+      return db.insert(followUps).values(row).returning({ id: followUps.id }).get().id;
+    },
+
+    update(id: number, expectedVersion: number, changes: Partial<Omit<FollowUpRow, 'id' | 'version'>>): boolean {
+      return (
+        db
+          .update(followUps)
+          .set({ ...changes, version: sql`${followUps.version} + 1` })
+          .where(and(eq(followUps.id, id), eq(followUps.version, expectedVersion)))
+          .run().changes > 0
+      );
+    },
+
+    commentsOf(followUpId: number): Array<CommentRow & { userName: string }> {
+      return db
+        .select({ comment: followUpComments, userName: users.name })
+        .from(followUpComments)
+        .innerJoin(users, eq(users.id, followUpComments.userId))
+        .where(eq(followUpComments.followUpId, followUpId))
+        .orderBy(asc(followUpComments.id))
+        .all()
+        .map((row) => ({ ...row.comment, userName: row.userName }));
+    },
+
+    findComment(followUpId: number, commentId: number): CommentRow | undefined {
+      return db.select().from(followUpComments).where(and(eq(followUpComments.followUpId, followUpId), eq(followUpComments.id, commentId))).get();
+    },
+
+    insertComment(row: Omit<CommentRow, 'id'>): number {
+      return db.insert(followUpComments).values(row).returning({ id: followUpComments.id }).get().id;
+    },
+
+    latestForVenue(venueId: number): FollowUpRow[] {
+      return db.select().from(followUps).where(eq(followUps.venueId, venueId)).orderBy(desc(followUps.createdAt)).all();
+    },
+  };
+}
+
+export type FollowUpsRepository = ReturnType<typeof followUpsRepository>;

@@ -1,0 +1,105 @@
+import fs from 'node:fs';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { followUpStatuses } from '../../../db/schema/index.js';
+import { ConflictError, NotFoundError, RuleError } from '../../lib/errors.js';
+import { asText, type FieldErrors } from '../../lib/forms.js';
+import { fieldValue, uploadedFile } from '../../lib/uploads.js';
+import { scopeIncludes } from '../auth/scope.js';
+import { followUpListQuerySchema, followUpsService, type FollowUpListQuery } from './follow-ups.service.js';
+
+const idParams = z.object({ id: z.coerce.number().int().positive().max(2 ** 31) });
+const commentParams = z.object({ id: z.coerce.number().int().positive().max(2 ** 31), commentId: z.coerce.number().int().positive().max(2 ** 31) });
+
+function parseId(params: unknown): number {
+  const parsed = idParams.safeParse(params);
+  if (!parsed.success) throw new NotFoundError('follow-up');
+  return parsed.data.id;
+}
+
+function listQueryString(query: FollowUpListQuery, overrides: Partial<Record<keyof FollowUpListQuery, string | number | undefined>> = {}): string {
+  const params = new URLSearchParams();
+  const merged: Record<string, unknown> = { ...query, ...overrides };
+  for (const key of ['mine', 'overdue', 'due7', 'area', 'agency', 'measure', 'status', 'page'] as const) {
+    const value = merged[key];
+    if (value === undefined || value === '' || (key === 'page' && Number(value) <= 1)) continue;
+    params.set(key, String(value));
+  }
+  const text = params.toString();
+  return text ? `?${text}` : '';
+}
+
+export default async function followUpsRoutes(app: FastifyInstance): Promise<void> {
+  const service = followUpsService({ db: app.db, catalog: app.catalog, dataDir: app.config.DATA_DIR, now: app.now });
+  const read = { permission: 'followups.read' as const };
+
+  function renderFollowUp(request: FastifyRequest, reply: FastifyReply, id: number, extra: { verifyErrors?: FieldErrors; commentErrors?: FieldErrors; alert?: unknown } = {}) {
+    return reply.render('follow-ups/show', { detail: service.getFollowUp(request.actor, id), verifyErrors: extra.verifyErrors ?? {}, commentErrors: extra.commentErrors ?? {}, alert: extra.alert });
+  }
+
+  app.get('/', { config: read }, async (request, reply) => {
+    const query = followUpListQuerySchema.parse(request.query ?? {});
+    const page = service.listFollowUps(request.actor, query);
+    const data = {
+      page,
+      query,
+      today: service.today(),
+      isOverdue: service.isOverdue,
+      link: (overrides: Partial<Record<keyof FollowUpListQuery, string | number | undefined>>) => `/follow-ups${listQueryString(query, { page: undefined, ...overrides })}`,
+      pageLink: (number: number) => `/follow-ups${listQueryString(query, { page: number })}`,
+    };
+    if (request.isHtmx && request.htmxTarget === 'follow-ups-results') return reply.render('follow-ups/_results', data);
+    const inScope = (area: { id: number }) => scopeIncludes(request.actor.scope, area.id);
+    return reply.render('follow-ups/index', { ...data, statuses: followUpStatuses, districts: app.catalog.districts.filter(inScope), communes: app.catalog.communes.filter(inScope) });
+  });
+
+  app.get('/:id', { config: read }, async (request, reply) => renderFollowUp(request, reply, parseId(request.params)));
+
+  app.post('/:id/status', { config: { permission: 'followups.comment' } }, async (request, reply) => {
+    const id = parseId(request.params);
+    try {
+      service.changeStatus(request.actor, id, asText((request.body as Record<string, unknown> | undefined)?.to));
+    } catch (error) {
+      if (error instanceof RuleError || error instanceof ConflictError) return renderFollowUp(request, reply.code(error instanceof RuleError && error.userMessage.key === 'followUps.notYours' ? 403 : 409), id, { alert: error.userMessage });
+      throw error;
+    }
+    return reply.flash('followUps.statusChanged').seeOther(`/follow-ups/${id}`);
+  });
+
+  app.post('/:id/verification', { config: { permission: 'followups.verify' } }, async (request, reply) => {
+    const id = parseId(request.params);
+    try {
+      const result = service.verify(request.actor, id, request.body);
+      if (!result.ok) return renderFollowUp(request, reply.code(422), id, { verifyErrors: result.errors });
+    } catch (error) {
+      if (error instanceof RuleError || error instanceof ConflictError) return renderFollowUp(request, reply.code(409), id, { alert: error.userMessage });
+      throw error;
+    }
+    return reply.flash('followUps.verified').seeOther(`/follow-ups/${id}`);
+  });
+
+  /** Comments are added in place with htmx (the thread fragment comes back); a plain form post redirects. */
+  app.post('/:id/comments', { config: { permission: 'followups.comment' } }, async (request, reply) => {
+    const id = parseId(request.params);
+    const file = uploadedFile(request.body);
+    const result = await service.addComment(request.actor, id, fieldValue(request.body, 'body'), file ? { filename: file.filename, content: await file.toBuffer() } : null);
+    if (request.isHtmx) {
+      const detail = service.getFollowUp(request.actor, id);
+      return reply.code(result.ok ? 200 : 422).render('follow-ups/_comments', { detail, commentErrors: result.ok ? {} : result.errors, typed: result.ok ? '' : fieldValue(request.body, 'body') });
+    }
+    if (!result.ok) return renderFollowUp(request, reply.code(422), id, { commentErrors: result.errors });
+    return reply.seeOther(`/follow-ups/${id}#comments`);
+  });
+
+  app.get('/:id/comments/:commentId/file', { config: read }, async (request, reply) => {
+    const params = commentParams.safeParse(request.params);
+    if (!params.success) throw new NotFoundError('comment');
+    const file = service.commentFile(request.actor, params.data.id, params.data.commentId);
+    if (!fs.existsSync(file.path)) throw new NotFoundError('comment file');
+    return reply
+      .header('Content-Type', file.mimeType)
+      .header('Content-Disposition', `inline; filename*=UTF-8''${encodeURIComponent(file.name)}`)
+      .header('X-Content-Type-Options', 'nosniff')
+      .send(fs.createReadStream(file.path));
+  });
+}

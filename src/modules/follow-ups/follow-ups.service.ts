@@ -1,0 +1,313 @@
+import { createHash, randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import type { AppDatabase } from '../../../db/client.js';
+import { followUpStatuses, responsibleKinds, type FollowUpStatus } from '../../../db/schema/index.js';
+import { inTransaction } from '../../../db/transaction.js';
+import { formatDate, nowIso, parseDateInput, todayInVietnam } from '../../lib/dates.js';
+import { ConflictError, NotFoundError, RuleError } from '../../lib/errors.js';
+import { addFieldError, asText, type FieldErrors, type FormResult } from '../../lib/forms.js';
+import { pageWindow, type Page } from '../../lib/pagination.js';
+import { cleanText } from '../../lib/text.js';
+import { sniffFileType } from '../../lib/uploads.js';
+import { vocabularyCodes } from '../../lib/vocabulary.js';
+import type { AreaCatalog } from '../areas/areas.service.js';
+import type { Actor } from '../auth/actor.js';
+import { can } from '../auth/permissions.js';
+import { auditService } from '../audit/audit.service.js';
+import { findingsRepository, type FindingRow } from '../findings/findings.repository.js';
+import { usersRepository } from '../users/users.repository.js';
+import { followUpsRepository, type FollowUpListFilter, type FollowUpListRow, type FollowUpRow } from './follow-ups.repository.js';
+
+/** Past its due date (in Vietnam's calendar) and not done: computed, never stored. */
+export function isOverdue(followUp: Pick<FollowUpRow, 'status' | 'dueDate'>, today: string): boolean {
+  return (followUp.status === 'open' || followUp.status === 'in_progress') && followUp.dueDate < today;
+}
+
+/** The moves a person can make by hand; "verified" has its own action with its evidence. */
+const manualTransitions: Record<FollowUpStatus, FollowUpStatus[]> = {
+  open: ['in_progress', 'done'],
+  in_progress: ['done', 'open'],
+  done: ['in_progress'],
+  verified: [],
+};
+
+export const followUpListQuerySchema = z.object({
+  mine: z.enum(['1']).optional().catch(undefined),
+  overdue: z.enum(['1']).optional().catch(undefined),
+  due7: z.enum(['1']).optional().catch(undefined),
+  area: z.coerce.number().int().positive().optional().catch(undefined),
+  agency: z.string().max(40).optional().catch(undefined),
+  measure: z.string().max(40).optional().catch(undefined),
+  status: z.enum(followUpStatuses).optional().catch(undefined),
+  page: z.coerce.number().int().min(1).max(100000).catch(1).default(1),
+});
+export type FollowUpListQuery = z.infer<typeof followUpListQuerySchema>;
+
+export interface FollowUpFormValues {
+  measure: string;
+  fineAmount: string;
+  responsibleKind: string;
+  responsibleAgency: string;
+  responsibleUserId: string;
+  dueDate: string;
+  description: string;
+}
+
+export function readFollowUpForm(body: unknown): FollowUpFormValues {
+  const form = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
+  const fields = ['measure', 'fineAmount', 'responsibleKind', 'responsibleAgency', 'responsibleUserId', 'dueDate', 'description'] as const;
+  return Object.fromEntries(fields.map((field) => [field, asText(form[field])])) as unknown as FollowUpFormValues;
+}
+
+export interface VerificationCandidate {
+  id: number;
+  visitDate: string;
+}
+
+export function followUpsService({ db, catalog, dataDir, now = () => new Date() }: { db: AppDatabase; catalog: AreaCatalog; dataDir: string; now?: () => Date }) {
+  const repository = followUpsRepository(db);
+  const findings = findingsRepository(db);
+  const users = usersRepository(db);
+  const audit = auditService(db, now);
+  const uploadDir = path.join(dataDir, 'uploads');
+
+  function load(actor: Actor, id: number): FollowUpRow {
+    const followUp = repository.findById(id, actor.scope);
+    if (!followUp) throw new NotFoundError('follow-up');
+    return followUp;
+  }
+
+  function mayWork(actor: Actor, followUp: FollowUpRow): boolean {
+    return can(actor.role, 'followups.manage') || (followUp.responsibleUserId !== null && followUp.responsibleUserId === actor.userId);
+  }
+
+  /** Later approved reports on the same venue that answered the finding's checklist item "compliant". */
+  function candidates(finding: FindingRow): VerificationCandidate[] {
+    if (!finding.itemCode) return [];
+    return db.$client
+      .prepare(
+        `select c.id, c.visit_date as visitDate from checks c join check_answers a on a.check_id = c.id
+         where c.venue_id = ? and c.status = 'approved' and c.visit_date > ? and a.item_code = ? and a.answer = 'compliant'
+         order by c.visit_date desc limit 20`,
+      )
+      .all(finding.venueId, finding.visitDate, finding.itemCode) as VerificationCandidate[];
+  }
+
+  return {
+    isOverdue,
+
+    today(): string {
+      return todayInVietnam(now());
+    },
+
+    listFollowUps(actor: Actor, query: FollowUpListQuery): Page<FollowUpListRow> & { counts: Record<string, number> } {
+      const today = todayInVietnam(now());
+      const dueBy = new Date(`${today}T00:00:00Z`);
+      dueBy.setUTCDate(dueBy.getUTCDate() + 7);
+      const base: FollowUpListFilter = { scope: actor.scope, today };
+      if (query.area) base.areaIds = catalog.filterIds(query.area);
+      if (query.agency) base.agency = query.agency;
+      if (query.measure) base.measure = query.measure;
+      if (query.status) base.status = query.status;
+      const filter: FollowUpListFilter = { ...base };
+      if (query.mine && actor.userId !== null) filter.responsibleUserId = actor.userId;
+      if (query.overdue) filter.overdue = true;
+      if (query.due7) filter.dueBy = dueBy.toISOString().slice(0, 10);
+      const total = repository.count(filter);
+      const window = pageWindow(query.page, total);
+      const items = repository.list(filter, window.pageSize, window.offset);
+      // How many each quick filter would show, with the other filters as they are.
+      const counts = {
+        all: repository.count(base),
+        mine: actor.userId === null ? 0 : repository.count({ ...base, responsibleUserId: actor.userId }),
+        overdue: repository.count({ ...base, overdue: true }),
+        due7: repository.count({ ...base, dueBy: dueBy.toISOString().slice(0, 10) }),
+      };
+      return { items, total, page: window.page, pageCount: window.pageCount, pageSize: window.pageSize, counts };
+    },
+
+    overdueByArea(actor: Actor) {
+      return repository
+        .overdueByArea(actor.scope, todayInVietnam(now()))
+        .map((row) => ({ ...row, area: catalog.byId.get(row.areaId) }))
+        .sort((a, b) => b.total - a.total);
+    },
+
+    countMineDue(actor: Actor): { overdue: number; dueSoon: number } {
+      if (actor.userId === null) return { overdue: 0, dueSoon: 0 };
+      const today = todayInVietnam(now());
+      const dueBy = new Date(`${today}T00:00:00Z`);
+      dueBy.setUTCDate(dueBy.getUTCDate() + 7);
+      return {
+        overdue: repository.count({ scope: actor.scope, today, responsibleUserId: actor.userId, overdue: true }),
+        dueSoon: repository.count({ scope: actor.scope, today, responsibleUserId: actor.userId, dueBy: dueBy.toISOString().slice(0, 10) }),
+      };
+    },
+
+    forFindings(findingIds: number[]): FollowUpRow[] {
+      return repository.forFindings(findingIds);
+    },
+
+    getFollowUp(actor: Actor, id: number) {
+      const followUp = load(actor, id);
+      const finding = findings.findById(followUp.findingId, { all: true })!;
+      const responsible = followUp.responsibleUserId ? users.findById(followUp.responsibleUserId) : undefined;
+      return {
+        followUp,
+        finding: can(actor.role, 'findings.sensitive') ? finding : { ...finding, victimDetails: '' },
+        responsibleName: responsible?.name ?? null,
+        overdue: isOverdue(followUp, todayInVietnam(now())),
+        comments: repository.commentsOf(id),
+        candidates: candidates(finding),
+        can: {
+          work: mayWork(actor, followUp) && followUp.status !== 'verified',
+          nextStatuses: mayWork(actor, followUp) ? manualTransitions[followUp.status] : [],
+          verify: followUp.status !== 'verified' && can(actor.role, 'followups.verify'),
+          comment: can(actor.role, 'followups.comment'),
+        },
+      };
+    },
+
+    createFollowUp(actor: Actor, findingId: number, values: FollowUpFormValues): FormResult<{ id: number }> {
+      const finding = findings.findById(findingId, actor.scope);
+      if (!finding) throw new NotFoundError('finding');
+      if (finding.status !== 'open') throw new RuleError({ key: 'followUps.findingClosed' });
+      const errors: FieldErrors = {};
+      if (!vocabularyCodes('follow_up_actions').includes(values.measure)) addFieldError(errors, 'measure', 'errors.followUp.measure');
+      let fineAmount: number | null = null;
+      if (values.measure === 'fine') {
+        const digits = values.fineAmount.replace(/[.\s,]/g, '');
+        if (!/^\d{1,13}$/.test(digits) || Number(digits) <= 0) addFieldError(errors, 'fineAmount', 'errors.followUp.fine');
+        else fineAmount = Number(digits);
+      }
+      const kind = (responsibleKinds as readonly string[]).includes(values.responsibleKind) ? (values.responsibleKind as FollowUpRow['responsibleKind']) : null;
+      if (!kind) addFieldError(errors, 'responsibleKind', 'errors.followUp.responsible');
+      if (kind === 'agency' && !vocabularyCodes('agencies').includes(values.responsibleAgency)) addFieldError(errors, 'responsibleAgency', 'errors.referral.agency');
+      let responsibleUserId: number | null = null;
+      if (kind === 'user') {
+        const user = /^\d{1,9}$/.test(values.responsibleUserId) ? users.findById(Number(values.responsibleUserId)) : undefined;
+        if (!user || user.disabledAt !== null) addFieldError(errors, 'responsibleUserId', 'errors.followUp.user');
+        else responsibleUserId = user.id;
+      }
+      const dueDate = parseDateInput(values.dueDate);
+      if (!values.dueDate.trim()) addFieldError(errors, 'dueDate', 'errors.date.required');
+      else if (!dueDate) addFieldError(errors, 'dueDate', 'errors.date.invalid');
+      else if (dueDate < finding.visitDate) addFieldError(errors, 'dueDate', 'errors.followUp.dueBeforeVisit', { date: formatDate(finding.visitDate) });
+      const description = values.description.trim();
+      if (description.length > 1000) addFieldError(errors, 'description', 'errors.tooLong', { max: 1000 });
+      if (Object.keys(errors).length > 0 || !dueDate || !kind) return { ok: false, errors };
+      const at = nowIso(now());
+      const id = inTransaction(db, () => {
+        const newId = repository.insert({
+          findingId,
+          venueId: finding.venueId,
+          areaId: finding.areaId,
+          measure: values.measure,
+          fineAmount,
+          responsibleKind: kind,
+          responsibleAgency: kind === 'agency' ? values.responsibleAgency : null,
+          responsibleUserId,
+          dueDate,
+          status: 'open',
+          doneAt: null,
+          verifiedAt: null,
+          verifiedBy: null,
+          verifiedByCheckId: null,
+          verificationNote: '',
+          description,
+          createdBy: actor.userId,
+          createdAt: at,
+          updatedAt: at,
+        });
+        audit.record(actor, { action: 'create', recordType: 'follow_up', recordId: newId, changes: { finding: [null, findingId], measure: [null, values.measure], dueDate: [null, dueDate], fineAmount: [null, fineAmount] }, areaIds: [finding.areaId] });
+        return newId;
+      });
+      return { ok: true, value: { id } };
+    },
+
+    changeStatus(actor: Actor, id: number, to: string): void {
+      const followUp = load(actor, id);
+      if (!mayWork(actor, followUp)) throw new RuleError({ key: 'followUps.notYours' });
+      const target = to as FollowUpStatus;
+      if (!manualTransitions[followUp.status].includes(target)) throw new RuleError({ key: 'errors.followUp.transition', params: { from: `followUpStatus.${followUp.status}`, to: `followUpStatus.${to}` } });
+      inTransaction(db, () => {
+        const at = nowIso(now());
+        if (!repository.update(id, followUp.version, { status: target, doneAt: target === 'done' ? at : null, updatedAt: at })) throw new ConflictError();
+        audit.record(actor, { action: 'status', recordType: 'follow_up', recordId: id, changes: { status: [followUp.status, target] }, areaIds: [followUp.areaId] });
+      });
+    },
+
+    /** Verification needs evidence: a later approved report answering the same item "compliant", or a head's note. */
+    verify(actor: Actor, id: number, body: unknown): FormResult<null> {
+      const followUp = load(actor, id);
+      if (followUp.status === 'verified') throw new RuleError({ key: 'followUps.alreadyVerified' });
+      const finding = findings.findById(followUp.findingId, { all: true })!;
+      const form = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
+      const checkId = /^\d{1,9}$/.test(asText(form.checkId)) ? Number(asText(form.checkId)) : null;
+      const note = cleanText(asText(form.note));
+      const errors: FieldErrors = {};
+      if (checkId !== null && !candidates(finding).some((candidate) => candidate.id === checkId)) addFieldError(errors, 'checkId', 'errors.followUp.notEvidence');
+      if (checkId === null && !note) addFieldError(errors, 'note', 'errors.followUp.evidenceRequired');
+      if (note.length > 1000) addFieldError(errors, 'note', 'errors.tooLong', { max: 1000 });
+      if (Object.keys(errors).length > 0) return { ok: false, errors };
+      inTransaction(db, () => {
+        const at = nowIso(now());
+        if (!repository.update(id, followUp.version, { status: 'verified', verifiedAt: at, verifiedBy: actor.userId, verifiedByCheckId: checkId, verificationNote: note, updatedAt: at })) throw new ConflictError();
+        audit.record(actor, { action: 'status', recordType: 'follow_up', recordId: id, changes: { status: [followUp.status, 'verified'], ...(checkId ? { verifiedByCheck: [null, checkId] } : { note: [null, note] }) }, areaIds: [followUp.areaId] });
+      });
+      return { ok: true, value: null };
+    },
+
+    async addComment(actor: Actor, id: number, body: string, file: { filename: string; content: Buffer } | null): Promise<FormResult<{ id: number }>> {
+      const followUp = load(actor, id);
+      const text = body.trim();
+      const errors: FieldErrors = {};
+      if (!text) addFieldError(errors, 'body', 'errors.comment.required');
+      if (text.length > 2000) addFieldError(errors, 'body', 'errors.tooLong', { max: 2000 });
+      const type = file ? sniffFileType(file.content) : null;
+      if (file && !type) addFieldError(errors, 'file', 'errors.attachment.type');
+      if (Object.keys(errors).length > 0) return { ok: false, errors };
+      let stored: string | null = null;
+      if (file && type) {
+        fs.mkdirSync(uploadDir, { recursive: true });
+        stored = `${randomBytes(16).toString('hex')}${type === 'application/pdf' ? '.pdf' : type === 'image/png' ? '.png' : '.jpg'}`;
+        fs.writeFileSync(path.join(uploadDir, stored), file.content);
+      }
+      const commentId = inTransaction(db, () => {
+        const newId = repository.insertComment({
+          followUpId: id,
+          userId: actor.userId!,
+          body: text,
+          attachmentName: file ? cleanText(path.basename(file.filename)).slice(0, 200) : null,
+          attachmentStoredName: stored,
+          attachmentMimeType: type,
+          attachmentSha256: file ? createHash('sha256').update(file.content).digest('hex') : null,
+          createdAt: nowIso(now()),
+        });
+        audit.record(actor, { action: 'create', recordType: 'comment', recordId: newId, changes: { followUp: [null, id], body: [null, text.slice(0, 200)] }, areaIds: [followUp.areaId] });
+        return newId;
+      });
+      return { ok: true, value: { id: commentId } };
+    },
+
+    commentFile(actor: Actor, id: number, commentId: number): { path: string; name: string; mimeType: string } {
+      load(actor, id);
+      const comment = repository.findComment(id, commentId);
+      if (!comment?.attachmentStoredName) throw new NotFoundError('comment attachment');
+      return { path: path.join(uploadDir, comment.attachmentStoredName), name: comment.attachmentName ?? 'tep', mimeType: comment.attachmentMimeType ?? 'application/octet-stream' };
+    },
+
+    comments(id: number) {
+      return repository.commentsOf(id);
+    },
+
+    /** Accounts a follow-up can be assigned to. */
+    assignableUsers() {
+      return users.list({ status: 'active' }, 2000, 0).filter((user) => user.role !== 'auditor');
+    },
+  };
+}
+
+export type FollowUpsService = ReturnType<typeof followUpsService>;

@@ -1,0 +1,43 @@
+import type { AppDatabase } from '../../../db/client.js';
+import type { AreaCatalog } from '../areas/areas.service.js';
+import type { Actor } from '../auth/actor.js';
+import { can } from '../auth/permissions.js';
+import { checksRepository } from '../checks/checks.repository.js';
+import { findingsService } from '../findings/findings.service.js';
+import { followUpsService } from '../follow-ups/follow-ups.service.js';
+import { roundsRepository } from '../rounds/rounds.repository.js';
+import { auditService } from '../audit/audit.service.js';
+
+/** What each role's home page shows: the work waiting for that person, each count linking to its list. */
+export function homeService({ db, catalog, dataDir, now }: { db: AppDatabase; catalog: AreaCatalog; dataDir: string; now: () => Date }) {
+  const rounds = roundsRepository(db);
+  const checks = checksRepository(db);
+  const findings = findingsService({ db, catalog, now });
+  const followUps = followUpsService({ db, catalog, dataDir, now });
+  const audit = auditService(db, now);
+
+  return {
+    forActor(actor: Actor) {
+      const counts = rounds.countByStatus(actor.scope);
+      const base = { roundCounts: counts, roundTotal: Object.values(counts).reduce((sum, count) => sum + count, 0) };
+      const inspector =
+        actor.userId !== null && can(actor.role, 'checks.file')
+          ? {
+              drafts: checks.count({ scope: actor.scope, inspectorId: actor.userId, status: 'draft' }),
+              returned: checks.count({ scope: actor.scope, inspectorId: actor.userId, status: 'returned' }),
+              roundsInProgress: rounds.inProgressForUser(actor.userId, actor.scope),
+              followUps: followUps.countMineDue(actor),
+            }
+          : null;
+      const head = can(actor.role, 'checks.review')
+        ? {
+            awaitingReview: checks.count({ scope: actor.scope, status: 'submitted' }),
+            unreferred: findings.listFindings(actor, { referral: 'pending', page: 1 }),
+            overdueByArea: followUps.overdueByArea(actor),
+          }
+        : null;
+      const auditor = can(actor.role, 'audit.read') ? { latestExports: audit.list(actor, { recordType: 'export' }, 1).items.slice(0, 5) } : null;
+      return { ...base, inspector, head, auditor };
+    },
+  };
+}
