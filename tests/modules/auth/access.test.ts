@@ -33,10 +33,31 @@ function roundFor(client: SignedInClient) {
 function reportFor(client: SignedInClient, role: Role, status: 'draft' | 'submitted' | 'approved' = 'draft') {
   const owner = fileRoles.includes(role) ? client : clients.department_head;
   const { roundId, venueId } = roundFor(owner);
-  return createReport(test.app, { roundId, venueId, inspectorId: owner.user.id, reviewerId: clients.department_head.user.id, status });
+  return createReport(test.app, { roundId, venueId, inspectorId: owner.user.id, reviewerId: clients.department_head.user.id, status, violations: ['E2', 'A1'] });
 }
 
 let photo: Buffer;
+
+/** A finding (from a submitted report filed by a head) with its id and the venue it is about. */
+function findingFor(severity: 'critical' | 'normal' = 'normal') {
+  const id = reportFor(clients.department_head, 'department_head', 'submitted');
+  const row = test.app.db.get<{ id: number; venue_id: number }>(
+    sql`select id, venue_id from findings where check_id = ${id} and (severity = 'critical') = ${severity === 'critical' ? 1 : 0} order by id limit 1`,
+  );
+  if (!row) throw new Error('no finding');
+  return row;
+}
+
+async function followUpFor(assignee?: SignedInClient) {
+  const finding = findingFor();
+  const response = await clients.department_head.post(`/findings/${finding.id}/follow-ups`, {
+    measure: 'other',
+    responsibleKind: assignee ? 'user' : 'venue',
+    responsibleUserId: assignee ? String(assignee.user.id) : '',
+    dueDate: '30/12/2025',
+  });
+  return Number(String(response.headers.location).split('/').pop());
+}
 
 let test: TestApp;
 const clients = {} as Record<Role, SignedInClient>;
@@ -48,7 +69,9 @@ function writeCounts() {
            (select count(*) from round_status_changes) as changes, (select count(*) from venues) as venues,
            (select count(*) from checks) as checks, (select sum(version) from checks) as checkVersions,
            (select count(*) from check_attachments) as attachments, (select count(*) from checklist_templates) as templates,
-           (select sum(revision) from checklist_templates) as revisions`);
+           (select sum(revision) from checklist_templates) as revisions, (select count(*) from findings) as findings,
+           (select sum(version) from findings) as findingVersions, (select count(*) from follow_ups) as followUps,
+           (select sum(version) from follow_ups) as followUpVersions, (select count(*) from follow_up_comments) as comments`);
 }
 
 function roundVersion(id: number): string {
@@ -208,6 +231,71 @@ const cases: RouteCase[] = [
       return { url: `/checks/${id}/attachments/${attachment.id}${thumbnail ? '/thumbnail' : ''}` };
     },
   })),
+  { method: 'GET', url: '/findings', allowed: allRoles },
+  { method: 'GET', url: '/findings/:id', allowed: allRoles, prepare: async () => ({ url: `/findings/${findingFor().id}` }) },
+  {
+    method: 'POST',
+    url: '/checks/:id/findings',
+    allowed: fileRoles,
+    prepare: async (client, role) => ({ url: `/checks/${reportFor(client, role, 'submitted')}/findings`, fields: { title: 'Vi phạm khác', severity: 'low' } }),
+  },
+  {
+    method: 'POST',
+    url: '/findings/:id/referral',
+    allowed: headRoles,
+    prepare: async () => ({ url: `/findings/${findingFor('critical').id}/referral`, fields: { agency: 'police', referredOn: '11/03/2025', reference: 'HS-1', victimDetails: '', version: '1' } }),
+  },
+  {
+    method: 'POST',
+    url: '/findings/:id/closure',
+    allowed: headRoles,
+    prepare: async () => {
+      const finding = test.app.db.get<{ id: number }>(sql`select f.id from findings f where f.severity != 'critical' and f.status = 'open' and not exists (select 1 from follow_ups u where u.finding_id = f.id) order by f.id desc limit 1`)
+        ?? findingFor();
+      const response = await clients.department_head.post(`/findings/${finding.id}/follow-ups`, { measure: 'other', responsibleKind: 'venue', dueDate: '30/12/2025' });
+      await clients.department_head.post(`${response.headers.location as string}/verification`, { note: 'Đã khắc phục' });
+      return { url: `/findings/${finding.id}/closure` };
+    },
+  },
+  {
+    method: 'POST',
+    url: '/findings/:id/follow-ups',
+    allowed: headRoles,
+    prepare: async () => ({ url: `/findings/${findingFor().id}/follow-ups`, fields: { measure: 'other', responsibleKind: 'venue', dueDate: '30/12/2025' } }),
+  },
+  { method: 'GET', url: '/follow-ups', allowed: allRoles },
+  { method: 'GET', url: '/follow-ups/:id', allowed: allRoles, prepare: async () => ({ url: `/follow-ups/${await followUpFor()}` }) },
+  {
+    method: 'POST',
+    url: '/follow-ups/:id/status',
+    allowed: fileRoles,
+    prepare: async (client) => ({ url: `/follow-ups/${await followUpFor(client)}/status`, fields: { to: 'in_progress' } }),
+  },
+  { method: 'POST', url: '/follow-ups/:id/verification', allowed: headRoles, prepare: async () => ({ url: `/follow-ups/${await followUpFor()}/verification`, fields: { note: 'Đã kiểm tra' } }) },
+  { method: 'POST', url: '/follow-ups/:id/comments', allowed: fileRoles, prepare: async () => ({ url: `/follow-ups/${await followUpFor()}/comments`, fields: { body: 'Trao đổi' } }) },
+  {
+    method: 'GET',
+    url: '/follow-ups/:id/comments/:commentId/file',
+    allowed: allRoles,
+    prepare: async () => {
+      const id = await followUpFor();
+      await clients.department_head.upload(`/follow-ups/${id}/comments`, { filename: 'anh.png', content: photo }, { body: 'Ảnh' });
+      const comment = test.app.db.get<{ id: number }>(sql`select id from follow_up_comments where follow_up_id = ${id}`)!;
+      return { url: `/follow-ups/${id}/comments/${comment.id}/file` };
+    },
+  },
+  {
+    method: 'GET',
+    url: '/venues/:id/reinspection',
+    allowed: fileRoles,
+    prepare: async (client, role) => {
+      const owner = fileRoles.includes(role) ? client : clients.department_head;
+      const { roundId, venueId } = roundFor(owner);
+      createReport(test.app, { roundId, venueId, inspectorId: owner.user.id, reviewerId: clients.department_head.user.id, status: 'submitted', violations: ['A1'] });
+      return { url: `/venues/${venueId}/reinspection?round=${roundId}` };
+    },
+  },
+  // Last: publishing a trimmed checklist version would change what later reports can answer.
   { method: 'GET', url: '/admin/checklists', allowed: ['admin'] },
   { method: 'POST', url: '/admin/checklists', allowed: ['admin'] },
   { method: 'GET', url: '/admin/checklists/:id', allowed: ['admin'], prepare: async () => ({ url: '/admin/checklists/1' }) },
