@@ -7,6 +7,7 @@ import { AREAS_VERSION, loadAdministrativeUnits } from './reference/load-areas.j
 import type { AreaCatalog } from '../src/modules/areas/areas.service.js';
 import type { RoundsService } from '../src/modules/rounds/rounds.service.js';
 import { systemActor } from '../src/modules/auth/actor.js';
+import { campaignsService } from '../src/modules/campaigns/campaigns.service.js';
 
 interface Logger {
   info(message: string): void;
@@ -33,7 +34,8 @@ export function seedAdministrativeUnits(db: AppDatabase, log: Logger): void {
 }
 
 interface SampleFile {
-  programme: { title: string; basis: string };
+  source: string;
+  programme: { title: string; basis: string; period: [string, string] };
   what_the_source_says: string;
   rounds_in_source_order: Array<{ n: number; district: string; district_code: string }>;
 }
@@ -50,6 +52,22 @@ export function seedSampleRounds(db: AppDatabase, catalog: AreaCatalog, rounds: 
   const count = sample.rounds_in_source_order.length;
   const actor = systemActor('dữ liệu mẫu');
   db.$client.transaction(() => {
+    // The programme the rounds belong to (Decision 193/QĐ-TTg), also marked as sample data.
+    const programme = campaignsService({ db, catalog }).createCampaign(
+      actor,
+      {
+        title: sample.programme.title,
+        planNumber: '193/QĐ-TTg',
+        kind: 'inspection_programme',
+        startDate: sample.programme.period[0],
+        endDate: sample.programme.period[1],
+        ownerId: '',
+        description: `${sample.programme.basis}. Dữ liệu mẫu: các đợt kiểm tra theo nguồn ${sample.source}.`,
+        version: '',
+      },
+      { isSample: true, status: 'closed' },
+    );
+    const campaignId = programme.ok ? programme.value.id : null;
     sample.rounds_in_source_order.forEach((entry, index) => {
       const district = catalog.districts.find((area) => area.code === entry.district_code);
       if (!district) throw new Error(`Sample round ${entry.n}: district ${entry.district_code} is not in the province`);
@@ -69,6 +87,7 @@ export function seedSampleRounds(db: AppDatabase, catalog: AreaCatalog, rounds: 
           endDate: `${year}-${month}-12`,
           leadAgency: '',
           objectives: `${sample.programme.title} (${sample.programme.basis}). Nguồn: ${sample.what_the_source_says}`,
+          campaignId,
           team: [],
         },
         'completed',

@@ -6,3 +6,4 @@ export * from './submissions.js';
 export * from './venues.js';
 export * from './checks.js';
 export * from './findings.js';
+export * from './campaigns.js';

@@ -1,6 +1,7 @@
 import { index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import { areas } from './areas.js';
 import { users } from './users.js';
+import { campaigns } from './campaigns.js';
 
 export const roundKinds = ['planned', 'unannounced', 'reinspection'] as const;
 export const roundStatuses = ['planned', 'in_progress', 'completed', 'cancelled'] as const;
@@ -25,6 +26,8 @@ export const rounds = sqliteTable(
     searchText: text('search_text').notNull().default(''),
     /** Illustrative history loaded from the sample file, shown as "dữ liệu mẫu". */
     isSample: integer('is_sample', { mode: 'boolean' }).notNull().default(false),
+    /** The plan or campaign the round belongs to, if any. */
+    campaignId: integer('campaign_id').references(() => campaigns.id),
     /** Bumped on every update so a stale form is refused instead of overwriting. */
     version: integer('version').notNull().default(1),
     createdAt: text('created_at').notNull(),
@@ -33,6 +36,7 @@ export const rounds = sqliteTable(
   (table) => [
     index('rounds_start_date_idx').on(table.startDate, table.id),
     index('rounds_status_start_idx').on(table.status, table.startDate),
+    index('rounds_campaign_idx').on(table.campaignId),
   ],
 );
 

@@ -1,6 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import auditRoutes from './audit/audit.routes.js';
 import authRoutes from './auth/auth.routes.js';
+import calendarRoutes from './calendar/calendar.routes.js';
+import campaignsRoutes from './campaigns/campaigns.routes.js';
+import outreachRoutes from './outreach/outreach.routes.js';
 import checklistsRoutes from './checklists/checklists.routes.js';
 import checksRoutes from './checks/checks.routes.js';
 import findingsRoutes from './findings/findings.routes.js';
@@ -22,6 +25,9 @@ export default async function modules(app: FastifyInstance): Promise<void> {
   await app.register(checksRoutes);
   await app.register(findingsRoutes);
   await app.register(followUpsRoutes, { prefix: '/follow-ups' });
+  await app.register(campaignsRoutes, { prefix: '/campaigns' });
+  await app.register(outreachRoutes, { prefix: '/outreach' });
+  await app.register(calendarRoutes, { prefix: '/calendar' });
   await app.register(auditRoutes, { prefix: '/audit' });
   await app.register(adminUsersRoutes, { prefix: '/admin/users' });
   await app.register(checklistsRoutes, { prefix: '/admin/checklists' });

@@ -51,6 +51,7 @@ export function createRound(app: FastifyInstance, values: Partial<RoundFormValue
     objectives: '',
     team: [],
     version: '',
+    campaignId: '',
     submissionKey: '',
     ...values,
   });

@@ -33,6 +33,10 @@ export const permissions = {
   'followups.verify': ['admin', 'department_head'],
   /** Commenting, and moving a follow-up assigned to oneself along (the assignment is checked per record). */
   'followups.comment': ['admin', 'department_head', 'inspector'],
+  'campaigns.read': ['admin', 'department_head', 'inspector', 'auditor'],
+  'campaigns.write': ['admin', 'department_head'],
+  'outreach.read': ['admin', 'department_head', 'inspector', 'auditor'],
+  'outreach.write': ['admin', 'department_head', 'inspector'],
   'audit.read': ['admin', 'auditor'],
   'users.manage': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;

@@ -29,6 +29,7 @@ export interface RoundWrite {
   endDate: string;
   leadAgency: string;
   objectives: string;
+  campaignId: number | null;
   searchText: string;
   areaIds: number[];
   team: Array<{ fullName: string; agency: string; teamRole: TeamRole; userId: number | null }>;
@@ -125,6 +126,44 @@ export function roundsRepository(db: AppDatabase) {
         .from(roundStatusChanges)
         .where(eq(roundStatusChanges.roundId, roundId))
         .orderBy(asc(roundStatusChanges.changedAt), asc(roundStatusChanges.id))
+        .all();
+    },
+
+    /** Rounds (not cancelled) over the dates that cover one of these areas. */
+    overlapping(from: string, to: string, areaIds: number[], excludeId: number | null): RoundRow[] {
+      if (areaIds.length === 0) return [];
+      return db
+        .select()
+        .from(rounds)
+        .where(
+          and(
+            sql`${rounds.startDate} <= ${to}`,
+            sql`${rounds.endDate} >= ${from}`,
+            sql`${rounds.status} != 'cancelled'`,
+            excludeId ? sql`${rounds.id} != ${excludeId}` : undefined,
+            sql`exists (select 1 from ${roundAreas} where ${roundAreas.roundId} = ${rounds.id} and ${inArray(roundAreas.areaId, areaIds)})`,
+          ),
+        )
+        .limit(20)
+        .all();
+    },
+
+    /** Rounds (not cancelled) over the dates whose team lists this person (by account, or by name without one). */
+    overlappingForMember(from: string, to: string, member: { userId: number | null; fullName: string }, excludeId: number | null): RoundRow[] {
+      const match = member.userId !== null ? sql`${roundTeamMembers.userId} = ${member.userId}` : sql`${roundTeamMembers.fullName} = ${member.fullName}`;
+      return db
+        .select()
+        .from(rounds)
+        .where(
+          and(
+            sql`${rounds.startDate} <= ${to}`,
+            sql`${rounds.endDate} >= ${from}`,
+            sql`${rounds.status} != 'cancelled'`,
+            excludeId ? sql`${rounds.id} != ${excludeId}` : undefined,
+            sql`exists (select 1 from ${roundTeamMembers} where ${roundTeamMembers.roundId} = ${rounds.id} and ${match})`,
+          ),
+        )
+        .limit(20)
         .all();
     },
 

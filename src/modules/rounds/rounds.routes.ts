@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { roundKinds, roundStatuses } from '../../../db/schema/index.js';
 import { ConflictError, NotFoundError, RuleError } from '../../lib/errors.js';
-import type { FieldErrors } from '../../lib/forms.js';
+import { asText, type FieldErrors } from '../../lib/forms.js';
 import type { Message } from '../../i18n/index.js';
 import {
   readRoundForm,
@@ -16,6 +16,7 @@ import {
 import { roundsService } from './rounds.service.js';
 import { checksService } from '../checks/checks.service.js';
 import { venuesService } from '../venues/venues.service.js';
+import { campaignsService } from '../campaigns/campaigns.service.js';
 
 const emptyForm: RoundFormValues = {
   title: '',
@@ -28,6 +29,7 @@ const emptyForm: RoundFormValues = {
   objectives: '',
   team: [],
   version: '',
+  campaignId: '',
   submissionKey: '',
 };
 
@@ -53,6 +55,7 @@ export default async function roundsRoutes(app: FastifyInstance): Promise<void> 
   const service = roundsService({ db: app.db, catalog: app.catalog, now: app.now });
   const checks = checksService({ db: app.db, catalog: app.catalog, dataDir: app.config.DATA_DIR, now: app.now });
   const venues = venuesService({ db: app.db, catalog: app.catalog, now: app.now });
+  const campaigns = campaignsService({ db: app.db, catalog: app.catalog, now: app.now });
 
   /** The round page: its record, its reports and how far it has got (venues reported of venues in its areas). */
   function showData(request: FastifyRequest, id: number) {
@@ -62,6 +65,8 @@ export default async function roundsRoutes(app: FastifyInstance): Promise<void> 
       reports: checks.reportsFor(request.actor, { roundId: id }),
       progress: { reported: checks.venuesReported(id), total: venues.countOpenInAreas(round.areas.map((area) => area.id)) },
       canFile: checks.canFileInRound(request.actor, id),
+      warnings: service.overlapWarnings(service.formValuesOf(round), id),
+      campaign: round.campaignId ? campaigns.getCampaign(round.campaignId) : null,
     };
   }
 
@@ -72,6 +77,8 @@ export default async function roundsRoutes(app: FastifyInstance): Promise<void> 
       values,
       errors,
       teamAccounts: service.teamAccounts(),
+      campaignOptions: campaigns.options(),
+      warnings: service.overlapWarnings(values, typeof extra.round === 'object' && extra.round ? (extra.round as { id: number }).id : null),
       teamRows: [...filled, ...Array.from({ length: blankRows }, () => ({ fullName: '', agency: '', teamRole: 'member', userId: '' }))],
       ...service.areaOptions(request.actor),
       kinds: roundKinds,
@@ -117,6 +124,13 @@ export default async function roundsRoutes(app: FastifyInstance): Promise<void> 
   app.get('/team-row', { config: { permission: 'rounds.write' } }, async (request, reply) => {
     const index = z.coerce.number().int().min(0).max(100).catch(0).parse((request.query as { index?: string }).index);
     return reply.render('rounds/_team_row', { row: { fullName: '', agency: '', teamRole: 'member', userId: '' }, index, teamAccounts: service.teamAccounts() });
+  });
+
+  /** Live warnings while the form is filled in (overlapping round in the area, head of team busy); never blocking. */
+  app.get('/overlaps', { config: { permission: 'rounds.write' } }, async (request, reply) => {
+    const values = readRoundForm(request.query);
+    const excludeId = /^\d{1,9}$/.test(asText((request.query as Record<string, unknown>).roundId)) ? Number(asText((request.query as Record<string, unknown>).roundId)) : null;
+    return reply.render('rounds/_warnings', { warnings: service.overlapWarnings(values, excludeId) });
   });
 
   app.post('/', { config: { permission: 'rounds.write' } }, async (request, reply) => {

@@ -19,6 +19,7 @@ export interface RoundFormValues {
   objectives: string;
   team: Array<{ fullName: string; agency: string; teamRole: string; userId: string }>;
   version: string;
+  campaignId: string;
   /** One-time key of a new-round form, so a double click creates one round. */
   submissionKey: string;
 }
@@ -48,6 +49,7 @@ export function readRoundForm(body: unknown): RoundFormValues {
     objectives: asText(form.objectives),
     team,
     version: asText(form.version),
+    campaignId: asText(form.campaignId),
     submissionKey: asText(form.submissionKey),
   };
 }
@@ -83,6 +85,11 @@ export const roundInputSchema = z
     endDate: dateField,
     leadAgency: z.string().refine((code) => vocabularyCodes('agencies').includes(code), 'errors.leadAgency.invalid'),
     objectives: z.string().trim().max(5000, 'errors.objectives.tooLong'),
+    campaignId: z
+      .string()
+      .trim()
+      .refine((value) => value === '' || /^\d{1,9}$/.test(value), 'errors.outreach.campaign')
+      .transform((value) => (value === '' ? null : Number(value))),
     team: z.array(z.object({ fullName: z.string(), agency: z.string(), teamRole: z.string(), userId: z.string() })).transform((rows, ctx) => {
       const filled = rows
         .map((row) => ({

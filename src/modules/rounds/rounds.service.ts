@@ -10,7 +10,7 @@ import type { Actor } from '../auth/actor.js';
 import { scopeIncludes, type AreaScope } from '../auth/scope.js';
 import { auditService, diff, type Snapshot } from '../audit/audit.service.js';
 import { submissionKeyPattern, submissionsRepository } from '../submissions/submissions.repository.js';
-import type { MessageKey } from '../../i18n/index.js';
+import type { Message, MessageKey } from '../../i18n/index.js';
 import { roundsRepository, type RoundListFilter, type RoundRow, type RoundWrite } from './rounds.repository.js';
 import { usersRepository } from '../users/users.repository.js';
 import {
@@ -63,6 +63,7 @@ export function roundsService({ db, catalog, now = () => new Date() }: RoundsSer
       leadAgency: round.leadAgency,
       objectives: round.objectives,
       areas: areasOf(areaIds).map((area) => area.name).join(', '),
+      campaign: round.campaignId,
       team: team.map((member) => `${member.fullName} (${member.agency}, ${member.teamRole})`).join('; '),
       status: round.status,
     };
@@ -116,6 +117,13 @@ export function roundsService({ db, catalog, now = () => new Date() }: RoundsSer
         if (areaExistsThroughout(area, startDate, endDate)) continue;
         const key = area.level === 'district' ? 'errors.areas.districtAfterReform' : 'errors.areas.communeBeforeReform';
         addFieldError(errors, 'areaIds', key, { area: area.name });
+      }
+    }
+    if (parsed.success && parsed.data.campaignId !== null) {
+      const campaign = db.$client.prepare('select start_date as startDate, end_date as endDate from campaigns where id = ?').get(parsed.data.campaignId) as { startDate: string; endDate: string } | undefined;
+      if (!campaign) addFieldError(errors, 'campaignId', 'errors.outreach.campaign');
+      else if (parsed.data.startDate < campaign.startDate || parsed.data.endDate > campaign.endDate) {
+        addFieldError(errors, 'campaignId', 'errors.round.outsideCampaign', { from: formatDate(campaign.startDate), to: formatDate(campaign.endDate) });
       }
     }
     // A team member linked to an account must be an active account; an empty name takes the account's name.
@@ -211,6 +219,7 @@ export function roundsService({ db, catalog, now = () => new Date() }: RoundsSer
         objectives: round.objectives,
         team: round.team.map((member) => ({ fullName: member.fullName, agency: member.agency, teamRole: member.teamRole, userId: member.userId === null ? '' : String(member.userId) })),
         version: String(round.version),
+        campaignId: round.campaignId === null ? '' : String(round.campaignId),
         submissionKey: '',
       };
     },
@@ -304,6 +313,31 @@ export function roundsService({ db, catalog, now = () => new Date() }: RoundsSer
           areaIds: repository.areaIdsByRound([id]).get(id) ?? [],
         });
       });
+    },
+
+    /**
+     * Warnings (never blocking) for a round being scheduled: another round in the same area on overlapping days,
+     * or its head of team already on another round those days.
+     */
+    overlapWarnings(values: RoundFormValues, excludeId: number | null): Message[] {
+      const from = parseDateInput(values.startDate);
+      const to = parseDateInput(values.endDate);
+      if (!from || !to || to < from) return [];
+      const areaIds = [...new Set(values.areaIds.filter((id) => /^\d{1,9}$/.test(id)).map(Number))].filter((id) => catalog.isOffered(id));
+      const related = [...new Set(areaIds.flatMap((id) => catalog.relatedAreas(id)))];
+      const warnings: Message[] = [];
+      for (const other of repository.overlapping(from, to, related, excludeId)) {
+        warnings.push({ key: 'rounds.warning.areaOverlap', params: { title: other.title, from: formatDate(other.startDate), to: formatDate(other.endDate) } });
+      }
+      const leads = values.team.filter((member) => member.teamRole === 'head' && (member.fullName.trim() || member.userId));
+      for (const lead of leads) {
+        const userId = /^\d{1,9}$/.test(lead.userId) ? Number(lead.userId) : null;
+        const name = lead.fullName.trim() || (userId ? (users.findById(userId)?.name ?? '') : '');
+        for (const other of repository.overlappingForMember(from, to, { userId, fullName: name }, excludeId)) {
+          warnings.push({ key: 'rounds.warning.leadBusy', params: { name, title: other.title, from: formatDate(other.startDate), to: formatDate(other.endDate) } });
+        }
+      }
+      return warnings;
     },
 
     /** Accounts that can be named on a team (active inspectors and department heads), for the team rows. */

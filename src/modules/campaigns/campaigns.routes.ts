@@ -1,0 +1,115 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { campaignStatuses } from '../../../db/schema/index.js';
+import { ConflictError, NotFoundError, RuleError } from '../../lib/errors.js';
+import { asText, type FieldErrors } from '../../lib/forms.js';
+import { scopeIncludes } from '../auth/scope.js';
+import { outreachService } from '../outreach/outreach.service.js';
+import { campaignListQuerySchema, campaignsService, campaignTransitions, metrics, readCampaignForm, type CampaignFormValues } from './campaigns.service.js';
+
+const idParams = z.object({ id: z.coerce.number().int().positive().max(2 ** 31) });
+
+function parseId(params: unknown): number {
+  const parsed = idParams.safeParse(params);
+  if (!parsed.success) throw new NotFoundError('campaign');
+  return parsed.data.id;
+}
+
+export default async function campaignsRoutes(app: FastifyInstance): Promise<void> {
+  const service = campaignsService({ db: app.db, catalog: app.catalog, now: app.now });
+  const outreach = outreachService({ db: app.db, catalog: app.catalog, now: app.now });
+  const read = { permission: 'campaigns.read' as const };
+  const write = { permission: 'campaigns.write' as const };
+
+  function renderForm(request: FastifyRequest, reply: FastifyReply, page: 'campaigns/new' | 'campaigns/edit', values: CampaignFormValues, errors: FieldErrors, extra: Record<string, unknown> = {}) {
+    return reply.render(page, { values, errors, owners: service.owners(), ...extra });
+  }
+
+  function renderShow(request: FastifyRequest, reply: FastifyReply, id: number, extra: { targetErrors?: FieldErrors; alert?: unknown } = {}) {
+    const campaign = service.getCampaign(id);
+    const progress = service.progress(id);
+    // A person tied to an area sees that area's rows only.
+    const rows = progress.rows.filter((row) => request.actor.scope.all || scopeIncludes(request.actor.scope, row.area.id));
+    const inScope = (area: { id: number }) => scopeIncludes(request.actor.scope, area.id);
+    return reply.render('campaigns/show', {
+      campaign,
+      progress: { ...progress, rows },
+      metrics,
+      rounds: service.roundsOf(id),
+      recentOutreach: outreach.listActivities(request.actor, { campaign: id, page: 1 }),
+      nextStatuses: campaignTransitions[campaign.status],
+      districts: app.catalog.districts.filter(inScope),
+      communes: app.catalog.communes.filter(inScope),
+      targetErrors: extra.targetErrors ?? {},
+      alert: extra.alert,
+    });
+  }
+
+  app.get('/', { config: read }, async (request, reply) => {
+    const query = campaignListQuerySchema.parse(request.query ?? {});
+    const page = service.listCampaigns(query);
+    const years: number[] = [];
+    for (let year = Number(new Date(app.now()).getUTCFullYear()) + 1; year >= 2016; year -= 1) years.push(year);
+    const link = (number: number) => {
+      const params = new URLSearchParams();
+      if (query.status) params.set('status', query.status);
+      if (query.year) params.set('year', String(query.year));
+      if (number > 1) params.set('page', String(number));
+      const text = params.toString();
+      return `/campaigns${text ? `?${text}` : ''}`;
+    };
+    const data = { page, query, pageLink: link, filtered: Boolean(query.status || query.year) };
+    if (request.isHtmx && request.htmxTarget === 'campaigns-results') return reply.render('campaigns/_results', data);
+    return reply.render('campaigns/index', { ...data, statuses: campaignStatuses, years });
+  });
+
+  app.get('/new', { config: write }, async (request, reply) => {
+    return renderForm(request, reply, 'campaigns/new', { ...readCampaignForm({ kind: 'inspection_programme' }), ownerId: String(request.user!.id) }, {});
+  });
+
+  app.post('/', { config: write }, async (request, reply) => {
+    const values = readCampaignForm(request.body);
+    const result = service.createCampaign(request.actor, values);
+    if (!result.ok) return renderForm(request, reply.code(422), 'campaigns/new', values, result.errors);
+    return reply.flash('campaigns.created').seeOther(`/campaigns/${result.value.id}`);
+  });
+
+  app.get('/:id', { config: read }, async (request, reply) => renderShow(request, reply, parseId(request.params)));
+
+  app.get('/:id/edit', { config: write }, async (request, reply) => {
+    const campaign = service.getCampaign(parseId(request.params));
+    return renderForm(request, reply, 'campaigns/edit', service.formValuesOf(campaign), {}, { campaign });
+  });
+
+  app.post('/:id', { config: write }, async (request, reply) => {
+    const id = parseId(request.params);
+    const values = readCampaignForm(request.body);
+    try {
+      const result = service.updateCampaign(request.actor, id, values);
+      if (!result.ok) return renderForm(request, reply.code(422), 'campaigns/edit', values, result.errors, { campaign: service.getCampaign(id) });
+    } catch (error) {
+      if (!(error instanceof ConflictError)) throw error;
+      const campaign = service.getCampaign(id);
+      return renderForm(request, reply.code(409), 'campaigns/edit', { ...values, version: String(campaign.version) }, {}, { campaign, conflict: error.userMessage });
+    }
+    return reply.flash('campaigns.updated').seeOther(`/campaigns/${id}`);
+  });
+
+  app.post('/:id/status', { config: write }, async (request, reply) => {
+    const id = parseId(request.params);
+    try {
+      service.changeStatus(request.actor, id, asText((request.body as Record<string, unknown> | undefined)?.to));
+    } catch (error) {
+      if (error instanceof RuleError) return renderShow(request, reply.code(409), id, { alert: error.userMessage });
+      throw error;
+    }
+    return reply.flash('campaigns.statusChanged').seeOther(`/campaigns/${id}`);
+  });
+
+  app.post('/:id/targets', { config: write }, async (request, reply) => {
+    const id = parseId(request.params);
+    const result = service.saveTargets(request.actor, id, request.body);
+    if (!result.ok) return renderShow(request, reply.code(422), id, { targetErrors: result.errors });
+    return reply.flash('campaigns.targetsSaved').seeOther(`/campaigns/${id}#targets`);
+  });
+}
