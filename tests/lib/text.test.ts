@@ -23,3 +23,18 @@ describe('cleanText', () => {
     expect(cleanText('Sơn La'.normalize('NFD'))).toBe('Sơn La'.normalize('NFC'));
   });
 });
+
+import { formatVnd, parseWholeNumber } from '../../src/lib/money.js';
+
+describe('whole numbers and VND', () => {
+  it('reads digits and thousands grouped with dots or spaces, and nothing else', () => {
+    expect(parseWholeNumber('15000000')).toBe(15_000_000);
+    expect(parseWholeNumber('15.000.000')).toBe(15_000_000);
+    expect(parseWholeNumber('15 000 000')).toBe(15_000_000);
+    for (const bad of ['12.5', '1.2345', '-3', '3e4', 'mười', '', '1,5']) expect(parseWholeNumber(bad), bad).toBeNull();
+  });
+
+  it('shows VND as Vietnamese write it', () => {
+    expect(formatVnd(15_000_000)).toBe('15.000.000 đ');
+  });
+});

@@ -9,6 +9,7 @@ import { formatDate, nowIso, parseDateInput, todayInVietnam } from '../../lib/da
 import { ConflictError, NotFoundError, RuleError } from '../../lib/errors.js';
 import { addFieldError, asText, type FieldErrors, type FormResult } from '../../lib/forms.js';
 import { pageWindow, type Page } from '../../lib/pagination.js';
+import { parseWholeNumber } from '../../lib/money.js';
 import { cleanText } from '../../lib/text.js';
 import { sniffFileType } from '../../lib/uploads.js';
 import { vocabularyCodes } from '../../lib/vocabulary.js';
@@ -178,9 +179,9 @@ export function followUpsService({ db, catalog, dataDir, now = () => new Date() 
       if (!vocabularyCodes('follow_up_actions').includes(values.measure)) addFieldError(errors, 'measure', 'errors.followUp.measure');
       let fineAmount: number | null = null;
       if (values.measure === 'fine') {
-        const digits = values.fineAmount.replace(/[.\s,]/g, '');
-        if (!/^\d{1,13}$/.test(digits) || Number(digits) <= 0) addFieldError(errors, 'fineAmount', 'errors.followUp.fine');
-        else fineAmount = Number(digits);
+        const amount = parseWholeNumber(values.fineAmount);
+        if (amount === null || amount <= 0 || amount > 1_000_000_000_000) addFieldError(errors, 'fineAmount', 'errors.followUp.fine');
+        else fineAmount = amount;
       }
       const kind = (responsibleKinds as readonly string[]).includes(values.responsibleKind) ? (values.responsibleKind as FollowUpRow['responsibleKind']) : null;
       if (!kind) addFieldError(errors, 'responsibleKind', 'errors.followUp.responsible');

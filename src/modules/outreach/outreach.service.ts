@@ -7,6 +7,7 @@ import { formatDate, nowIso, parseDateInput } from '../../lib/dates.js';
 import { ConflictError, NotFoundError } from '../../lib/errors.js';
 import { addFieldError, asList, asText, type FieldErrors, type FormResult } from '../../lib/forms.js';
 import { pageWindow, type Page } from '../../lib/pagination.js';
+import { parseWholeNumber } from '../../lib/money.js';
 import { cleanText } from '../../lib/text.js';
 import { vocabularyCodes } from '../../lib/vocabulary.js';
 import { areaExistsThroughout, type AreaCatalog } from '../areas/areas.service.js';
@@ -54,18 +55,18 @@ export const outreachListQuerySchema = z.object({
 });
 export type OutreachListQuery = z.infer<typeof outreachListQuerySchema>;
 
-/** A whole number ≥ 0 typed in a form: '' is 0 unless required. */
+/** A whole number ≥ 0 typed in a form ('1.200' as Vietnamese write thousands); '' is 0 unless required. */
 function count(value: string, field: string, errors: FieldErrors, required = false): number {
-  const text = value.trim().replace(/[.\s]/g, '');
-  if (text === '') {
+  if (value.trim() === '') {
     if (required) addFieldError(errors, field, 'errors.outreach.numberRequired');
     return 0;
   }
-  if (!/^\d{1,7}$/.test(text)) {
+  const number = parseWholeNumber(value);
+  if (number === null || number > 10_000_000) {
     addFieldError(errors, field, 'errors.wholeNumber');
     return 0;
   }
-  return Number(text);
+  return number;
 }
 
 export function outreachService({ db, catalog, now = () => new Date() }: { db: AppDatabase; catalog: AreaCatalog; now?: () => Date }) {

@@ -38,6 +38,34 @@ function reportFor(client: SignedInClient, role: Role, status: 'draft' | 'submit
 
 let photo: Buffer;
 
+function campaignFields() {
+  return { title: `Kế hoạch ${++emailCounter}`, planNumber: '', kind: 'awareness', startDate: '01/01/2025', endDate: '31/12/2025', ownerId: '', description: '' };
+}
+
+async function campaignId(): Promise<number> {
+  const response = await clients.department_head.post('/campaigns', campaignFields());
+  return Number(String(response.headers.location).split('/').pop());
+}
+
+function outreachFields() {
+  return {
+    campaignId: '',
+    activityDate: '15/03/2025',
+    areaId: String(test.app.catalog.districts[0]!.id),
+    format: 'village_meeting',
+    channel: 'in_person',
+    targetGroups: ['students'],
+    organisingAgency: 'womens_union',
+    participantsTotal: '40',
+    participantsWomen: '20',
+  };
+}
+
+async function activityId(): Promise<number> {
+  const response = await clients.department_head.post('/outreach', outreachFields());
+  return Number(String(response.headers.location).split('/').pop());
+}
+
 /** A finding (from a submitted report filed by a head) with its id and the venue it is about. */
 function findingFor(severity: 'critical' | 'normal' = 'normal') {
   const id = reportFor(clients.department_head, 'department_head', 'submitted');
@@ -71,7 +99,10 @@ function writeCounts() {
            (select count(*) from check_attachments) as attachments, (select count(*) from checklist_templates) as templates,
            (select sum(revision) from checklist_templates) as revisions, (select count(*) from findings) as findings,
            (select sum(version) from findings) as findingVersions, (select count(*) from follow_ups) as followUps,
-           (select sum(version) from follow_ups) as followUpVersions, (select count(*) from follow_up_comments) as comments`);
+           (select sum(version) from follow_ups) as followUpVersions, (select count(*) from follow_up_comments) as comments,
+           (select count(*) from campaigns) as campaigns, (select sum(version) from campaigns) as campaignVersions,
+           (select count(*) from campaign_targets) as targets, (select count(*) from outreach_activities) as outreach,
+           (select sum(version) from outreach_activities) as outreachVersions`);
 }
 
 function roundVersion(id: number): string {
@@ -295,6 +326,27 @@ const cases: RouteCase[] = [
       return { url: `/venues/${venueId}/reinspection?round=${roundId}` };
     },
   },
+  { method: 'GET', url: '/rounds/overlaps', allowed: headRoles, prepare: async () => ({ url: '/rounds/overlaps?startDate=10/03/2025&endDate=12/03/2025' }) },
+  { method: 'GET', url: '/campaigns', allowed: allRoles },
+  { method: 'GET', url: '/campaigns/new', allowed: headRoles },
+  { method: 'POST', url: '/campaigns', allowed: headRoles, prepare: async () => ({ fields: campaignFields() }) },
+  { method: 'GET', url: '/campaigns/:id', allowed: allRoles, prepare: async () => ({ url: `/campaigns/${await campaignId()}` }) },
+  { method: 'GET', url: '/campaigns/:id/edit', allowed: headRoles, prepare: async () => ({ url: `/campaigns/${await campaignId()}/edit` }) },
+  { method: 'POST', url: '/campaigns/:id', allowed: headRoles, prepare: async () => ({ url: `/campaigns/${await campaignId()}`, fields: { ...campaignFields(), version: '1' } }) },
+  { method: 'POST', url: '/campaigns/:id/status', allowed: headRoles, prepare: async () => ({ url: `/campaigns/${await campaignId()}/status`, fields: { to: 'active' } }) },
+  {
+    method: 'POST',
+    url: '/campaigns/:id/targets',
+    allowed: headRoles,
+    prepare: async () => ({ url: `/campaigns/${await campaignId()}/targets`, fields: { targetArea: [String(test.app.catalog.districts[0]!.id)], target_rounds: ['2'], target_venues: ['5'], target_sessions: [''], target_participants: [''] } }),
+  },
+  { method: 'GET', url: '/outreach', allowed: allRoles },
+  { method: 'GET', url: '/outreach/new', allowed: fileRoles },
+  { method: 'POST', url: '/outreach', allowed: fileRoles, prepare: async () => ({ fields: outreachFields() }) },
+  { method: 'GET', url: '/outreach/:id', allowed: allRoles, prepare: async () => ({ url: `/outreach/${await activityId()}` }) },
+  { method: 'GET', url: '/outreach/:id/edit', allowed: fileRoles, prepare: async () => ({ url: `/outreach/${await activityId()}/edit` }) },
+  { method: 'POST', url: '/outreach/:id', allowed: fileRoles, prepare: async () => ({ url: `/outreach/${await activityId()}`, fields: { ...outreachFields(), version: '1' } }) },
+  { method: 'GET', url: '/calendar', allowed: allRoles },
   // Last: publishing a trimmed checklist version would change what later reports can answer.
   { method: 'GET', url: '/admin/checklists', allowed: ['admin'] },
   { method: 'POST', url: '/admin/checklists', allowed: ['admin'] },
