@@ -4,6 +4,7 @@ import authRoutes from './auth/auth.routes.js';
 import calendarRoutes from './calendar/calendar.routes.js';
 import campaignsRoutes from './campaigns/campaigns.routes.js';
 import outreachRoutes from './outreach/outreach.routes.js';
+import reportsRoutes from './reports/reports.routes.js';
 import checklistsRoutes from './checklists/checklists.routes.js';
 import checksRoutes from './checks/checks.routes.js';
 import findingsRoutes from './findings/findings.routes.js';
@@ -28,6 +29,7 @@ export default async function modules(app: FastifyInstance): Promise<void> {
   await app.register(campaignsRoutes, { prefix: '/campaigns' });
   await app.register(outreachRoutes, { prefix: '/outreach' });
   await app.register(calendarRoutes, { prefix: '/calendar' });
+  await app.register(reportsRoutes, { prefix: '/reports' });
   await app.register(auditRoutes, { prefix: '/audit' });
   await app.register(adminUsersRoutes, { prefix: '/admin/users' });
   await app.register(checklistsRoutes, { prefix: '/admin/checklists' });

@@ -17,6 +17,18 @@
     if (button && !window.confirm(button.dataset.confirmSubmit)) event.preventDefault();
   });
 
+  // Long forms warn before leaving the page with unsaved typing (saving or submitting clears the warning).
+  var dirty = false;
+  document.addEventListener('input', function (event) {
+    if (event.target && event.target.closest && event.target.closest('form[data-warn-unsaved]')) dirty = true;
+  });
+  document.addEventListener('submit', function () { dirty = false; });
+  window.addEventListener('beforeunload', function (event) {
+    if (!dirty) return;
+    event.preventDefault();
+    event.returnValue = '';
+  });
+
   // "Add a member" asks the server for a row numbered after the rows already on the form.
   document.addEventListener('htmx:configRequest', function (event) {
     var source = event.detail.elt;

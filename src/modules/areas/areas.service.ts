@@ -21,8 +21,16 @@ export interface AreaCatalog {
   districtsOfCommune(communeId: number): number[];
   /** True when the area is one the province offers (a district before, a commune after the reform). */
   isOffered(areaId: number): boolean;
-  /** What a filter by this area matches: a district also matches the communes formed from it. */
+  /**
+   * What a filter by this area matches, the same partition the summaries use: a district also matches the
+   * communes whose main origin it is (see primaryDistrictOf), so list counts agree with summary figures.
+   */
   filterIds(areaId: number): number[];
+  /**
+   * The one old district a new commune's work rolls up to: the district most of its old communes came from
+   * (ties broken by the lower district code). Sơn La has one commune formed from two districts.
+   */
+  primaryDistrictOf(communeId: number): number | undefined;
   /** Areas that overlap this one on the ground: a district and the communes formed from it, either way. */
   relatedAreas(areaId: number): number[];
 }
@@ -47,13 +55,27 @@ export function buildAreaCatalog(db: AppDatabase, provinceCode: string): AreaCat
 
   const communesByDistrict = new Map<number, Set<number>>();
   const districtsByCommune = new Map<number, Set<number>>();
+  const linkCounts = new Map<number, Map<number, number>>();
   for (const link of links) {
+    if (!linkCounts.has(link.newAreaId)) linkCounts.set(link.newAreaId, new Map());
+    const counts = linkCounts.get(link.newAreaId)!;
+    counts.set(link.districtId, (counts.get(link.districtId) ?? 0) + 1);
     if (!communesByDistrict.has(link.districtId)) communesByDistrict.set(link.districtId, new Set());
     communesByDistrict.get(link.districtId)!.add(link.newAreaId);
     if (!districtsByCommune.has(link.newAreaId)) districtsByCommune.set(link.newAreaId, new Set());
     districtsByCommune.get(link.newAreaId)!.add(link.districtId);
   }
   const byId = new Map<number, AreaRecord>([province, ...districts, ...communes].map((area) => [area.id, area]));
+  const primary = new Map<number, number>();
+  for (const [communeId, counts] of linkCounts) {
+    const ranked = [...counts].sort((a, b) => b[1] - a[1] || (byId.get(a[0])?.code ?? '').localeCompare(byId.get(b[0])?.code ?? ''));
+    if (ranked[0]) primary.set(communeId, ranked[0][0]);
+  }
+  const primaryCommunes = new Map<number, number[]>();
+  for (const [communeId, districtId] of primary) {
+    if (!primaryCommunes.has(districtId)) primaryCommunes.set(districtId, []);
+    primaryCommunes.get(districtId)!.push(communeId);
+  }
 
   return {
     province,
@@ -69,8 +91,9 @@ export function buildAreaCatalog(db: AppDatabase, provinceCode: string): AreaCat
     filterIds: (areaId) => {
       const area = byId.get(areaId);
       if (!area || area.level === 'province') return [];
-      return area.level === 'district' ? [area.id, ...(communesByDistrict.get(area.id) ?? [])] : [area.id];
+      return area.level === 'district' ? [area.id, ...(primaryCommunes.get(area.id) ?? [])] : [area.id];
     },
+    primaryDistrictOf: (communeId) => primary.get(communeId),
     relatedAreas: (areaId) => {
       const area = byId.get(areaId);
       if (!area || area.level === 'province') return [];

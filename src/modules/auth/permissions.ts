@@ -37,6 +37,8 @@ export const permissions = {
   'campaigns.write': ['admin', 'department_head'],
   'outreach.read': ['admin', 'department_head', 'inspector', 'auditor'],
   'outreach.write': ['admin', 'department_head', 'inspector'],
+  /** District summaries and every export. */
+  'reports.read': ['admin', 'department_head', 'auditor'],
   'audit.read': ['admin', 'auditor'],
   'users.manage': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;

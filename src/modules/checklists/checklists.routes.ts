@@ -35,6 +35,11 @@ export default async function checklistsRoutes(app: FastifyInstance): Promise<vo
     try {
       const result = service.saveDraft(request.actor, id, values);
       if (!result.ok) return reply.code(422).render('checklists/show', { checklist: service.get(id), severities, values, errors: result.errors });
+      // "Save and publish" publishes what was just saved, so no edit is lost.
+      if ((request.body as Record<string, unknown> | undefined)?.publish === '1') {
+        service.publish(request.actor, id);
+        return reply.flash('checklists.published').seeOther(`/admin/checklists/${id}`);
+      }
     } catch (error) {
       if (!(error instanceof ConflictError)) throw error;
       return reply.code(409).render('checklists/show', { checklist: service.get(id), severities, values, errors: { _form: [{ key: 'error.409.body' }] } });

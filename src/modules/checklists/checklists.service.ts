@@ -41,6 +41,19 @@ export function itemApplies(item: ChecklistItem, venueKind: string): boolean {
   return item.applies_to === 'all' || item.applies_to === venueKind;
 }
 
+const basisWords: Array<[RegExp, string]> = [
+  [/^Practice in provincial inspection plans$/, 'Thực tiễn kế hoạch kiểm tra của tỉnh (chưa đối chiếu văn bản)'],
+  [/^Practice in the source documents$/, 'Thực tiễn trong tài liệu nguồn (chưa đối chiếu văn bản)'],
+  [/^Trafficking indicator$/, 'Dấu hiệu nhận biết mua bán người'],
+  [/^Practice; /, 'Thực tiễn; '],
+  [/^Practice$/, 'Thực tiễn (chưa đối chiếu văn bản)'],
+];
+
+function vietnameseBasis(basis: string): string {
+  for (const [pattern, replacement] of basisWords) if (pattern.test(basis)) return basis.replace(pattern, replacement);
+  return basis;
+}
+
 function parse(row: TemplateRow): Checklist {
   return { ...row, body: bodySchema.parse(JSON.parse(row.body)) };
 }
@@ -86,7 +99,9 @@ export function checklistsService({ db, now = () => new Date() }: { db: AppDatab
       if (repository.latestPublished(VENUE_CHECKLIST)) return;
       const file = path.join(import.meta.dirname, '../../../db/reference/checklist-venue.json');
       const source = JSON.parse(fs.readFileSync(file, 'utf8')) as { title_vi: string; title_en: string; categories: ChecklistBody['categories']; items: ChecklistItem[] };
-      const body = bodySchema.parse({ categories: source.categories, items: source.items });
+      // The source notes unconfirmed bases in English; inspectors read them in Vietnamese.
+      const items = source.items.map((item) => ({ ...item, basis: vietnameseBasis(item.basis) }));
+      const body = bodySchema.parse({ categories: source.categories, items });
       const at = nowIso(now());
       repository.insert({ code: VENUE_CHECKLIST, version: 1, titleVi: source.title_vi, titleEn: source.title_en, status: 'published', body: JSON.stringify(body), createdAt: at, publishedAt: at });
     },

@@ -6,7 +6,8 @@ import type { CheckRow } from './checks.repository.js';
  * Who may do what with a visit report, beyond the route's permission:
  * - an inspector files reports only in rounds whose team lists their account; heads and admins in any round they see;
  * - only the person who filed a report edits it, while it is a draft or has been returned to them;
- * - heads and admins review submitted reports; an approved report is never edited (a head files an amendment).
+ * - heads and admins review submitted reports, but not one they filed themselves (an admin may);
+ * - an approved report is never edited: a head files an amendment, one at a time.
  */
 export const checksPolicy = {
   canFileInRound(actor: Actor, round: { status: string }, teamUserIds: number[]): boolean {
@@ -20,10 +21,10 @@ export const checksPolicy = {
   },
 
   canReview(actor: Actor, check: CheckRow): boolean {
-    return check.status === 'submitted' && can(actor.role, 'checks.review');
+    return check.status === 'submitted' && can(actor.role, 'checks.review') && (check.inspectorId !== actor.userId || actor.role === 'admin');
   },
 
-  canAmend(actor: Actor, check: CheckRow): boolean {
-    return check.status === 'approved' && check.supersededById === null && can(actor.role, 'checks.review');
+  canAmend(actor: Actor, check: CheckRow, pendingAmendmentId: number | null): boolean {
+    return check.status === 'approved' && check.supersededById === null && pendingAmendmentId === null && can(actor.role, 'checks.review');
   },
 };

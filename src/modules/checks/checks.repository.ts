@@ -17,6 +17,8 @@ export interface CheckListFilter {
   from?: string;
   to?: string;
   hasViolations?: boolean;
+  campaignId?: number;
+  currentOnly?: boolean;
 }
 
 /** A report as lists show it: with its venue's name and kind and its inspector's name, in the same query. */
@@ -40,6 +42,8 @@ export function checksRepository(db: AppDatabase) {
     if (filter.to) parts.push(lte(checks.visitDate, filter.to));
     if (filter.hasViolations === true) parts.push(gt(checks.violationCount, 0));
     if (filter.hasViolations === false) parts.push(eq(checks.violationCount, 0));
+    if (filter.campaignId) parts.push(sql`${checks.roundId} in (select id from rounds where campaign_id = ${filter.campaignId})`);
+    if (filter.currentOnly) parts.push(sql`${checks.supersededById} is null`);
     return parts.length > 0 ? and(...parts) : undefined;
   }
 
@@ -107,6 +111,21 @@ export function checksRepository(db: AppDatabase) {
 
     countAttachments(checkId: number): number {
       return db.select({ n: sql<number>`count(*)` }).from(checkAttachments).where(eq(checkAttachments.checkId, checkId)).get()!.n;
+    },
+
+    /** An amendment of this report that is not approved yet (only one may be open at a time). */
+    pendingAmendmentOf(checkId: number): number | null {
+      const row = db
+        .select({ id: checks.id })
+        .from(checks)
+        .where(and(eq(checks.amendsId, checkId), ne(checks.status, 'approved')))
+        .get();
+      return row?.id ?? null;
+    },
+
+    /** How many attachment rows use a stored file (an amendment shares its original's files). */
+    countFileUses(storedName: string): number {
+      return db.select({ n: sql<number>`count(*)` }).from(checkAttachments).where(eq(checkAttachments.storedName, storedName)).get()!.n;
     },
 
     /** Distinct venues with a report past draft in a round (the round's progress). */

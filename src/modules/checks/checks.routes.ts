@@ -31,7 +31,7 @@ function parseId(params: unknown): number {
 
 function listQueryString(query: CheckListQuery, page: number): string {
   const params = new URLSearchParams();
-  for (const key of ['round', 'area', 'status', 'inspector', 'from', 'to', 'violations'] as const) {
+  for (const key of ['round', 'area', 'status', 'inspector', 'from', 'to', 'violations', 'campaign', 'current'] as const) {
     const value = query[key];
     if (value !== undefined && value !== '') params.set(key, String(value));
   }
@@ -228,6 +228,8 @@ export default async function checksRoutes(app: FastifyInstance): Promise<void> 
         .header('Content-Disposition', `inline; filename*=UTF-8''${encodeURIComponent(found.attachment.originalName)}`)
         .header('Cache-Control', 'private, max-age=3600')
         .header('X-Content-Type-Options', 'nosniff')
+        // The browser's own image and PDF viewers use inline styles; the file itself runs no script.
+        .header('Content-Security-Policy', "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; object-src 'self'; frame-ancestors 'self'")
         .send(fs.createReadStream(found.path));
     });
   }

@@ -78,6 +78,9 @@ export const checkListQuerySchema = z.object({
   from: z.string().max(20).optional().catch(undefined),
   to: z.string().max(20).optional().catch(undefined),
   violations: z.enum(['yes', 'no']).optional().catch(undefined),
+  campaign: z.coerce.number().int().positive().optional().catch(undefined),
+  /** Leave out reports replaced by an amendment. */
+  current: z.enum(['1']).optional().catch(undefined),
   page: z.coerce.number().int().min(1).max(100000).catch(1).default(1),
 });
 export type CheckListQuery = z.infer<typeof checkListQuerySchema>;

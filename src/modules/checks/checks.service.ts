@@ -40,6 +40,8 @@ export interface ReportDetail {
   teamPresent: string[];
   attachments: AttachmentRow[];
   inspectorName: string;
+  /** An amendment of this report not yet approved, if one is open. */
+  pendingAmendmentId: number | null;
   /** Findings made from this report (after submission). */
   findings: FindingRow[];
   /** For a re-inspection: the earlier open findings it confirms, with the answers given. */
@@ -212,7 +214,9 @@ export function checksService({ db, catalog, dataDir, now = () => new Date() }: 
       const answers = answersMap(id);
       const items = checklist.body.items.filter((item) => item.code in answers || itemApplies(item, venue.kind));
       const inspector = db.$client.prepare('select name from users where id = ?').get(check.inspectorId) as { name: string } | undefined;
+      const pendingAmendmentId = repository.pendingAmendmentOf(id);
       return {
+        pendingAmendmentId,
         check,
         venue,
         round,
@@ -228,7 +232,7 @@ export function checksService({ db, catalog, dataDir, now = () => new Date() }: 
         can: {
           edit: checksPolicy.canEdit(actor, check),
           review: checksPolicy.canReview(actor, check),
-          amend: checksPolicy.canAmend(actor, check),
+          amend: checksPolicy.canAmend(actor, check, pendingAmendmentId),
           attach: checksPolicy.canEdit(actor, check),
         },
       };
@@ -355,7 +359,7 @@ export function checksService({ db, catalog, dataDir, now = () => new Date() }: 
     /** A head approves a submitted report, or returns it to its inspector with a comment. */
     review(actor: Actor, id: number, decision: 'approve' | 'return', comment: string, version?: number): FormResult<null> {
       const check = load(actor, id);
-      if (!checksPolicy.canReview(actor, check)) throw new RuleError({ key: 'checks.notReviewable' });
+      if (!checksPolicy.canReview(actor, check)) throw new RuleError({ key: check.status === 'submitted' && check.inspectorId === actor.userId ? 'checks.notOwnReview' : 'checks.notReviewable' });
       if (version !== undefined && version !== check.version) throw new ConflictError({ key: 'errors.check.stale' });
       if (decision === 'return' && !comment.trim()) return { ok: false, errors: { comment: [{ key: 'errors.review.commentRequired' }] } };
       const at = nowIso(now());
@@ -363,10 +367,11 @@ export function checksService({ db, catalog, dataDir, now = () => new Date() }: 
         const status = decision === 'approve' ? ('approved' as const) : ('returned' as const);
         if (!repository.update(id, check.version, { status, reviewComment: comment.trim(), reviewedAt: at, reviewedBy: actor.userId, updatedAt: at })) throw new ConflictError({ key: 'errors.check.stale' });
         if (status === 'approved') findings.applyConfirmations(actor, { ...check, status });
-        // An approved amendment replaces the report it corrects.
+        // An approved amendment replaces the report it corrects, and takes over its findings (with their follow-ups).
         if (status === 'approved' && check.amendsId) {
           const original = repository.findById(check.amendsId, { all: true })!;
           repository.update(original.id, original.version, { supersededById: id, updatedAt: at });
+          findings.moveToAmendment(actor, original.id, { ...check, status });
           audit.record(actor, { action: 'update', recordType: 'check', recordId: original.id, changes: { supersededBy: [null, id] }, areaIds: [original.areaId] });
         }
         audit.record(actor, { action: 'status', recordType: 'check', recordId: id, changes: { status: [check.status, status], ...(comment.trim() ? { comment: [null, comment.trim()] } : {}) }, areaIds: [check.areaId] });
@@ -377,13 +382,18 @@ export function checksService({ db, catalog, dataDir, now = () => new Date() }: 
     /** A head corrects an approved report by filing an amendment: a new draft with the same content, linked to it. */
     amend(actor: Actor, id: number): number {
       const detail = this.getReport(actor, id);
-      if (!checksPolicy.canAmend(actor, detail.check)) throw new RuleError({ key: 'checks.notAmendable' });
+      if (!checksPolicy.canAmend(actor, detail.check, detail.pendingAmendmentId)) throw new RuleError({ key: 'checks.notAmendable' });
       const { check } = detail;
       return inTransaction(db, () => {
         const at = nowIso(now());
         const { id: _id, version: _version, ...copy } = check;
         const amendmentId = repository.insert({ ...copy, inspectorId: actor.userId!, status: 'draft', amendsId: id, supersededById: null, reviewComment: '', submittedAt: null, reviewedAt: null, reviewedBy: null, createdAt: at, updatedAt: at });
         repository.replaceAnswers(amendmentId, Object.entries(detail.answers).map(([itemCode, answer]) => ({ itemCode, answer: answer.answer, note: answer.note })));
+        // The evidence goes with the amendment: the attachment rows point at the same stored files.
+        for (const attachment of detail.attachments) {
+          const { id: _attachmentId, ...rest } = attachment;
+          repository.insertAttachment({ ...rest, checkId: amendmentId });
+        }
         audit.record(actor, { action: 'create', recordType: 'check', recordId: amendmentId, changes: { amends: [null, id] }, areaIds: [check.areaId] });
         return amendmentId;
       });
@@ -400,6 +410,8 @@ export function checksService({ db, catalog, dataDir, now = () => new Date() }: 
       if (from) filter.from = from;
       if (to) filter.to = to;
       if (query.violations) filter.hasViolations = query.violations === 'yes';
+      if (query.campaign) filter.campaignId = query.campaign;
+      if (query.current) filter.currentOnly = true;
       const total = repository.count(filter);
       const window = pageWindow(query.page, total);
       const items = repository.list(filter, window.pageSize, window.offset);
@@ -466,7 +478,10 @@ export function checksService({ db, catalog, dataDir, now = () => new Date() }: 
         repository.deleteAttachment(attachmentId);
         audit.record(actor, { action: 'delete', recordType: 'attachment', recordId: attachmentId, changes: { check: [id, null], file: [attachment.originalName, null] }, areaIds: [check.areaId] });
       });
-      for (const name of [attachment.storedName, attachment.thumbnailName]) if (name) fs.rmSync(path.join(uploadDir, name), { force: true });
+      // An amendment shares its original's files: a file goes only when no report uses it any more.
+      if (repository.countFileUses(attachment.storedName) === 0) {
+        for (const name of [attachment.storedName, attachment.thumbnailName]) if (name) fs.rmSync(path.join(uploadDir, name), { force: true });
+      }
     },
 
     /** The file of an attachment, found through the report so the report's scope applies. */

@@ -14,8 +14,15 @@ export interface FindingListFilter {
   checkId?: number;
   /** Critical findings not referred yet. */
   referralPending?: boolean;
+  /** Findings already referred. */
+  referred?: boolean;
   from?: string;
   to?: string;
+  /** Only findings of approved reports still current (what the summaries count). */
+  approvedOnly?: boolean;
+  /** A checklist category code; '' for findings outside the checklist. */
+  category?: string;
+  campaignId?: number;
 }
 
 export interface FindingListRow extends FindingRow {
@@ -39,6 +46,10 @@ export function findingsRepository(db: AppDatabase) {
     if (filter.referralPending) parts.push(eq(findings.severity, 'critical'), isNull(findings.referredOn), eq(findings.status, 'open'));
     if (filter.from) parts.push(gte(findings.visitDate, filter.from));
     if (filter.to) parts.push(lte(findings.visitDate, filter.to));
+    if (filter.referred) parts.push(sql`${findings.referredOn} is not null`);
+    if (filter.approvedOnly) parts.push(sql`exists (select 1 from checks c where c.id = ${findings.checkId} and c.status = 'approved' and c.superseded_by_id is null)`);
+    if (filter.category !== undefined) parts.push(eq(findings.category, filter.category));
+    if (filter.campaignId) parts.push(sql`${findings.roundId} in (select id from rounds where campaign_id = ${filter.campaignId})`);
     return parts.length > 0 ? and(...parts) : undefined;
   }
 

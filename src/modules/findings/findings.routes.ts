@@ -19,7 +19,7 @@ function parseId(params: unknown): number {
 
 function listQueryString(query: FindingListQuery, page: number): string {
   const params = new URLSearchParams();
-  for (const key of ['status', 'severity', 'area', 'referral', 'venue'] as const) if (query[key] !== undefined) params.set(key, String(query[key]));
+  for (const key of ['status', 'severity', 'area', 'referral', 'venue', 'from', 'to', 'approved', 'category', 'campaign'] as const) if (query[key] !== undefined) params.set(key, String(query[key]));
   if (page > 1) params.set('page', String(page));
   const text = params.toString();
   return text ? `?${text}` : '';

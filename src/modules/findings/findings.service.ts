@@ -34,8 +34,13 @@ export const findingListQuerySchema = z.object({
   status: z.enum(['open', 'closed']).optional().catch(undefined),
   severity: z.enum(severities).optional().catch(undefined),
   area: z.coerce.number().int().positive().optional().catch(undefined),
-  referral: z.enum(['pending']).optional().catch(undefined),
+  referral: z.enum(['pending', 'done']).optional().catch(undefined),
   venue: z.coerce.number().int().positive().optional().catch(undefined),
+  from: z.string().max(20).optional().catch(undefined),
+  to: z.string().max(20).optional().catch(undefined),
+  approved: z.enum(['1']).optional().catch(undefined),
+  category: z.string().regex(/^([A-Z]|none)$/).optional().catch(undefined),
+  campaign: z.coerce.number().int().positive().optional().catch(undefined),
   page: z.coerce.number().int().min(1).max(100000).catch(1).default(1),
 });
 export type FindingListQuery = z.infer<typeof findingListQuerySchema>;
@@ -90,12 +95,20 @@ export function findingsService({ db, catalog, now = () => new Date() }: { db: A
      * Runs inside the submission's transaction.
      */
     syncFromReport(actor: Actor, check: CheckRow, items: ChecklistItem[], answers: Array<{ itemCode: string; answer: CheckAnswer | null; note: string }>): void {
+      // An amendment's violations are its original's findings, already followed up: never duplicate them.
+      const inherited = check.amendsId ? repository.forCheck(check.amendsId).filter((finding) => finding.itemCode) : [];
+      for (const finding of inherited) {
+        const answer = answers.find((candidate) => candidate.itemCode === finding.itemCode);
+        if (answer?.answer === 'violation' && answer.note !== finding.description) repository.update(finding.id, finding.version, { description: answer.note, updatedAt: nowIso(now()) });
+      }
+      const inheritedCodes = new Set(inherited.map((finding) => finding.itemCode!));
       const existing = new Map(repository.forCheck(check.id).filter((finding) => finding.itemCode).map((finding) => [finding.itemCode!, finding]));
       const at = nowIso(now());
       for (const answer of answers) {
         const item = items.find((candidate) => candidate.code === answer.itemCode);
         const current = existing.get(answer.itemCode);
         if (answer.answer === 'violation' && item) {
+          if (inheritedCodes.has(answer.itemCode)) continue;
           if (current) {
             if (current.description !== answer.note) repository.update(current.id, current.version, { description: answer.note, updatedAt: at });
             continue;
@@ -130,6 +143,15 @@ export function findingsService({ db, catalog, now = () => new Date() }: { db: A
       }
     },
 
+    /** When an amendment is approved, the findings of the report it replaces move to it (follow-ups and referrals with them). */
+    moveToAmendment(actor: Actor, originalId: number, amendment: CheckRow): void {
+      const at = nowIso(now());
+      for (const finding of repository.forCheck(originalId)) {
+        repository.update(finding.id, finding.version, { checkId: amendment.id, visitDate: amendment.visitDate, updatedAt: at });
+        audit.record(actor, { action: 'update', recordType: 'finding', recordId: finding.id, changes: { check: [originalId, amendment.id] }, areaIds: [finding.areaId] });
+      }
+    },
+
     /** On approval of a re-inspection: each open finding confirmed fixed has its follow-ups verified by this report. */
     applyConfirmations(actor: Actor, check: CheckRow): void {
       const at = nowIso(now());
@@ -156,8 +178,16 @@ export function findingsService({ db, catalog, now = () => new Date() }: { db: A
       if (query.status) filter.status = query.status;
       if (query.severity) filter.severity = query.severity;
       if (query.area) filter.areaIds = catalog.filterIds(query.area);
-      if (query.referral) filter.referralPending = true;
+      if (query.referral === 'pending') filter.referralPending = true;
+      if (query.referral === 'done') filter.referred = true;
       if (query.venue) filter.venueId = query.venue;
+      const from = query.from ? parseDateInput(query.from) : null;
+      const to = query.to ? parseDateInput(query.to) : null;
+      if (from) filter.from = from;
+      if (to) filter.to = to;
+      if (query.approved) filter.approvedOnly = true;
+      if (query.category) filter.category = query.category === 'none' ? '' : query.category;
+      if (query.campaign) filter.campaignId = query.campaign;
       const total = repository.count(filter);
       const window = pageWindow(query.page, total);
       const items = repository.list(filter, window.pageSize, window.offset).map((row) => ({ ...row, victimDetails: can(actor.role, 'findings.sensitive') ? row.victimDetails : '' }));

@@ -19,6 +19,14 @@ export interface FollowUpListFilter {
   measure?: string;
   status?: FollowUpStatus;
   findingId?: number;
+  /** Open or in progress. */
+  open?: boolean;
+  /** The finding's visit date within a period. */
+  findingFrom?: string;
+  findingTo?: string;
+  /** Only follow-ups of findings from approved reports still current (what the summaries count). */
+  approvedOnly?: boolean;
+  campaignId?: number;
 }
 
 export interface FollowUpListRow extends FollowUpRow {
@@ -43,6 +51,15 @@ export function followUpsRepository(db: AppDatabase) {
     if (filter.measure) parts.push(eq(followUps.measure, filter.measure));
     if (filter.status) parts.push(eq(followUps.status, filter.status));
     if (filter.findingId) parts.push(eq(followUps.findingId, filter.findingId));
+    if (filter.open) parts.push(notDone);
+    if (filter.findingFrom || filter.findingTo || filter.approvedOnly || filter.campaignId) {
+      const conditions: SQL[] = [sql`f.id = ${followUps.findingId}`];
+      if (filter.findingFrom) conditions.push(sql`f.visit_date >= ${filter.findingFrom}`);
+      if (filter.findingTo) conditions.push(sql`f.visit_date <= ${filter.findingTo}`);
+      if (filter.approvedOnly) conditions.push(sql`exists (select 1 from checks c where c.id = f.check_id and c.status = 'approved' and c.superseded_by_id is null)`);
+      if (filter.campaignId) conditions.push(sql`f.round_id in (select id from rounds where campaign_id = ${filter.campaignId})`);
+      parts.push(sql`exists (select 1 from findings f where ${sql.join(conditions, sql` and `)})`);
+    }
     return parts.length > 0 ? and(...parts) : undefined;
   }
 

@@ -20,7 +20,7 @@ function parseId(params: unknown): number {
 function listQueryString(query: FollowUpListQuery, overrides: Partial<Record<keyof FollowUpListQuery, string | number | undefined>> = {}): string {
   const params = new URLSearchParams();
   const merged: Record<string, unknown> = { ...query, ...overrides };
-  for (const key of ['mine', 'overdue', 'due7', 'area', 'agency', 'measure', 'status', 'page'] as const) {
+  for (const key of ['mine', 'overdue', 'due7', 'area', 'agency', 'measure', 'status', 'open', 'from', 'to', 'approved', 'campaign', 'page'] as const) {
     const value = merged[key];
     if (value === undefined || value === '' || (key === 'page' && Number(value) <= 1)) continue;
     params.set(key, String(value));
@@ -100,6 +100,7 @@ export default async function followUpsRoutes(app: FastifyInstance): Promise<voi
       .header('Content-Type', file.mimeType)
       .header('Content-Disposition', `inline; filename*=UTF-8''${encodeURIComponent(file.name)}`)
       .header('X-Content-Type-Options', 'nosniff')
+      .header('Content-Security-Policy', "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; object-src 'self'; frame-ancestors 'self'")
       .send(fs.createReadStream(file.path));
   });
 }

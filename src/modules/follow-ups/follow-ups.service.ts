@@ -42,6 +42,11 @@ export const followUpListQuerySchema = z.object({
   agency: z.string().max(40).optional().catch(undefined),
   measure: z.string().max(40).optional().catch(undefined),
   status: z.enum(followUpStatuses).optional().catch(undefined),
+  open: z.enum(['1']).optional().catch(undefined),
+  from: z.string().max(20).optional().catch(undefined),
+  to: z.string().max(20).optional().catch(undefined),
+  approved: z.enum(['1']).optional().catch(undefined),
+  campaign: z.coerce.number().int().positive().optional().catch(undefined),
   page: z.coerce.number().int().min(1).max(100000).catch(1).default(1),
 });
 export type FollowUpListQuery = z.infer<typeof followUpListQuerySchema>;
@@ -112,6 +117,13 @@ export function followUpsService({ db, catalog, dataDir, now = () => new Date() 
       if (query.agency) base.agency = query.agency;
       if (query.measure) base.measure = query.measure;
       if (query.status) base.status = query.status;
+      if (query.open) base.open = true;
+      const findingFrom = query.from ? parseDateInput(query.from) : null;
+      const findingTo = query.to ? parseDateInput(query.to) : null;
+      if (findingFrom) base.findingFrom = findingFrom;
+      if (findingTo) base.findingTo = findingTo;
+      if (query.approved) base.approvedOnly = true;
+      if (query.campaign) base.campaignId = query.campaign;
       const filter: FollowUpListFilter = { ...base };
       if (query.mine && actor.userId !== null) filter.responsibleUserId = actor.userId;
       if (query.overdue) filter.overdue = true;

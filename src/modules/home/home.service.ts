@@ -25,7 +25,7 @@ export function homeService({ db, catalog, dataDir, now }: { db: AppDatabase; ca
           ? {
               drafts: checks.count({ scope: actor.scope, inspectorId: actor.userId, status: 'draft' }),
               returned: checks.count({ scope: actor.scope, inspectorId: actor.userId, status: 'returned' }),
-              roundsInProgress: rounds.inProgressForUser(actor.userId, actor.scope),
+              roundsInProgress: rounds.openForUser(actor.userId, actor.scope),
               followUps: followUps.countMineDue(actor),
             }
           : null;

@@ -19,6 +19,10 @@ export interface RoundListFilter {
   overlaps?: { from: string; to: string };
   status?: RoundStatus;
   kind?: RoundKind;
+  startFrom?: string;
+  startTo?: string;
+  held?: boolean;
+  campaignId?: number;
 }
 
 export interface RoundWrite {
@@ -50,6 +54,10 @@ export function roundsRepository(db: AppDatabase) {
     if (inScope) parts.push(inScope);
     if (filter.status) parts.push(eq(rounds.status, filter.status));
     if (filter.kind) parts.push(eq(rounds.kind, filter.kind));
+    if (filter.startFrom) parts.push(sql`${rounds.startDate} >= ${filter.startFrom}`);
+    if (filter.startTo) parts.push(sql`${rounds.startDate} <= ${filter.startTo}`);
+    if (filter.held) parts.push(inArray(rounds.status, ['in_progress', 'completed']));
+    if (filter.campaignId) parts.push(eq(rounds.campaignId, filter.campaignId));
     if (filter.overlaps) {
       parts.push(sql`${rounds.startDate} <= ${filter.overlaps.to}`, sql`${rounds.endDate} >= ${filter.overlaps.from}`);
     }
@@ -167,14 +175,14 @@ export function roundsRepository(db: AppDatabase) {
         .all();
     },
 
-    /** Rounds in progress whose team lists this account. */
-    inProgressForUser(userId: number, scope: AreaScope): RoundRow[] {
+    /** Rounds planned or in progress whose team lists this account. */
+    openForUser(userId: number, scope: AreaScope): RoundRow[] {
       return db
         .select()
         .from(rounds)
         .where(
           and(
-            eq(rounds.status, 'in_progress'),
+            inArray(rounds.status, ['planned', 'in_progress']),
             sql`exists (select 1 from ${roundTeamMembers} where ${roundTeamMembers.roundId} = ${rounds.id} and ${roundTeamMembers.userId} = ${userId})`,
             roundInScope(scope),
           ),

@@ -100,7 +100,7 @@ export default async function roundsRoutes(app: FastifyInstance): Promise<void> 
   app.get('/', { config: { permission: 'rounds.read' } }, async (request, reply) => {
     const query = roundListQuerySchema.parse(request.query ?? {});
     const page = service.listRounds(request.actor, query);
-    const filtered = Boolean(query.q || query.area || query.year || query.status || query.kind);
+    const filtered = Boolean(query.q || query.area || query.year || query.status || query.kind || query.from || query.to || query.held || query.campaign);
     const data = {
       page,
       query,

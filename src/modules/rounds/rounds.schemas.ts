@@ -128,6 +128,12 @@ export const roundListQuerySchema = z.object({
   year: z.coerce.number().int().min(1900).max(2199).optional().catch(undefined),
   status: z.enum(roundStatuses).optional().catch(undefined),
   kind: z.enum(roundKinds).optional().catch(undefined),
+  /** Start date within a period (dd/mm/yyyy), as the summaries count rounds. */
+  from: z.string().max(20).optional().catch(undefined),
+  to: z.string().max(20).optional().catch(undefined),
+  /** Only rounds held (in progress or completed). */
+  held: z.enum(['1']).optional().catch(undefined),
+  campaign: z.coerce.number().int().positive().optional().catch(undefined),
   page: z.coerce.number().int().min(1).max(100000).catch(1).default(1),
 });
 export type RoundListQuery = z.infer<typeof roundListQuerySchema>;

@@ -171,6 +171,12 @@ export function roundsService({ db, catalog, now = () => new Date() }: RoundsSer
       if (query.kind) filter.kind = query.kind;
       if (query.year) filter.overlaps = { from: `${query.year}-01-01`, to: `${query.year}-12-31` };
       if (query.area) filter.areaIds = catalog.filterIds(query.area);
+      const startFrom = query.from ? parseDateInput(query.from) : null;
+      const startTo = query.to ? parseDateInput(query.to) : null;
+      if (startFrom) filter.startFrom = startFrom;
+      if (startTo) filter.startTo = startTo;
+      if (query.held) filter.held = true;
+      if (query.campaign) filter.campaignId = query.campaign;
       const total = repository.count(filter);
       const window = pageWindow(query.page, total);
       const rows = repository.list(filter, window.pageSize, window.offset);

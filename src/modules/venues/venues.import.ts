@@ -98,6 +98,7 @@ export function venueImporter({ service, catalog, dataDir }: { service: VenuesSe
       let text = content.toString('utf8');
       if (text.includes('\uFFFD')) return { ok: false, error: { key: 'import.notUtf8' } };
       text = text.replace(/^\uFEFF/, '');
+      if (text.trim() === '') return { ok: false, error: { key: 'import.empty' } };
       let records: string[][];
       try {
         records = parse(text, { delimiter: delimiterOf(text), relax_column_count: true, skip_empty_lines: true, trim: true }) as string[][];

@@ -31,7 +31,8 @@ export function venuesRepository(db: AppDatabase) {
 
   return {
     list(filter: VenueListFilter, limit: number, offset: number): VenueRow[] {
-      return db.select().from(venues).where(conditions(filter)).orderBy(asc(venues.name), asc(venues.id)).limit(limit).offset(offset).all();
+      // The search text starts with the name without diacritics: "Karaoke Ánh Dương" sorts before "Karaoke Hoa Mai".
+      return db.select().from(venues).where(conditions(filter)).orderBy(asc(venues.searchText), asc(venues.id)).limit(limit).offset(offset).all();
     },
 
     count(filter: VenueListFilter): number {

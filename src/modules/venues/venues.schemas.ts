@@ -63,7 +63,8 @@ export const venueInputSchema = z.object({
   phone: z
     .string()
     .trim()
-    .refine((value) => value === '' || /^[+\d][\d .()-]{5,24}$/.test(value), 'errors.venue.phone'),
+    // Digits with the usual separators: "0912 345 678", "(0212) 385 1234", "+84 212 385 1234"; 8 to 15 digits.
+    .refine((value) => value === '' || (/^[+(\d][\d .()-]*$/.test(value) && /^\d{8,15}$/.test(value.replace(/\D/g, ''))), 'errors.venue.phone'),
   businessRegistrationNumber: text(50, 'errors.venue.tooLong'),
   licenceNumber: text(50, 'errors.venue.tooLong'),
   licenceExpiry: z

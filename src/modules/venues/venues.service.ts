@@ -142,7 +142,7 @@ export function venuesService({ db, catalog, now = () => new Date() }: { db: App
       if (!input) return { ok: false, errors };
       const write = toWrite(input);
       const duplicate = repository.findDuplicate(write.areaId, write.dedupeKey);
-      if (duplicate && values.confirmDuplicate !== '1') return { ok: false, errors: { name: [{ key: 'venues.duplicateWarning' }] }, duplicate };
+      if (duplicate && values.confirmDuplicate !== '1') return { ok: false, errors: { name: [{ key: 'venues.duplicateField' }] }, duplicate };
       const id = inTransaction(db, () => {
         const again = key ? submissions.find(key, actor.userId, 'venue') : undefined;
         if (again !== undefined) return again;
@@ -162,7 +162,7 @@ export function venuesService({ db, catalog, now = () => new Date() }: { db: App
       const write = toWrite(input);
       const duplicate = repository.findDuplicate(write.areaId, write.dedupeKey, id);
       if (duplicate && values.confirmDuplicate !== '1' && write.dedupeKey !== venue.dedupeKey) {
-        return { ok: false, errors: { name: [{ key: 'venues.duplicateWarning' }] }, duplicate };
+        return { ok: false, errors: { name: [{ key: 'venues.duplicateField' }] }, duplicate };
       }
       inTransaction(db, () => {
         if (!repository.update(id, venue.version, write, nowIso(now()))) throw new ConflictError();

@@ -80,3 +80,20 @@ describe('administrative units', () => {
     await second.app.close();
   });
 });
+
+describe('roll-up to districts', () => {
+  it('gives every new commune exactly one district, so district figures partition the province', () => {
+    const catalog = test.app.catalog;
+    for (const commune of catalog.communes) expect(catalog.primaryDistrictOf(commune.id), commune.name).toBeDefined();
+    const covered = catalog.districts.flatMap((district) => catalog.filterIds(district.id).slice(1));
+    expect(covered.sort()).toEqual(catalog.communes.map((commune) => commune.id).sort());
+  });
+
+  it('sends the commune formed from parts of Vân Hồ and Mộc Châu to one of them only', () => {
+    const catalog = test.app.catalog;
+    const split = catalog.communes.find((commune) => catalog.districtsOfCommune(commune.id).length > 1)!;
+    expect(catalog.districtsOfCommune(split.id).map((id) => catalog.byId.get(id)!.name).sort()).toEqual(['Huyện Vân Hồ', 'Thị xã Mộc Châu']);
+    const owners = catalog.districts.filter((district) => catalog.filterIds(district.id).includes(split.id));
+    expect(owners).toHaveLength(1);
+  });
+});

@@ -29,9 +29,12 @@ function roundFor(client: SignedInClient) {
   return { roundId, venueId: createVenue(test.app) };
 }
 
-/** A report this client filed, when their role may file; else one filed by a head (they are refused first anyway). */
+/**
+ * A draft this client filed (when their role may file), or a submitted or approved report filed by an inspector,
+ * so that heads and admins review someone else's report (nobody reviews their own).
+ */
 function reportFor(client: SignedInClient, role: Role, status: 'draft' | 'submitted' | 'approved' = 'draft') {
-  const owner = fileRoles.includes(role) ? client : clients.department_head;
+  const owner = status === 'draft' && fileRoles.includes(role) ? client : clients.inspector;
   const { roundId, venueId } = roundFor(owner);
   return createReport(test.app, { roundId, venueId, inspectorId: owner.user.id, reviewerId: clients.department_head.user.id, status, violations: ['E2', 'A1'] });
 }
@@ -347,6 +350,9 @@ const cases: RouteCase[] = [
   { method: 'GET', url: '/outreach/:id/edit', allowed: fileRoles, prepare: async () => ({ url: `/outreach/${await activityId()}/edit` }) },
   { method: 'POST', url: '/outreach/:id', allowed: fileRoles, prepare: async () => ({ url: `/outreach/${await activityId()}`, fields: { ...outreachFields(), version: '1' } }) },
   { method: 'GET', url: '/calendar', allowed: allRoles },
+  { method: 'GET', url: '/reports/districts', allowed: ['admin', 'department_head', 'auditor'] },
+  ...(['csv', 'xlsx', 'pdf'] as const).map((format) => ({ method: 'GET' as const, url: `/reports/districts.${format}`, allowed: ['admin', 'department_head', 'auditor'] as Role[] })),
+  { method: 'GET', url: '/reports/records/:file', allowed: ['admin', 'department_head', 'auditor'], prepare: async () => ({ url: '/reports/records/flat.csv' }) },
   // Last: publishing a trimmed checklist version would change what later reports can answer.
   { method: 'GET', url: '/admin/checklists', allowed: ['admin'] },
   { method: 'POST', url: '/admin/checklists', allowed: ['admin'] },

@@ -181,8 +181,11 @@ describe('review', () => {
     const amendment = test.app.db.get<{ amends_id: number; inspector_id: number; status: string }>(sql`select amends_id, inspector_id, status from checks where id = ${amendmentId}`)!;
     expect(amendment).toEqual({ amends_id: id, inspector_id: head.user.id, status: 'draft' });
     expect(count(`check_answers where check_id = ${amendmentId}`)).toBe(count(`check_answers where check_id = ${id}`));
+    expect((await head.post(`/checks/${id}/amendments`)).statusCode).toBe(409); // one open amendment at a time
     await head.post(`/checks/${amendmentId}`, { intent: 'submit', version: '1', visitDate: '11/03/2025', ...answersFor(test.app, amendmentId), ownersPresent: '1', staffPresent: '5', staffCounselled: '5', conclusion: 'Sửa kết luận' });
-    await head.post(`/checks/${amendmentId}/review`, { decision: 'approve' });
+    expect((await head.post(`/checks/${amendmentId}/review`, { decision: 'approve' })).statusCode).toBe(409); // not one's own
+    const otherHead = await loginAs(test.app, 'department_head');
+    expect((await otherHead.post(`/checks/${amendmentId}/review`, { decision: 'approve' })).statusCode).toBe(303);
     expect(test.app.db.get<{ superseded_by_id: number }>(sql`select superseded_by_id from checks where id = ${id}`)!.superseded_by_id).toBe(amendmentId);
     expect(textOf(html((await head.get(`/checks/${id}`)).body), '.notice')).toContain('đã được thay bằng bản sửa đổi');
   });

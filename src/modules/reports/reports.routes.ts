@@ -1,0 +1,155 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { PassThrough } from 'node:stream';
+import ExcelJS from 'exceljs';
+import { inTransaction } from '../../../db/transaction.js';
+import { formatDate } from '../../lib/dates.js';
+import { NotFoundError } from '../../lib/errors.js';
+import { auditService } from '../audit/audit.service.js';
+import { campaignsService } from '../campaigns/campaigns.service.js';
+import { addRecordSheet, recordBatches, recordColumns, recordKinds, recordsCsv, type RecordKind } from './records.export.js';
+import { addSummarySheet, summaryCsv, summaryPdf, type SummaryContext } from './summary.formats.js';
+import { figureColumns, summaryQuerySchema, summaryService, type Summary, type SummaryQuery } from './summary.service.js';
+
+type Format = 'csv' | 'xlsx' | 'pdf';
+const contentTypes: Record<Format, string> = {
+  csv: 'text/csv; charset=utf-8',
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  pdf: 'application/pdf',
+};
+
+/** /reports/districts: the per-area summary of a period, on the page and as CSV, XLSX and PDF; and record exports. */
+export default async function reportsRoutes(app: FastifyInstance): Promise<void> {
+  const service = summaryService({ db: app.db, catalog: app.catalog, now: app.now });
+  const campaigns = campaignsService({ db: app.db, catalog: app.catalog, now: app.now });
+  const audit = auditService(app.db, app.now);
+  const config = { permission: 'reports.read' as const };
+
+  function context(request: FastifyRequest): SummaryContext {
+    return { t: request.t, lang: request.lang, provinceName: app.catalog.province.name, generatedAt: app.now(), generatedBy: request.user!.name };
+  }
+
+  /** Every export is in the audit trail with its filters. */
+  function recordExport(request: FastifyRequest, details: Record<string, unknown>): void {
+    inTransaction(app.db, () => audit.record(request.actor, { action: 'export', recordType: 'export', recordId: null, changes: details }));
+  }
+
+  function queryString(summary: Summary): string {
+    const params = new URLSearchParams({ from: formatDate(summary.from), to: formatDate(summary.to) });
+    if (summary.campaignId) params.set('campaign', String(summary.campaignId));
+    if (summary.level !== 'district') params.set('level', summary.level);
+    return params.toString();
+  }
+
+  /** The list behind each figure, with the same period, area and campaign. */
+  function linkFor(summary: Summary) {
+    const period = `from=${encodeURIComponent(formatDate(summary.from))}&to=${encodeURIComponent(formatDate(summary.to))}`;
+    const campaign = summary.campaignId ? `&campaign=${summary.campaignId}` : '';
+    return (figure: string, areaId: number | null, category?: string): string => {
+      const area = areaId ? `&area=${areaId}` : '';
+      const base = `${period}${area}${campaign}`;
+      switch (figure) {
+        case 'rounds':
+          return `/rounds?${base}&held=1`;
+        case 'venuesChecked':
+        case 'reportsApproved':
+        case 'staffCounselled':
+          return `/checks?${base}&status=approved&current=1`;
+        case 'reportsPending':
+          return `/checks?${base}&status=submitted`;
+        case 'violations':
+          return `/findings?${base}&approved=1${category !== undefined ? `&category=${category || 'none'}` : ''}`;
+        case 'critical':
+          return `/findings?${base}&approved=1&severity=critical`;
+        case 'criticalReferred':
+          return `/findings?${base}&approved=1&severity=critical&referral=done`;
+        case 'followUpsOpen':
+          return `/follow-ups?${base}&approved=1&open=1`;
+        case 'followUpsOverdue':
+          return `/follow-ups?${base}&approved=1&overdue=1`;
+        case 'followUpsDone':
+          return `/follow-ups?${base}&approved=1&status=done`;
+        case 'followUpsVerified':
+          return `/follow-ups?${base}&approved=1&status=verified`;
+        case 'fines':
+        case 'fineTotal':
+          return `/follow-ups?${base}&approved=1&measure=fine`;
+        default:
+          return `/outreach?${base}`;
+      }
+    };
+  }
+
+  async function sendSummary(request: FastifyRequest, reply: FastifyReply, format: Format) {
+    const query: SummaryQuery = summaryQuerySchema.parse(request.query ?? {});
+    const summary = service.summarise(request.actor, query);
+    const ctx = context(request);
+    const name = `tong-hop-${summary.level === 'district' ? 'huyen' : 'xa'}-${summary.from}-${summary.to}.${format}`;
+    recordExport(request, { kind: 'summary', format, from: summary.from, to: summary.to, level: summary.level, campaign: summary.campaignId });
+    reply.header('Content-Type', contentTypes[format]).header('Content-Disposition', `attachment; filename="${name}"`).header('Cache-Control', 'no-store');
+    if (format === 'csv') return reply.send(summaryCsv(summary, ctx));
+    if (format === 'pdf') return reply.send(summaryPdf(summary, ctx));
+    // XLSX: the summary sheet, then the approved reports, findings and follow-ups behind it, streamed.
+    const stream = new PassThrough();
+    const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream, useStyles: true, useSharedStrings: false });
+    workbook.creator = ctx.generatedBy;
+    workbook.created = ctx.generatedAt;
+    const filter = { from: summary.from, to: summary.to, scope: request.actor.scope, approvedOnly: true, ...(summary.campaignId ? { campaignId: summary.campaignId } : {}) };
+    (async () => {
+      await addSummarySheet(workbook, summary, ctx);
+      await addRecordSheet(workbook, request.t('export.sheet.reports'), recordBatches(app.db, 'reports', filter, app.catalog, request.t, request.lang), recordColumns('reports', request.t));
+      await addRecordSheet(workbook, request.t('export.sheet.findings'), recordBatches(app.db, 'findings', filter, app.catalog, request.t, request.lang), recordColumns('findings', request.t));
+      await workbook.commit();
+    })().catch((error: unknown) => {
+      request.log.error({ err: error }, 'xlsx export failed');
+      stream.destroy(error as Error);
+    });
+    return reply.send(stream);
+  }
+
+  app.get('/districts', { config }, async (request, reply) => {
+    const query = summaryQuerySchema.parse(request.query ?? {});
+    const summary = service.summarise(request.actor, query);
+    return reply.render('reports/districts', {
+      summary,
+      figureColumns,
+      link: linkFor(summary),
+      exportQuery: queryString(summary),
+      campaignOptions: campaigns.all(),
+      query,
+      recordKinds,
+    });
+  });
+
+  for (const format of ['csv', 'xlsx', 'pdf'] as const) {
+    app.get(`/districts.${format}`, { config }, async (request, reply) => sendSummary(request, reply, format));
+  }
+
+  /** Record exports: /reports/records/reports.csv, findings.xlsx, outreach.csv, flat.xlsx … (same period filters). */
+  app.get('/records/:file', { config }, async (request, reply) => {
+    const match = /^(reports|findings|outreach|flat)\.(csv|xlsx)$/.exec(String((request.params as { file?: string }).file ?? ''));
+    if (!match) throw new NotFoundError('export');
+    const kind = match[1] as RecordKind;
+    const format = match[2] as 'csv' | 'xlsx';
+    const query = summaryQuerySchema.parse(request.query ?? {});
+    const { from, to } = service.period(query);
+    const filter = { from, to, scope: request.actor.scope, ...(query.campaign ? { campaignId: query.campaign } : {}) };
+    recordExport(request, { kind, format, from, to, campaign: query.campaign ?? null });
+    const header = recordColumns(kind, request.t);
+    const rows = recordBatches(app.db, kind, filter, app.catalog, request.t, request.lang);
+    reply
+      .header('Content-Type', contentTypes[format])
+      .header('Content-Disposition', `attachment; filename="${kind}-${from}-${to}.${format}"`)
+      .header('Cache-Control', 'no-store');
+    if (format === 'csv') return reply.send(recordsCsv(rows, header));
+    const stream = new PassThrough();
+    const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream, useStyles: true, useSharedStrings: false });
+    (async () => {
+      await addRecordSheet(workbook, request.t(`export.sheet.${kind}` as never), rows, header);
+      await workbook.commit();
+    })().catch((error: unknown) => {
+      request.log.error({ err: error }, 'xlsx export failed');
+      stream.destroy(error as Error);
+    });
+    return reply.send(stream);
+  });
+}

@@ -1,0 +1,204 @@
+import { z } from 'zod';
+import type { AppDatabase } from '../../../db/client.js';
+import { parseDateInput, todayInVietnam } from '../../lib/dates.js';
+import type { AreaCatalog, AreaRecord } from '../areas/areas.service.js';
+import type { Actor } from '../auth/actor.js';
+import { scopeIncludes } from '../auth/scope.js';
+import { checklistsService } from '../checklists/checklists.service.js';
+import { summaryRepository, type SummaryFilter } from './summary.repository.js';
+
+/** The figures of one row of the summary. */
+export interface Figures {
+  rounds: number;
+  venuesChecked: number;
+  reportsApproved: number;
+  reportsPending: number;
+  violations: number;
+  /** Violations per checklist category code ('' = outside the checklist). */
+  byCategory: Record<string, number>;
+  critical: number;
+  criticalReferred: number;
+  followUpsOpen: number;
+  followUpsOverdue: number;
+  followUpsDone: number;
+  followUpsVerified: number;
+  fines: number;
+  fineTotal: number;
+  staffCounselled: number;
+  outreachSessions: number;
+  participants: number;
+  women: number;
+}
+
+export interface SummaryRow {
+  area: AreaRecord;
+  figures: Figures;
+}
+
+export interface Summary {
+  from: string;
+  to: string;
+  level: 'district' | 'commune';
+  campaignId: number | null;
+  categories: Array<{ code: string; vi: string; en: string }>;
+  rows: SummaryRow[];
+  total: Figures;
+}
+
+/** The scalar columns of a summary, in the order every format shows them. */
+export const figureColumns = [
+  'rounds',
+  'venuesChecked',
+  'reportsApproved',
+  'reportsPending',
+  'violations',
+  'critical',
+  'criticalReferred',
+  'followUpsOpen',
+  'followUpsOverdue',
+  'followUpsDone',
+  'followUpsVerified',
+  'fines',
+  'fineTotal',
+  'staffCounselled',
+  'outreachSessions',
+  'participants',
+  'women',
+] as const satisfies ReadonlyArray<keyof Figures>;
+
+export const summaryQuerySchema = z.object({
+  from: z.string().max(20).optional().catch(undefined),
+  to: z.string().max(20).optional().catch(undefined),
+  campaign: z.coerce.number().int().positive().optional().catch(undefined),
+  level: z.enum(['district', 'commune']).catch('district').default('district'),
+});
+export type SummaryQuery = z.infer<typeof summaryQuerySchema>;
+
+function emptyFigures(categories: string[]): Figures {
+  return {
+    rounds: 0,
+    venuesChecked: 0,
+    reportsApproved: 0,
+    reportsPending: 0,
+    violations: 0,
+    byCategory: Object.fromEntries(categories.map((code) => [code, 0])),
+    critical: 0,
+    criticalReferred: 0,
+    followUpsOpen: 0,
+    followUpsOverdue: 0,
+    followUpsDone: 0,
+    followUpsVerified: 0,
+    fines: 0,
+    fineTotal: 0,
+    staffCounselled: 0,
+    outreachSessions: 0,
+    participants: 0,
+    women: 0,
+  };
+}
+
+/**
+ * One summary model for the page, CSV, XLSX and PDF, so the figures agree in every format.
+ * Work recorded by commune after 2025-07-01 rolls up to the district it mainly came from, so a summary by
+ * district across the reform is whole; a round covering several areas counts once per area and once in the total.
+ */
+export function summaryService({ db, catalog, now = () => new Date() }: { db: AppDatabase; catalog: AreaCatalog; now?: () => Date }) {
+  const repository = summaryRepository(db);
+  const checklists = checklistsService({ db, now });
+
+  return {
+    /** The period a query asks for; by default the current year. */
+    period(query: SummaryQuery): { from: string; to: string } {
+      const year = todayInVietnam(now()).slice(0, 4);
+      const from = (query.from && parseDateInput(query.from)) || `${year}-01-01`;
+      const to = (query.to && parseDateInput(query.to)) || `${year}-12-31`;
+      return from <= to ? { from, to } : { from: to, to: from };
+    },
+
+    summarise(actor: Actor, query: SummaryQuery): Summary {
+      const { from, to } = this.period(query);
+      const level = query.level;
+      const categories = [...checklists.latest().body.categories.map((category) => ({ code: category.code, vi: category.vi, en: category.en })), { code: '', vi: 'Ngoài bộ câu hỏi', en: 'Outside the checklist' }];
+      const categoryCodes = categories.map((category) => category.code);
+      const filter: SummaryFilter = { from, to, scope: actor.scope, today: todayInVietnam(now()), ...(query.campaign ? { campaignId: query.campaign } : {}) };
+
+      // The row an area's records count under.
+      const rowOf = (areaId: number): number | undefined => {
+        const area = catalog.byId.get(areaId);
+        if (!area) return undefined;
+        if (level === 'commune' || area.level === 'district') return area.id;
+        return catalog.primaryDistrictOf(area.id);
+      };
+      const rows = new Map<number, Figures>();
+      const figuresOf = (areaId: number): Figures | undefined => {
+        const key = rowOf(areaId);
+        if (key === undefined) return undefined;
+        if (!rows.has(key)) rows.set(key, emptyFigures(categoryCodes));
+        return rows.get(key);
+      };
+      const visible = (area: AreaRecord) => actor.scope.all || scopeIncludes(actor.scope, area.id);
+      // Every area of the level shows, with zeros when nothing happened there.
+      for (const area of level === 'district' ? catalog.districts : catalog.communes) if (visible(area)) figuresOf(area.id);
+
+      const total = emptyFigures(categoryCodes);
+      const roundsPerRow = new Map<number, Set<number>>();
+      const allRounds = new Set<number>();
+      for (const pair of repository.roundAreas(filter)) {
+        const key = rowOf(pair.areaId);
+        if (key === undefined) continue;
+        figuresOf(pair.areaId);
+        if (!roundsPerRow.has(key)) roundsPerRow.set(key, new Set());
+        roundsPerRow.get(key)!.add(pair.roundId);
+        allRounds.add(pair.roundId);
+      }
+      for (const [key, set] of roundsPerRow) rows.get(key)!.rounds = set.size;
+      total.rounds = allRounds.size;
+
+      const add = (figures: Figures | undefined, field: Exclude<keyof Figures, 'byCategory'>, value: number) => {
+        if (!figures) return;
+        figures[field] += value;
+        total[field] += value;
+      };
+      for (const row of repository.reportsByArea(filter)) {
+        const figures = figuresOf(row.areaId);
+        add(figures, 'reportsApproved', row.approved);
+        add(figures, 'venuesChecked', row.venues);
+        add(figures, 'staffCounselled', row.counselled);
+        add(figures, 'reportsPending', row.pending);
+      }
+      for (const row of repository.findingsByArea(filter)) {
+        const figures = figuresOf(row.areaId);
+        if (!figures) continue;
+        add(figures, 'violations', row.total);
+        add(figures, 'critical', row.critical);
+        add(figures, 'criticalReferred', row.referred);
+        const code = row.category in figures.byCategory ? row.category : '';
+        figures.byCategory[code] = (figures.byCategory[code] ?? 0) + row.total;
+        total.byCategory[code] = (total.byCategory[code] ?? 0) + row.total;
+      }
+      for (const row of repository.followUpsByArea(filter)) {
+        const figures = figuresOf(row.areaId);
+        add(figures, 'followUpsOpen', row.open);
+        add(figures, 'followUpsOverdue', row.overdue);
+        add(figures, 'followUpsDone', row.done);
+        add(figures, 'followUpsVerified', row.verified);
+        add(figures, 'fines', row.fines);
+        add(figures, 'fineTotal', row.fineTotal);
+      }
+      for (const row of repository.outreachByArea(filter)) {
+        const figures = figuresOf(row.areaId);
+        add(figures, 'outreachSessions', row.sessions);
+        add(figures, 'participants', row.participants);
+        add(figures, 'women', row.women);
+      }
+
+      const ordered = [...rows]
+        .map(([areaId, figures]) => ({ area: catalog.byId.get(areaId)!, figures }))
+        .filter((row) => row.area && visible(row.area))
+        .sort((a, b) => (a.area.level === b.area.level ? (a.area.level === 'district' ? a.area.code.localeCompare(b.area.code) : a.area.nameKey.localeCompare(b.area.nameKey)) : a.area.level === 'district' ? 1 : -1));
+      return { from, to, level, campaignId: query.campaign ?? null, categories, rows: ordered, total };
+    },
+  };
+}
+
+export type SummaryService = ReturnType<typeof summaryService>;
