@@ -83,7 +83,12 @@ export function summaryPdf(summary: Summary, context: SummaryContext): Readable 
   doc.moveDown(0.5);
 
   // Too many columns for one page width: the area column repeats in each part.
-  const parts = [header.slice(1, 10), header.slice(10)].map((part, index) => ({ columns: part, offset: index === 0 ? 1 : 10 }));
+  const scalar = 1 + figureColumns.length;
+  const parts = [
+    { columns: header.slice(1, 10), offset: 1 },
+    { columns: header.slice(10, scalar), offset: 10 },
+    { columns: header.slice(scalar), offset: scalar },
+  ];
   const usable = doc.page.width - doc.page.margins.left - doc.page.margins.right;
   for (const part of parts) {
     const areaWidth = 120;

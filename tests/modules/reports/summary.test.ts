@@ -1,0 +1,249 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
+import { parse } from 'csv-parse/sync';
+import ExcelJS from 'exceljs';
+import { buildTestApp, type TestApp } from '../../helpers/app.js';
+import { loginAs, type SignedInClient } from '../../helpers/auth.js';
+import { createReport, createRoundWithTeam, createVenue, district } from '../../helpers/factories.js';
+import { html } from '../../helpers/html.js';
+
+let test: TestApp;
+let head: SignedInClient;
+let auditor: SignedInClient;
+let inspector: SignedInClient;
+
+const period = 'from=01/01/2025&to=31/12/2025';
+
+/**
+ * Fixture with hand-counted figures, across areas and across the 2025-07-01 reform:
+ * - Bắc Yên (March, by district): 1 round; venues A, B; 3 approved reports (A twice), 1 draft, 1 submitted;
+ *   violations A1 + E2 (critical, referred) on the first, G1 (critical) on the second; follow-ups: a fine of
+ *   5,000,000 due 30/06 (overdue), a verified one; counselled 5 per approved report.
+ * - Sông Mã (August, in a commune formed from it): 1 round; 1 approved report with C1; 2 outreach sessions 50/20 and 30/10.
+ * - Mai Sơn (April): 1 outreach session 100/60.  Phù Yên: nothing.
+ */
+beforeAll(async () => {
+  test = await buildTestApp({ now: () => new Date('2025-12-15T03:00:00Z'), env: { SESSION_IDLE_MINUTES: '43200' } });
+  head = await loginAs(test.app, 'department_head');
+  auditor = await loginAs(test.app, 'auditor');
+  inspector = await loginAs(test.app, 'inspector');
+  const bacYen = district(test.app, 'Bắc Yên');
+  const songMa = district(test.app, 'Sông Mã');
+  const songMaCommune = test.app.catalog.filterIds(songMa.id)[1]!;
+
+  const march = createRoundWithTeam(test.app, [inspector.user.id], { title: 'Bắc Yên tháng 3' });
+  test.app.db.run(sql`update rounds set status = 'completed' where id = ${march}`);
+  const venueA = createVenue(test.app, { name: 'Karaoke Ánh Sao' });
+  const venueB = createVenue(test.app, { name: 'Nhà hàng Suối Cá', kind: 'restaurant' });
+  const venueC = createVenue(test.app, { name: 'Karaoke Đêm Xanh' });
+  const first = createReport(test.app, { roundId: march, venueId: venueA, inspectorId: inspector.user.id, reviewerId: head.user.id, status: 'approved', violations: ['A1', 'E2'] });
+  createReport(test.app, { roundId: march, venueId: venueA, inspectorId: inspector.user.id, reviewerId: head.user.id, status: 'approved', violations: ['G1'], visitDate: '12/03/2025' });
+  createReport(test.app, { roundId: march, venueId: venueB, inspectorId: inspector.user.id, reviewerId: head.user.id, status: 'approved' });
+  createReport(test.app, { roundId: march, venueId: venueC, inspectorId: inspector.user.id });
+  createReport(test.app, { roundId: march, venueId: venueC, inspectorId: inspector.user.id, status: 'submitted', violations: ['B1'] });
+
+  const findings = test.app.db.all<{ id: number; item_code: string }>(sql`select id, item_code from findings where check_id = ${first} order by item_code`);
+  const a1 = findings.find((row) => row.item_code === 'A1')!;
+  const e2 = findings.find((row) => row.item_code === 'E2')!;
+  await head.post(`/findings/${e2.id}/referral`, { agency: 'police', referredOn: '11/03/2025', reference: 'CA-1', victimDetails: 'BÍ MẬT nạn nhân 15 tuổi', version: '1' });
+  await head.post(`/findings/${a1.id}/follow-ups`, { measure: 'fine', fineAmount: '5.000.000', responsibleKind: 'agency', responsibleAgency: 'police', dueDate: '30/06/2025' });
+  const verified = await head.post(`/findings/${e2.id}/follow-ups`, { measure: 'stop_minor_employment', responsibleKind: 'venue', dueDate: '31/03/2025' });
+  await head.post(`${verified.headers.location as string}/verification`, { note: 'Đã cho thôi việc' });
+
+  const august = createRoundWithTeam(test.app, [inspector.user.id], { title: 'Sông Mã tháng 8', areaIds: [String(songMaCommune)], startDate: '2025-08-04', endDate: '2025-08-06' });
+  test.app.db.run(sql`update rounds set status = 'in_progress' where id = ${august}`);
+  const venueD = createVenue(test.app, { name: 'Nhà nghỉ Bờ Sông', kind: 'lodging', areaId: String(songMaCommune) });
+  createReport(test.app, { roundId: august, venueId: venueD, inspectorId: inspector.user.id, reviewerId: head.user.id, status: 'approved', violations: ['C1'], visitDate: '05/08/2025' });
+
+  const outreach = (areaId: number, date: string, total: string, women: string) =>
+    inspector.post('/outreach', { activityDate: date, areaId, village: '', format: 'village_meeting', channel: 'in_person', targetGroups: ['students'], organisingAgency: 'womens_union', participantsTotal: total, participantsWomen: women });
+  await outreach(songMaCommune, '10/08/2025', '50', '20');
+  await outreach(songMaCommune, '11/08/2025', '30', '10');
+  await outreach(district(test.app, 'Mai Sơn').id, '20/04/2025', '100', '60');
+});
+afterAll(async () => {
+  await test.close();
+});
+
+/** The summary table as text cells, row by row (area name first). */
+async function pageTable(client: SignedInClient, query = period): Promise<string[][]> {
+  const $ = html((await client.get(`/reports/districts?${query}`)).body);
+  return $('#summary-table tbody tr')
+    .map((_, row) => [$(row).find('th, td').map((__, cell) => $(cell).text().replace(/\s+/g, ' ').trim()).get()])
+    .get();
+}
+
+const normalise = (value: unknown) => String(value ?? '').replace(/\./g, '').replace(/ đ$/, '');
+
+describe('the district summary', () => {
+  it('has hand-counted figures, with zeros for an idle district and work after the reform under its old district', async () => {
+    const table = await pageTable(head);
+    const row = (name: string) => table.find((cells) => cells[0] === name)!;
+    // Columns: area, rounds, venues, approved, pending, violations, critical, referred, open, overdue, done, verified, fines, fine total, counselled, sessions, participants, women, then A…I and other.
+    expect(row('Huyện Bắc Yên').slice(1, 18)).toEqual(['1', '2', '3', '1', '3', '2', '1', '1', '1', '0', '1', '1', '5.000.000 đ', '15', '0', '0', '0']);
+    expect(row('Huyện Sông Mã').slice(1, 18)).toEqual(['1', '1', '1', '0', '1', '0', '0', '0', '0', '0', '0', '0', '0', '5', '2', '80', '30']);
+    expect(row('Huyện Mai Sơn').slice(15, 18)).toEqual(['1', '100', '60']);
+    expect(row('Huyện Phù Yên').slice(1).every((cell) => cell === '0')).toBe(true);
+    expect(table).toHaveLength(13); // 12 districts and the province
+    const total = table[table.length - 1]!;
+    expect(total[0]).toBe('Toàn tỉnh (Tỉnh Sơn La)');
+    expect(total.slice(1, 18)).toEqual(['2', '3', '4', '1', '4', '2', '1', '1', '1', '0', '1', '1', '5.000.000 đ', '20', '3', '180', '90']);
+    // Violations per category: A, B, C, … G in the total (the pending B1 does not count).
+    expect(total.slice(18)).toEqual(['1', '0', '1', '0', '1', '0', '1', '0', '0', '0']);
+  });
+
+  it('links every figure to the records behind it, with the same filters', async () => {
+    const $ = html((await head.get(`/reports/districts?${period}`)).body);
+    const bacYen = district(test.app, 'Bắc Yên').id;
+    const link = (figure: string) => $(`#summary-table tr[data-area="${bacYen}"] td[data-figure="${figure}"] a`).attr('href')!;
+    const countOf = async (url: string, table: string) => html((await head.get(url)).body)(`${table} tbody tr`).length;
+    expect(await countOf(link('reportsApproved'), '#checks-table')).toBe(3);
+    expect(await countOf(link('violations'), '#findings-table')).toBe(3);
+    expect(await countOf(link('critical'), '#findings-table')).toBe(2);
+    expect(await countOf(link('criticalReferred'), '#findings-table')).toBe(1);
+    expect(await countOf(link('followUpsOverdue'), '#follow-ups-table')).toBe(1);
+    expect(await countOf(link('fines'), '#follow-ups-table')).toBe(1);
+    expect(await countOf(link('rounds'), '#rounds-table')).toBe(1);
+    expect(await countOf(link('reportsPending'), '#checks-table')).toBe(1);
+    const songMaLink = $(`#summary-table tr[data-area="${district(test.app, 'Sông Mã').id}"] td[data-figure="outreachSessions"] a`).attr('href')!;
+    expect(await countOf(songMaLink, '#outreach-table')).toBe(2);
+    const category = $(`#summary-table tr[data-area="total"] td[data-figure="category-G"] a`).attr('href')!;
+    expect(await countOf(category, '#findings-table')).toBe(1);
+  });
+
+  it('splits the same figures by commune after the reform, keeping the districts’ earlier work', async () => {
+    const table = await pageTable(head, `${period}&level=commune`);
+    const songMaCommune = test.app.catalog.byId.get(test.app.catalog.filterIds(district(test.app, 'Sông Mã').id)[1]!)!;
+    expect(table.find((cells) => cells[0] === songMaCommune.name)!.slice(15, 18)).toEqual(['2', '80', '30']);
+    expect(table.find((cells) => cells[0] === 'Huyện Bắc Yên')!.slice(1, 4)).toEqual(['1', '2', '3']);
+    expect(table[table.length - 1]!.slice(1, 18)).toEqual((await pageTable(head)).at(-1)!.slice(1, 18));
+  });
+
+  it('defaults to the current year and shows zeros for an empty period', async () => {
+    const $ = html((await head.get('/reports/districts')).body);
+    expect($('input[name="from"]').val()).toBe('01/01/2025');
+    const empty = await pageTable(head, 'from=01/01/2019&to=31/12/2019');
+    expect(empty.at(-1)!.slice(1).every((cell) => cell === '0' || cell === '0 đ')).toBe(true);
+  });
+
+  it('covers a period crossing 1 July 2025 whole', async () => {
+    const before = (await pageTable(head, 'from=01/01/2025&to=30/06/2025')).at(-1)!;
+    const after = (await pageTable(head, 'from=01/07/2025&to=31/12/2025')).at(-1)!;
+    const whole = (await pageTable(head)).at(-1)!;
+    // Rounds, venues, reports and outreach add up across the two halves (no round or venue spans both).
+    for (const column of [1, 2, 3, 15, 16, 17]) expect(Number(normalise(before[column])) + Number(normalise(after[column])), `column ${column}`).toBe(Number(normalise(whole[column])));
+  });
+});
+
+describe('exports', () => {
+  it('carry the page’s figures in CSV, XLSX and PDF, and each is audited with its filters', async () => {
+    const table = await pageTable(head);
+    const exportsBefore = test.app.db.get<{ n: number }>(sql`select count(*) as n from audit_log where action = 'export'`)!.n;
+
+    const csv = await head.get(`/reports/districts.csv?${period}`);
+    expect(csv.headers['content-type']).toContain('text/csv');
+    expect(csv.rawPayload.subarray(0, 3).equals(Buffer.from([0xef, 0xbb, 0xbf]))).toBe(true);
+    const records = parse(csv.body.replace(/^\uFEFF/, ''), { relax_column_count: false }) as string[][];
+    expect(records[0]![0]).toBe('Địa bàn');
+    expect(records.slice(1).map((cells) => cells.map(normalise))).toEqual(table.map((cells) => cells.map(normalise)));
+
+    const xlsx = await head.get(`/reports/districts.xlsx?${period}`);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(xlsx.rawPayload as unknown as ArrayBuffer);
+    const sheet = workbook.worksheets[0]!;
+    expect(String(sheet.getCell('A1').value)).toContain('Tỉnh Sơn La');
+    expect(sheet.getRow(5).font?.bold).toBe(true);
+    expect(sheet.views[0]).toMatchObject({ state: 'frozen', ySplit: 5 });
+    const sheetRows: string[][] = [];
+    sheet.eachRow((row, number) => {
+      if (number > 5) sheetRows.push((row.values as unknown[]).slice(1).map(normalise));
+    });
+    expect(sheetRows).toEqual(table.map((cells) => cells.map(normalise)));
+    expect(sheet.getRow(6).getCell(2).numFmt).toBe('#,##0');
+    expect(workbook.worksheets.map((ws) => ws.name)).toEqual(['Tổng hợp', 'Biên bản', 'Vi phạm']);
+    expect(workbook.worksheets[1]!.rowCount - 1).toBe(4); // the approved reports behind the summary
+
+    const pdf = await head.get(`/reports/districts.pdf?${period}`);
+    expect(pdf.headers['content-type']).toBe('application/pdf');
+    const text = await pdfText(pdf.rawPayload);
+    expect(text).toContain('Tổng hợp công tác phòng, chống mua bán người');
+    expect(text).toContain('Huyện Bắc Yên');
+    expect(text).toMatch(/Trang 1\/\d/);
+    // The province row's figures appear in the PDF in the same order as on the page.
+    const totalLine = table.at(-1)!;
+    const pdfTotals = text.split('Toàn tỉnh (Tỉnh Sơn La)').slice(1).map((chunk) => chunk.split(/Địa bàn|Trang/)[0]!.trim().split(/\s+/)).flat();
+    expect(pdfTotals.map(normalise)).toEqual(totalLine.slice(1).map(normalise));
+
+    const exports = test.app.db.all<{ changes: string }>(sql`select changes from audit_log where action = 'export' order by id desc limit 3`);
+    expect(test.app.db.get<{ n: number }>(sql`select count(*) as n from audit_log where action = 'export'`)!.n).toBe(exportsBefore + 3);
+    expect(exports.map((row) => JSON.parse(row.changes).format).sort()).toEqual(['csv', 'pdf', 'xlsx']);
+    expect(JSON.parse(exports[0]!.changes)).toMatchObject({ from: '2025-01-01', to: '2025-12-31', level: 'district' });
+  });
+
+  it('give a district-scoped auditor only their district, in every format', async () => {
+    const scoped = await loginAs(test.app, 'auditor', { areaId: district(test.app, 'Sông Mã').id });
+    const table = await pageTable(scoped);
+    expect(table.map((cells) => cells[0])).toEqual(['Huyện Sông Mã', 'Toàn tỉnh (Tỉnh Sơn La)']);
+    expect(table[1]!.slice(1, 18)).toEqual(table[0]!.slice(1, 18));
+    const csv = parse((await scoped.get(`/reports/districts.csv?${period}`)).body.replace(/^\uFEFF/, '')) as string[][];
+    expect(csv.slice(1).map((cells) => cells[0])).toEqual(['Huyện Sông Mã', 'Toàn tỉnh (Tỉnh Sơn La)']);
+    const text = await pdfText((await scoped.get(`/reports/districts.pdf?${period}`)).rawPayload);
+    expect(text).not.toContain('Huyện Bắc Yên');
+    const records = (await scoped.get(`/reports/records/reports.csv?${period}`)).body;
+    expect(records).toContain('Nhà nghỉ Bờ Sông');
+    expect(records).not.toContain('Karaoke Ánh Sao');
+  });
+
+  it('stream records as CSV and XLSX, one file per kind and a flat one, never with the victim-detail note', async () => {
+    for (const kind of ['reports', 'findings', 'outreach', 'flat']) {
+      const csv = await auditor.get(`/reports/records/${kind}.csv?${period}`);
+      expect(csv.statusCode, kind).toBe(200);
+      expect(csv.body).not.toContain('BÍ MẬT');
+      const rows = parse(csv.body.replace(/^\uFEFF/, '')) as string[][];
+      expect(rows.length, kind).toBeGreaterThan(1);
+      const xlsx = await auditor.get(`/reports/records/${kind}.xlsx?${period}`);
+      const workbook = new ExcelJS.Workbook();
+      await workbook.xlsx.load(xlsx.rawPayload as unknown as ArrayBuffer);
+      expect(workbook.worksheets[0]!.rowCount, kind).toBe(rows.length);
+    }
+    const reports = parse((await auditor.get(`/reports/records/reports.csv?${period}`)).body.replace(/^\uFEFF/, '')) as string[][];
+    expect(reports).toHaveLength(1 + 6); // every report in the period, whatever its status
+    expect(reports.flat()).toContain('Karaoke Ánh Sao');
+    const findings = parse((await auditor.get(`/reports/records/findings.csv?${period}`)).body.replace(/^\uFEFF/, '')) as string[][];
+    expect(findings.slice(1).some((cells) => cells.includes('Xử phạt vi phạm hành chính') && cells.includes('5000000'))).toBe(true);
+    expect((await auditor.get('/reports/records/secrets.csv')).statusCode).toBe(404);
+    expect((await inspector.get(`/reports/districts.csv?${period}`)).statusCode).toBe(403);
+  });
+
+  it('opens in LibreOffice with the same figures (when LibreOffice is installed)', async () => {
+    const office = ['libreoffice', 'soffice'].find((command) => spawnSync('which', [command]).status === 0);
+    if (!office) {
+      console.warn('LibreOffice not installed: XLSX → CSV conversion check skipped');
+      return;
+    }
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'summary-lo-'));
+    const file = path.join(folder, 'summary.xlsx');
+    fs.writeFileSync(file, (await head.get(`/reports/districts.xlsx?${period}`)).rawPayload);
+    execFileSync(office, ['--headless', '--convert-to', 'csv:Text - txt - csv (StarCalc):44,34,76,1', '--outdir', folder, file], { timeout: 120_000, env: { ...process.env, HOME: folder } });
+    const converted = parse(fs.readFileSync(path.join(folder, 'summary.csv'), 'utf8'), { relax_column_count: true }) as string[][];
+    const table = await pageTable(head);
+    const body = converted.slice(5).filter((cells) => cells[0]);
+    expect(body.map((cells) => cells.slice(0, table[0]!.length).map(normalise))).toEqual(table.map((cells) => cells.map((cell) => normalise(cell).replace(/,/g, ''))));
+    fs.rmSync(folder, { recursive: true, force: true });
+  }, 180_000);
+});
+
+async function pdfText(bytes: Buffer): Promise<string> {
+  const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
+  const document = await pdfjs.getDocument({ data: new Uint8Array(bytes), useSystemFonts: false, isEvalSupported: false }).promise;
+  const parts: string[] = [];
+  for (let page = 1; page <= document.numPages; page += 1) {
+    const content = await (await document.getPage(page)).getTextContent();
+    parts.push(content.items.map((item) => ('str' in item ? item.str : '')).join(' '));
+  }
+  return parts.join('\n');
+}
