@@ -31,7 +31,6 @@ beforeAll(async () => {
   head = await loginAs(test.app, 'department_head');
   auditor = await loginAs(test.app, 'auditor');
   inspector = await loginAs(test.app, 'inspector');
-  const bacYen = district(test.app, 'Bắc Yên');
   const songMa = district(test.app, 'Sông Mã');
   const songMaCommune = test.app.catalog.filterIds(songMa.id)[1]!;
 
