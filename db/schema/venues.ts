@@ -38,5 +38,7 @@ export const venues = sqliteTable(
     index('venues_kind_idx').on(table.kind),
     index('venues_licence_expiry_idx').on(table.licenceExpiry),
     index('venues_name_idx').on(table.name),
+    // Lists sort by the search text; walking this index in order stops as soon as a page of matches is found.
+    index('venues_search_idx').on(table.searchText),
   ],
 );

@@ -114,8 +114,8 @@ export function campaignsService({ db, catalog, now = () => new Date() }: { db: 
       const total = db.select({ n: sql<number>`count(*)` }).from(campaigns).where(where).get()!.n;
       const window = pageWindow(query.page, total);
       const rows = db.select().from(campaigns).where(where).orderBy(desc(campaigns.startDate), desc(campaigns.id)).limit(window.pageSize).offset(window.offset).all();
-      // A page holds at most 25 campaigns; their progress is four grouped queries each.
-      const items = rows.map((row) => ({ ...row, progress: this.progress(row.id) }));
+      const progress = this.progressOf(rows.map((row) => row.id));
+      const items = rows.map((row) => ({ ...row, progress: progress.get(row.id)! }));
       return { items, total, page: window.page, pageCount: window.pageCount, pageSize: window.pageSize };
     },
 
@@ -232,57 +232,73 @@ export function campaignsService({ db, catalog, now = () => new Date() }: { db: 
      * and participants of the campaign. A district's figures include the communes formed from it. Four queries.
      */
     progress(id: number): CampaignProgress {
-      const targets = db.select().from(campaignTargets).where(eq(campaignTargets.campaignId, id)).all();
+      return this.progressOf([id]).get(id)!;
+    },
+
+    /** The progress of several campaigns in the same four grouped queries (a list page never asks per row). */
+    progressOf(ids: number[]): Map<number, CampaignProgress> {
+      const result = new Map<number, CampaignProgress>();
+      if (ids.length === 0) return result;
+      const targets = db.select().from(campaignTargets).where(inArray(campaignTargets.campaignId, ids)).all();
       const roundPairs = db
-        .select({ roundId: roundAreas.roundId, areaId: roundAreas.areaId })
+        .select({ campaignId: rounds.campaignId, roundId: roundAreas.roundId, areaId: roundAreas.areaId })
         .from(roundAreas)
         .innerJoin(rounds, eq(rounds.id, roundAreas.roundId))
-        .where(and(eq(rounds.campaignId, id), ne(rounds.status, 'cancelled')))
+        .where(and(inArray(rounds.campaignId, ids), ne(rounds.status, 'cancelled')))
         .all();
       const venuesByArea = db
-        .select({ areaId: checks.areaId, venues: sql<number>`count(distinct ${checks.venueId})` })
+        .select({ campaignId: rounds.campaignId, areaId: checks.areaId, venues: sql<number>`count(distinct ${checks.venueId})` })
         .from(checks)
         .innerJoin(rounds, eq(rounds.id, checks.roundId))
-        .where(and(eq(rounds.campaignId, id), eq(checks.status, 'approved'), sql`${checks.supersededById} is null`))
-        .groupBy(checks.areaId)
+        .where(and(inArray(rounds.campaignId, ids), eq(checks.status, 'approved'), sql`${checks.supersededById} is null`))
+        .groupBy(rounds.campaignId, checks.areaId)
         .all();
       const outreachByArea = db
-        .select({ areaId: outreachActivities.areaId, sessions: sql<number>`count(*)`, participants: sql<number>`coalesce(sum(${outreachActivities.participantsTotal}), 0)` })
+        .select({
+          campaignId: outreachActivities.campaignId,
+          areaId: outreachActivities.areaId,
+          sessions: sql<number>`count(*)`,
+          participants: sql<number>`coalesce(sum(${outreachActivities.participantsTotal}), 0)`,
+        })
         .from(outreachActivities)
-        .where(eq(outreachActivities.campaignId, id))
-        .groupBy(outreachActivities.areaId)
+        .where(inArray(outreachActivities.campaignId, ids))
+        .groupBy(outreachActivities.campaignId, outreachActivities.areaId)
         .all();
 
-      const rows: ProgressRow[] = targets
-        .map((target) => {
-          const area = catalog.byId.get(target.areaId);
-          if (!area) return null;
-          const ids = new Set(catalog.filterIds(area.id));
-          const actual = zeroMetrics();
-          actual.rounds = new Set(roundPairs.filter((pair) => ids.has(pair.areaId)).map((pair) => pair.roundId)).size;
-          for (const row of venuesByArea) if (ids.has(row.areaId)) actual.venues += row.venues;
-          for (const row of outreachByArea) {
-            if (!ids.has(row.areaId)) continue;
-            actual.sessions += row.sessions;
-            actual.participants += row.participants;
-          }
-          const target_ = { rounds: target.rounds, venues: target.venues, sessions: target.sessions, participants: target.participants };
-          const ratio = Object.fromEntries(metrics.map((metric) => [metric, target_[metric] > 0 ? Math.min(actual[metric] / target_[metric], 1) : 1])) as Record<Metric, number>;
-          return { area, target: target_, actual, ratio };
-        })
-        .filter((row): row is ProgressRow => row !== null)
-        .sort((a, b) => a.area.level.localeCompare(b.area.level) || a.area.code.localeCompare(b.area.code));
+      for (const id of ids) {
+        const rows: ProgressRow[] = targets
+          .filter((target) => target.campaignId === id)
+          .map((target) => {
+            const area = catalog.byId.get(target.areaId);
+            if (!area) return null;
+            const areaIds = new Set(catalog.filterIds(area.id));
+            const actual = zeroMetrics();
+            actual.rounds = new Set(roundPairs.filter((pair) => pair.campaignId === id && areaIds.has(pair.areaId)).map((pair) => pair.roundId)).size;
+            for (const row of venuesByArea) if (row.campaignId === id && areaIds.has(row.areaId)) actual.venues += row.venues;
+            for (const row of outreachByArea) {
+              if (row.campaignId !== id || !areaIds.has(row.areaId)) continue;
+              actual.sessions += row.sessions;
+              actual.participants += row.participants;
+            }
+            const target_ = { rounds: target.rounds, venues: target.venues, sessions: target.sessions, participants: target.participants };
+            const ratio = Object.fromEntries(metrics.map((metric) => [metric, target_[metric] > 0 ? Math.min(actual[metric] / target_[metric], 1) : 1])) as Record<Metric, number>;
+            return { area, target: target_, actual, ratio };
+          })
+          .filter((row): row is ProgressRow => row !== null)
+          .sort((a, b) => a.area.level.localeCompare(b.area.level) || a.area.code.localeCompare(b.area.code));
 
-      const totals = { target: zeroMetrics(), actual: zeroMetrics() };
-      for (const row of rows) for (const metric of metrics) {
-        totals.target[metric] += row.target[metric];
-        totals.actual[metric] += row.actual[metric];
+        const totals = { target: zeroMetrics(), actual: zeroMetrics() };
+        for (const row of rows) for (const metric of metrics) {
+          totals.target[metric] += row.target[metric];
+          totals.actual[metric] += row.actual[metric];
+        }
+        const reached = metrics.filter((metric) => totals.target[metric] > 0).map((metric) => {
+          const capped = rows.reduce((sum, row) => sum + Math.min(row.actual[metric], row.target[metric]), 0);
+          return capped / totals.target[metric];
+        });
+        result.set(id, { rows, totals, overall: reached.length > 0 ? reached.reduce((sum, value) => sum + value, 0) / reached.length : null });
       }
-      const reached = metrics.filter((metric) => totals.target[metric] > 0).map((metric) => {
-        const capped = rows.reduce((sum, row) => sum + Math.min(row.actual[metric], row.target[metric]), 0);
-        return capped / totals.target[metric];
-      });
-      return { rows, totals, overall: reached.length > 0 ? reached.reduce((sum, value) => sum + value, 0) / reached.length : null };
+      return result;
     },
 
     roundsOf(id: number) {

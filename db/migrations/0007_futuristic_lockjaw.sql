@@ -1,0 +1,1 @@
+CREATE INDEX `venues_search_idx` ON `venues` (`search_text`);
