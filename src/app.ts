@@ -5,6 +5,7 @@ import fp from 'fastify-plugin';
 import type { FastifyInstance } from 'fastify';
 import type { AppConfig } from './config.js';
 import authPlugin from './plugins/auth.js';
+import backupsPlugin from './plugins/backups.js';
 import csrfPlugin from './plugins/csrf.js';
 import dbPlugin from './plugins/db.js';
 import errorsPlugin from './plugins/errors.js';
@@ -44,6 +45,7 @@ export async function app(instance: FastifyInstance, options: AppOptions): Promi
   await instance.register(staticPlugin);
   await instance.register(authPlugin);
   await instance.register(csrfPlugin);
+  await instance.register(backupsPlugin);
   await instance.register(modules);
   if (options.config.SAMPLE_DATA) {
     const { db, catalog, now, log } = instance;

@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { openDatabase } from '../db/client.js';
 import { runMigrations } from '../db/migrate.js';
@@ -8,6 +10,7 @@ import type { FieldErrors } from './lib/forms.js';
 import { RuleError } from './lib/errors.js';
 import { buildAreaCatalog } from './modules/areas/areas.service.js';
 import { systemActor } from './modules/auth/actor.js';
+import { BackupError, createBackup, restoreBackup } from './modules/backups/backups.service.js';
 import { usersService } from './modules/users/users.service.js';
 
 const usage = `Usage: npm run cli -- <command>
@@ -19,6 +22,9 @@ const usage = `Usage: npm run cli -- <command>
   user enable E
   user set-role E R
   user reset-password E
+  backup FILE        a consistent copy of the database and uploads (.tar.gz), while the server runs
+  restore FILE       checks the backup, then replaces the data directory's database and uploads
+                     (stop the server first)
 
 The password (add, reset-password) is read from the PASSWORD environment variable, or else from standard input.
 Changes are written through the same rules and audit trail as the web pages.`;
@@ -40,9 +46,10 @@ async function main(argv: string[]): Promise<string> {
     options: { email: { type: 'string' }, name: { type: 'string' }, role: { type: 'string' }, area: { type: 'string' }, help: { type: 'boolean' } },
   });
   const [group, command, ...rest] = positionals;
+  const config = loadConfig();
+  if (group === 'backup' || group === 'restore') return backupCommand(group, command, config);
   if (values.help || group !== 'user' || !command) throw new CliError(usage);
 
-  const config = loadConfig();
   const t = translator(config.DEFAULT_LANG);
   const db = openDatabase(config.databaseFile);
   try {
@@ -112,6 +119,39 @@ async function main(argv: string[]): Promise<string> {
     throw error;
   } finally {
     db.$client.close();
+  }
+}
+
+async function backupCommand(group: 'backup' | 'restore', file: string | undefined, config: ReturnType<typeof loadConfig>): Promise<string> {
+  if (!file) throw new CliError(usage);
+  try {
+    if (group === 'restore') {
+      const pidFile = path.join(config.DATA_DIR, 'server.pid');
+      if (fs.existsSync(pidFile)) {
+        const pid = Number(fs.readFileSync(pidFile, 'utf8'));
+        let running = false;
+        try {
+          process.kill(pid, 0);
+          running = true;
+        } catch {
+          running = false;
+        }
+        if (running) throw new CliError(`The server is running (process ${pid}); stop it before restoring.`);
+      }
+      await restoreBackup(config.DATA_DIR, file);
+      return `Restored ${file} into ${config.DATA_DIR}`;
+    }
+    const db = openDatabase(config.databaseFile);
+    try {
+      runMigrations(db);
+      const { bytes } = await createBackup(db, config.DATA_DIR, file);
+      return `Backup written to ${file} (${Math.round(bytes / 1024)} KB)`;
+    } finally {
+      db.$client.close();
+    }
+  } catch (error) {
+    if (error instanceof BackupError) throw new CliError(error.message);
+    throw error;
   }
 }
 

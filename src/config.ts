@@ -22,6 +22,10 @@ const configSchema = z.object({
   SESSION_IDLE_MINUTES: z.coerce.number().int().min(5).max(60 * 24 * 30).default(720),
   /** true when the app is served over HTTPS (behind a proxy): cookies are then sent only over HTTPS. */
   COOKIE_SECURE: booleanFromEnv.default(false),
+  /** Make a backup into DATA_DIR/backups once a day while the server runs. */
+  DAILY_BACKUPS: booleanFromEnv.default(true),
+  /** How many daily backups to keep. */
+  BACKUP_KEEP: z.coerce.number().int().min(1).max(365).default(14),
   /** Fastify log level. */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Language for people who have not chosen one: vi or en. */

@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import closeWithGrace from 'close-with-grace';
 import Fastify from 'fastify';
 import { app } from './app.js';
@@ -16,10 +18,15 @@ const server = Fastify({
 await server.register(app, { config });
 await server.ready();
 
+// The command line refuses to restore a backup under a running server.
+const pidFile = path.join(config.DATA_DIR, 'server.pid');
+
 closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
   if (err) server.log.error({ err }, 'server closing after an error');
   else server.log.info(`${signal} received, server closing`);
   await server.close();
+  fs.rmSync(pidFile, { force: true });
 });
 
 await server.listen({ port: config.PORT, host: config.HOST });
+fs.writeFileSync(pidFile, String(process.pid));

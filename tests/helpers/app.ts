@@ -14,7 +14,7 @@ export interface TestApp {
 /** Builds the app in-process on a fresh, migrated database in its own temporary data directory. */
 export async function buildTestApp(options: { env?: Record<string, string>; now?: () => Date } = {}): Promise<TestApp> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pcmbn-test-'));
-  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', SAMPLE_DATA: 'false', DATA_DIR: dataDir, ...options.env });
+  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', SAMPLE_DATA: 'false', DAILY_BACKUPS: 'false', DATA_DIR: dataDir, ...options.env });
   const app = Fastify({ logger: false });
   await app.register(appPlugin, { config, ...(options.now ? { now: options.now } : {}) });
   await app.ready();
