@@ -64,6 +64,7 @@ export function seedSampleRounds(db: AppDatabase, catalog: AreaCatalog, rounds: 
         ownerId: '',
         description: `${sample.programme.basis}. Dữ liệu mẫu: các đợt kiểm tra theo nguồn ${sample.source}.`,
         version: '',
+        submissionKey: '',
       },
       { isSample: true, status: 'closed' },
     );

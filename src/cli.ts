@@ -84,6 +84,7 @@ async function main(argv: string[]): Promise<string> {
           areaId,
           password,
           version: '',
+          submissionKey: '',
         });
         if (!result.ok) throw new CliError(explain(result.errors));
         return `Created account ${values.email} (${values.role}), id ${result.value.id}`;

@@ -4,7 +4,8 @@ export default defineConfig({
   test: {
     root: '.',
     include: ['tests/**/*.test.ts'],
-    testTimeout: 20_000,
+    // Browser tests take several seconds each, longer when the machine is busy with other test files.
+    testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
   },

@@ -80,6 +80,7 @@ export async function createUser(app: FastifyInstance, role: Role, options: { ar
     areaId: options.areaId === undefined ? '' : String(options.areaId),
     password: options.password ?? TEST_PASSWORD,
     version: '',
+    submissionKey: '',
   });
   if (!result.ok) throw new Error(`could not create user: ${JSON.stringify(result.errors)}`);
   return { id: result.value.id, email, password: options.password ?? TEST_PASSWORD };

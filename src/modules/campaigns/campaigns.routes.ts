@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { campaignStatuses } from '../../../db/schema/index.js';
@@ -64,7 +65,7 @@ export default async function campaignsRoutes(app: FastifyInstance): Promise<voi
   });
 
   app.get('/new', { config: write }, async (request, reply) => {
-    return renderForm(request, reply, 'campaigns/new', { ...readCampaignForm({ kind: 'inspection_programme' }), ownerId: String(request.user!.id) }, {});
+    return renderForm(request, reply, 'campaigns/new', { ...readCampaignForm({ kind: 'inspection_programme' }), ownerId: String(request.user!.id), submissionKey: randomUUID() }, {});
   });
 
   app.post('/', { config: write }, async (request, reply) => {

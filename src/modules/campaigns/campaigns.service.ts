@@ -13,6 +13,7 @@ import type { AreaCatalog, AreaRecord } from '../areas/areas.service.js';
 import type { Actor } from '../auth/actor.js';
 import { scopeIncludes } from '../auth/scope.js';
 import { auditService, diff, type Snapshot } from '../audit/audit.service.js';
+import { onceFor } from '../submissions/submissions.repository.js';
 
 export type CampaignRow = typeof campaigns.$inferSelect;
 export type TargetRow = typeof campaignTargets.$inferSelect;
@@ -31,11 +32,12 @@ export interface CampaignFormValues {
   ownerId: string;
   description: string;
   version: string;
+  submissionKey: string;
 }
 
 export function readCampaignForm(body: unknown): CampaignFormValues {
   const form = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
-  const fields = ['title', 'planNumber', 'kind', 'startDate', 'endDate', 'ownerId', 'description', 'version'] as const;
+  const fields = ['title', 'planNumber', 'kind', 'startDate', 'endDate', 'ownerId', 'description', 'version', 'submissionKey'] as const;
   return Object.fromEntries(fields.map((field) => [field, asText(form[field])])) as unknown as CampaignFormValues;
 }
 
@@ -145,6 +147,7 @@ export function campaignsService({ db, catalog, now = () => new Date() }: { db: 
         ownerId: campaign.ownerId === null ? '' : String(campaign.ownerId),
         description: campaign.description,
         version: String(campaign.version),
+        submissionKey: '',
       };
     },
 
@@ -152,11 +155,13 @@ export function campaignsService({ db, catalog, now = () => new Date() }: { db: 
       const result = validate(values);
       if (!result.ok) return result;
       const at = nowIso(now());
-      const id = inTransaction(db, () => {
-        const row = db.insert(campaigns).values({ ...result.value, status: options.status ?? 'draft', isSample: options.isSample ?? false, createdAt: at, updatedAt: at }).returning().get();
-        audit.record(actor, { action: 'create', recordType: 'campaign', recordId: row.id, changes: diff(null, snapshot(row)) });
-        return row.id;
-      });
+      const id = inTransaction(db, () =>
+        onceFor(db, values.submissionKey, actor.userId, 'campaign', () => {
+          const row = db.insert(campaigns).values({ ...result.value, status: options.status ?? 'draft', isSample: options.isSample ?? false, createdAt: at, updatedAt: at }).returning().get();
+          audit.record(actor, { action: 'create', recordType: 'campaign', recordId: row.id, changes: diff(null, snapshot(row)) });
+          return row.id;
+        }, at),
+      );
       return { ok: true, value: { id } };
     },
 

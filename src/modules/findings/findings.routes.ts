@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { severities } from '../../../db/schema/index.js';
@@ -25,7 +26,7 @@ function listQueryString(query: FindingListQuery, page: number): string {
   return text ? `?${text}` : '';
 }
 
-const emptyFollowUp: FollowUpFormValues = { measure: '', fineAmount: '', responsibleKind: 'venue', responsibleAgency: '', responsibleUserId: '', dueDate: '', description: '' };
+const emptyFollowUp = (): FollowUpFormValues => ({ measure: '', fineAmount: '', responsibleKind: 'venue', responsibleAgency: '', responsibleUserId: '', dueDate: '', description: '', submissionKey: randomUUID() });
 
 export default async function findingsRoutes(app: FastifyInstance): Promise<void> {
   const service = findingsService({ db: app.db, catalog: app.catalog, now: app.now });
@@ -40,7 +41,7 @@ export default async function findingsRoutes(app: FastifyInstance): Promise<void
       detail,
       today: followUps.today(),
       isOverdue: followUps.isOverdue,
-      followUpValues: extra.followUpValues ?? emptyFollowUp,
+      followUpValues: extra.followUpValues ?? emptyFollowUp(),
       followUpErrors: extra.followUpErrors ?? {},
       referralErrors: extra.referralErrors ?? {},
       referralValues: extra.referralValues ?? null,

@@ -17,6 +17,7 @@ import type { AreaCatalog } from '../areas/areas.service.js';
 import type { Actor } from '../auth/actor.js';
 import { can } from '../auth/permissions.js';
 import { auditService } from '../audit/audit.service.js';
+import { onceFor } from '../submissions/submissions.repository.js';
 import { findingsRepository, type FindingRow } from '../findings/findings.repository.js';
 import { usersRepository } from '../users/users.repository.js';
 import { followUpsRepository, type FollowUpListFilter, type FollowUpListRow, type FollowUpRow } from './follow-ups.repository.js';
@@ -59,11 +60,12 @@ export interface FollowUpFormValues {
   responsibleUserId: string;
   dueDate: string;
   description: string;
+  submissionKey: string;
 }
 
 export function readFollowUpForm(body: unknown): FollowUpFormValues {
   const form = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
-  const fields = ['measure', 'fineAmount', 'responsibleKind', 'responsibleAgency', 'responsibleUserId', 'dueDate', 'description'] as const;
+  const fields = ['measure', 'fineAmount', 'responsibleKind', 'responsibleAgency', 'responsibleUserId', 'dueDate', 'description', 'submissionKey'] as const;
   return Object.fromEntries(fields.map((field) => [field, asText(form[field])])) as unknown as FollowUpFormValues;
 }
 
@@ -212,7 +214,7 @@ export function followUpsService({ db, catalog, dataDir, now = () => new Date() 
       if (description.length > 1000) addFieldError(errors, 'description', 'errors.tooLong', { max: 1000 });
       if (Object.keys(errors).length > 0 || !dueDate || !kind) return { ok: false, errors };
       const at = nowIso(now());
-      const id = inTransaction(db, () => {
+      const id = inTransaction(db, () => onceFor(db, values.submissionKey, actor.userId, 'follow_up', () => {
         const newId = repository.insert({
           findingId,
           venueId: finding.venueId,
@@ -236,7 +238,7 @@ export function followUpsService({ db, catalog, dataDir, now = () => new Date() 
         });
         audit.record(actor, { action: 'create', recordType: 'follow_up', recordId: newId, changes: { finding: [null, findingId], measure: [null, values.measure], dueDate: [null, dueDate], fineAmount: [null, fineAmount] }, areaIds: [finding.areaId] });
         return newId;
-      });
+      }, at));
       return { ok: true, value: { id } };
     },
 

@@ -22,3 +22,19 @@ export function submissionsRepository(db: AppDatabase) {
     },
   };
 }
+
+/**
+ * Runs a create once per form: a repeated submission (double click, retry over a bad network) with the same
+ * key gets the record the first one made. Call inside the create's transaction.
+ */
+export function onceFor(db: AppDatabase, key: string | undefined, userId: number | null, recordType: string, create: () => number, at: string): number {
+  const repository = submissionsRepository(db);
+  const valid = key && submissionKeyPattern.test(key) ? key : null;
+  if (valid) {
+    const earlier = repository.find(valid, userId, recordType);
+    if (earlier !== undefined) return earlier;
+  }
+  const id = create();
+  if (valid) repository.remember(valid, userId, recordType, id, at);
+  return id;
+}

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { roles } from '../../../db/schema/index.js';
 import { asText, type FieldErrors } from '../../lib/forms.js';
@@ -19,7 +20,7 @@ export async function adminUsersRoutes(app: FastifyInstance): Promise<void> {
   const areaOptions = { districts: app.catalog.districts, communes: app.catalog.communes };
 
   function valuesOf(user: PublicUser): UserFormValues {
-    return { email: user.email, name: user.name, role: user.role, areaId: user.areaId === null ? '' : String(user.areaId), password: '', version: String(user.version) };
+    return { email: user.email, name: user.name, role: user.role, areaId: user.areaId === null ? '' : String(user.areaId), password: '', version: String(user.version), submissionKey: '' };
   }
 
   function renderEdit(request: FastifyRequest, reply: FastifyReply, user: PublicUser, values: UserFormValues, errors: FieldErrors, extra: Record<string, unknown> = {}) {
@@ -49,7 +50,7 @@ export async function adminUsersRoutes(app: FastifyInstance): Promise<void> {
   });
 
   app.get('/new', { config }, async (_request, reply) => {
-    return reply.render('users/new', { values: readUserForm({ role: 'inspector' }), errors: {}, roles, ...areaOptions });
+    return reply.render('users/new', { values: { ...readUserForm({ role: 'inspector' }), submissionKey: randomUUID() }, errors: {}, roles, ...areaOptions });
   });
 
   app.post('/', { config }, async (request, reply) => {

@@ -33,6 +33,7 @@ export interface UserFormValues {
   areaId: string;
   password: string;
   version: string;
+  submissionKey: string;
 }
 
 export function readUserForm(body: unknown): UserFormValues {
@@ -44,6 +45,7 @@ export function readUserForm(body: unknown): UserFormValues {
     areaId: asText(form.areaId),
     password: asText(form.password),
     version: asText(form.version),
+    submissionKey: asText(form.submissionKey),
   };
 }
 

@@ -12,6 +12,7 @@ import { hashPassword, verifyPassword } from '../auth/passwords.js';
 import { sessionsRepository } from '../auth/sessions.repository.js';
 import { auditService, diff, type Snapshot } from '../audit/audit.service.js';
 import { usersRepository, type UserRow } from './users.repository.js';
+import { onceFor, submissionKeyPattern, submissionsRepository } from '../submissions/submissions.repository.js';
 import {
   newUserSchema,
   ownPasswordSchema,
@@ -92,6 +93,9 @@ export function usersService({ db, catalog, now = () => new Date() }: UsersServi
     },
 
     async createUser(actor: Actor, values: UserFormValues): Promise<FormResult<{ id: number }>> {
+      // The same form sent twice answers with the account the first one made (not "email taken").
+      const earlier = submissionKeyPattern.test(values.submissionKey) ? submissionsRepository(db).find(values.submissionKey, actor.userId, 'user') : undefined;
+      if (earlier !== undefined) return { ok: true, value: { id: earlier } };
       const parsed = newUserSchema.safeParse(values);
       const errors: FieldErrors = parsed.success ? {} : zodFieldErrors(parsed.error);
       if (parsed.success) {
@@ -103,7 +107,7 @@ export function usersService({ db, catalog, now = () => new Date() }: UsersServi
       const passwordHash = await hashPassword(input.password);
       const at = nowIso(now());
       try {
-        const id = inTransaction(db, () => {
+        const id = inTransaction(db, () => onceFor(db, values.submissionKey, actor.userId, 'user', () => {
           const userId = repository.insert({
             email: input.email,
             name: input.name,
@@ -119,7 +123,7 @@ export function usersService({ db, catalog, now = () => new Date() }: UsersServi
           const created = repository.findById(userId)!;
           audit.record(actor, { action: 'create', recordType: 'user', recordId: userId, changes: diff(null, snapshot(created)), areaIds: areaOf(created) });
           return userId;
-        });
+        }, at));
         return { ok: true, value: { id } };
       } catch (error) {
         // Two admins creating the same email at once: the unique index decides.
