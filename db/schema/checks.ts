@@ -81,7 +81,9 @@ export const checks = sqliteTable(
     index('checks_round_idx').on(table.roundId, table.visitDate),
     index('checks_venue_idx').on(table.venueId, table.visitDate),
     index('checks_area_date_idx').on(table.areaId, table.visitDate),
-    index('checks_date_idx').on(table.visitDate),
+    // Covers the summaries' reading of a period (no table lookups for a year of reports).
+    index('checks_date_summary_idx').on(table.visitDate, table.areaId, table.status, table.supersededById, table.venueId, table.staffCounselled),
+    index('checks_amends_idx').on(table.amendsId),
     index('checks_status_date_idx').on(table.status, table.visitDate),
     index('checks_inspector_idx').on(table.inspectorId, table.status),
   ],

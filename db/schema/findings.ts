@@ -55,7 +55,8 @@ export const findings = sqliteTable(
     index('findings_check_idx').on(table.checkId),
     index('findings_venue_idx').on(table.venueId, table.status),
     index('findings_area_date_idx').on(table.areaId, table.visitDate),
-    index('findings_date_idx').on(table.visitDate),
+    // Covers the summaries' reading of a period.
+    index('findings_date_summary_idx').on(table.visitDate, table.areaId, table.category, table.severity, table.referredOn, table.checkId),
     index('findings_status_severity_idx').on(table.status, table.severity),
   ],
 );

@@ -33,6 +33,7 @@ export const en: Record<MessageKey, string> = {
   'common.next': 'Next ›',
   'common.results': '{total} results',
   'common.offline': 'Could not reach the server. Check the connection and try again; what you typed is still on the page.',
+  'common.resultsMore': 'More than {total} results (narrow the filters to see them all)',
   'common.formHasErrors': 'Not saved: please correct the fields marked below.',
 
   'home.title': 'Home',

@@ -31,6 +31,7 @@ export const vi = {
   'common.next': 'Trang sau ›',
   'common.results': '{total} kết quả',
   'common.offline': 'Không kết nối được máy chủ. Kiểm tra mạng rồi thử lại; những gì bạn đã nhập vẫn còn trên trang.',
+  'common.resultsMore': 'Hơn {total} kết quả (thu hẹp bộ lọc để xem hết)',
   'common.formHasErrors': 'Chưa lưu được: vui lòng sửa các mục được đánh dấu bên dưới.',
 
   'home.title': 'Trang chủ',

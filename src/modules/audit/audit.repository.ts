@@ -1,5 +1,6 @@
 import { and, desc, eq, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import type { AppDatabase } from '../../../db/client.js';
+import { cappedCount } from '../../../db/count.js';
 import { auditAreas, auditLog } from '../../../db/schema/index.js';
 import type { AreaScope } from '../auth/scope.js';
 
@@ -45,7 +46,7 @@ export function auditRepository(db: AppDatabase) {
     },
 
     count(filter: AuditFilter, scope: AreaScope): number {
-      return db.select({ total: sql<number>`count(*)` }).from(auditLog).where(conditions(filter, scope)).get()?.total ?? 0;
+      return cappedCount(db, auditLog, conditions(filter, scope));
     },
 
     recordTypes(): string[] {

@@ -89,7 +89,12 @@ export function readDraftForm(body: unknown): ChecklistDraftValues {
   };
 }
 
+/** Parsed published versions, per database (a published version never changes). */
+const publishedCaches = new WeakMap<AppDatabase, Map<number, Checklist>>();
+
 export function checklistsService({ db, now = () => new Date() }: { db: AppDatabase; now?: () => Date }) {
+  if (!publishedCaches.has(db)) publishedCaches.set(db, new Map());
+  const publishedCache = publishedCaches.get(db)!;
   const repository = checklistsRepository(db);
   const audit = auditService(db, now);
 
@@ -111,9 +116,13 @@ export function checklistsService({ db, now = () => new Date() }: { db: AppDatab
     },
 
     get(id: number): Checklist {
+      const cached = publishedCache.get(id);
+      if (cached) return cached;
       const row = repository.findById(id);
       if (!row) throw new NotFoundError('checklist');
-      return parse(row);
+      const checklist = parse(row);
+      if (checklist.status === 'published') publishedCache.set(id, checklist);
+      return checklist;
     },
 
     latest(): Checklist {

@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, gt, gte, inArray, lte, ne, sql, type SQL } from 'drizzle-orm';
 import type { AppDatabase } from '../../../db/client.js';
+import { cappedCount } from '../../../db/count.js';
 import { checkAttachments, checkItemAnswers, checks, users, venues, type CheckStatus } from '../../../db/schema/index.js';
 import { areaColumnInScope, type AreaScope } from '../auth/scope.js';
 
@@ -63,7 +64,7 @@ export function checksRepository(db: AppDatabase) {
     },
 
     count(filter: CheckListFilter): number {
-      return db.select({ total: sql<number>`count(*)` }).from(checks).where(conditions(filter)).get()?.total ?? 0;
+      return cappedCount(db, checks, conditions(filter));
     },
 
     findById(id: number, scope: AreaScope): CheckRow | undefined {

@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, gte, inArray, isNull, lte, sql, type SQL } from 'drizzle-orm';
 import type { AppDatabase } from '../../../db/client.js';
+import { cappedCount } from '../../../db/count.js';
 import { findingConfirmations, findings, followUps, venues } from '../../../db/schema/index.js';
 import { areaColumnInScope, type AreaScope } from '../auth/scope.js';
 
@@ -72,7 +73,7 @@ export function findingsRepository(db: AppDatabase) {
     },
 
     count(filter: FindingListFilter): number {
-      return db.select({ n: sql<number>`count(*)` }).from(findings).where(conditions(filter)).get()!.n;
+      return cappedCount(db, findings, conditions(filter));
     },
 
     findById(id: number, scope: AreaScope): FindingRow | undefined {

@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, gte, inArray, lt, lte, sql, type SQL } from 'drizzle-orm';
 import type { AppDatabase } from '../../../db/client.js';
+import { cappedCount } from '../../../db/count.js';
 import { findings, followUpComments, followUps, users, venues, type FollowUpStatus } from '../../../db/schema/index.js';
 import { areaColumnInScope, type AreaScope } from '../auth/scope.js';
 
@@ -80,7 +81,7 @@ export function followUpsRepository(db: AppDatabase) {
     },
 
     count(filter: FollowUpListFilter): number {
-      return db.select({ n: sql<number>`count(*)` }).from(followUps).where(conditions(filter)).get()!.n;
+      return cappedCount(db, followUps, conditions(filter));
     },
 
     /** Overdue follow-ups per area (for the department head's home page), in one query. */

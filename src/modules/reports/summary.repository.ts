@@ -39,7 +39,7 @@ export function summaryRepository(db: AppDatabase) {
 
     reportsByArea(filter: SummaryFilter): Array<{ areaId: number; approved: number; venues: number; counselled: number; pending: number }> {
       const scope = scopeClause('c.area_id', filter.scope);
-      const campaign = filter.campaignId ? ' and r.campaign_id = ?' : '';
+      const campaign = filter.campaignId ? ' and c.round_id in (select id from rounds where campaign_id = ?)' : '';
       return client
         .prepare(
           `select c.area_id as areaId,
@@ -47,7 +47,7 @@ export function summaryRepository(db: AppDatabase) {
                   count(distinct case when c.status = 'approved' and c.superseded_by_id is null then c.venue_id end) as venues,
                   coalesce(sum(case when c.status = 'approved' and c.superseded_by_id is null then c.staff_counselled end), 0) as counselled,
                   sum(case when c.status = 'submitted' then 1 else 0 end) as pending
-           from checks c join rounds r on r.id = c.round_id
+           from checks c
            where c.visit_date between ? and ?${campaign}${scope.sql}
            group by c.area_id`,
         )
@@ -81,7 +81,7 @@ export function summaryRepository(db: AppDatabase) {
                   sum(case when u.status = 'verified' then 1 else 0 end) as verified,
                   sum(case when u.measure = 'fine' and u.fine_amount is not null then 1 else 0 end) as fines,
                   coalesce(sum(case when u.measure = 'fine' then u.fine_amount end), 0) as fineTotal
-           from follow_ups u join findings f on f.id = u.finding_id join checks c on c.id = f.check_id
+           from findings f join checks c on c.id = f.check_id join follow_ups u on u.finding_id = f.id
            where f.visit_date between ? and ? and c.status = 'approved' and c.superseded_by_id is null${campaign}${scope.sql}
            group by u.area_id`,
         )

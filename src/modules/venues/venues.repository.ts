@@ -1,5 +1,6 @@
 import { and, asc, eq, inArray, lt, ne, sql, type SQL } from 'drizzle-orm';
 import type { AppDatabase } from '../../../db/client.js';
+import { cappedCount } from '../../../db/count.js';
 import { venues, type VenueStatus } from '../../../db/schema/index.js';
 import { escapeLike } from '../../lib/text.js';
 import { areaColumnInScope, type AreaScope } from '../auth/scope.js';
@@ -36,7 +37,7 @@ export function venuesRepository(db: AppDatabase) {
     },
 
     count(filter: VenueListFilter): number {
-      return db.select({ total: sql<number>`count(*)` }).from(venues).where(conditions(filter)).get()?.total ?? 0;
+      return cappedCount(db, venues, conditions(filter));
     },
 
     findById(id: number, scope: AreaScope): VenueRow | undefined {

@@ -1,0 +1,215 @@
+/**
+ * npm run bench [-- --data-dir ./data-large --duration 10 --connections 20]
+ * Starts the server in production mode on a large database (npm run seed:large) and measures, side by side,
+ * a bare baseline route and the real pages signed in as a department head, then the CSV export of every report
+ * (time and the server's peak memory), then 50 connections for 30 s while /healthz is watched.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import Database from 'better-sqlite3';
+
+const { values } = parseArgs({ options: { 'data-dir': { type: 'string', default: './data-large' }, duration: { type: 'string', default: '10' }, connections: { type: 'string', default: '20' } } });
+const dataDir = path.resolve(values['data-dir']!);
+const duration = Number(values.duration);
+const connections = Number(values.connections);
+if (!fs.existsSync(path.join(dataDir, 'app.db'))) {
+  console.error(`No database at ${dataDir}. Build one first: npm run seed:large -- --reports 1000000 --data-dir ${values['data-dir']}`);
+  process.exit(2);
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const probe = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+function peakRssMb(pid: number): number {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmHWM:\s+(\d+)/.exec(status)![1]) / 1024;
+}
+
+function rssMb(pid: number): number {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024;
+}
+
+async function signIn(base: string, email: string) {
+  const cookies = new Map<string, string>();
+  const keep = (response: Response) => {
+    for (const header of response.headers.getSetCookie()) {
+      const [pair] = header.split(';');
+      const [name, ...value] = pair!.split('=');
+      cookies.set(name!, value.join('='));
+    }
+  };
+  const header = () => [...cookies].map(([name, value]) => `${name}=${value}`).join('; ');
+  const page = await fetch(`${base}/login`);
+  keep(page);
+  const csrf = /name="csrf-token" content="([^"]+)"/.exec(await page.text())![1]!;
+  const login = await fetch(`${base}/login`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: header() }, body: new URLSearchParams({ _csrf: csrf, email, password: 'benchmark-password' }) });
+  keep(login);
+  if (login.status !== 303) throw new Error(`sign-in failed for ${email}: ${login.status}`);
+  const home = await fetch(`${base}/`, { headers: { cookie: header() } });
+  return { cookie: header(), csrf: /name="csrf-token" content="([^"]+)"/.exec(await home.text())![1]! };
+}
+
+/** Drafts for the filing benchmark: each request saves a different one, once. */
+function prepareDrafts(count: number): { ids: number[]; codes: string[]; inspectorEmail: string } {
+  const db = new Database(path.join(dataDir, 'app.db'));
+  const inspector = db.prepare("select id, email from users where email = 'inspector0@bench.local'").get() as { id: number; email: string };
+  const round = db.prepare("select r.id, r.start_date as start from rounds r where r.status = 'in_progress' order by r.id desc limit 1").get() as { id: number; start: string };
+  db.prepare("insert or ignore into round_team_members (round_id, position, full_name, agency, team_role, user_id) values (?, 9, 'Cán bộ 0', 'police', 'member', ?)").run(round.id, inspector.id);
+  const area = db.prepare('select area_id from round_areas where round_id = ?').get(round.id) as { area_id: number };
+  const venue = db.prepare("select id from venues where area_id = ? and kind = 'karaoke' limit 1").get(area.area_id) as { id: number } | undefined
+    ?? (db.prepare("select id from venues where kind = 'karaoke' limit 1").get() as { id: number });
+  db.prepare('update venues set area_id = ? where id = ?').run(area.area_id, venue.id);
+  const template = db.prepare("select id, body from checklist_templates where status = 'published' order by version desc limit 1").get() as { id: number; body: string };
+  const codes = (JSON.parse(template.body) as { items: Array<{ code: string }> }).items.map((item) => item.code);
+  const now = new Date().toISOString();
+  const insert = db.prepare(
+    `insert into checks (round_id, venue_id, area_id, template_id, inspector_id, visit_date, visit_time, status, team_present, representative_name, representative_position,
+       owners_present, staff_present, staff_counselled, materials_given, venue_comments, conclusion, review_comment, violation_count, version, created_at, updated_at)
+     values (?, ?, ?, ?, ?, ?, '', 'draft', '[]', '', '', null, null, null, '', '', '', '', 0, 1, ?, ?)`,
+  );
+  const answer = db.prepare('insert into check_answers (check_id, item_code, answer, note) values (?, ?, null, \'\')');
+  const ids: number[] = [];
+  db.transaction(() => {
+    for (let index = 0; index < count; index += 1) {
+      const id = Number(insert.run(round.id, venue.id, area.area_id, template.id, inspector.id, round.start, now, now).lastInsertRowid);
+      for (const code of codes) answer.run(id, code);
+      ids.push(id);
+    }
+  })();
+  db.close();
+  return { ids, codes, inspectorEmail: inspector.email };
+}
+
+async function run(name: string, options: autocannon.Options): Promise<{ name: string; rps: number; p50: number; p99: number; errors: number; non2xx: number; codes: string }> {
+  const result = await autocannon({ connections, duration, ...options });
+  const codes = Object.entries(result.statusCodeStats ?? {}).map(([code, stat]) => `${code}×${(stat as { count: number }).count}`).join(' ');
+  return { name, rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors + result.timeouts, non2xx: result.non2xx, codes };
+}
+
+/** One request at a time: how long a single person waits (median and worst of a few). */
+async function single(name: string, url: string, headers: Record<string, string>, times = 5): Promise<string> {
+  const durations: number[] = [];
+  for (let index = 0; index < times; index += 1) {
+    const start = performance.now();
+    const response = await fetch(url, { headers });
+    await response.arrayBuffer();
+    durations.push(performance.now() - start);
+  }
+  durations.sort((a, b) => a - b);
+  return `| ${name} | ${durations[Math.floor(times / 2)]!.toFixed(0)} | ${durations[times - 1]!.toFixed(0)} |`;
+}
+
+async function main() {
+  const drafts = prepareDrafts(40_000);
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const server: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+    env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', NODE_ENV: 'production', LOG_LEVEL: 'warn', DAILY_BACKUPS: 'false' },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      if ((await fetch(`${base}/healthz`)).ok) break;
+    } catch {
+      if (attempt > 300) throw new Error('server did not start');
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  const head = await signIn(base, 'head@bench.local');
+  const inspector = await signIn(base, drafts.inspectorEmail);
+  const db = new Database(path.join(dataDir, 'app.db'), { readonly: true });
+  const district = (db.prepare("select a.id from areas a join round_areas ra on ra.area_id = a.id where a.level = 'district' group by a.id order by count(*) desc limit 1").get() as { id: number }).id;
+  const counts = db.prepare('select (select count(*) from checks) as reports, (select count(*) from venues) as venues, (select count(*) from check_answers) as answers, (select count(*) from findings) as findings, (select count(*) from follow_ups) as followUps, (select count(*) from outreach_activities) as outreach').get();
+  db.close();
+  const year = '2024';
+  const headers = { cookie: head.cookie };
+
+  const results = [];
+  results.push(await run('baseline GET /ping', { url: `${base}/ping` }));
+  const pages: Array<[string, string]> = [
+    ['rounds list', '/rounds'],
+    ['venue search', '/venues?q=hoa+mai'],
+    ['reports by area and date', `/checks?area=${district}&from=01/01/${year}&to=31/12/${year}`],
+    ['overdue follow-ups', '/follow-ups?overdue=1'],
+    ['district summary for a year', `/reports/districts?from=01/01/${year}&to=31/12/${year}`],
+  ];
+  for (const [name, url] of pages) results.push(await run(`GET ${name}`, { url: `${base}${url}`, headers }));
+
+  let next = 0;
+  const answers = Object.fromEntries(drafts.codes.flatMap((code) => [[`answer_${code}`, 'compliant'], [`note_${code}`, '']]));
+  results.push(
+    await run('POST filing a report (27 answers, audited)', {
+      url: base,
+      headers: { cookie: inspector.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      requests: [
+        {
+          method: 'POST',
+          setupRequest: (request) => {
+            const id = drafts.ids[next++ % drafts.ids.length];
+            return { ...request, path: `/checks/${id}`, body: new URLSearchParams({ _csrf: inspector.csrf, intent: 'save', version: '1', visitDate: '', representativeName: 'Chủ cơ sở', staffPresent: '4', staffCounselled: '4', ...answers }).toString() };
+          },
+        },
+      ],
+    }),
+  );
+  const baseline = results[0]!.rps;
+  console.log(`\nMachine: ${os.cpus().length} × ${os.cpus()[0]?.model}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}`);
+  console.log(`Data: ${JSON.stringify(counts)}; ${connections} connections, ${duration} s each\n`);
+  console.log('| measurement | req/s | p50 ms | p99 ms | errors | non-2xx | vs baseline |');
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const row of results) {
+    console.log(`| ${row.name} | ${row.rps.toFixed(0)} | ${row.p50} | ${row.p99} | ${row.errors} | ${row.non2xx} | ${((row.rps / baseline) * 100).toFixed(1)}% |`);
+  }
+  console.log(`\nStatus codes: ${results.map((row) => `${row.name}: ${row.codes}`).join('; ')}`);
+  console.log('\n| one request at a time | median ms | worst of 5 ms |');
+  console.log('| --- | ---: | ---: |');
+  for (const [name, url] of [...pages, ['CSV export of a year (all reports of 2024)', `/reports/records/reports.csv?from=01/01/${year}&to=31/12/${year}`]] as Array<[string, string]>) {
+    console.log(await single(name, `${base}${url}`, headers));
+  }
+  console.log(`\nServer RSS after the page runs: ${rssMb(server.pid!).toFixed(0)} MB (peak ${peakRssMb(server.pid!).toFixed(0)} MB)`);
+
+  // Every report as CSV, streamed: time, size and the server's peak memory.
+  const exportStart = performance.now();
+  const response = await fetch(`${base}/reports/records/reports.csv?from=01/01/2016&to=31/12/2026`, { headers });
+  let bytes = 0;
+  let maxRss = 0;
+  const reader = response.body!.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    bytes += value.byteLength;
+    maxRss = Math.max(maxRss, rssMb(server.pid!));
+  }
+  console.log(`CSV export of all reports: ${(bytes / 2 ** 20).toFixed(0)} MB in ${((performance.now() - exportStart) / 1000).toFixed(1)} s, server RSS during it up to ${maxRss.toFixed(0)} MB`);
+
+  // 50 connections for 30 s while /healthz is asked every half second.
+  let healthFailures = 0;
+  let healthChecks = 0;
+  const watcher = setInterval(async () => {
+    healthChecks += 1;
+    try {
+      if (!(await fetch(`${base}/healthz`)).ok) healthFailures += 1;
+    } catch {
+      healthFailures += 1;
+    }
+  }, 500);
+  const load = await autocannon({ url: `${base}/rounds`, connections: 50, duration: 30, headers });
+  clearInterval(watcher);
+  console.log(`Under load (50 connections, 30 s, /rounds): ${load.requests.average.toFixed(0)} req/s, p99 ${load.latency.p99} ms, errors ${load.errors + load.timeouts}, non-2xx ${load.non2xx}; /healthz failed ${healthFailures} of ${healthChecks}`);
+  console.log(`Server peak RSS: ${peakRssMb(server.pid!).toFixed(0)} MB`);
+  server.kill('SIGTERM');
+}
+
+await main();
