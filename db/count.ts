@@ -1,9 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
+import { LIST_COUNT_CAP } from '../src/lib/pagination.js';
 import type { AppDatabase } from './client.js';
-
-/** Lists count at most this many rows: beyond it a page says "more than …" instead of scanning millions. */
-export const LIST_COUNT_CAP = 10_000;
 
 /** count(*) that stops after the cap (so a count over ten years of records costs no more than a page of them). */
 export function cappedCount(db: AppDatabase, table: SQLiteTable, where: SQL | undefined, cap = LIST_COUNT_CAP): number {

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import { areas } from './areas.js';
 import { checks } from './checks.js';
@@ -98,6 +99,8 @@ export const followUps = sqliteTable(
   (table) => [
     index('follow_ups_finding_idx').on(table.findingId),
     index('follow_ups_status_due_idx').on(table.status, table.dueDate),
+    // Follow-ups not yet done, in due order: the overdue and due-soon lists read it without sorting.
+    index('follow_ups_open_due_idx').on(table.dueDate, table.id).where(sql`${table.status} in ('open', 'in_progress')`),
     index('follow_ups_area_due_idx').on(table.areaId, table.dueDate),
     index('follow_ups_user_idx').on(table.responsibleUserId, table.status),
     index('follow_ups_venue_idx').on(table.venueId),

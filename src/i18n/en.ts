@@ -29,6 +29,7 @@ export const en: Record<MessageKey, string> = {
   'common.optional': 'optional',
   'common.loading': 'Loading…',
   'common.page': 'Page {page} of {pageCount}',
+  'common.pageMore': 'Page {page} of {pageCount}+',
   'common.previous': '‹ Previous',
   'common.next': 'Next ›',
   'common.results': '{total} results',

@@ -27,6 +27,7 @@ export const vi = {
   'common.optional': 'không bắt buộc',
   'common.loading': 'Đang tải…',
   'common.page': 'Trang {page}/{pageCount}',
+  'common.pageMore': 'Trang {page}/{pageCount}+',
   'common.previous': '‹ Trang trước',
   'common.next': 'Trang sau ›',
   'common.results': '{total} kết quả',

@@ -59,7 +59,8 @@ export function formatMoment(isoMoment: string | null | undefined): string {
 
 /** Today's date in Asia/Ho_Chi_Minh as YYYY-MM-DD (the users' calendar day, not UTC's). */
 export function todayInVietnam(now: Date = new Date()): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Ho_Chi_Minh' }).format(now);
+  // Vietnam keeps UTC+7 all year (no daylight saving), so shifting the moment is exact and cheap.
+  return new Date(now.getTime() + 7 * 3_600_000).toISOString().slice(0, 10);
 }
 
 /** The current moment as a UTC ISO string, the one way moments are stored. */

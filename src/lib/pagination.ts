@@ -1,16 +1,26 @@
 export const PAGE_SIZE = 25;
 
+/** Lists count at most this many rows: beyond it a page says "more than …" instead of counting millions. */
+export const LIST_COUNT_CAP = 10_000;
+
 export interface Page<T> {
   items: T[];
   total: number;
   page: number;
   pageCount: number;
   pageSize: number;
+  /** The total reached LIST_COUNT_CAP: there are more rows than it says. */
+  capped: boolean;
 }
 
 /** Clamps a requested page into range and gives the SQL offset. */
 export function pageWindow(requestedPage: number, total: number, pageSize = PAGE_SIZE) {
   const pageCount = Math.max(1, Math.ceil(total / pageSize));
   const page = Math.min(Math.max(1, Math.floor(requestedPage) || 1), pageCount);
-  return { page, pageCount, pageSize, offset: (page - 1) * pageSize };
+  return { page, pageCount, pageSize, offset: (page - 1) * pageSize, capped: total > LIST_COUNT_CAP };
+}
+
+/** A count from cappedCount as shown: "10.000+" once it reaches the cap. */
+export function formatCount(total: number): string {
+  return total > LIST_COUNT_CAP ? `${LIST_COUNT_CAP.toLocaleString('vi-VN')}+` : total.toLocaleString('vi-VN');
 }

@@ -3,6 +3,7 @@ import { Eta } from 'eta';
 import fp from 'fastify-plugin';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { formatDate, formatMoment } from '../lib/dates.js';
+import { formatCount } from '../lib/pagination.js';
 import { formatVnd } from '../lib/money.js';
 import { vocabulary, vocabularyLabel, type VocabularyName } from '../lib/vocabulary.js';
 import { vi, type MessageKey } from '../i18n/vi.js';
@@ -57,6 +58,7 @@ export default fp(
         date: formatDate,
         moment: formatMoment,
         vnd: formatVnd,
+        count: formatCount,
         vocab: (name: VocabularyName) => vocabulary(name).map((entry) => ({ code: entry.code, label: entry[request.lang] })),
         label: (name: VocabularyName, code: string) => vocabularyLabel(name, code, request.lang),
         flash: isMessageKey(flashKey) ? t(flashKey) : null,

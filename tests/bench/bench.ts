@@ -14,13 +14,19 @@ import autocannon from 'autocannon';
 import Database from 'better-sqlite3';
 
 const { values } = parseArgs({ options: { 'data-dir': { type: 'string', default: './data-large' }, duration: { type: 'string', default: '10' }, connections: { type: 'string', default: '20' } } });
-const dataDir = path.resolve(values['data-dir']!);
+const sourceDir = path.resolve(values['data-dir']!);
 const duration = Number(values.duration);
 const connections = Number(values.connections);
-if (!fs.existsSync(path.join(dataDir, 'app.db'))) {
-  console.error(`No database at ${dataDir}. Build one first: npm run seed:large -- --reports 1000000 --data-dir ${values['data-dir']}`);
+if (!fs.existsSync(path.join(sourceDir, 'app.db'))) {
+  console.error(`No database at ${sourceDir}. Build one first: npm run seed:large -- --reports 1000000 --data-dir ${values['data-dir']}`);
   process.exit(2);
 }
+// The run files reports, so it works on a copy: the large database stays as seeded for the next run.
+const dataDir = `${sourceDir}-bench`;
+fs.rmSync(dataDir, { recursive: true, force: true });
+fs.mkdirSync(dataDir, { recursive: true });
+new Database(path.join(sourceDir, 'app.db')).pragma('wal_checkpoint(TRUNCATE)');
+fs.copyFileSync(path.join(sourceDir, 'app.db'), path.join(dataDir, 'app.db'));
 
 function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -62,7 +68,7 @@ async function signIn(base: string, email: string) {
 }
 
 /** Drafts for the filing benchmark: each request saves a different one, once. */
-function prepareDrafts(count: number): { ids: number[]; codes: string[]; inspectorEmail: string } {
+function prepareDrafts(count: number): { ids: number[]; codes: string[]; inspectorEmail: string; visitDate: string } {
   const db = new Database(path.join(dataDir, 'app.db'));
   const inspector = db.prepare("select id, email from users where email = 'inspector0@bench.local'").get() as { id: number; email: string };
   const round = db.prepare("select r.id, r.start_date as start from rounds r where r.status = 'in_progress' order by r.id desc limit 1").get() as { id: number; start: string };
@@ -89,7 +95,7 @@ function prepareDrafts(count: number): { ids: number[]; codes: string[]; inspect
     }
   })();
   db.close();
-  return { ids, codes, inspectorEmail: inspector.email };
+  return { ids, codes, inspectorEmail: inspector.email, visitDate: round.start.split('-').reverse().join('/') };
 }
 
 async function run(name: string, options: autocannon.Options): Promise<{ name: string; rps: number; p50: number; p99: number; errors: number; non2xx: number; codes: string }> {
@@ -98,7 +104,7 @@ async function run(name: string, options: autocannon.Options): Promise<{ name: s
   return { name, rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors + result.timeouts, non2xx: result.non2xx, codes };
 }
 
-/** One request at a time: how long a single person waits (median and worst of a few). */
+/** One request at a time: how long a single person waits (the first time, then the median and worst of a few). */
 async function single(name: string, url: string, headers: Record<string, string>, times = 5): Promise<string> {
   const durations: number[] = [];
   for (let index = 0; index < times; index += 1) {
@@ -107,8 +113,9 @@ async function single(name: string, url: string, headers: Record<string, string>
     await response.arrayBuffer();
     durations.push(performance.now() - start);
   }
+  const first = durations[0]!;
   durations.sort((a, b) => a - b);
-  return `| ${name} | ${durations[Math.floor(times / 2)]!.toFixed(0)} | ${durations[times - 1]!.toFixed(0)} |`;
+  return `| ${name} | ${first.toFixed(0)} | ${durations[Math.floor(times / 2)]!.toFixed(0)} | ${durations[times - 1]!.toFixed(0)} |`;
 }
 
 async function main() {
@@ -146,11 +153,13 @@ async function main() {
     ['district summary for a year', `/reports/districts?from=01/01/${year}&to=31/12/${year}`],
   ];
   for (const [name, url] of pages) results.push(await run(`GET ${name}`, { url: `${base}${url}`, headers }));
+  const yearCsv = `/reports/records/reports.csv?from=01/01/${year}&to=31/12/${year}`;
+  results.push(await run('GET CSV export of a year (streamed)', { url: `${base}${yearCsv}`, headers }));
 
   let next = 0;
   const answers = Object.fromEntries(drafts.codes.flatMap((code) => [[`answer_${code}`, 'compliant'], [`note_${code}`, '']]));
   results.push(
-    await run('POST filing a report (27 answers, audited)', {
+    await run('POST submitting a report (27 answers, audited)', {
       url: base,
       headers: { cookie: inspector.cookie, 'content-type': 'application/x-www-form-urlencoded' },
       requests: [
@@ -158,7 +167,7 @@ async function main() {
           method: 'POST',
           setupRequest: (request) => {
             const id = drafts.ids[next++ % drafts.ids.length];
-            return { ...request, path: `/checks/${id}`, body: new URLSearchParams({ _csrf: inspector.csrf, intent: 'save', version: '1', visitDate: '', representativeName: 'Chủ cơ sở', staffPresent: '4', staffCounselled: '4', ...answers }).toString() };
+            return { ...request, path: `/checks/${id}`, body: new URLSearchParams({ _csrf: inspector.csrf, intent: 'submit', version: '1', visitDate: drafts.visitDate, visitTime: '20:30', representativeName: 'Chủ cơ sở', representativePosition: 'Chủ', ownersPresent: '1', staffPresent: '4', staffCounselled: '4', conclusion: 'Chấp hành tốt', ...answers }).toString() };
           },
         },
       ],
@@ -173,9 +182,11 @@ async function main() {
     console.log(`| ${row.name} | ${row.rps.toFixed(0)} | ${row.p50} | ${row.p99} | ${row.errors} | ${row.non2xx} | ${((row.rps / baseline) * 100).toFixed(1)}% |`);
   }
   console.log(`\nStatus codes: ${results.map((row) => `${row.name}: ${row.codes}`).join('; ')}`);
-  console.log('\n| one request at a time | median ms | worst of 5 ms |');
-  console.log('| --- | ---: | ---: |');
-  for (const [name, url] of [...pages, ['CSV export of a year (all reports of 2024)', `/reports/records/reports.csv?from=01/01/${year}&to=31/12/${year}`]] as Array<[string, string]>) {
+  console.log('\n| one request at a time | first ms | median ms | worst of 5 ms |');
+  console.log('| --- | ---: | ---: | ---: |');
+  // Another period than the load runs used, so the summary's first request is computed, not remembered.
+  const other: Array<[string, string]> = [['district summary for another year (not yet computed)', '/reports/districts?from=01/01/2023&to=31/12/2023']];
+  for (const [name, url] of [...pages, ...other, ['CSV export of a year (all reports of 2024)', yearCsv]] as Array<[string, string]>) {
     console.log(await single(name, `${base}${url}`, headers));
   }
   console.log(`\nServer RSS after the page runs: ${rssMb(server.pid!).toFixed(0)} MB (peak ${peakRssMb(server.pid!).toFixed(0)} MB)`);
@@ -210,6 +221,8 @@ async function main() {
   console.log(`Under load (50 connections, 30 s, /rounds): ${load.requests.average.toFixed(0)} req/s, p99 ${load.latency.p99} ms, errors ${load.errors + load.timeouts}, non-2xx ${load.non2xx}; /healthz failed ${healthFailures} of ${healthChecks}`);
   console.log(`Server peak RSS: ${peakRssMb(server.pid!).toFixed(0)} MB`);
   server.kill('SIGTERM');
+  await new Promise((resolve) => server.once('exit', resolve));
+  fs.rmSync(dataDir, { recursive: true, force: true });
 }
 
 await main();

@@ -68,7 +68,7 @@ export function auditService(db: AppDatabase, now: () => Date = () => new Date()
         ...row,
         parsedChanges: JSON.parse(row.changes) as Record<string, unknown>,
       }));
-      return { items, total, page: window.page, pageCount: window.pageCount, pageSize: window.pageSize };
+      return { items, total, page: window.page, pageCount: window.pageCount, pageSize: window.pageSize, capped: window.capped };
     },
 
     recordTypes(): string[] {

@@ -118,7 +118,7 @@ export function campaignsService({ db, catalog, now = () => new Date() }: { db: 
       const rows = db.select().from(campaigns).where(where).orderBy(desc(campaigns.startDate), desc(campaigns.id)).limit(window.pageSize).offset(window.offset).all();
       const progress = this.progressOf(rows.map((row) => row.id));
       const items = rows.map((row) => ({ ...row, progress: progress.get(row.id)! }));
-      return { items, total, page: window.page, pageCount: window.pageCount, pageSize: window.pageSize };
+      return { items, total, page: window.page, pageCount: window.pageCount, pageSize: window.pageSize, capped: window.capped };
     },
 
     /** Campaigns a round or an activity can belong to (not closed), newest first. */

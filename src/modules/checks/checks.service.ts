@@ -415,7 +415,7 @@ export function checksService({ db, catalog, dataDir, now = () => new Date() }: 
       const total = repository.count(filter);
       const window = pageWindow(query.page, total);
       const items = repository.list(filter, window.pageSize, window.offset);
-      return { items, total, page: window.page, pageCount: window.pageCount, pageSize: window.pageSize, filter };
+      return { items, total, page: window.page, pageCount: window.pageCount, pageSize: window.pageSize, capped: window.capped, filter };
     },
 
     /** Reports of one round or one venue (the lists on their pages), newest first. */

@@ -191,7 +191,7 @@ export function findingsService({ db, catalog, now = () => new Date() }: { db: A
       const total = repository.count(filter);
       const window = pageWindow(query.page, total);
       const items = repository.list(filter, window.pageSize, window.offset).map((row) => ({ ...row, victimDetails: can(actor.role, 'findings.sensitive') ? row.victimDetails : '' }));
-      return { items, total, page: window.page, pageCount: window.pageCount, pageSize: window.pageSize };
+      return { items, total, page: window.page, pageCount: window.pageCount, pageSize: window.pageSize, capped: window.capped };
     },
 
     countUnreferred(actor: Actor): number {

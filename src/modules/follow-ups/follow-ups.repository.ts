@@ -37,7 +37,8 @@ export interface FollowUpListRow extends FollowUpRow {
   responsibleUserName: string | null;
 }
 
-const notDone = inArray(followUps.status, ['open', 'in_progress']);
+// Written as a literal so SQLite can match it to the partial index of follow-ups not yet done.
+const notDone = sql`${followUps.status} in ('open', 'in_progress')`;
 
 export function followUpsRepository(db: AppDatabase) {
   function conditions(filter: FollowUpListFilter): SQL | undefined {

@@ -140,7 +140,7 @@ export function followUpsService({ db, catalog, dataDir, now = () => new Date() 
         overdue: repository.count({ ...base, overdue: true }),
         due7: repository.count({ ...base, dueBy: dueBy.toISOString().slice(0, 10) }),
       };
-      return { items, total, page: window.page, pageCount: window.pageCount, pageSize: window.pageSize, counts };
+      return { items, total, page: window.page, pageCount: window.pageCount, pageSize: window.pageSize, capped: window.capped, counts };
     },
 
     overdueByArea(actor: Actor) {

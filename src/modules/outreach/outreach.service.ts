@@ -181,7 +181,7 @@ export function outreachService({ db, catalog, now = () => new Date() }: { db: A
       const window = pageWindow(query.page, totals.sessions);
       const rows = db.select().from(outreachActivities).where(where).orderBy(desc(outreachActivities.activityDate), desc(outreachActivities.id)).limit(window.pageSize).offset(window.offset).all();
       const groups = groupsOf(rows.map((row) => row.id));
-      return { items: rows.map((row) => ({ ...row, groups: groups.get(row.id) ?? [] })), total: totals.sessions, page: window.page, pageCount: window.pageCount, pageSize: window.pageSize, totals };
+      return { items: rows.map((row) => ({ ...row, groups: groups.get(row.id) ?? [] })), total: totals.sessions, page: window.page, pageCount: window.pageCount, pageSize: window.pageSize, capped: false, totals };
     },
 
     getActivity(actor: Actor, id: number): ActivityRow & { groups: string[] } {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { AppDatabase } from '../../../db/client.js';
+import { dataGeneration, type AppDatabase } from '../../../db/client.js';
 import { parseDateInput, todayInVietnam } from '../../lib/dates.js';
 import type { AreaCatalog, AreaRecord } from '../areas/areas.service.js';
 import type { Actor } from '../auth/actor.js';
@@ -97,6 +97,10 @@ function emptyFigures(categories: string[]): Figures {
   };
 }
 
+/** Summaries already computed, per database, until its data changes (see dataGeneration). */
+const summaryCaches = new WeakMap<AppDatabase, { generation: string; entries: Map<string, Summary> }>();
+const SUMMARY_CACHE_SIZE = 50;
+
 /**
  * One summary model for the page, CSV, XLSX and PDF, so the figures agree in every format.
  * Work recorded by commune after 2025-07-01 rolls up to the district it mainly came from, so a summary by
@@ -105,6 +109,25 @@ function emptyFigures(categories: string[]): Figures {
 export function summaryService({ db, catalog, now = () => new Date() }: { db: AppDatabase; catalog: AreaCatalog; now?: () => Date }) {
   const repository = summaryRepository(db);
   const checklists = checklistsService({ db, now });
+
+  /**
+   * A summary reads a whole period, so the same one asked again (the page, then its exports; a page reloaded)
+   * is served from memory until anything in the database changes.
+   */
+  function cached(key: string, compute: () => Summary): Summary {
+    const generation = dataGeneration(db);
+    let cache = summaryCaches.get(db);
+    if (!cache || cache.generation !== generation) {
+      cache = { generation, entries: new Map() };
+      summaryCaches.set(db, cache);
+    }
+    const hit = cache.entries.get(key);
+    if (hit) return hit;
+    const summary = compute();
+    if (cache.entries.size >= SUMMARY_CACHE_SIZE) cache.entries.delete(cache.entries.keys().next().value!);
+    cache.entries.set(key, summary);
+    return summary;
+  }
 
   return {
     /** The period a query asks for; by default the current year. */
@@ -117,88 +140,93 @@ export function summaryService({ db, catalog, now = () => new Date() }: { db: Ap
 
     summarise(actor: Actor, query: SummaryQuery): Summary {
       const { from, to } = this.period(query);
-      const level = query.level;
-      const categories = [...checklists.latest().body.categories.map((category) => ({ code: category.code, vi: category.vi, en: category.en })), { code: '', vi: 'Ngoài bộ câu hỏi', en: 'Outside the checklist' }];
-      const categoryCodes = categories.map((category) => category.code);
-      const filter: SummaryFilter = { from, to, scope: actor.scope, today: todayInVietnam(now()), ...(query.campaign ? { campaignId: query.campaign } : {}) };
-
-      // The row an area's records count under.
-      const rowOf = (areaId: number): number | undefined => {
-        const area = catalog.byId.get(areaId);
-        if (!area) return undefined;
-        if (level === 'commune' || area.level === 'district') return area.id;
-        return catalog.primaryDistrictOf(area.id);
-      };
-      const rows = new Map<number, Figures>();
-      const figuresOf = (areaId: number): Figures | undefined => {
-        const key = rowOf(areaId);
-        if (key === undefined) return undefined;
-        if (!rows.has(key)) rows.set(key, emptyFigures(categoryCodes));
-        return rows.get(key);
-      };
-      const visible = (area: AreaRecord) => actor.scope.all || scopeIncludes(actor.scope, area.id);
-      // Every area of the level shows, with zeros when nothing happened there.
-      for (const area of level === 'district' ? catalog.districts : catalog.communes) if (visible(area)) figuresOf(area.id);
-
-      const total = emptyFigures(categoryCodes);
-      const roundsPerRow = new Map<number, Set<number>>();
-      const allRounds = new Set<number>();
-      for (const pair of repository.roundAreas(filter)) {
-        const key = rowOf(pair.areaId);
-        if (key === undefined) continue;
-        figuresOf(pair.areaId);
-        if (!roundsPerRow.has(key)) roundsPerRow.set(key, new Set());
-        roundsPerRow.get(key)!.add(pair.roundId);
-        allRounds.add(pair.roundId);
-      }
-      for (const [key, set] of roundsPerRow) rows.get(key)!.rounds = set.size;
-      total.rounds = allRounds.size;
-
-      const add = (figures: Figures | undefined, field: Exclude<keyof Figures, 'byCategory'>, value: number) => {
-        if (!figures) return;
-        figures[field] += value;
-        total[field] += value;
-      };
-      for (const row of repository.reportsByArea(filter)) {
-        const figures = figuresOf(row.areaId);
-        add(figures, 'reportsApproved', row.approved);
-        add(figures, 'venuesChecked', row.venues);
-        add(figures, 'staffCounselled', row.counselled);
-        add(figures, 'reportsPending', row.pending);
-      }
-      for (const row of repository.findingsByArea(filter)) {
-        const figures = figuresOf(row.areaId);
-        if (!figures) continue;
-        add(figures, 'violations', row.total);
-        add(figures, 'critical', row.critical);
-        add(figures, 'criticalReferred', row.referred);
-        const code = row.category in figures.byCategory ? row.category : '';
-        figures.byCategory[code] = (figures.byCategory[code] ?? 0) + row.total;
-        total.byCategory[code] = (total.byCategory[code] ?? 0) + row.total;
-      }
-      for (const row of repository.followUpsByArea(filter)) {
-        const figures = figuresOf(row.areaId);
-        add(figures, 'followUpsOpen', row.open);
-        add(figures, 'followUpsOverdue', row.overdue);
-        add(figures, 'followUpsDone', row.done);
-        add(figures, 'followUpsVerified', row.verified);
-        add(figures, 'fines', row.fines);
-        add(figures, 'fineTotal', row.fineTotal);
-      }
-      for (const row of repository.outreachByArea(filter)) {
-        const figures = figuresOf(row.areaId);
-        add(figures, 'outreachSessions', row.sessions);
-        add(figures, 'participants', row.participants);
-        add(figures, 'women', row.women);
-      }
-
-      const ordered = [...rows]
-        .map(([areaId, figures]) => ({ area: catalog.byId.get(areaId)!, figures }))
-        .filter((row) => row.area && visible(row.area))
-        .sort((a, b) => (a.area.level === b.area.level ? (a.area.level === 'district' ? a.area.code.localeCompare(b.area.code) : a.area.nameKey.localeCompare(b.area.nameKey)) : a.area.level === 'district' ? 1 : -1));
-      return { from, to, level, campaignId: query.campaign ?? null, categories, rows: ordered, total };
+      const today = todayInVietnam(now());
+      return cached(JSON.stringify([from, to, query.level, query.campaign ?? null, actor.scope, today]), () => compute(actor, query, from, to, today));
     },
   };
+
+  function compute(actor: Actor, query: SummaryQuery, from: string, to: string, today: string): Summary {
+    const level = query.level;
+    const categories = [...checklists.latest().body.categories.map((category) => ({ code: category.code, vi: category.vi, en: category.en })), { code: '', vi: 'Ngoài bộ câu hỏi', en: 'Outside the checklist' }];
+    const categoryCodes = categories.map((category) => category.code);
+    const filter: SummaryFilter = { from, to, scope: actor.scope, today, ...(query.campaign ? { campaignId: query.campaign } : {}) };
+
+    // The row an area's records count under.
+    const rowOf = (areaId: number): number | undefined => {
+      const area = catalog.byId.get(areaId);
+      if (!area) return undefined;
+      if (level === 'commune' || area.level === 'district') return area.id;
+      return catalog.primaryDistrictOf(area.id);
+    };
+    const rows = new Map<number, Figures>();
+    const figuresOf = (areaId: number): Figures | undefined => {
+      const key = rowOf(areaId);
+      if (key === undefined) return undefined;
+      if (!rows.has(key)) rows.set(key, emptyFigures(categoryCodes));
+      return rows.get(key);
+    };
+    const visible = (area: AreaRecord) => actor.scope.all || scopeIncludes(actor.scope, area.id);
+    // Every area of the level shows, with zeros when nothing happened there.
+    for (const area of level === 'district' ? catalog.districts : catalog.communes) if (visible(area)) figuresOf(area.id);
+
+    const total = emptyFigures(categoryCodes);
+    const roundsPerRow = new Map<number, Set<number>>();
+    const allRounds = new Set<number>();
+    for (const pair of repository.roundAreas(filter)) {
+      const key = rowOf(pair.areaId);
+      if (key === undefined) continue;
+      figuresOf(pair.areaId);
+      if (!roundsPerRow.has(key)) roundsPerRow.set(key, new Set());
+      roundsPerRow.get(key)!.add(pair.roundId);
+      allRounds.add(pair.roundId);
+    }
+    for (const [key, set] of roundsPerRow) rows.get(key)!.rounds = set.size;
+    total.rounds = allRounds.size;
+
+    const add = (figures: Figures | undefined, field: Exclude<keyof Figures, 'byCategory'>, value: number) => {
+      if (!figures) return;
+      figures[field] += value;
+      total[field] += value;
+    };
+    for (const row of repository.reportsByArea(filter)) {
+      const figures = figuresOf(row.areaId);
+      add(figures, 'reportsApproved', row.approved);
+      add(figures, 'venuesChecked', row.venues);
+      add(figures, 'staffCounselled', row.counselled);
+      add(figures, 'reportsPending', row.pending);
+    }
+    for (const row of repository.findingsByArea(filter)) {
+      const figures = figuresOf(row.areaId);
+      if (!figures) continue;
+      add(figures, 'violations', row.total);
+      add(figures, 'critical', row.critical);
+      add(figures, 'criticalReferred', row.referred);
+      const code = row.category in figures.byCategory ? row.category : '';
+      figures.byCategory[code] = (figures.byCategory[code] ?? 0) + row.total;
+      total.byCategory[code] = (total.byCategory[code] ?? 0) + row.total;
+    }
+    for (const row of repository.followUpsByArea(filter)) {
+      const figures = figuresOf(row.areaId);
+      add(figures, 'followUpsOpen', row.open);
+      add(figures, 'followUpsOverdue', row.overdue);
+      add(figures, 'followUpsDone', row.done);
+      add(figures, 'followUpsVerified', row.verified);
+      add(figures, 'fines', row.fines);
+      add(figures, 'fineTotal', row.fineTotal);
+    }
+    for (const row of repository.outreachByArea(filter)) {
+      const figures = figuresOf(row.areaId);
+      add(figures, 'outreachSessions', row.sessions);
+      add(figures, 'participants', row.participants);
+      add(figures, 'women', row.women);
+    }
+
+    const ordered = [...rows]
+      .map(([areaId, figures]) => ({ area: catalog.byId.get(areaId)!, figures }))
+      .filter((row) => row.area && visible(row.area))
+      .sort((a, b) => (a.area.level === b.area.level ? (a.area.level === 'district' ? a.area.code.localeCompare(b.area.code) : a.area.nameKey.localeCompare(b.area.nameKey)) : a.area.level === 'district' ? 1 : -1));
+    return { from, to, level, campaignId: query.campaign ?? null, categories, rows: ordered, total };
+  }
 }
 
 export type SummaryService = ReturnType<typeof summaryService>;

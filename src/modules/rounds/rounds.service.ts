@@ -182,7 +182,7 @@ export function roundsService({ db, catalog, now = () => new Date() }: RoundsSer
       const rows = repository.list(filter, window.pageSize, window.offset);
       const areaIds = repository.areaIdsByRound(rows.map((row) => row.id));
       const items = rows.map((row) => ({ ...row, areas: areasOf(areaIds.get(row.id) ?? []) }));
-      return { items, total, page: window.page, pageCount: window.pageCount, pageSize: window.pageSize };
+      return { items, total, page: window.page, pageCount: window.pageCount, pageSize: window.pageSize, capped: window.capped };
     },
 
     /** Years a user may filter by: every year with a round, and the current one. */

@@ -89,7 +89,7 @@ export function usersService({ db, catalog, now = () => new Date() }: UsersServi
       const total = repository.count(filter);
       const window = pageWindow(query.page, total);
       const items = repository.list(filter, window.pageSize, window.offset).map(withoutSecret);
-      return { items, total, page: window.page, pageCount: window.pageCount, pageSize: window.pageSize };
+      return { items, total, page: window.page, pageCount: window.pageCount, pageSize: window.pageSize, capped: window.capped };
     },
 
     async createUser(actor: Actor, values: UserFormValues): Promise<FormResult<{ id: number }>> {

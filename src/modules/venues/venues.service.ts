@@ -100,7 +100,7 @@ export function venuesService({ db, catalog, now = () => new Date() }: { db: App
       const total = repository.count(filter);
       const window = pageWindow(query.page, total);
       const items = repository.list(filter, window.pageSize, window.offset).map(withArea);
-      return { items, total, page: window.page, pageCount: window.pageCount, pageSize: window.pageSize };
+      return { items, total, page: window.page, pageCount: window.pageCount, pageSize: window.pageSize, capped: window.capped };
     },
 
     /** Venues a report in a round may be about: those in (or overlapping) the round's areas, matching the typed words. */

@@ -237,6 +237,33 @@ describe('exports', () => {
   }, 180_000);
 });
 
+describe('a summary asked for again', () => {
+  it('is remembered until the data changes, then shows the change at once', async () => {
+    const fresh = await buildTestApp({ now: () => new Date('2025-12-15T03:00:00Z'), env: { SESSION_IDLE_MINUTES: '43200' } });
+    try {
+      const freshHead = await loginAs(fresh.app, 'department_head');
+      const freshInspector = await loginAs(fresh.app, 'inspector');
+      const phuYen = district(fresh.app, 'Phù Yên').id;
+      const phuYenRow = async () => (await pageTable(freshHead)).find((cells) => cells[0] === 'Huyện Phù Yên')!;
+      expect((await phuYenRow()).slice(15, 18)).toEqual(['0', '0', '0']);
+      let statements = 0;
+      const client = fresh.app.db.$client;
+      const prepare = client.prepare.bind(client);
+      client.prepare = ((source: string) => {
+        if (/outreach_activities o/.test(source)) statements += 1;
+        return prepare(source);
+      }) as typeof client.prepare;
+      expect((await phuYenRow()).slice(15, 18)).toEqual(['0', '0', '0']);
+      expect(statements).toBe(0); // served from memory: the outreach figures were not read again
+      await freshInspector.post('/outreach', { activityDate: '02/05/2025', areaId: phuYen, village: '', format: 'village_meeting', channel: 'in_person', targetGroups: ['students'], organisingAgency: 'womens_union', participantsTotal: '40', participantsWomen: '25' });
+      expect((await phuYenRow()).slice(15, 18)).toEqual(['1', '40', '25']);
+      expect(statements).toBe(1);
+    } finally {
+      await fresh.close();
+    }
+  });
+});
+
 async function pdfText(bytes: Buffer): Promise<string> {
   const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
   const document = await pdfjs.getDocument({ data: new Uint8Array(bytes), useSystemFonts: false, isEvalSupported: false }).promise;

@@ -1,0 +1,1 @@
+CREATE INDEX `follow_ups_open_due_idx` ON `follow_ups` (`due_date`,`id`) WHERE "follow_ups"."status" in ('open', 'in_progress');
