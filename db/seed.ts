@@ -62,7 +62,7 @@ export function seedSampleRounds(db: AppDatabase, catalog: AreaCatalog, rounds: 
         startDate: sample.programme.period[0],
         endDate: sample.programme.period[1],
         ownerId: '',
-        description: `${sample.programme.basis}. Dữ liệu mẫu: các đợt kiểm tra theo nguồn ${sample.source}.`,
+        description: `${sample.programme.basis}. Dữ liệu mẫu: các đợt kiểm tra theo nguồn ${sample.source.replace(/\(article by ([^)]+)\)/, '(bài viết của $1)')}.`,
         version: '',
         submissionKey: '',
       },

@@ -79,3 +79,21 @@ export function nextDay(isoDate: string): string {
   date.setUTCDate(date.getUTCDate() + 1);
   return date.toISOString().slice(0, 10);
 }
+
+/**
+ * What is wrong with a list's date filter as typed (a date that does not read, or "from" after "to"), so the
+ * page can say why the filter is ignored or the list is empty instead of failing silently.
+ */
+export function dateRangeProblems(from: unknown, to: unknown): Array<{ key: 'errors.filter.dateUnreadable' | 'errors.filter.dateReversed'; params?: { value: string } }> {
+  const problems: Array<{ key: 'errors.filter.dateUnreadable' | 'errors.filter.dateReversed'; params?: { value: string } }> = [];
+  const read = (value: unknown): string | null => {
+    if (typeof value !== 'string' || value.trim() === '') return null;
+    const date = parseDateInput(value);
+    if (!date) problems.push({ key: 'errors.filter.dateUnreadable', params: { value: value.slice(0, 20) } });
+    return date;
+  };
+  const start = read(from);
+  const end = read(to);
+  if (start && end && start > end) problems.push({ key: 'errors.filter.dateReversed' });
+  return problems;
+}

@@ -19,7 +19,19 @@ function renderError(request: FastifyRequest, reply: FastifyReply, status: Error
   const body = message ? t(message.key, message.params) : t(`error.${status}.body` as MessageKey);
   reply.code(status);
   if (request.isHtmx) return reply.header('Vary', 'HX-Request').type('text/html; charset=utf-8').send(`<p role="alert">${escapeHtml(body)}</p>`);
-  return reply.render('errors/error', { status, title, body });
+  return reply.render('errors/error', { status, title, body, back: sameSiteReferer(request) });
+}
+
+/** The page the person came from on this site, for a "back" link (another site's address is never linked). */
+function sameSiteReferer(request: FastifyRequest): string | null {
+  const referer = request.headers.referer;
+  if (!referer || referer.length > 2000) return null;
+  try {
+    const url = new URL(referer);
+    return url.host === request.headers.host && url.pathname.startsWith('/') ? `${url.pathname}${url.search}` : null;
+  } catch {
+    return null;
+  }
 }
 
 function escapeHtml(text: string): string {

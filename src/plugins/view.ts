@@ -2,7 +2,7 @@ import path from 'node:path';
 import { Eta } from 'eta';
 import fp from 'fastify-plugin';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { formatDate, formatMoment } from '../lib/dates.js';
+import { dateRangeProblems, formatDate, formatMoment } from '../lib/dates.js';
 import { formatCount } from '../lib/pagination.js';
 import { formatVnd } from '../lib/money.js';
 import { vocabulary, vocabularyLabel, type VocabularyName } from '../lib/vocabulary.js';
@@ -20,7 +20,8 @@ declare module 'fastify' {
   interface FastifyReply {
     render(template: string, data?: Record<string, unknown>): FastifyReply;
     /** A message shown once on the next page (after a redirect). */
-    flash(key: MessageKey): FastifyReply;
+    /** A one-time message on the next page (after a redirect); `count` fills a {count} in it. */
+    flash(key: MessageKey, count?: number): FastifyReply;
     /** After a successful POST: 303 for a browser, HX-Redirect for htmx. */
     seeOther(url: string): FastifyReply;
   }
@@ -47,8 +48,9 @@ export default fp(
     });
 
     function baseContext(request: FastifyRequest, reply: FastifyReply) {
-      const flashKey = request.cookies[FLASH_COOKIE];
-      if (flashKey !== undefined) reply.clearCookie(FLASH_COOKIE, { path: '/' });
+      const flashValue = request.cookies[FLASH_COOKIE];
+      if (flashValue !== undefined) reply.clearCookie(FLASH_COOKIE, { path: '/' });
+      const [flashKey, flashCount] = (flashValue ?? '').split(':');
       const t = request.t;
       return {
         t,
@@ -59,9 +61,10 @@ export default fp(
         moment: formatMoment,
         vnd: formatVnd,
         count: formatCount,
+        dateProblems: dateRangeProblems,
         vocab: (name: VocabularyName) => vocabulary(name).map((entry) => ({ code: entry.code, label: entry[request.lang] })),
         label: (name: VocabularyName, code: string) => vocabularyLabel(name, code, request.lang),
-        flash: isMessageKey(flashKey) ? t(flashKey) : null,
+        flash: isMessageKey(flashKey) ? t(flashKey, /^\d{1,9}$/.test(flashCount ?? '') ? { count: Number(flashCount) } : undefined) : null,
         currentUrl: request.url,
         province: app.catalog.province,
         isHtmx: request.isHtmx,
@@ -77,8 +80,8 @@ export default fp(
       return this.header('Vary', 'HX-Request').type('text/html; charset=utf-8').send(html);
     });
 
-    app.decorateReply('flash', function (this: FastifyReply, key: MessageKey) {
-      return this.setCookie(FLASH_COOKIE, key, { path: '/', httpOnly: true, sameSite: 'lax', maxAge: 60 });
+    app.decorateReply('flash', function (this: FastifyReply, key: MessageKey, count?: number) {
+      return this.setCookie(FLASH_COOKIE, count === undefined ? key : `${key}:${count}`, { path: '/', httpOnly: true, sameSite: 'lax', maxAge: 60 });
     });
 
     app.decorateReply('seeOther', function (this: FastifyReply, url: string) {

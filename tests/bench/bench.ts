@@ -118,22 +118,31 @@ async function single(name: string, url: string, headers: Record<string, string>
   return `| ${name} | ${first.toFixed(0)} | ${durations[Math.floor(times / 2)]!.toFixed(0)} | ${durations[times - 1]!.toFixed(0)} |`;
 }
 
-async function main() {
-  const drafts = prepareDrafts(40_000);
+async function startServer(): Promise<{ server: ChildProcess; base: string }> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const server: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+  const server = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
     env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', NODE_ENV: 'production', LOG_LEVEL: 'warn', DAILY_BACKUPS: 'false' },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   for (let attempt = 0; ; attempt += 1) {
     try {
-      if ((await fetch(`${base}/healthz`)).ok) break;
+      if ((await fetch(`${base}/healthz`)).ok) return { server, base };
     } catch {
       if (attempt > 300) throw new Error('server did not start');
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+}
+
+async function stopServer(server: ChildProcess): Promise<void> {
+  server.kill('SIGTERM');
+  await new Promise((resolve) => server.once('exit', resolve));
+}
+
+async function main() {
+  const drafts = prepareDrafts(40_000);
+  let { server, base } = await startServer();
   const head = await signIn(base, 'head@bench.local');
   const inspector = await signIn(base, drafts.inspectorEmail);
   const db = new Database(path.join(dataDir, 'app.db'), { readonly: true });
@@ -191,7 +200,13 @@ async function main() {
   }
   console.log(`\nServer RSS after the page runs: ${rssMb(server.pid!).toFixed(0)} MB (peak ${peakRssMb(server.pid!).toFixed(0)} MB)`);
 
-  // Every report as CSV, streamed: time, size and the server's peak memory.
+  // Every report as CSV, streamed: time, size and the server's peak memory, on a server that has served
+  // nothing else (so the figure is the export's, not what the page runs left in the heap).
+  await stopServer(server);
+  ({ server, base } = await startServer());
+  const fresh = await signIn(base, 'head@bench.local');
+  headers.cookie = fresh.cookie;
+  console.log(`Fresh server RSS before the export: ${rssMb(server.pid!).toFixed(0)} MB`);
   const exportStart = performance.now();
   const response = await fetch(`${base}/reports/records/reports.csv?from=01/01/2016&to=31/12/2026`, { headers });
   let bytes = 0;
@@ -220,8 +235,7 @@ async function main() {
   clearInterval(watcher);
   console.log(`Under load (50 connections, 30 s, /rounds): ${load.requests.average.toFixed(0)} req/s, p99 ${load.latency.p99} ms, errors ${load.errors + load.timeouts}, non-2xx ${load.non2xx}; /healthz failed ${healthFailures} of ${healthChecks}`);
   console.log(`Server peak RSS: ${peakRssMb(server.pid!).toFixed(0)} MB`);
-  server.kill('SIGTERM');
-  await new Promise((resolve) => server.once('exit', resolve));
+  await stopServer(server);
   fs.rmSync(dataDir, { recursive: true, force: true });
 }
 

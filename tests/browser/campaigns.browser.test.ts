@@ -64,7 +64,7 @@ describe.skipIf(!chromiumPath)('a campaign in a real browser', () => {
 
     await page.goto(campaignUrl);
     const cells = await page.locator(`#progress-table tr[data-area="${songMa.id}"] td`).allTextContents();
-    expect(cells.map((cell) => cell.replace(/\s+/g, ' ').trim())).toEqual(['0 / 0', '0 / 0', '1 / 2 (thiếu 1)', '60 / 100 (thiếu 40)']);
+    expect(cells.map((cell) => cell.replace(/\s+/g, ' ').trim())).toEqual(['0 / —', '0 / —', '1 / 2 (thiếu 1)', '60 / 100 (thiếu 40)']);
     expect(await page.locator(`svg[data-metric="sessions"] rect.bar-actual[data-area="${songMa.id}"]`).getAttribute('width')).toBe('100');
     expect(await page.locator('.overall').textContent()).toContain('55%');
     expect(problems).toEqual([]);

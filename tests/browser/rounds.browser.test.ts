@@ -72,6 +72,11 @@ describe.skipIf(!chromiumPath)('rounds in a real browser', () => {
     expect(await page.inputValue('#field-title')).toBe('Kiểm tra đột xuất quán karaoke');
 
     await page.fill('#field-endDate', '22/05/2025');
+    // A change asks for overlap warnings; their answer fills the warnings box and leaves the form as typed.
+    await Promise.all([page.waitForResponse((response) => response.url().includes('/rounds/overlaps')), page.locator('#field-endDate').press('Tab')]);
+    await page.waitForTimeout(100);
+    expect(await page.inputValue('#field-title')).toBe('Kiểm tra đột xuất quán karaoke');
+    expect(await page.locator('#round-form #overlap-warnings').count()).toBe(1);
     await page.locator('input[name="teamName"]').first().fill('Hà Văn Cường');
     await page.locator('select[name="teamAgency"]').first().selectOption('border_guard');
     await page.click('[data-team-add]');

@@ -6,7 +6,7 @@ import { outreachService } from '../outreach/outreach.service.js';
 import { roundsRepository } from '../rounds/rounds.repository.js';
 
 const querySchema = z.object({
-  month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/).optional().catch(undefined),
+  month: z.string().regex(/^(19|20|21)\d{2}-(0[1-9]|1[0-2])$/).optional().catch(undefined),
   area: z.coerce.number().int().positive().optional().catch(undefined),
 });
 
@@ -14,6 +14,8 @@ interface CalendarItem {
   kind: 'round' | 'outreach';
   id: number;
   title: string;
+  /** The area an outreach activity took place in (rounds name theirs in the title). */
+  areaName?: string;
   start: string;
   end: string;
   status?: string;
@@ -32,6 +34,8 @@ export default async function calendarRoutes(app: FastifyInstance): Promise<void
 
   app.get('/', { config: { permission: 'rounds.read' } }, async (request, reply) => {
     const query = querySchema.parse(request.query ?? {});
+    const askedMonth = (request.query as Record<string, unknown> | undefined)?.month;
+    const monthInvalid = askedMonth !== undefined && askedMonth !== '' && query.month === undefined;
     const month = query.month ?? todayInVietnam(app.now()).slice(0, 7);
     const first = `${month}-01`;
     const lastDay = new Date(Date.UTC(Number(month.slice(0, 4)), Number(month.slice(5, 7)), 0)).getUTCDate();
@@ -40,7 +44,7 @@ export default async function calendarRoutes(app: FastifyInstance): Promise<void
     const roundRows = rounds.list({ scope: request.actor.scope, words: [], overlaps: { from: first, to: last }, ...(areaIds ? { areaIds } : {}) }, 500, 0);
     const items: CalendarItem[] = [
       ...roundRows.filter((round) => round.status !== 'cancelled').map((round) => ({ kind: 'round' as const, id: round.id, title: round.title, start: round.startDate, end: round.endDate, status: round.status })),
-      ...outreach.between(request.actor, first, last, query.area).map((activity) => ({ kind: 'outreach' as const, id: activity.id, title: activity.format, start: activity.activityDate, end: activity.activityDate })),
+      ...outreach.between(request.actor, first, last, query.area).map((activity) => ({ kind: 'outreach' as const, id: activity.id, title: activity.format, areaName: app.catalog.byId.get(activity.areaId)?.name ?? '', start: activity.activityDate, end: activity.activityDate })),
     ];
     // Weeks from Monday covering the month; each day lists what happens on it.
     const firstDate = new Date(`${first}T00:00:00Z`);
@@ -60,7 +64,7 @@ export default async function calendarRoutes(app: FastifyInstance): Promise<void
     }
     const inScope = (area: { id: number }) => scopeIncludes(request.actor.scope, area.id);
     const link = (target: string) => `/calendar?month=${target}${query.area ? `&area=${query.area}` : ''}`;
-    const data = { month, weeks, items, query, prev: link(shiftMonth(month, -1)), next: link(shiftMonth(month, 1)), today: todayInVietnam(app.now()) };
+    const data = { month, monthInvalid, weeks, items, query, prev: link(shiftMonth(month, -1)), next: link(shiftMonth(month, 1)), today: todayInVietnam(app.now()) };
     if (request.isHtmx && request.htmxTarget === 'calendar') return reply.render('calendar/_month', data);
     return reply.render('calendar/index', { ...data, districts: app.catalog.districts.filter(inScope), communes: app.catalog.communes.filter(inScope) });
   });

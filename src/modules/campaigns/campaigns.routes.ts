@@ -6,7 +6,7 @@ import { ConflictError, NotFoundError, RuleError } from '../../lib/errors.js';
 import { asText, type FieldErrors } from '../../lib/forms.js';
 import { scopeIncludes } from '../auth/scope.js';
 import { outreachService } from '../outreach/outreach.service.js';
-import { campaignListQuerySchema, campaignsService, campaignTransitions, metrics, readCampaignForm, type CampaignFormValues } from './campaigns.service.js';
+import { campaignListQuerySchema, campaignsService, campaignTransitions, metrics, readCampaignForm, readTargetRows, type CampaignFormValues, type TargetFormRow } from './campaigns.service.js';
 
 const idParams = z.object({ id: z.coerce.number().int().positive().max(2 ** 31) });
 
@@ -26,17 +26,17 @@ export default async function campaignsRoutes(app: FastifyInstance): Promise<voi
     return reply.render(page, { values, errors, owners: service.owners(), ...extra });
   }
 
-  function renderShow(request: FastifyRequest, reply: FastifyReply, id: number, extra: { targetErrors?: FieldErrors; alert?: unknown } = {}) {
+  function renderShow(request: FastifyRequest, reply: FastifyReply, id: number, extra: { targetErrors?: FieldErrors; targetRows?: TargetFormRow[]; alert?: unknown } = {}) {
     const campaign = service.getCampaign(id);
-    const progress = service.progress(id);
-    // A person tied to an area sees that area's rows only.
-    const rows = progress.rows.filter((row) => request.actor.scope.all || scopeIncludes(request.actor.scope, row.area.id));
     const inScope = (area: { id: number }) => scopeIncludes(request.actor.scope, area.id);
+    const blank = { areaId: '', rounds: '', venues: '', sessions: '', participants: '' };
     return reply.render('campaigns/show', {
       campaign,
-      progress: { ...progress, rows },
+      // A person tied to an area sees that area's figures and rounds only.
+      progress: service.progress(id, request.actor.scope),
+      targetRows: extra.targetRows ?? [...service.targetRowsOf(campaign, request.actor.scope), blank, blank],
       metrics,
-      rounds: service.roundsOf(id),
+      rounds: service.roundsOf(id, request.actor.scope),
       recentOutreach: outreach.listActivities(request.actor, { campaign: id, page: 1 }),
       nextStatuses: campaignTransitions[campaign.status],
       districts: app.catalog.districts.filter(inScope),
@@ -48,7 +48,7 @@ export default async function campaignsRoutes(app: FastifyInstance): Promise<voi
 
   app.get('/', { config: read }, async (request, reply) => {
     const query = campaignListQuerySchema.parse(request.query ?? {});
-    const page = service.listCampaigns(query);
+    const page = service.listCampaigns(query, request.actor.scope);
     const years: number[] = [];
     for (let year = Number(new Date(app.now()).getUTCFullYear()) + 1; year >= 2016; year -= 1) years.push(year);
     const link = (number: number) => {
@@ -109,8 +109,9 @@ export default async function campaignsRoutes(app: FastifyInstance): Promise<voi
 
   app.post('/:id/targets', { config: write }, async (request, reply) => {
     const id = parseId(request.params);
-    const result = service.saveTargets(request.actor, id, request.body);
-    if (!result.ok) return renderShow(request, reply.code(422), id, { targetErrors: result.errors });
+    const rows = readTargetRows(request.body);
+    const result = service.saveTargets(request.actor, id, rows);
+    if (!result.ok) return renderShow(request, reply.code(422), id, { targetErrors: result.errors, targetRows: rows });
     return reply.flash('campaigns.targetsSaved').seeOther(`/campaigns/${id}#targets`);
   });
 }

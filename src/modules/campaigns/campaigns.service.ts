@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gte, inArray, lte, ne, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, lte, ne, or, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { AppDatabase } from '../../../db/client.js';
 import { campaigns, campaignStatuses, campaignTargets, checks, outreachActivities, roundAreas, rounds, users, type CampaignStatus } from '../../../db/schema/index.js';
@@ -11,7 +11,7 @@ import { cleanText } from '../../lib/text.js';
 import { vocabularyCodes } from '../../lib/vocabulary.js';
 import type { AreaCatalog, AreaRecord } from '../areas/areas.service.js';
 import type { Actor } from '../auth/actor.js';
-import { scopeIncludes } from '../auth/scope.js';
+import { linkedAreasInScope, scopeIncludes, type AreaScope } from '../auth/scope.js';
 import { auditService, diff, type Snapshot } from '../audit/audit.service.js';
 import { onceFor } from '../submissions/submissions.repository.js';
 
@@ -39,6 +39,16 @@ export function readCampaignForm(body: unknown): CampaignFormValues {
   const form = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
   const fields = ['title', 'planNumber', 'kind', 'startDate', 'endDate', 'ownerId', 'description', 'version', 'submissionKey'] as const;
   return Object.fromEntries(fields.map((field) => [field, asText(form[field])])) as unknown as CampaignFormValues;
+}
+
+/** One row of the targets form as typed (kept whole when the form comes back with errors). */
+export type TargetFormRow = { areaId: string } & Record<Metric, string>;
+
+export function readTargetRows(body: unknown): TargetFormRow[] {
+  const form = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
+  const areaIds = asList(form.targetArea).slice(0, 500);
+  const columns = Object.fromEntries(metrics.map((metric) => [metric, asList(form[`target_${metric}`])])) as Record<Metric, string[]>;
+  return areaIds.map((areaId, index) => ({ areaId, ...(Object.fromEntries(metrics.map((metric) => [metric, columns[metric][index] ?? ''])) as Record<Metric, string>) }));
 }
 
 export const campaignListQuerySchema = z.object({
@@ -84,7 +94,7 @@ export function campaignsService({ db, catalog, now = () => new Date() }: { db: 
     const errors: FieldErrors = {};
     const title = cleanText(values.title);
     if (!title) addFieldError(errors, 'title', 'errors.campaign.titleRequired');
-    else if (title.length > 200) addFieldError(errors, 'title', 'errors.title.tooLong');
+    else if (title.length > 200) addFieldError(errors, 'title', 'errors.campaign.titleTooLong');
     const planNumber = cleanText(values.planNumber);
     if (planNumber.length > 100) addFieldError(errors, 'planNumber', 'errors.decisionNumber.tooLong');
     if (!vocabularyCodes('campaign_kinds').includes(values.kind)) addFieldError(errors, 'kind', 'errors.campaign.kind');
@@ -107,8 +117,23 @@ export function campaignsService({ db, catalog, now = () => new Date() }: { db: 
     return { ok: true, value: { title, planNumber, kind: values.kind, startDate, endDate, ownerId, description } };
   }
 
+  /** The campaign's rounds and activities that a new period would leave outside it. */
+  function workOutside(id: number, startDate: string, endDate: string): { rounds: number; activities: number } {
+    const roundCount = db
+      .select({ n: sql<number>`count(*)` })
+      .from(rounds)
+      .where(and(eq(rounds.campaignId, id), sql`(${rounds.startDate} < ${startDate} or ${rounds.endDate} > ${endDate})`))
+      .get()!.n;
+    const activityCount = db
+      .select({ n: sql<number>`count(*)` })
+      .from(outreachActivities)
+      .where(and(eq(outreachActivities.campaignId, id), sql`(${outreachActivities.activityDate} < ${startDate} or ${outreachActivities.activityDate} > ${endDate})`))
+      .get()!.n;
+    return { rounds: roundCount, activities: activityCount };
+  }
+
   return {
-    listCampaigns(query: CampaignListQuery): Page<CampaignRow & { progress: CampaignProgress }> {
+    listCampaigns(query: CampaignListQuery, scope: AreaScope): Page<CampaignRow & { progress: CampaignProgress }> {
       const parts: SQL[] = [];
       if (query.status) parts.push(eq(campaigns.status, query.status));
       if (query.year) parts.push(lte(campaigns.startDate, `${query.year}-12-31`), gte(campaigns.endDate, `${query.year}-01-01`));
@@ -116,14 +141,15 @@ export function campaignsService({ db, catalog, now = () => new Date() }: { db: 
       const total = db.select({ n: sql<number>`count(*)` }).from(campaigns).where(where).get()!.n;
       const window = pageWindow(query.page, total);
       const rows = db.select().from(campaigns).where(where).orderBy(desc(campaigns.startDate), desc(campaigns.id)).limit(window.pageSize).offset(window.offset).all();
-      const progress = this.progressOf(rows.map((row) => row.id));
+      const progress = this.progressOf(rows.map((row) => row.id), scope);
       const items = rows.map((row) => ({ ...row, progress: progress.get(row.id)! }));
       return { items, total, page: window.page, pageCount: window.pageCount, pageSize: window.pageSize, capped: window.capped };
     },
 
-    /** Campaigns a round or an activity can belong to (not closed), newest first. */
-    options(): CampaignRow[] {
-      return db.select().from(campaigns).where(ne(campaigns.status, 'closed')).orderBy(desc(campaigns.startDate)).limit(200).all();
+    /** Campaigns a round or an activity can be put in (not closed, and the one it is in already), newest first. */
+    options(currentId: string | number | null = null): CampaignRow[] {
+      const current = /^\d{1,9}$/.test(String(currentId ?? '')) ? Number(currentId) : -1;
+      return db.select().from(campaigns).where(or(ne(campaigns.status, 'closed'), eq(campaigns.id, current))).orderBy(desc(campaigns.startDate)).limit(200).all();
     },
 
     all(): CampaignRow[] {
@@ -169,6 +195,12 @@ export function campaignsService({ db, catalog, now = () => new Date() }: { db: 
       const campaign = load(id);
       const result = validate(values);
       if (!result.ok) return result;
+      const outside = workOutside(id, result.value.startDate, result.value.endDate);
+      if (outside.rounds + outside.activities > 0) {
+        const errors: FieldErrors = {};
+        addFieldError(errors, 'startDate', 'errors.campaign.workOutside', outside);
+        return { ok: false, errors };
+      }
       if (Number(values.version) !== campaign.version) throw new ConflictError();
       inTransaction(db, () => {
         const changed = db
@@ -184,6 +216,7 @@ export function campaignsService({ db, catalog, now = () => new Date() }: { db: 
 
     changeStatus(actor: Actor, id: number, to: string): void {
       const campaign = load(id);
+      if (!(campaignStatuses as readonly string[]).includes(to)) throw new RuleError({ key: 'errors.campaign.unknownStatus' });
       if (!(campaignTransitions[campaign.status] as string[]).includes(to)) {
         throw new RuleError({ key: 'errors.campaign.transition', params: { from: `campaignStatus.${campaign.status}`, to: `campaignStatus.${to}` } });
       }
@@ -193,71 +226,96 @@ export function campaignsService({ db, catalog, now = () => new Date() }: { db: 
       });
     },
 
-    /** Replaces the targets from the form's rows (area, four numbers); a row of zeros is dropped. */
-    saveTargets(actor: Actor, id: number, body: unknown): FormResult<null> {
+    /**
+     * Replaces the targets of the areas the person may see from the form's rows (area, four numbers); a row of
+     * zeros is dropped; other areas' targets stay as they are. Errors are keyed by row and column.
+     */
+    saveTargets(actor: Actor, id: number, rows: TargetFormRow[]): FormResult<null> {
       load(id);
-      const form = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
-      const areaIds = asList(form.targetArea);
-      const columns = Object.fromEntries(metrics.map((metric) => [metric, asList(form[`target_${metric}`])])) as Record<Metric, string[]>;
       const errors: FieldErrors = {};
-      const rows = new Map<number, Record<Metric, number>>();
-      areaIds.forEach((raw, index) => {
-        if (!raw) return;
-        const areaId = Number(raw);
+      const parsed = new Map<number, Record<Metric, number>>();
+      rows.forEach((row, index) => {
+        const filled = metrics.some((metric) => row[metric].trim() !== '');
+        if (!row.areaId) {
+          if (filled) addFieldError(errors, `targetArea_${index}`, 'errors.campaign.targetAreaMissing');
+          return;
+        }
+        const areaId = /^\d{1,9}$/.test(row.areaId) ? Number(row.areaId) : -1;
         const area = catalog.byId.get(areaId);
         if (!area || !catalog.isOffered(areaId) || !scopeIncludes(actor.scope, areaId)) {
-          addFieldError(errors, 'targets', 'errors.campaign.targetArea', { row: index + 1 });
+          addFieldError(errors, `targetArea_${index}`, 'errors.campaign.targetArea');
           return;
         }
         const values = zeroMetrics();
         for (const metric of metrics) {
-          const text = (columns[metric][index] ?? '').trim();
+          const text = row[metric].trim();
           if (text === '') continue;
-          if (!/^\d{1,7}$/.test(text)) addFieldError(errors, 'targets', 'errors.campaign.targetNumber', { area: area.name });
+          if (!/^\d{1,7}$/.test(text)) addFieldError(errors, `target_${metric}_${index}`, 'errors.campaign.targetNumber');
           else values[metric] = Number(text);
         }
-        if (rows.has(areaId)) addFieldError(errors, 'targets', 'errors.campaign.targetTwice', { area: area.name });
-        if (metrics.some((metric) => values[metric] > 0)) rows.set(areaId, values);
+        if (parsed.has(areaId)) addFieldError(errors, `targetArea_${index}`, 'errors.campaign.targetTwice', { area: area.name });
+        if (metrics.some((metric) => values[metric] > 0)) parsed.set(areaId, values);
       });
-      if (Object.keys(errors).length > 0) return { ok: false, errors };
+      if (Object.keys(errors).length > 0) {
+        addFieldError(errors, 'targets', 'errors.campaign.targetsInvalid');
+        return { ok: false, errors };
+      }
       inTransaction(db, () => {
         const before = db.select().from(campaignTargets).where(eq(campaignTargets.campaignId, id)).all();
-        db.delete(campaignTargets).where(eq(campaignTargets.campaignId, id)).run();
-        if (rows.size > 0) db.insert(campaignTargets).values([...rows].map(([areaId, values]) => ({ campaignId: id, areaId, ...values }))).run();
+        const mine = before.filter((target) => scopeIncludes(actor.scope, target.areaId));
+        if (mine.length > 0) db.delete(campaignTargets).where(and(eq(campaignTargets.campaignId, id), inArray(campaignTargets.areaId, mine.map((target) => target.areaId)))).run();
+        if (parsed.size > 0) db.insert(campaignTargets).values([...parsed].map(([areaId, values]) => ({ campaignId: id, areaId, ...values }))).run();
         const describe = (list: Array<{ areaId: number } & Record<Metric, number>>) =>
           list.map((row) => `${catalog.byId.get(row.areaId)?.name}: ${metrics.map((metric) => row[metric]).join('/')}`).sort().join('; ');
-        audit.record(actor, { action: 'update', recordType: 'campaign', recordId: id, changes: { targets: [describe(before), describe([...rows].map(([areaId, values]) => ({ areaId, ...values })))] } });
+        audit.record(actor, {
+          action: 'update',
+          recordType: 'campaign',
+          recordId: id,
+          changes: { targets: [describe(mine), describe([...parsed].map(([areaId, values]) => ({ areaId, ...values })))] },
+          areaIds: [...new Set([...mine.map((target) => target.areaId), ...parsed.keys()])],
+        });
       });
       return { ok: true, value: null };
     },
 
+    /** The targets the person may see, as the form shows them. */
+    targetRowsOf(campaign: { targets: TargetRow[] }, scope: AreaScope): TargetFormRow[] {
+      return campaign.targets
+        .filter((target) => scopeIncludes(scope, target.areaId))
+        .map((target) => ({ areaId: String(target.areaId), rounds: String(target.rounds), venues: String(target.venues), sessions: String(target.sessions), participants: String(target.participants) }));
+    },
+
     /**
-     * Target against actual per target area. Actual counts: rounds of the campaign (not cancelled) covering the
-     * area; distinct venues with an approved (and not superseded) report in the campaign's rounds; outreach sessions
-     * and participants of the campaign. A district's figures include the communes formed from it. Four queries.
+     * Target against actual per area, limited to the areas the person may see. Actual counts: rounds of the
+     * campaign (not cancelled) covering the area; distinct venues with an approved (and not superseded) report in
+     * the campaign's rounds; outreach sessions and participants of the campaign. A district's figures include
+     * the communes formed from it. Work in an area without a target shows under its district, with no target.
      */
-    progress(id: number): CampaignProgress {
-      return this.progressOf([id]).get(id)!;
+    progress(id: number, scope: AreaScope): CampaignProgress {
+      return this.progressOf([id], scope).get(id)!;
     },
 
     /** The progress of several campaigns in the same four grouped queries (a list page never asks per row). */
-    progressOf(ids: number[]): Map<number, CampaignProgress> {
+    progressOf(ids: number[], scope: AreaScope): Map<number, CampaignProgress> {
       const result = new Map<number, CampaignProgress>();
       if (ids.length === 0) return result;
-      const targets = db.select().from(campaignTargets).where(inArray(campaignTargets.campaignId, ids)).all();
+      const visible = (areaId: number) => scopeIncludes(scope, areaId);
+      const targets = db.select().from(campaignTargets).where(inArray(campaignTargets.campaignId, ids)).all().filter((target) => visible(target.areaId));
       const roundPairs = db
         .select({ campaignId: rounds.campaignId, roundId: roundAreas.roundId, areaId: roundAreas.areaId })
         .from(roundAreas)
         .innerJoin(rounds, eq(rounds.id, roundAreas.roundId))
         .where(and(inArray(rounds.campaignId, ids), ne(rounds.status, 'cancelled')))
-        .all();
+        .all()
+        .filter((pair) => visible(pair.areaId));
       const venuesByArea = db
         .select({ campaignId: rounds.campaignId, areaId: checks.areaId, venues: sql<number>`count(distinct ${checks.venueId})` })
         .from(checks)
         .innerJoin(rounds, eq(rounds.id, checks.roundId))
         .where(and(inArray(rounds.campaignId, ids), eq(checks.status, 'approved'), sql`${checks.supersededById} is null`))
         .groupBy(rounds.campaignId, checks.areaId)
-        .all();
+        .all()
+        .filter((row) => visible(row.areaId));
       const outreachByArea = db
         .select({
           campaignId: outreachActivities.campaignId,
@@ -268,28 +326,59 @@ export function campaignsService({ db, catalog, now = () => new Date() }: { db: 
         .from(outreachActivities)
         .where(inArray(outreachActivities.campaignId, ids))
         .groupBy(outreachActivities.campaignId, outreachActivities.areaId)
-        .all();
+        .all()
+        .filter((row) => visible(row.areaId));
 
       for (const id of ids) {
-        const rows: ProgressRow[] = targets
-          .filter((target) => target.campaignId === id)
-          .map((target) => {
-            const area = catalog.byId.get(target.areaId);
-            if (!area) return null;
-            const areaIds = new Set(catalog.filterIds(area.id));
-            const actual = zeroMetrics();
-            actual.rounds = new Set(roundPairs.filter((pair) => pair.campaignId === id && areaIds.has(pair.areaId)).map((pair) => pair.roundId)).size;
-            for (const row of venuesByArea) if (row.campaignId === id && areaIds.has(row.areaId)) actual.venues += row.venues;
-            for (const row of outreachByArea) {
-              if (row.campaignId !== id || !areaIds.has(row.areaId)) continue;
-              actual.sessions += row.sessions;
-              actual.participants += row.participants;
-            }
-            const target_ = { rounds: target.rounds, venues: target.venues, sessions: target.sessions, participants: target.participants };
-            const ratio = Object.fromEntries(metrics.map((metric) => [metric, target_[metric] > 0 ? Math.min(actual[metric] / target_[metric], 1) : 1])) as Record<Metric, number>;
-            return { area, target: target_, actual, ratio };
+        // Each row's areas: a target's area (with its communes); then the districts of work outside every target.
+        const rowAreas = new Map<number, { target: Record<Metric, number>; areaIds: Set<number> }>();
+        for (const target of targets) {
+          if (target.campaignId !== id || !catalog.byId.has(target.areaId)) continue;
+          rowAreas.set(target.areaId, {
+            target: { rounds: target.rounds, venues: target.venues, sessions: target.sessions, participants: target.participants },
+            areaIds: new Set(catalog.filterIds(target.areaId)),
+          });
+        }
+        const rowOf = (areaId: number): number | undefined => {
+          for (const [rowId, row] of rowAreas) if (row.areaIds.has(areaId)) return rowId;
+          const area = catalog.byId.get(areaId);
+          if (!area) return undefined;
+          const district = area.level === 'commune' ? (catalog.primaryDistrictOf(area.id) ?? area.id) : area.id;
+          if (!rowAreas.has(district)) rowAreas.set(district, { target: zeroMetrics(), areaIds: new Set() });
+          return district;
+        };
+        const actuals = new Map<number, Record<Metric, number>>();
+        const actualOfRow = (rowId: number) => {
+          if (!actuals.has(rowId)) actuals.set(rowId, zeroMetrics());
+          return actuals.get(rowId)!;
+        };
+        const actualOf = (areaId: number) => {
+          const rowId = rowOf(areaId);
+          return rowId === undefined ? zeroMetrics() : actualOfRow(rowId);
+        };
+        const roundsPerRow = new Map<number, Set<number>>();
+        for (const pair of roundPairs) {
+          if (pair.campaignId !== id) continue;
+          const rowId = rowOf(pair.areaId);
+          if (rowId === undefined) continue;
+          if (!roundsPerRow.has(rowId)) roundsPerRow.set(rowId, new Set());
+          roundsPerRow.get(rowId)!.add(pair.roundId);
+        }
+        for (const [rowId, set] of roundsPerRow) actualOfRow(rowId).rounds = set.size;
+        for (const row of venuesByArea) if (row.campaignId === id) actualOf(row.areaId).venues += row.venues;
+        for (const row of outreachByArea) {
+          if (row.campaignId !== id) continue;
+          const actual = actualOf(row.areaId);
+          actual.sessions += row.sessions;
+          actual.participants += row.participants;
+        }
+
+        const rows: ProgressRow[] = [...rowAreas]
+          .map(([areaId, row]) => {
+            const actual = actuals.get(areaId) ?? zeroMetrics();
+            const ratio = Object.fromEntries(metrics.map((metric) => [metric, row.target[metric] > 0 ? Math.min(actual[metric] / row.target[metric], 1) : 1])) as Record<Metric, number>;
+            return { area: catalog.byId.get(areaId)!, target: row.target, actual, ratio };
           })
-          .filter((row): row is ProgressRow => row !== null)
           .sort((a, b) => a.area.level.localeCompare(b.area.level) || a.area.code.localeCompare(b.area.code));
 
         const totals = { target: zeroMetrics(), actual: zeroMetrics() };
@@ -297,6 +386,8 @@ export function campaignsService({ db, catalog, now = () => new Date() }: { db: 
           totals.target[metric] += row.target[metric];
           totals.actual[metric] += row.actual[metric];
         }
+        // The campaign's rounds, each once even when it covers several areas.
+        totals.actual.rounds = new Set(roundPairs.filter((pair) => pair.campaignId === id).map((pair) => pair.roundId)).size;
         const reached = metrics.filter((metric) => totals.target[metric] > 0).map((metric) => {
           const capped = rows.reduce((sum, row) => sum + Math.min(row.actual[metric], row.target[metric]), 0);
           return capped / totals.target[metric];
@@ -306,8 +397,15 @@ export function campaignsService({ db, catalog, now = () => new Date() }: { db: 
       return result;
     },
 
-    roundsOf(id: number) {
-      return db.select().from(rounds).where(eq(rounds.campaignId, id)).orderBy(desc(rounds.startDate)).limit(500).all();
+    /** The campaign's rounds the person may see. */
+    roundsOf(id: number, scope: AreaScope) {
+      return db
+        .select()
+        .from(rounds)
+        .where(and(eq(rounds.campaignId, id), linkedAreasInScope(roundAreas, roundAreas.roundId, roundAreas.areaId, rounds.id, scope)))
+        .orderBy(desc(rounds.startDate))
+        .limit(500)
+        .all();
     },
 
     owners() {

@@ -130,11 +130,11 @@ export function checksRepository(db: AppDatabase) {
     },
 
     /** Distinct venues with a report past draft in a round (the round's progress). */
-    venuesReported(roundId: number): number {
+    venuesReported(roundId: number, scope: AreaScope): number {
       return db
         .select({ n: sql<number>`count(distinct ${checks.venueId})` })
         .from(checks)
-        .where(and(eq(checks.roundId, roundId), ne(checks.status, 'draft')))
+        .where(and(eq(checks.roundId, roundId), ne(checks.status, 'draft'), areaColumnInScope(checks.areaId, scope)))
         .get()!.n;
     },
   };

@@ -66,8 +66,11 @@ export default async function checksRoutes(app: FastifyInstance): Promise<void> 
   }
 
   /** The report page: the form for its inspector while it is a draft, the read-only record otherwise. */
-  function renderReport(reply: FastifyReply, detail: ReportDetail, extra: { values?: ReportFormValues; errors?: FieldErrors; conflict?: Message; conflictDetails?: unknown; reviewErrors?: FieldErrors; attachmentErrors?: FieldErrors } = {}) {
+  function renderReport(reply: FastifyReply, detail: ReportDetail, extra: { values?: ReportFormValues; errors?: FieldErrors; savedInPart?: boolean; alert?: Message; typedComment?: string; conflict?: Message; conflictDetails?: unknown; reviewErrors?: FieldErrors; attachmentErrors?: FieldErrors } = {}) {
     return reply.render('checks/show', {
+      savedInPart: extra.savedInPart ?? false,
+      alert: extra.alert,
+      typedComment: extra.typedComment ?? '',
       detail,
       values: extra.values ?? service.formValuesOf(detail),
       errors: extra.errors ?? {},
@@ -138,6 +141,10 @@ export default async function checksRoutes(app: FastifyInstance): Promise<void> 
     const intent = asText((request.body as Record<string, unknown> | undefined)?.intent) === 'submit' ? 'submit' : 'save';
     try {
       const result = service.saveReport(request.actor, id, values, intent);
+      if (!result.ok && 'savedInPart' in result) {
+        const saved = service.getReport(request.actor, id);
+        return renderReport(reply.code(422), saved, { values: { ...values, version: String(result.version) }, errors: result.errors, savedInPart: true });
+      }
       if (!result.ok) return renderReport(reply.code(422), detail, { values, errors: result.errors });
       return reply.flash(result.value.submitted ? 'checks.submitted' : 'checks.saved').seeOther(`/checks/${id}`);
     } catch (error) {
@@ -160,10 +167,11 @@ export default async function checksRoutes(app: FastifyInstance): Promise<void> 
     }
     try {
       const result = service.review(request.actor, id, parsed.data.decision, parsed.data.comment, parsed.data.version);
-      if (!result.ok) return renderReport(reply.code(422), service.getReport(request.actor, id), { reviewErrors: result.errors });
+      if (!result.ok) return renderReport(reply.code(422), service.getReport(request.actor, id), { reviewErrors: result.errors, typedComment: parsed.data.comment });
     } catch (error) {
       if (error instanceof ConflictError || error instanceof RuleError) {
-        return renderReport(reply.code(409), service.getReport(request.actor, id), { reviewErrors: { _form: [error.userMessage] } });
+        // Shown at the top: once someone else has reviewed the report, the review panel is gone.
+        return renderReport(reply.code(409), service.getReport(request.actor, id), { alert: error.userMessage, typedComment: parsed.data.comment });
       }
       throw error;
     }

@@ -40,6 +40,8 @@ export interface ReportDetail {
   teamPresent: string[];
   attachments: AttachmentRow[];
   inspectorName: string;
+  /** Who approved or returned the report, when it has been reviewed. */
+  reviewerName: string | null;
   /** An amendment of this report not yet approved, if one is open. */
   pendingAmendmentId: number | null;
   /** Findings made from this report (after submission). */
@@ -55,6 +57,14 @@ function wholeNumber(value: string): number | null | 'invalid' {
   if (text === '') return null;
   if (!/^\d{1,6}$/.test(text) || Number(text) > 100_000) return 'invalid';
   return Number(text);
+}
+
+/** A draft saved except for the fields that did not read (their errors say which); the report's new version. */
+export interface DraftSavedInPart {
+  ok: false;
+  errors: FieldErrors;
+  savedInPart: true;
+  version: number;
 }
 
 export interface ChecksServiceDeps {
@@ -214,6 +224,7 @@ export function checksService({ db, catalog, dataDir, now = () => new Date() }: 
       const answers = answersMap(id);
       const items = checklist.body.items.filter((item) => item.code in answers || itemApplies(item, venue.kind));
       const inspector = db.$client.prepare('select name from users where id = ?').get(check.inspectorId) as { name: string } | undefined;
+      const reviewer = check.reviewedBy === null ? undefined : (db.$client.prepare('select name from users where id = ?').get(check.reviewedBy) as { name: string } | undefined);
       const pendingAmendmentId = repository.pendingAmendmentOf(id);
       return {
         pendingAmendmentId,
@@ -227,6 +238,7 @@ export function checksService({ db, catalog, dataDir, now = () => new Date() }: 
         teamPresent: JSON.parse(check.teamPresent) as string[],
         attachments: repository.attachmentsOf(id),
         inspectorName: inspector?.name ?? '',
+        reviewerName: reviewer?.name ?? null,
         findings: findings.forCheck(actor, id),
         confirmations: findings.confirmationsOf(id).map((row) => ({ finding: findingRows.findById(row.findingId, { all: true })!, fixed: row.fixed, note: row.note })),
         can: {
@@ -260,10 +272,12 @@ export function checksService({ db, catalog, dataDir, now = () => new Date() }: 
     },
 
     /**
-     * Saves what was typed. A draft save accepts an incomplete report (only malformed values are refused);
-     * submitting also requires every applicable item answered, a note for each violation and consistent numbers.
+     * Saves what was typed. A draft save accepts an incomplete report, and a field that does not read (a date,
+     * a number, a text too long) keeps what was stored while everything else is saved, so a draft is never lost
+     * to one bad field; submitting also requires every applicable item answered, a note for each violation and
+     * consistent numbers, and saves nothing until all is right.
      */
-    saveReport(actor: Actor, id: number, values: ReportFormValues, intent: 'save' | 'submit'): FormResult<{ submitted: boolean }> {
+    saveReport(actor: Actor, id: number, values: ReportFormValues, intent: 'save' | 'submit'): FormResult<{ submitted: boolean }> | DraftSavedInPart {
       const detail = this.getReport(actor, id);
       const { check } = detail;
       if (!checksPolicy.canEdit(actor, check)) throw new RuleError({ key: check.inspectorId === actor.userId ? 'checks.notEditable' : 'checks.notYours' });
@@ -309,23 +323,27 @@ export function checksService({ db, catalog, dataDir, now = () => new Date() }: 
       });
       const unanswered = answers.filter((answer) => !answer.answer).map((answer) => answer.itemCode);
       if (intent === 'submit' && unanswered.length > 0) addFieldError(errors, '_form', 'errors.check.unansweredSummary', { codes: unanswered.join(', ') });
-      if (Object.keys(errors).length > 0 || !visitDate) return { ok: false, errors };
+      const hasErrors = Object.keys(errors).length > 0;
+      if (hasErrors && intent === 'submit') return { ok: false, errors };
       if (Number(values.version) !== check.version) throw new ConflictError({ key: 'errors.check.stale' });
 
+      // A field with an error keeps what was stored (only a draft save gets here with errors).
+      const keep = <T,>(field: string, typed: T, stored: T): T => (errors[field] ? stored : typed);
+      for (const answer of answers) if (errors[`item_${answer.itemCode}`]) answer.note = detail.answers[answer.itemCode]?.note ?? '';
       const at = nowIso(now());
       const submitted = intent === 'submit';
       const changes: Partial<CheckRow> = {
-        visitDate,
-        visitTime,
+        visitDate: keep('visitDate', visitDate, check.visitDate) ?? check.visitDate,
+        visitTime: keep('visitTime', visitTime, check.visitTime),
         teamPresent: JSON.stringify(teamPresent),
-        representativeName: cleanText(values.representativeName),
-        representativePosition: cleanText(values.representativePosition),
-        ownersPresent: typeof numbers.ownersPresent === 'number' ? numbers.ownersPresent : null,
-        staffPresent: present,
-        staffCounselled: counselled,
-        materialsGiven: cleanText(values.materialsGiven),
-        venueComments: values.venueComments.trim(),
-        conclusion: values.conclusion.trim(),
+        representativeName: keep('representativeName', cleanText(values.representativeName), check.representativeName),
+        representativePosition: keep('representativePosition', cleanText(values.representativePosition), check.representativePosition),
+        ownersPresent: keep('ownersPresent', typeof numbers.ownersPresent === 'number' ? numbers.ownersPresent : null, check.ownersPresent),
+        staffPresent: keep('staffPresent', present, check.staffPresent),
+        staffCounselled: keep('staffCounselled', counselled, check.staffCounselled),
+        materialsGiven: keep('materialsGiven', cleanText(values.materialsGiven), check.materialsGiven),
+        venueComments: keep('venueComments', values.venueComments.trim(), check.venueComments),
+        conclusion: keep('conclusion', values.conclusion.trim(), check.conclusion),
         violationCount: answers.filter((answer) => answer.answer === 'violation').length,
         updatedAt: at,
         ...(submitted ? { status: 'submitted' as const, submittedAt: at } : {}),
@@ -339,19 +357,20 @@ export function checksService({ db, catalog, dataDir, now = () => new Date() }: 
         const after = snapshot(repository.findById(id, { all: true })!, Object.fromEntries(answers.map((answer) => [answer.itemCode, answer])));
         audit.record(actor, { action: submitted ? 'status' : 'update', recordType: 'check', recordId: id, changes: diff(before, after), areaIds: [check.areaId] });
       });
+      if (hasErrors) return { ok: false, errors, savedInPart: true, version: check.version + 1 };
       return { ok: true, value: { submitted } };
     },
 
     /** For a stale report form: what the saved report holds that differs from what this person typed. */
-    conflictDetails(actor: Actor, id: number, typed: ReportFormValues): Array<{ field: string; saved: string }> {
+    conflictDetails(actor: Actor, id: number, typed: ReportFormValues): Array<{ field: string; saved: string; answer?: string }> {
       const saved = this.formValuesOf(this.getReport(actor, id));
-      const details: Array<{ field: string; saved: string }> = [];
+      const details: Array<{ field: string; saved: string; answer?: string }> = [];
       const simple: Array<keyof ReportFormValues> = ['visitDate', 'visitTime', 'representativeName', 'representativePosition', 'ownersPresent', 'staffPresent', 'staffCounselled', 'materialsGiven', 'venueComments', 'conclusion'];
       for (const field of simple) if (String(typed[field]).trim() !== String(saved[field]).trim()) details.push({ field, saved: String(saved[field]) });
       if ([...typed.teamPresent].sort().join() !== [...saved.teamPresent].sort().join()) details.push({ field: 'teamPresent', saved: saved.teamPresent.join(', ') });
       for (const [code, answer] of Object.entries(saved.answers)) {
         const mine = typed.answers[code];
-        if (!mine || mine.answer !== answer.answer || mine.note.trim() !== answer.note.trim()) details.push({ field: `item ${code}`, saved: `${answer.answer}${answer.note ? `: ${answer.note}` : ''}` });
+        if (!mine || mine.answer !== answer.answer || mine.note.trim() !== answer.note.trim()) details.push({ field: `item ${code}`, answer: answer.answer, saved: answer.note });
       }
       return details;
     },
@@ -423,8 +442,9 @@ export function checksService({ db, catalog, dataDir, now = () => new Date() }: 
       return repository.list({ scope: actor.scope, ...by }, limit, 0);
     },
 
-    venuesReported(roundId: number): number {
-      return repository.venuesReported(roundId);
+    /** Distinct venues with a report past draft in a round, among those the person may see. */
+    venuesReported(actor: Actor, roundId: number): number {
+      return repository.venuesReported(roundId, actor.scope);
     },
 
     /** Stores a photo or scan after checking what it really is; images get a thumbnail. */

@@ -227,6 +227,8 @@ export function findingsService({ db, catalog, now = () => new Date() }: { db: A
     addFinding(actor: Actor, check: CheckRow, body: unknown): FormResult<{ id: number }> {
       if (check.status === 'draft' || check.status === 'returned') throw new RuleError({ key: 'findings.reportNotSubmitted' });
       if (check.inspectorId !== actor.userId && !can(actor.role, 'checks.review')) throw new RuleError({ key: 'findings.notYourReport' });
+      // An approved report is a settled record: only a head adds to what it found.
+      if (check.status === 'approved' && !can(actor.role, 'checks.review')) throw new RuleError({ key: 'findings.approvedHeadsOnly' });
       const form = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
       const parsed = newFindingSchema.safeParse({ title: asText(form.title), severity: asText(form.severity), description: asText(form.description), legalBasis: asText(form.legalBasis) });
       if (!parsed.success) return { ok: false, errors: zodFieldErrors(parsed.error) };

@@ -35,7 +35,7 @@ export default async function outreachRoutes(app: FastifyInstance): Promise<void
   }
 
   function renderForm(request: FastifyRequest, reply: FastifyReply, page: 'outreach/new' | 'outreach/edit', values: ActivityFormValues, errors: FieldErrors, extra: Record<string, unknown> = {}) {
-    return reply.render(page, { values, errors, campaignOptions: campaigns.all(), ...areaOptions(request), ...extra });
+    return reply.render(page, { values, errors, campaignOptions: campaigns.options(values.campaignId), ...areaOptions(request), ...extra });
   }
 
   app.get('/', { config: read }, async (request, reply) => {

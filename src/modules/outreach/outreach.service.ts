@@ -102,7 +102,7 @@ export function outreachService({ db, catalog, now = () => new Date() }: { db: A
     return result;
   }
 
-  function validate(actor: Actor, values: ActivityFormValues): FormResult<Omit<ActivityRow, 'id' | 'version' | 'createdAt' | 'updatedAt' | 'createdBy'> & { targetGroups: string[] }> {
+  function validate(actor: Actor, values: ActivityFormValues, currentCampaignId: number | null): FormResult<Omit<ActivityRow, 'id' | 'version' | 'createdAt' | 'updatedAt' | 'createdBy'> & { targetGroups: string[] }> {
     const errors: FieldErrors = {};
     const activityDate = parseDateInput(values.activityDate);
     if (!values.activityDate.trim()) addFieldError(errors, 'activityDate', 'errors.date.required');
@@ -111,6 +111,7 @@ export function outreachService({ db, catalog, now = () => new Date() }: { db: A
     if (values.campaignId) {
       const campaign = /^\d{1,9}$/.test(values.campaignId) ? db.select().from(campaigns).where(eq(campaigns.id, Number(values.campaignId))).get() : undefined;
       if (!campaign) addFieldError(errors, 'campaignId', 'errors.outreach.campaign');
+      else if (campaign.status === 'closed' && campaign.id !== currentCampaignId) addFieldError(errors, 'campaignId', 'errors.campaign.closed');
       else {
         campaignId = campaign.id;
         if (activityDate && (activityDate < campaign.startDate || activityDate > campaign.endDate)) {
@@ -181,7 +182,7 @@ export function outreachService({ db, catalog, now = () => new Date() }: { db: A
       const window = pageWindow(query.page, totals.sessions);
       const rows = db.select().from(outreachActivities).where(where).orderBy(desc(outreachActivities.activityDate), desc(outreachActivities.id)).limit(window.pageSize).offset(window.offset).all();
       const groups = groupsOf(rows.map((row) => row.id));
-      return { items: rows.map((row) => ({ ...row, groups: groups.get(row.id) ?? [] })), total: totals.sessions, page: window.page, pageCount: window.pageCount, pageSize: window.pageSize, capped: false, totals };
+      return { items: rows.map((row) => ({ ...row, areaName: catalog.byId.get(row.areaId)?.name ?? '', groups: groups.get(row.id) ?? [] })), total: totals.sessions, page: window.page, pageCount: window.pageCount, pageSize: window.pageSize, capped: false, totals };
     },
 
     getActivity(actor: Actor, id: number): ActivityRow & { groups: string[] } {
@@ -214,7 +215,7 @@ export function outreachService({ db, catalog, now = () => new Date() }: { db: A
       const key = submissionKeyPattern.test(values.submissionKey) ? values.submissionKey : null;
       const earlier = key ? submissions.find(key, actor.userId, 'outreach') : undefined;
       if (earlier !== undefined) return { ok: true, value: { id: earlier } };
-      const result = validate(actor, values);
+      const result = validate(actor, values, null);
       if (!result.ok) return result;
       const { targetGroups, ...columns } = result.value;
       const at = nowIso(now());
@@ -233,7 +234,7 @@ export function outreachService({ db, catalog, now = () => new Date() }: { db: A
     updateActivity(actor: Actor, id: number, values: ActivityFormValues): FormResult<{ id: number }> {
       const activity = load(actor, id);
       const before = snapshot(activity, groupsOf([id]).get(id) ?? []);
-      const result = validate(actor, values);
+      const result = validate(actor, values, activity.campaignId);
       if (!result.ok) return result;
       if (Number(values.version) !== activity.version) throw new ConflictError();
       const { targetGroups, ...columns } = result.value;

@@ -18,6 +18,9 @@ import { checksService } from '../checks/checks.service.js';
 import { venuesService } from '../venues/venues.service.js';
 import { campaignsService } from '../campaigns/campaigns.service.js';
 
+/** The round page lists this many of its reports; the rest are a link to the filtered list away. */
+const REPORTS_SHOWN = 50;
+
 const emptyForm: RoundFormValues = {
   title: '',
   decisionNumber: '',
@@ -62,8 +65,8 @@ export default async function roundsRoutes(app: FastifyInstance): Promise<void> 
     const round = service.getRound(request.actor, id);
     return {
       round,
-      reports: checks.reportsFor(request.actor, { roundId: id }),
-      progress: { reported: checks.venuesReported(id), total: venues.countOpenInAreas(round.areas.map((area) => area.id)) },
+      reports: checks.reportsFor(request.actor, { roundId: id }, REPORTS_SHOWN + 1),
+      progress: { reported: checks.venuesReported(request.actor, id), total: venues.countOpenInAreas(request.actor, round.areas.map((area) => area.id)) },
       canFile: checks.canFileInRound(request.actor, id),
       warnings: service.overlapWarnings(service.formValuesOf(round), id),
       campaign: round.campaignId ? campaigns.getCampaign(round.campaignId) : null,
@@ -73,12 +76,14 @@ export default async function roundsRoutes(app: FastifyInstance): Promise<void> 
   function formData(request: FastifyRequest, values: RoundFormValues, errors: FieldErrors, extra: Record<string, unknown>) {
     const filled = values.team.filter((row) => row.fullName.trim() !== '' || row.agency !== '' || row.userId !== '');
     const blankRows = Math.max(1, 3 - filled.length);
+    const warnings = service.overlapWarnings(values, typeof extra.round === 'object' && extra.round ? (extra.round as { id: number }).id : null);
     return {
       values,
       errors,
       teamAccounts: service.teamAccounts(),
-      campaignOptions: campaigns.options(),
-      warnings: service.overlapWarnings(values, typeof extra.round === 'object' && extra.round ? (extra.round as { id: number }).id : null),
+      campaignOptions: campaigns.options(values.campaignId),
+      warnings,
+      inForm: true,
       teamRows: [...filled, ...Array.from({ length: blankRows }, () => ({ fullName: '', agency: '', teamRole: 'member', userId: '' }))],
       ...service.areaOptions(request.actor),
       kinds: roundKinds,
@@ -130,11 +135,16 @@ export default async function roundsRoutes(app: FastifyInstance): Promise<void> 
   app.get('/overlaps', { config: { permission: 'rounds.write' } }, async (request, reply) => {
     const values = readRoundForm(request.query);
     const excludeId = /^\d{1,9}$/.test(asText((request.query as Record<string, unknown>).roundId)) ? Number(asText((request.query as Record<string, unknown>).roundId)) : null;
-    return reply.render('rounds/_warnings', { warnings: service.overlapWarnings(values, excludeId) });
+    const warnings = service.overlapWarnings(values, excludeId);
+    return reply.render('rounds/_warnings', { warnings, inForm: true });
   });
+
+  /** "Check for overlaps" (the form without JavaScript): the form back with its warnings, nothing saved. */
+  const wantsCheck = (request: FastifyRequest) => asText((request.body as Record<string, unknown> | undefined)?.intent) === 'check';
 
   app.post('/', { config: { permission: 'rounds.write' } }, async (request, reply) => {
     const values = readRoundForm(request.body);
+    if (wantsCheck(request)) return renderForm(request, reply, 'rounds/new', formData(request, values, {}, { action: '/rounds', overlapsChecked: true }));
     const result = service.createRound(request.actor, values);
     if (!result.ok) return renderForm(request, reply.code(422), 'rounds/new', formData(request, values, result.errors, { action: '/rounds' }));
     return reply.flash('rounds.created').seeOther(`/rounds/${result.value.id}`);
@@ -153,6 +163,7 @@ export default async function roundsRoutes(app: FastifyInstance): Promise<void> 
   app.post('/:id', { config: { permission: 'rounds.write' } }, async (request, reply) => {
     const id = parseId(request.params);
     const values = readRoundForm(request.body);
+    if (wantsCheck(request)) return renderForm(request, reply, 'rounds/edit', formData(request, values, {}, { action: `/rounds/${id}`, round: service.getRound(request.actor, id), overlapsChecked: true }));
     try {
       const result = service.updateRound(request.actor, id, values);
       if (!result.ok) {

@@ -91,7 +91,7 @@ export function roundsService({ db, catalog, now = () => new Date() }: RoundsSer
   }
 
   /** Field rules plus the area rules, which need the province's units: all errors at once, so the form shows them together. */
-  function validate(values: RoundFormValues, scope: AreaScope): FormResult<RoundInput> {
+  function validate(values: RoundFormValues, scope: AreaScope, currentCampaignId: number | null = null): FormResult<RoundInput> {
     const parsed = roundInputSchema.safeParse(values);
     const errors: FieldErrors = parsed.success ? {} : zodFieldErrors(parsed.error);
     const areaIds = parsed.success
@@ -120,8 +120,9 @@ export function roundsService({ db, catalog, now = () => new Date() }: RoundsSer
       }
     }
     if (parsed.success && parsed.data.campaignId !== null) {
-      const campaign = db.$client.prepare('select start_date as startDate, end_date as endDate from campaigns where id = ?').get(parsed.data.campaignId) as { startDate: string; endDate: string } | undefined;
+      const campaign = db.$client.prepare('select start_date as startDate, end_date as endDate, status from campaigns where id = ?').get(parsed.data.campaignId) as { startDate: string; endDate: string; status: string } | undefined;
       if (!campaign) addFieldError(errors, 'campaignId', 'errors.outreach.campaign');
+      else if (campaign.status === 'closed' && parsed.data.campaignId !== currentCampaignId) addFieldError(errors, 'campaignId', 'errors.campaign.closed');
       else if (parsed.data.startDate < campaign.startDate || parsed.data.endDate > campaign.endDate) {
         addFieldError(errors, 'campaignId', 'errors.round.outsideCampaign', { from: formatDate(campaign.startDate), to: formatDate(campaign.endDate) });
       }
@@ -156,7 +157,8 @@ export function roundsService({ db, catalog, now = () => new Date() }: RoundsSer
     });
   }
 
-  return {
+
+  const service = {
     catalog,
 
     /** The districts and communes a user may pick or filter by: those of their scope. */
@@ -281,7 +283,7 @@ export function roundsService({ db, catalog, now = () => new Date() }: RoundsSer
     updateRound(actor: Actor, id: number, values: RoundFormValues): FormResult<{ id: number }> {
       const round = load(actor, id);
       if (round.status === 'cancelled') throw new RuleError({ key: 'rounds.readOnly' });
-      const result = validate(values, actor.scope);
+      const result = validate(values, actor.scope, round.campaignId);
       if (!result.ok) return result;
       const expectedVersion = Number(values.version);
       if (!Number.isInteger(expectedVersion) || expectedVersion !== round.version) throw new ConflictError({ key: 'errors.staleVersion' });
@@ -359,6 +361,7 @@ export function roundsService({ db, catalog, now = () => new Date() }: RoundsSer
       return date >= REFORM_DATE ? 'commune' : 'district';
     },
   };
+  return service;
 }
 
 export type RoundsService = ReturnType<typeof roundsService>;

@@ -40,7 +40,8 @@ export interface ImportRow {
   outcome: 'new' | 'duplicate' | 'invalid';
   name: string;
   area: string;
-  reasons: Message[];
+  /** Why a row is invalid or a duplicate, with the column it is about. */
+  reasons: Array<{ column?: string; message: Message }>;
 }
 
 export interface ImportPreview {
@@ -69,20 +70,33 @@ export function venueImporter({ service, catalog, dataDir }: { service: VenuesSe
   const statusWords: Record<string, string> = { operating: 'operating', 'dang hoat dong': 'operating', 'hoat dong': 'operating', suspended: 'suspended', 'tam dung': 'suspended', 'tam ngung': 'suspended', closed: 'closed', 'da dong cua': 'closed', 'dong cua': 'closed', 'ngung hoat dong': 'closed' };
   const offered = [...catalog.districts, ...catalog.communes];
 
-  function kindOf(value: string): string {
+  /** A kind by its code or by any of the names in its label ("nhà nghỉ" is lodging, "Nhà hàng" a restaurant). */
+  function kindOf(value: string): string | undefined {
     const key = searchKey(value);
-    return kinds.find((kind) => kind.code === key || searchKey(kind.vi) === key || searchKey(kind.en) === key)?.code ?? value;
+    if (!key) return undefined;
+    const names = (label: string) => [searchKey(label), ...label.split(',').map((part) => searchKey(part))];
+    return kinds.find((kind) => kind.code === key || names(kind.vi).includes(key) || names(kind.en).includes(key))?.code;
   }
 
-  /** An area by code, by full name ("Huyện Bắc Yên") or by name without its type ("Bắc Yên"). */
-  function areaOf(value: string): number | undefined {
+  /**
+   * An area by code, by full name ("Huyện Bắc Yên") or by name without its type ("Bắc Yên"); a bare name that
+   * fits several (Huyện Sông Mã and Xã Sông Mã) is ambiguous.
+   */
+  function areaOf(value: string): { id: number } | { ambiguous: string[] } | undefined {
     const key = searchKey(value);
     if (!key) return undefined;
     const exact = offered.find((area) => area.code === value.trim() || area.nameKey === key);
-    if (exact) return exact.id;
+    if (exact) return { id: exact.id };
     const bare = offered.filter((area) => area.nameKey.replace(/^(huyen|thanh pho|thi xa|xa|phuong|thi tran|dac khu) /, '') === key);
-    return bare.length === 1 ? bare[0]!.id : undefined;
+    if (bare.length > 1) return { ambiguous: bare.map((area) => area.name) };
+    return bare.length === 1 ? { id: bare[0]!.id } : undefined;
   }
+
+  const columnOfField: Record<string, string> = {
+    kind: 'loai_hinh', name: 'ten_co_so', areaId: 'dia_ban', address: 'dia_chi', ownerName: 'chu_co_so', phone: 'dien_thoai',
+    businessRegistrationNumber: 'so_dang_ky_kinh_doanh', licenceNumber: 'so_giay_phep', licenceExpiry: 'han_giay_phep',
+    staffCount: 'so_nhan_vien', status: 'trang_thai', notes: 'ghi_chu',
+  };
 
   function sweep(): void {
     if (!fs.existsSync(folder)) return;
@@ -109,7 +123,7 @@ export function venueImporter({ service, catalog, dataDir }: { service: VenuesSe
       if (!header || header.map((cell) => searchKey(cell)).slice(0, 3).join() !== importColumns.slice(0, 3).join()) {
         return { ok: false, error: { key: 'import.badHeader', params: { columns: importColumns.join(', ') } } };
       }
-      if (data.length === 0) return { ok: false, error: { key: 'import.empty' } };
+      if (data.every((cells) => cells.every((cell) => cell.trim() === ''))) return { ok: false, error: { key: 'import.empty' } };
       if (data.length > MAX_IMPORT_ROWS) return { ok: false, error: { key: 'import.tooMany', params: { max: MAX_IMPORT_ROWS } } };
 
       const known = service.existingKeys(offered.map((area) => area.id));
@@ -117,10 +131,14 @@ export function venueImporter({ service, catalog, dataDir }: { service: VenuesSe
       const rows: ImportRow[] = [];
       const inputs: VenueInput[] = [];
       data.forEach((cells, index) => {
+        // Excel writes a row of separators for a blank line: skip it, as a blank line.
+        if (cells.every((cell) => cell.trim() === '')) return;
         const cell = (column: number) => cells[column] ?? '';
-        const areaId = areaOf(cell(2));
+        const area = areaOf(cell(2));
+        const areaId = area && 'id' in area ? area.id : undefined;
+        const kind = kindOf(cell(0));
         const values = {
-          kind: kindOf(cell(0)),
+          kind: kind ?? cell(0),
           name: cell(1),
           areaId: areaId === undefined ? '' : String(areaId),
           address: cell(3),
@@ -135,19 +153,29 @@ export function venueImporter({ service, catalog, dataDir }: { service: VenuesSe
         };
         const row: ImportRow = { line: index + 2, outcome: 'new', name: cell(1), area: cell(2), reasons: [] };
         const parsed = venueInputSchema.safeParse(values);
-        if (!parsed.success) row.reasons.push(...Object.values(zodFieldErrors(parsed.error)).flat());
-        if (areaId === undefined) row.reasons.push({ key: 'import.unknownArea', params: { area: cell(2) || '—' } });
-        else if (!scopeIncludes(actor.scope, areaId)) row.reasons.push({ key: 'errors.areas.outOfScope', params: { area: catalog.byId.get(areaId)!.name } });
+        if (!parsed.success) {
+          for (const [field, messages] of Object.entries(zodFieldErrors(parsed.error))) {
+            if (field === 'areaId') continue; // said below, with the name that was typed
+            if (field === 'kind' && kind === undefined) {
+              row.reasons.push({ column: 'loai_hinh', message: { key: 'import.unknownKind', params: { value: cell(0) || '—', kinds: kinds.map((entry) => entry.code).join(', ') } } });
+              continue;
+            }
+            for (const message of messages) row.reasons.push({ column: columnOfField[field] ?? field, message });
+          }
+        }
+        if (area && 'ambiguous' in area) row.reasons.push({ column: 'dia_ban', message: { key: 'import.ambiguousArea', params: { area: cell(2), options: area.ambiguous.join(', ') } } });
+        else if (areaId === undefined) row.reasons.push({ column: 'dia_ban', message: { key: 'import.unknownArea', params: { area: cell(2) || '—' } } });
+        else if (!scopeIncludes(actor.scope, areaId)) row.reasons.push({ column: 'dia_ban', message: { key: 'errors.areas.outOfScope', params: { area: catalog.byId.get(areaId)!.name } } });
         if (row.reasons.length > 0 || !parsed.success) {
           row.outcome = 'invalid';
         } else {
           const key = `${parsed.data.areaId}|${service.dedupeKey(parsed.data.name, parsed.data.address)}`;
           if (known.has(key)) {
             row.outcome = 'duplicate';
-            row.reasons.push({ key: 'import.duplicateExisting' });
+            row.reasons.push({ message: { key: 'import.duplicateExisting' } });
           } else if (seenInFile.has(key)) {
             row.outcome = 'duplicate';
-            row.reasons.push({ key: 'import.duplicateInFile' });
+            row.reasons.push({ message: { key: 'import.duplicateInFile' } });
           } else {
             seenInFile.add(key);
             inputs.push(parsed.data);

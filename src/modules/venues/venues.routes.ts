@@ -140,7 +140,7 @@ export default async function venuesRoutes(app: FastifyInstance): Promise<void> 
     }
     const written = importer.confirm(request.actor, token);
     if (written === null) return reply.code(409).render('venues/import', { preview: null, error: { key: 'import.expired' } });
-    return reply.flash('import.done').seeOther(`/venues?imported=${written}`);
+    return reply.flash('venues.importedCount', written).seeOther('/venues');
   });
 
   app.get('/:id', { config: read }, async (request, reply) => {

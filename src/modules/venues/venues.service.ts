@@ -104,7 +104,8 @@ export function venuesService({ db, catalog, now = () => new Date() }: { db: App
     },
 
     /** Venues a report in a round may be about: those in (or overlapping) the round's areas, matching the typed words. */
-    searchInAreas(actor: Actor, areaIds: number[], query: string, limit = 15): VenueListItem[] {
+    /** Venues to pick from in a round's areas: one more than the picker shows, so it can say there are more. */
+    searchInAreas(actor: Actor, areaIds: number[], query: string, limit = PICKER_SIZE + 1): VenueListItem[] {
       const related = [...new Set(areaIds.flatMap((id) => catalog.relatedAreas(id)))];
       return repository.list({ scope: actor.scope, words: searchWords(query), areaIds: related }, limit, 0).map(withArea);
     },
@@ -195,8 +196,9 @@ export function venuesService({ db, catalog, now = () => new Date() }: { db: App
       return repository.dedupeKeysIn(areaIds);
     },
 
-    countOpenInAreas(areaIds: number[]): number {
-      return repository.countInAreas([...new Set(areaIds.flatMap((id) => catalog.relatedAreas(id)))]);
+    /** Venues in these areas (and those formed from or into them) that the person may see. */
+    countOpenInAreas(actor: Actor, areaIds: number[]): number {
+      return repository.countInAreas([...new Set(areaIds.flatMap((id) => catalog.relatedAreas(id)))].filter((id) => scopeIncludes(actor.scope, id)));
     },
 
     findByIds(ids: number[]): VenueRow[] {
@@ -206,3 +208,6 @@ export function venuesService({ db, catalog, now = () => new Date() }: { db: App
 }
 
 export type VenuesService = ReturnType<typeof venuesService>;
+
+/** How many venues the report's venue picker lists at once. */
+export const PICKER_SIZE = 15;

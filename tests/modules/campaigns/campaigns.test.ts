@@ -140,13 +140,83 @@ describe('target against actual', () => {
     expect(page(`svg[data-metric="venues"] rect.bar-actual[data-area="${bacYen.id}"]`).attr('class')).toContain('bar-short');
   });
 
-  it('refuse malformed targets and keep the old ones', async () => {
+  it('refuse malformed targets and keep the old ones, with each message beside its cell and everything typed kept', async () => {
     const campaignId = idOf((await createCampaign({ title: 'Chỉ tiêu lỗi' })).headers.location);
-    await head.post(`/campaigns/${campaignId}/targets`, { targetArea: [district(test.app, 'Mai Sơn').id], target_rounds: ['3'], target_venues: [''], target_sessions: [''], target_participants: [''] });
-    const bad = await head.post(`/campaigns/${campaignId}/targets`, { targetArea: [district(test.app, 'Mai Sơn').id], target_rounds: ['-1'], target_venues: ['x'], target_sessions: [''], target_participants: [''] });
+    const maiSon = district(test.app, 'Mai Sơn').id;
+    const songMa = district(test.app, 'Sông Mã').id;
+    await head.post(`/campaigns/${campaignId}/targets`, { targetArea: [maiSon], target_rounds: ['3'], target_venues: [''], target_sessions: [''], target_participants: [''] });
+    const bad = await head.post(`/campaigns/${campaignId}/targets`, { targetArea: [maiSon, songMa, ''], target_rounds: ['-1', '2', ''], target_venues: ['x', '5', '7'], target_sessions: ['', '3', ''], target_participants: ['', '200', ''] });
     expect(bad.statusCode).toBe(422);
-    expect(textOf(html(bad.body), '#targets .form-alert')).toContain('chỉ tiêu phải là số nguyên không âm');
+    const page = html(bad.body);
+    expect(textOf(page, '#targets .form-alert')).toContain('sửa các ô được đánh dấu');
+    expect(textOf(page, '#target-rounds-0-error')).toBe('Nhập số nguyên không âm (0, 1, 2…).');
+    expect(page('#target-rounds-0').attr('aria-invalid')).toBe('true');
+    expect(textOf(page, '#target-venues-0-error')).toBe('Nhập số nguyên không âm (0, 1, 2…).');
+    expect(textOf(page, '#target-area-2-error')).toBe('Chọn địa bàn cho dòng này.');
+    // What was typed comes back, the valid row too.
+    expect(page('#target-rounds-0').val()).toBe('-1');
+    expect(page('#target-area-1 option[selected]').val()).toBe(String(songMa));
+    expect(page('#target-participants-1').val()).toBe('200');
+    expect(page('#target-venues-2').val()).toBe('7');
     expect(test.app.db.get<{ rounds: number }>(sql`select rounds from campaign_targets where campaign_id = ${campaignId}`)!.rounds).toBe(3);
+    expect(test.app.db.get<{ n: number }>(sql`select count(*) as n from campaign_targets where campaign_id = ${campaignId}`)!.n).toBe(1);
+  });
+
+  it('keep a district user to their district: figures, totals and rounds, and their save leaves other districts’ targets alone', async () => {
+    const campaignId = idOf((await createCampaign({ title: 'Kế hoạch hai huyện', startDate: '01/01/2025', endDate: '31/12/2025' })).headers.location);
+    const maiSon = district(test.app, 'Mai Sơn');
+    const songMa = district(test.app, 'Sông Mã');
+    await head.post(`/campaigns/${campaignId}/targets`, { targetArea: [maiSon.id, songMa.id], target_rounds: ['1', '1'], target_venues: ['6', '4'], target_sessions: ['3', '2'], target_participants: ['150', '100'] });
+    createRound(test.app, { title: 'Đợt Mai Sơn của kế hoạch', campaignId: String(campaignId), areaIds: [String(maiSon.id)] });
+    const songMaHead = await loginAs(test.app, 'department_head', { areaId: songMa.id });
+    const page = html((await songMaHead.get(`/campaigns/${campaignId}`)).body);
+    expect(page('#progress-table tbody tr').map((_, row) => page(row).attr('data-area')).get()).toEqual([String(songMa.id)]);
+    expect(textOf(page, '#progress-table tfoot td[data-metric="venues"]')).toBe('0 / 4');
+    expect(textOf(page, '#progress-table tfoot td[data-metric="rounds"]')).toBe('0 / 1');
+    expect(page.text()).not.toContain('Đợt Mai Sơn của kế hoạch');
+    // Their targets form holds only Sông Mã; saving it keeps Mai Sơn's target as it was.
+    expect(page('#targets select[name="targetArea"] option[selected]').map((_, option) => page(option).val()).get().filter(Boolean)).toEqual([String(songMa.id)]);
+    expect((await songMaHead.post(`/campaigns/${campaignId}/targets`, { targetArea: [songMa.id], target_rounds: ['2'], target_venues: ['4'], target_sessions: ['2'], target_participants: ['100'] })).statusCode).toBe(303);
+    const rows = test.app.db.all<{ area_id: number; rounds: number; venues: number }>(sql`select area_id, rounds, venues from campaign_targets where campaign_id = ${campaignId} order by area_id`);
+    expect(rows).toEqual([{ area_id: Math.min(maiSon.id, songMa.id), rounds: maiSon.id < songMa.id ? 1 : 2, venues: maiSon.id < songMa.id ? 6 : 4 }, { area_id: Math.max(maiSon.id, songMa.id), rounds: maiSon.id < songMa.id ? 2 : 1, venues: maiSon.id < songMa.id ? 4 : 6 }]);
+    // The whole province still sees both, and the Mai Sơn round.
+    const whole = html((await head.get(`/campaigns/${campaignId}`)).body);
+    expect(whole('#progress-table tbody tr')).toHaveLength(2);
+    expect(whole.text()).toContain('Đợt Mai Sơn của kế hoạch');
+  });
+
+  it('show what was done per district even before any target is set', async () => {
+    const campaignId = idOf((await createCampaign({ title: 'Kế hoạch chưa có chỉ tiêu', startDate: '01/01/2025', endDate: '31/12/2025' })).headers.location);
+    const thuanChau = district(test.app, 'Thuận Châu');
+    createRound(test.app, { title: 'Đợt Thuận Châu', campaignId: String(campaignId), areaIds: [String(thuanChau.id)] });
+    await inspector.post('/outreach', outreachFields(campaignId, { areaId: thuanChau.id, participantsTotal: '40', participantsWomen: '20' }));
+    const page = html((await head.get(`/campaigns/${campaignId}`)).body);
+    expect(textOf(page, '#progress')).toContain('Chưa đặt chỉ tiêu');
+    const cells = page(`#progress-table tr[data-area="${thuanChau.id}"] td`).map((_, cell) => page(cell).text().trim()).get();
+    expect(cells).toEqual(['1 / —', '0 / —', '1 / —', '40 / —']);
+    expect(page('svg.bar-chart')).toHaveLength(0);
+  });
+
+  it('refuse a shorter period that would leave the campaign’s work outside it', async () => {
+    const campaignId = idOf((await createCampaign({ title: 'Kế hoạch rút ngắn', startDate: '01/01/2025', endDate: '31/12/2025' })).headers.location);
+    createRound(test.app, { title: 'Đợt tháng 3', campaignId: String(campaignId), areaIds: [String(district(test.app, 'Yên Châu').id)] });
+    const edit = await head.post(`/campaigns/${campaignId}`, { title: 'Kế hoạch rút ngắn', planNumber: '', kind: 'action_month', startDate: '01/06/2025', endDate: '31/12/2025', ownerId: '', description: '', version: '1' });
+    expect(edit.statusCode).toBe(422);
+    expect(textOf(html(edit.body), '#field-startDate-error')).toContain('Có 1 đợt kiểm tra và 0 hoạt động tuyên truyền');
+    expect(test.app.db.get<{ start_date: string }>(sql`select start_date from campaigns where id = ${campaignId}`)!.start_date).toBe('2025-01-01');
+  });
+
+  it('take no new rounds or activities once closed', async () => {
+    const campaignId = idOf((await createCampaign({ title: 'Kế hoạch đã đóng', startDate: '01/01/2025', endDate: '31/12/2025' })).headers.location);
+    await head.post(`/campaigns/${campaignId}/status`, { to: 'active' });
+    await head.post(`/campaigns/${campaignId}/status`, { to: 'closed' });
+    const activity = await inspector.post('/outreach', outreachFields(campaignId));
+    expect(activity.statusCode).toBe(422);
+    expect(textOf(html(activity.body), '#field-campaignId-error')).toContain('Kế hoạch này đã kết thúc');
+    const round = await head.post('/rounds', roundFields(test.app, { campaignId: String(campaignId) }));
+    expect(round.statusCode).toBe(422);
+    expect(html((await head.get(`/campaigns/${campaignId}`)).body)(`a[href="/outreach/new?campaign=${campaignId}"]`)).toHaveLength(0);
+    expect(textOf(html((await head.post(`/campaigns/${campaignId}/status`, { to: 'bogus' })).body), '.form-alert')).toBe('Trạng thái không hợp lệ.');
   });
 });
 
@@ -203,7 +273,12 @@ describe('calendar', () => {
     const fragment = await head.get('/calendar?month=2025-04', htmxHeaders('calendar'));
     expect(fragment.body).not.toContain('<html');
     expect(textOf(html(fragment.body), '#calendar-month')).toBe('Tháng 4/2025');
-    expect((await head.get('/calendar?month=2025-13')).statusCode).toBe(200);
+    // The month travels with the area filter inside the part that month navigation replaces.
+    expect(html(fragment.body)('input[type="hidden"][name="month"][form="calendar-filter"]').val()).toBe('2025-04');
+    const invalid = await head.get('/calendar?month=2025-13');
+    expect(invalid.statusCode).toBe(200);
+    expect(textOf(html(invalid.body), '.notice')).toContain('không hợp lệ');
+    expect(html((await head.get('/calendar?month=9999-01')).body)('.notice').length).toBe(1);
   });
 });
 
@@ -224,6 +299,14 @@ describe('overlap warnings', () => {
     expect(textOf(html((await head.get(`/rounds/overlaps?${busy}`)).body), '.notice')).toContain('đang tham gia đợt “Đợt đang có ở Quỳnh Nhai”');
     const clear = new URLSearchParams({ startDate: '20/04/2025', endDate: '21/04/2025', areaIds: String(district(test.app, 'Quỳnh Nhai').id) });
     expect(html((await head.get(`/rounds/overlaps?${clear}`)).body)('.notice')).toHaveLength(0);
+    // Without JavaScript, "Check for overlaps" shows them with the form as typed, and saves nothing.
+    const rounds = () => test.app.db.get<{ n: number }>(sql`select count(*) as n from rounds`)!.n;
+    const before = rounds();
+    const checked = await head.post('/rounds', { ...roundFields(test.app, { title: 'Đợt muốn kiểm tra lịch', areaIds: [district(test.app, 'Quỳnh Nhai').id], startDate: '12/04/2025', endDate: '13/04/2025' }), intent: 'check' });
+    expect(checked.statusCode).toBe(200);
+    expect(textOf(html(checked.body), '#overlap-warnings')).toContain('Đợt đang có ở Quỳnh Nhai');
+    expect(html(checked.body)('#field-title').val()).toBe('Đợt muốn kiểm tra lịch');
+    expect(rounds()).toBe(before);
     // Saving is not blocked, and the round's page repeats the warning.
     const saved = await head.post('/rounds', roundFields(test.app, { areaIds: [district(test.app, 'Quỳnh Nhai').id], startDate: '12/04/2025', endDate: '13/04/2025' }));
     expect(saved.statusCode).toBe(303);

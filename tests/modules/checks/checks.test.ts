@@ -85,7 +85,7 @@ describe('filling and submitting', () => {
     expect(restaurantPage('.checklist-item').length).toBeLessThan(27);
   });
 
-  it('saves a draft with items unanswered, and keeps everything typed when a value is malformed', async () => {
+  it('saves a draft with items unanswered; a malformed value keeps what was stored while the rest of the draft is saved', async () => {
     const id = createReport(test.app, { roundId, venueId: karaoke, inspectorId: inspector.user.id });
     const draft = await inspector.post(`/checks/${id}`, { intent: 'save', version: '1', visitDate: '11/03/2025', representativeName: 'Lò Thị Hoa', answer_A1: 'compliant', note_A1: 'Có bản sao', staffPresent: '4' });
     expect(draft.statusCode).toBe(303);
@@ -96,7 +96,16 @@ describe('filling and submitting', () => {
     expect($('#field-representativeName').val()).toBe('Lò Thị Hoa (sửa)');
     expect($('input[name="answer_A1"][value="violation"]').attr('checked')).toBeDefined();
     expect($('input[name="note_A1"]').val()).toBe('Không có');
-    expect(test.app.db.get<{ representative_name: string }>(sql`select representative_name from checks where id = ${id}`)!.representative_name).toBe('Lò Thị Hoa');
+    expect(textOf($, '.form-alert')).toContain('Đã lưu nháp, trừ các ô được đánh dấu');
+    // Everything that reads is saved; the staff number keeps its stored 4; the form carries the new version.
+    const stored = test.app.db.get<{ representative_name: string; staff_present: number; version: number }>(sql`select representative_name, staff_present, version from checks where id = ${id}`)!;
+    expect(stored).toEqual({ representative_name: 'Lò Thị Hoa (sửa)', staff_present: 4, version: 3 });
+    expect(test.app.db.get<{ answer: string; note: string }>(sql`select answer, note from check_answers where check_id = ${id} and item_code = 'A1'`)).toEqual({ answer: 'violation', note: 'Không có' });
+    expect($('input[name="version"]').val()).toBe('3');
+    // Submitting with the same bad value saves nothing.
+    const refused = await inspector.post(`/checks/${id}`, { intent: 'submit', version: '3', visitDate: '11/03/2025', representativeName: 'Đổi lần nữa', staffPresent: 'bốn' });
+    expect(refused.statusCode).toBe(422);
+    expect(test.app.db.get<{ representative_name: string; status: string }>(sql`select representative_name, status from checks where id = ${id}`)).toEqual({ representative_name: 'Lò Thị Hoa (sửa)', status: 'draft' });
   });
 
   it('refuses to submit with an unanswered item, naming it, or a violation without a note, or too many counselled', async () => {
@@ -155,6 +164,19 @@ describe('review', () => {
     expect((await head.post(`/checks/${id}/review`, { decision: 'return', comment: 'x' })).statusCode).toBe(409);
     const actions = test.app.db.all<{ action: string }>(sql`select action from audit_log where record_type = 'check' and record_id = ${id} order by id`).map((row) => row.action);
     expect(actions).toEqual(['create', 'status', 'status']);
+  });
+
+  it('tells the second of two heads reviewing at once what happened, keeping the comment they typed', async () => {
+    const id = createReport(test.app, { roundId, venueId: karaoke, inspectorId: inspector.user.id, status: 'submitted' });
+    const otherHead = await loginAs(test.app, 'department_head');
+    expect((await head.post(`/checks/${id}/review`, { decision: 'approve', version: '2' })).statusCode).toBe(303);
+    const late = await otherHead.post(`/checks/${id}/review`, { decision: 'return', comment: 'Cần bổ sung ảnh', version: '2' });
+    expect(late.statusCode).toBe(409);
+    const $ = html(late.body);
+    expect(textOf($, '#page-alert')).toContain('không còn chờ duyệt');
+    expect(textOf($, '#page-alert')).toContain('Cần bổ sung ảnh');
+    const headName = test.app.db.get<{ name: string }>(sql`select name from users where id = ${head.user.id}`)!.name;
+    expect(textOf($, '.page-head')).toContain(`Duyệt bởi ${headName} lúc`);
   });
 
   it('returns a report with a comment; it goes back to its inspector, who alone can edit and resubmit it', async () => {
@@ -293,6 +315,23 @@ describe('lists', () => {
     expect(venuePage('.reports-table tbody tr').length).toBeGreaterThan(3);
   });
 
+  it('counts a round’s progress only in the areas a district user may see', async () => {
+    const maiSon = district(test.app, 'Mai Sơn').id;
+    const songMa = district(test.app, 'Yên Châu').id;
+    const twoDistricts = createRoundWithTeam(test.app, [inspector.user.id], { title: 'Đợt hai huyện', areaIds: [String(maiSon), String(songMa)] });
+    const inMaiSon = createVenue(test.app, { name: 'Karaoke Mai Sơn 1', areaId: String(maiSon) });
+    createVenue(test.app, { name: 'Karaoke Mai Sơn 2', areaId: String(maiSon) });
+    const inSongMa = createVenue(test.app, { name: 'Karaoke Yên Châu 1', areaId: String(songMa) });
+    createReport(test.app, { roundId: twoDistricts, venueId: inMaiSon, inspectorId: inspector.user.id, status: 'submitted' });
+    createReport(test.app, { roundId: twoDistricts, venueId: inSongMa, inspectorId: inspector.user.id, status: 'submitted' });
+    const venuesIn = (areaId: number) => test.app.db.get<{ n: number }>(sql`select count(*) as n from venues where area_id in (select value from json_each(${JSON.stringify(test.app.catalog.relatedAreas(areaId))}))`)!.n;
+    const whole = html((await head.get(`/rounds/${twoDistricts}`)).body);
+    expect(textOf(whole, '.progress-line')).toContain(`Đã kiểm tra 2/${venuesIn(maiSon) + venuesIn(songMa)} cơ sở`);
+    const songMaHead = await loginAs(test.app, 'department_head', { areaId: songMa });
+    const scoped = html((await songMaHead.get(`/rounds/${twoDistricts}`)).body);
+    expect(textOf(scoped, '.progress-line')).toContain(`Đã kiểm tra 1/${venuesIn(songMa)} cơ sở`);
+  });
+
   it('filters /checks by status, inspector, date and violations, scoped to the user’s area', async () => {
     const submitted = html((await head.get('/checks?status=submitted')).body);
     submitted('#checks-table tbody tr').each((_, row) => void expect(submitted(row).text()).toContain('Chờ duyệt'));
@@ -302,6 +341,11 @@ describe('lists', () => {
     expect(byOther('#checks-table')).toHaveLength(0);
     const outsideDates = html((await head.get('/checks?from=01/04/2025')).body);
     expect(outsideDates('#checks-table')).toHaveLength(0);
+    // A date that does not read, or dates the wrong way round, are said, not silently ignored.
+    const unreadable = html((await head.get('/checks?from=99/99/2025&to=abc')).body);
+    expect(textOf(unreadable, '#checks-results .notice')).toContain('Không đọc được ngày “99/99/2025”');
+    expect(textOf(unreadable, '#checks-results .notice')).toContain('“abc”');
+    expect(textOf(html((await head.get('/checks?from=20/06/2025&to=10/06/2025')).body), '#checks-results .notice')).toContain('“Từ ngày” đang sau “Đến ngày”');
     const songMa = await loginAs(test.app, 'auditor', { areaId: district(test.app, 'Sông Mã').id });
     expect(html((await songMa.get('/checks')).body)('#checks-table')).toHaveLength(0);
     const someReport = test.app.db.get<{ id: number }>(sql`select id from checks limit 1`)!.id;

@@ -140,7 +140,7 @@ describe('POST /rounds', () => {
     expect(textOf($, '.details')).toContain('Công an');
     expect(textOf($, 'section[aria-labelledby="team-heading"]')).toContain('Nguyễn Văn An');
     expect(textOf($, 'section[aria-labelledby="team-heading"]')).toContain('Trưởng đoàn');
-    expect(textOf($, '.history')).toContain('Kế hoạch');
+    expect(textOf($, '.history')).toContain('Dự kiến');
   });
 
   it('answers htmx with HX-Redirect instead of a redirect', async () => {
@@ -320,7 +320,7 @@ describe('status changes', () => {
       { from_status: 'in_progress', to_status: 'completed' },
     ]);
     const page = html((await head.get(`/rounds/${id}`)).body);
-    expect(textOf(page, '.history')).toContain('Kế hoạch → Đang tiến hành');
+    expect(textOf(page, '.history')).toContain('Dự kiến → Đang tiến hành');
     expect(page('.status-actions')).toHaveLength(0);
   });
 
@@ -328,7 +328,7 @@ describe('status changes', () => {
     const id = createRound(test.app);
     const skip = await changeStatus(id, 'completed');
     expect(skip.statusCode).toBe(409);
-    expect(skip.body).toContain('Không thể chuyển đợt kiểm tra từ “Kế hoạch” sang “Đã hoàn thành”');
+    expect(skip.body).toContain('Không thể chuyển đợt kiểm tra từ “Dự kiến” sang “Đã hoàn thành”');
     expect((await changeStatus(id, 'cancelled')).statusCode).toBe(303);
     expect((await changeStatus(id, 'in_progress')).statusCode).toBe(409);
     expect(test.app.db.get<{ status: string }>(sql`select status from rounds where id = ${id}`)!.status).toBe('cancelled');

@@ -165,6 +165,29 @@ describe('CSV import', () => {
     expect(names).toEqual(['Karaoke Ánh Dương', 'Nhà nghỉ Đỉnh Núi']);
   });
 
+  it('reads kinds by their Vietnamese names, names the column of each problem, skips blank lines and says how many were written', async () => {
+    const rows = [
+      header,
+      'nhà nghỉ,Nhà nghỉ Bên Suối,Huyện Quỳnh Nhai,Bản Chiềng,,,,,,,,',
+      'spa,Spa Thư Giãn,Huyện Quỳnh Nhai,Bản Chiềng,,,,,,,,',
+      'karaoke,Karaoke Sông Mã,Sông Mã,Tiểu khu 1,,,,,,,,',
+      'karaoke,Karaoke Đèn Mờ,Huyện Quỳnh Nhai,Bản Chiềng,,,,,31/02/2026,năm,,',
+      ';;;;;;;;;;;'.replace(/;/g, ','),
+    ];
+    const $ = html((await preview(head, `${rows.join('\r\n')}\r\n`)).body);
+    const outcomes = $('#import-preview tbody tr').map((_, row) => $(row).attr('class')).get();
+    expect(outcomes).toEqual(['import-new', 'import-invalid', 'import-invalid', 'import-invalid']);
+    const reasons = $('#import-preview tbody tr').map((_, row) => $(row).find('td').last().text().replace(/\s+/g, ' ').trim()).get();
+    expect(reasons[1]).toContain('loai_hinh: Loại hình “spa” không có trong danh mục');
+    expect(reasons[2]).toContain('dia_ban: “Sông Mã” trùng tên nhiều địa bàn');
+    expect(reasons[3]).toContain('han_giay_phep:');
+    expect(reasons[3]).toContain('so_nhan_vien:');
+    const confirmed = await head.post($('form[action^="/venues/import/"]').first().attr('action')!);
+    expect(confirmed.statusCode).toBe(303);
+    expect(textOf(html((await head.get('/venues')).body), '.flash')).toBe('Đã ghi 1 cơ sở mới từ tệp.');
+    expect(test.app.db.get<{ kind: string }>(sql`select kind from venues where name = 'Nhà nghỉ Bên Suối'`)!.kind).toBe('lodging');
+  });
+
   it('reads semicolon-separated files as Excel writes them in Vietnamese locales', async () => {
     const text = `${header.replace(/,/g, ';')}\r\nmassage;Massage Hương Sen;Huyện Mai Sơn;Tiểu khu 4;;;;;;;;\r\n`;
     const $ = html((await preview(head, text)).body);
