@@ -429,6 +429,7 @@ export const en: Record<MessageKey, string> = {
   'checklists.titleField': 'Title',
   'checklists.publishedAt': 'Published',
   'checklists.readOnly': 'A published version can be read, not edited.',
+  'checklists.itemNumber': 'Item {row}',
   'checklists.newItem': 'New item',
   'checklists.code': 'Code',
   'checklists.category': 'Category',

@@ -427,6 +427,7 @@ export const vi = {
   'checklists.titleField': 'Tên bộ câu hỏi',
   'checklists.publishedAt': 'Ngày ban hành',
   'checklists.readOnly': 'Phiên bản đã ban hành chỉ để xem, không sửa được.',
+  'checklists.itemNumber': 'Câu {row}',
   'checklists.newItem': 'Thêm câu hỏi mới',
   'checklists.code': 'Mã',
   'checklists.category': 'Nhóm',

@@ -152,20 +152,22 @@ export function checklistsService({ db, now = () => new Date() }: { db: AppDatab
       const titleEn = cleanText(values.titleEn);
       if (!titleVi || titleVi.length > 300) addFieldError(errors, 'titleVi', 'errors.checklist.title');
       const categories = new Set(draft.body.categories.map((category) => category.code));
-      const kept = values.items.filter((item) => !item.remove && (item.code.trim() || item.vi.trim()));
       const seen = new Set<string>();
       const items: ChecklistItem[] = [];
-      kept.forEach((item, index) => {
+      // Errors are keyed by the item's place in the form (item_N), so each shows beside its own item.
+      values.items.forEach((item, index) => {
+        if (item.remove || !(item.code.trim() || item.vi.trim())) return;
+        const field = `item_${index}`;
         const row = { row: index + 1 };
         const code = item.code.trim().toUpperCase();
-        if (!/^[A-Z][0-9]{1,2}$/.test(code)) addFieldError(errors, 'items', 'errors.checklist.code', row);
-        else if (seen.has(code)) addFieldError(errors, 'items', 'errors.checklist.duplicateCode', { ...row, code });
+        if (!/^[A-Z][0-9]{1,2}$/.test(code)) addFieldError(errors, field, 'errors.checklist.code', row);
+        else if (seen.has(code)) addFieldError(errors, field, 'errors.checklist.duplicateCode', { ...row, code });
         seen.add(code);
-        if (!categories.has(item.category)) addFieldError(errors, 'items', 'errors.checklist.category', row);
-        if (!(severities as readonly string[]).includes(item.severity)) addFieldError(errors, 'items', 'errors.checklist.severity', row);
-        if (!['all', 'karaoke'].includes(item.appliesTo)) addFieldError(errors, 'items', 'errors.checklist.appliesTo', row);
+        if (!categories.has(item.category)) addFieldError(errors, field, 'errors.checklist.category', row);
+        if (!(severities as readonly string[]).includes(item.severity)) addFieldError(errors, field, 'errors.checklist.severity', row);
+        if (!['all', 'karaoke'].includes(item.appliesTo)) addFieldError(errors, field, 'errors.checklist.appliesTo', row);
         const vi = cleanText(item.vi);
-        if (!vi || vi.length > 500) addFieldError(errors, 'items', 'errors.checklist.label', row);
+        if (!vi || vi.length > 500) addFieldError(errors, field, 'errors.checklist.label', row);
         items.push({ code, category: item.category, severity: item.severity as Severity, applies_to: item.appliesTo, vi, en: cleanText(item.en).slice(0, 500), basis: cleanText(item.basis).slice(0, 500) });
       });
       if (items.length === 0) addFieldError(errors, 'items', 'errors.checklist.empty');

@@ -253,6 +253,26 @@ describe('checklist versions', () => {
     expect(textOf(html((await inspector.get(`/checks/${fresh}`)).body), '#item-A1')).toContain('đã sửa trong phiên bản mới');
     expect(html((await inspector.get(`/checks/${fresh}`)).body)('#item-I2')).toHaveLength(0);
   });
+
+  it('mark a bad item where it is in the editor, writing nothing', async () => {
+    const admin = await loginAs(test.app, 'admin');
+    const draftUrl = (await admin.post('/admin/checklists')).headers.location as string;
+    const editor = html((await admin.get(draftUrl)).body);
+    const codes = editor('input[name="itemCode"]').map((_, input) => editor(input).val() as string).get().filter(Boolean);
+    const field = (name: string) => editor(`[name="${name}"]`).map((_, input) => (editor(input).is('select') ? editor(input).find('option[selected]').val() : editor(input).val()) as string).get().slice(0, codes.length);
+    const vi = field('itemVi');
+    vi[2] = '';
+    const itemCodes = [...codes];
+    itemCodes[4] = itemCodes[0]!;
+    const refused = await admin.post(draftUrl, { revision: editor('input[name="revision"]').val(), titleVi: 'Bộ câu hỏi', titleEn: '', itemCode: itemCodes, itemCategory: field('itemCategory'), itemSeverity: field('itemSeverity'), itemAppliesTo: field('itemAppliesTo'), itemVi: vi, itemEn: field('itemEn'), itemBasis: field('itemBasis') });
+    expect(refused.statusCode).toBe(422);
+    const $ = html(refused.body);
+    expect($('#item-row-2').attr('aria-invalid')).toBe('true');
+    expect(textOf($, '#item-row-2-error')).toContain('Câu 3: nhập nội dung');
+    expect(textOf($, '#item-row-4-error')).toContain('Câu 5: mã');
+    expect($('#item-row-0').attr('aria-invalid')).toBeUndefined();
+    expect($('.form-alert a[href="#item-row-2"]')).toHaveLength(1);
+  });
 });
 
 describe('attachments', () => {
