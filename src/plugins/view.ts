@@ -61,6 +61,8 @@ export default fp(
         moment: formatMoment,
         vnd: formatVnd,
         count: formatCount,
+        /** A finding as people read it: a checklist item's text states the requirement, so it is marked as not met. */
+        findingTitle: (finding: { itemCode: string | null; title: string }) => (finding.itemCode ? `${finding.itemCode}. ${t('findings.notMet')}: ${finding.title}` : finding.title),
         dateProblems: dateRangeProblems,
         vocab: (name: VocabularyName) => vocabulary(name).map((entry) => ({ code: entry.code, label: entry[request.lang] })),
         label: (name: VocabularyName, code: string) => vocabularyLabel(name, code, request.lang),

@@ -293,6 +293,7 @@ export function checksService({ db, catalog, dataDir, now = () => new Date() }: 
       const teamPresent = values.teamPresent.filter((name) => teamNames.has(name));
 
       const answers: Array<{ itemCode: string; answer: CheckAnswer | null; note: string }> = [];
+      const actedOn = intent === 'submit' ? findings.actedOnItems(id) : new Set<string>();
       for (const item of detail.items) {
         const typed = values.answers[item.code] ?? { answer: '', note: '' };
         const answer = isAnswer(typed.answer) ? typed.answer : null;
@@ -301,6 +302,8 @@ export function checksService({ db, catalog, dataDir, now = () => new Date() }: 
         if (intent === 'submit') {
           if (!answer) addFieldError(errors, `item_${item.code}`, 'errors.check.unanswered', { code: item.code });
           else if (answer === 'violation' && !note) addFieldError(errors, `item_${item.code}`, 'errors.check.violationNote', { code: item.code });
+          // A violation already followed up or referred stays a violation; its fix is shown by a re-inspection.
+          else if (answer !== 'violation' && actedOn.has(item.code)) addFieldError(errors, `item_${item.code}`, 'errors.check.findingActedOn', { code: item.code });
         }
         answers.push({ itemCode: item.code, answer, note });
       }
@@ -319,6 +322,10 @@ export function checksService({ db, catalog, dataDir, now = () => new Date() }: 
         const typed = values.confirmations[String(row.finding.id)] ?? { fixed: '', note: '' };
         const fixed = typed.fixed === 'yes' ? true : typed.fixed === 'no' ? false : null;
         if (intent === 'submit' && fixed === null) addFieldError(errors, `fixed_${row.finding.id}`, 'errors.check.confirmFixed', { title: row.finding.title });
+        // The same item answered in this visit's checklist must agree with what is said of the earlier finding.
+        const sameItem = row.finding.itemCode ? values.answers[row.finding.itemCode]?.answer : undefined;
+        if (intent === 'submit' && fixed === true && sameItem === 'violation') addFieldError(errors, `fixed_${row.finding.id}`, 'errors.check.fixedButViolation', { code: row.finding.itemCode! });
+        if (intent === 'submit' && fixed === false && sameItem === 'compliant') addFieldError(errors, `fixed_${row.finding.id}`, 'errors.check.notFixedButCompliant', { code: row.finding.itemCode! });
         return { findingId: row.finding.id, fixed, note: cleanText(typed.note).slice(0, 1000) };
       });
       const unanswered = answers.filter((answer) => !answer.answer).map((answer) => answer.itemCode);
@@ -344,7 +351,8 @@ export function checksService({ db, catalog, dataDir, now = () => new Date() }: 
         materialsGiven: keep('materialsGiven', cleanText(values.materialsGiven), check.materialsGiven),
         venueComments: keep('venueComments', values.venueComments.trim(), check.venueComments),
         conclusion: keep('conclusion', values.conclusion.trim(), check.conclusion),
-        violationCount: answers.filter((answer) => answer.answer === 'violation').length,
+        // Violations of the checklist and those found outside it (added after submission).
+        violationCount: answers.filter((answer) => answer.answer === 'violation').length + detail.findings.filter((finding) => !finding.itemCode).length,
         updatedAt: at,
         ...(submitted ? { status: 'submitted' as const, submittedAt: at } : {}),
       };

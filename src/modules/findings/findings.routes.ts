@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { severities } from '../../../db/schema/index.js';
 import { ConflictError, NotFoundError, RuleError } from '../../lib/errors.js';
-import type { FieldErrors } from '../../lib/forms.js';
+import { asText, type FieldErrors } from '../../lib/forms.js';
 import { scopeIncludes } from '../auth/scope.js';
 import { checksRepository } from '../checks/checks.repository.js';
 import { checksService, MAX_ATTACHMENTS } from '../checks/checks.service.js';
@@ -45,7 +45,7 @@ export default async function findingsRoutes(app: FastifyInstance): Promise<void
       followUpErrors: extra.followUpErrors ?? {},
       referralErrors: extra.referralErrors ?? {},
       referralValues: extra.referralValues ?? null,
-      assignable: followUps.assignableUsers(),
+      assignable: followUps.assignableUsers(detail.finding.areaId),
       alert: extra.alert,
     });
   }
@@ -101,6 +101,17 @@ export default async function findingsRoutes(app: FastifyInstance): Promise<void
       throw error;
     }
     return reply.flash('findings.referred').seeOther(`/findings/${id}`);
+  });
+
+  app.post('/findings/:id/severity', { config: { permission: 'findings.refer' } }, async (request, reply) => {
+    const id = parseId(request.params);
+    try {
+      service.changeSeverity(request.actor, id, asText((request.body as Record<string, unknown> | undefined)?.severity));
+    } catch (error) {
+      if (error instanceof RuleError || error instanceof ConflictError) return renderFinding(request, reply.code(409), id, { alert: error.userMessage });
+      throw error;
+    }
+    return reply.flash('findings.severityChanged').seeOther(`/findings/${id}`);
   });
 
   app.post('/findings/:id/closure', { config: { permission: 'followups.manage' } }, async (request, reply) => {

@@ -62,8 +62,11 @@ const referralSchema = z.object({
 export interface FindingDetail {
   finding: FindingRow;
   venueName: string;
+  roundTitle: string;
+  areaName: string;
+  referrerName: string | null;
   followUps: FollowUpRow[];
-  can: { refer: boolean; seeSensitive: boolean; addFollowUp: boolean; close: boolean };
+  can: { refer: boolean; seeSensitive: boolean; addFollowUp: boolean; close: boolean; changeSeverity: boolean };
 }
 
 export function findingsService({ db, catalog, now = () => new Date() }: { db: AppDatabase; catalog: AreaCatalog; now?: () => Date }) {
@@ -143,6 +146,13 @@ export function findingsService({ db, catalog, now = () => new Date() }: { db: A
       }
     },
 
+    /** Checklist items of a report whose findings have been acted on (a follow-up or a referral): they cannot be answered away. */
+    actedOnItems(checkId: number): Set<string> {
+      const own = repository.forCheck(checkId).filter((finding) => finding.itemCode);
+      const followed = new Set(followUps.forFindings(own.map((finding) => finding.id)).map((followUp) => followUp.findingId));
+      return new Set(own.filter((finding) => finding.referredOn || followed.has(finding.id)).map((finding) => finding.itemCode!));
+    },
+
     /** When an amendment is approved, the findings of the report it replaces move to it (follow-ups and referrals with them). */
     moveToAmendment(actor: Actor, originalId: number, amendment: CheckRow): void {
       const at = nowIso(now());
@@ -166,7 +176,9 @@ export function findingsService({ db, catalog, now = () => new Date() }: { db: A
           audit.record(actor, { action: 'status', recordType: 'follow_up', recordId: followUp.id, changes: { status: [followUp.status, 'verified'], verifiedByCheck: [null, check.id] }, areaIds: [followUp.areaId] });
         }
         const after = followUps.forFindings([finding.id]);
-        if (canClose(finding, after)) {
+        // Seen fixed on the spot: with no follow-ups to wait for, the finding is settled (a critical one once referred).
+        const settled = after.length === 0 ? finding.severity !== 'critical' || finding.referredOn !== null : canClose(finding, after);
+        if (settled) {
           repository.update(finding.id, finding.version, { status: 'closed', closedAt: at, updatedAt: at });
           audit.record(actor, { action: 'status', recordType: 'finding', recordId: finding.id, changes: { status: ['open', 'closed'], closedByCheck: [null, check.id] }, areaIds: [finding.areaId] });
         }
@@ -209,12 +221,18 @@ export function findingsService({ db, catalog, now = () => new Date() }: { db: A
     getFinding(actor: Actor, id: number): FindingDetail {
       const finding = load(actor, id);
       const linked = followUps.forFindings([id]);
-      const venue = db.$client.prepare('select name from venues where id = ?').get(finding.venueId) as { name: string };
+      const names = db.$client
+        .prepare('select (select name from venues where id = ?) as venue, (select title from rounds where id = ?) as round, (select name from users where id = ?) as referrer')
+        .get(finding.venueId, finding.roundId, finding.referredBy) as { venue: string; round: string | null; referrer: string | null };
       return {
         finding: visible(actor, finding),
-        venueName: venue.name,
+        venueName: names.venue,
+        roundTitle: names.round ?? '',
+        areaName: catalog.byId.get(finding.areaId)?.name ?? '',
+        referrerName: names.referrer,
         followUps: linked,
         can: {
+          changeSeverity: finding.status === 'open' && can(actor.role, 'findings.refer'),
           refer: finding.severity === 'critical' && can(actor.role, 'findings.refer'),
           seeSensitive: can(actor.role, 'findings.sensitive'),
           addFollowUp: finding.status === 'open' && can(actor.role, 'followups.manage'),
@@ -233,8 +251,10 @@ export function findingsService({ db, catalog, now = () => new Date() }: { db: A
       const parsed = newFindingSchema.safeParse({ title: asText(form.title), severity: asText(form.severity), description: asText(form.description), legalBasis: asText(form.legalBasis) });
       if (!parsed.success) return { ok: false, errors: zodFieldErrors(parsed.error) };
       const at = nowIso(now());
-      const id = inTransaction(db, () =>
-        insertFinding(actor, {
+      const id = inTransaction(db, () => {
+        // The report's violation count includes what was found outside the checklist.
+        db.$client.prepare('update checks set violation_count = violation_count + 1 where id = ?').run(check.id);
+        return insertFinding(actor, {
           checkId: check.id,
           venueId: check.venueId,
           roundId: check.roundId,
@@ -256,8 +276,8 @@ export function findingsService({ db, catalog, now = () => new Date() }: { db: A
           createdBy: actor.userId,
           createdAt: at,
           updatedAt: at,
-        }),
-      );
+        });
+      });
       return { ok: true, value: { id } };
     },
 
@@ -284,6 +304,24 @@ export function findingsService({ db, catalog, now = () => new Date() }: { db: A
         audit.record(actor, { action: 'update', recordType: 'finding', recordId: id, changes: logged, areaIds: [finding.areaId] });
       });
       return { ok: true, value: null };
+    },
+
+    /**
+     * A head sets a finding's severity (it only defaults from the checklist item); signs of trafficking and a
+     * worker under 18 stay critical.
+     */
+    changeSeverity(actor: Actor, id: number, severity: string): void {
+      const finding = load(actor, id);
+      if (!(severities as readonly string[]).includes(severity)) throw new RuleError({ key: 'errors.campaign.unknownStatus' });
+      if (finding.status !== 'open') throw new RuleError({ key: 'findings.closedReadOnly' });
+      if (finding.itemCode && defaultSeverity({ code: finding.itemCode, category: finding.category, severity: 'low' }) === 'critical' && severity !== 'critical') {
+        throw new RuleError({ key: 'findings.alwaysCritical' });
+      }
+      if (severity === finding.severity) return;
+      inTransaction(db, () => {
+        if (!repository.update(id, finding.version, { severity: severity as Severity, updatedAt: nowIso(now()) })) throw new ConflictError();
+        audit.record(actor, { action: 'update', recordType: 'finding', recordId: id, changes: { severity: [finding.severity, severity] }, areaIds: [finding.areaId] });
+      });
     },
 
     close(actor: Actor, id: number): void {

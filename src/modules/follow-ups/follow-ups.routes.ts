@@ -33,8 +33,15 @@ export default async function followUpsRoutes(app: FastifyInstance): Promise<voi
   const service = followUpsService({ db: app.db, catalog: app.catalog, dataDir: app.config.DATA_DIR, now: app.now });
   const read = { permission: 'followups.read' as const };
 
-  function renderFollowUp(request: FastifyRequest, reply: FastifyReply, id: number, extra: { verifyErrors?: FieldErrors; commentErrors?: FieldErrors; alert?: unknown } = {}) {
-    return reply.render('follow-ups/show', { detail: service.getFollowUp(request.actor, id), verifyErrors: extra.verifyErrors ?? {}, commentErrors: extra.commentErrors ?? {}, alert: extra.alert });
+  function renderFollowUp(request: FastifyRequest, reply: FastifyReply, id: number, extra: { verifyErrors?: FieldErrors; commentErrors?: FieldErrors; alert?: unknown; typedNote?: string; typedComment?: string } = {}) {
+    return reply.render('follow-ups/show', {
+      detail: service.getFollowUp(request.actor, id),
+      verifyErrors: extra.verifyErrors ?? {},
+      commentErrors: extra.commentErrors ?? {},
+      alert: extra.alert,
+      typedNote: extra.typedNote ?? '',
+      typedComment: extra.typedComment ?? '',
+    });
   }
 
   app.get('/', { config: read }, async (request, reply) => {
@@ -70,7 +77,7 @@ export default async function followUpsRoutes(app: FastifyInstance): Promise<voi
     const id = parseId(request.params);
     try {
       const result = service.verify(request.actor, id, request.body);
-      if (!result.ok) return renderFollowUp(request, reply.code(422), id, { verifyErrors: result.errors });
+      if (!result.ok) return renderFollowUp(request, reply.code(422), id, { verifyErrors: result.errors, typedNote: fieldValue(request.body, 'note') });
     } catch (error) {
       if (error instanceof RuleError || error instanceof ConflictError) return renderFollowUp(request, reply.code(409), id, { alert: error.userMessage });
       throw error;
@@ -87,7 +94,7 @@ export default async function followUpsRoutes(app: FastifyInstance): Promise<voi
       const detail = service.getFollowUp(request.actor, id);
       return reply.code(result.ok ? 200 : 422).render('follow-ups/_comments', { detail, commentErrors: result.ok ? {} : result.errors, typed: result.ok ? '' : fieldValue(request.body, 'body') });
     }
-    if (!result.ok) return renderFollowUp(request, reply.code(422), id, { commentErrors: result.errors });
+    if (!result.ok) return renderFollowUp(request, reply.code(422), id, { commentErrors: result.errors, typedComment: fieldValue(request.body, 'body') });
     return reply.seeOther(`/follow-ups/${id}#comments`);
   });
 

@@ -16,9 +16,11 @@ import { vocabularyCodes } from '../../lib/vocabulary.js';
 import type { AreaCatalog } from '../areas/areas.service.js';
 import type { Actor } from '../auth/actor.js';
 import { can } from '../auth/permissions.js';
+import { scopeIncludes, scopeOfArea } from '../auth/scope.js';
 import { auditService } from '../audit/audit.service.js';
 import { onceFor } from '../submissions/submissions.repository.js';
 import { findingsRepository, type FindingRow } from '../findings/findings.repository.js';
+import { canClose } from '../findings/findings.service.js';
 import { usersRepository } from '../users/users.repository.js';
 import { followUpsRepository, type FollowUpListFilter, type FollowUpListRow, type FollowUpRow } from './follow-ups.repository.js';
 
@@ -203,7 +205,8 @@ export function followUpsService({ db, catalog, dataDir, now = () => new Date() 
       let responsibleUserId: number | null = null;
       if (kind === 'user') {
         const user = /^\d{1,9}$/.test(values.responsibleUserId) ? users.findById(Number(values.responsibleUserId)) : undefined;
-        if (!user || user.disabledAt !== null) addFieldError(errors, 'responsibleUserId', 'errors.followUp.user');
+        if (!user || user.disabledAt !== null || user.role === 'auditor') addFieldError(errors, 'responsibleUserId', 'errors.followUp.user');
+        else if (!scopeIncludes(scopeOfArea(user.areaId, catalog), finding.areaId)) addFieldError(errors, 'responsibleUserId', 'errors.followUp.userOutOfArea', { name: user.name });
         else responsibleUserId = user.id;
       }
       const dueDate = parseDateInput(values.dueDate);
@@ -245,6 +248,7 @@ export function followUpsService({ db, catalog, dataDir, now = () => new Date() 
     changeStatus(actor: Actor, id: number, to: string): void {
       const followUp = load(actor, id);
       if (!mayWork(actor, followUp)) throw new RuleError({ key: 'followUps.notYours' });
+      if (!(followUpStatuses as readonly string[]).includes(to)) throw new RuleError({ key: 'errors.campaign.unknownStatus' });
       const target = to as FollowUpStatus;
       if (!manualTransitions[followUp.status].includes(target)) throw new RuleError({ key: 'errors.followUp.transition', params: { from: `followUpStatus.${followUp.status}`, to: `followUpStatus.${to}` } });
       inTransaction(db, () => {
@@ -265,12 +269,20 @@ export function followUpsService({ db, catalog, dataDir, now = () => new Date() 
       const errors: FieldErrors = {};
       if (checkId !== null && !candidates(finding).some((candidate) => candidate.id === checkId)) addFieldError(errors, 'checkId', 'errors.followUp.notEvidence');
       if (checkId === null && !note) addFieldError(errors, 'note', 'errors.followUp.evidenceRequired');
+      // A head's word verifies work reported done; a later inspection is evidence whatever the status was.
+      else if (checkId === null && followUp.status !== 'done') addFieldError(errors, 'note', 'errors.followUp.verifyNeedsDone');
       if (note.length > 1000) addFieldError(errors, 'note', 'errors.tooLong', { max: 1000 });
       if (Object.keys(errors).length > 0) return { ok: false, errors };
       inTransaction(db, () => {
         const at = nowIso(now());
         if (!repository.update(id, followUp.version, { status: 'verified', verifiedAt: at, verifiedBy: actor.userId, verifiedByCheckId: checkId, verificationNote: note, updatedAt: at })) throw new ConflictError();
         audit.record(actor, { action: 'status', recordType: 'follow_up', recordId: id, changes: { status: [followUp.status, 'verified'], ...(checkId ? { verifiedByCheck: [null, checkId] } : { note: [null, note] }) }, areaIds: [followUp.areaId] });
+        // The last follow-up verified settles the finding, as a re-inspection does.
+        const linked = repository.forFindings([finding.id]);
+        if (canClose(finding, linked)) {
+          findings.update(finding.id, finding.version, { status: 'closed', closedAt: at, updatedAt: at });
+          audit.record(actor, { action: 'status', recordType: 'finding', recordId: finding.id, changes: { status: ['open', 'closed'] }, areaIds: [finding.areaId] });
+        }
       });
       return { ok: true, value: null };
     },
@@ -318,9 +330,9 @@ export function followUpsService({ db, catalog, dataDir, now = () => new Date() 
       return repository.commentsOf(id);
     },
 
-    /** Accounts a follow-up can be assigned to. */
-    assignableUsers() {
-      return users.list({ status: 'active' }, 2000, 0).filter((user) => user.role !== 'auditor');
+    /** Accounts a follow-up on a finding in this area can be assigned to: active, not auditors, and able to see the area. */
+    assignableUsers(areaId: number) {
+      return users.list({ status: 'active' }, 2000, 0).filter((user) => user.role !== 'auditor' && scopeIncludes(scopeOfArea(user.areaId, catalog), areaId));
     },
   };
 }

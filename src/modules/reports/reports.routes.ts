@@ -30,7 +30,9 @@ export default async function reportsRoutes(app: FastifyInstance): Promise<void>
 
   /** Every export is in the audit trail with its filters. */
   function recordExport(request: FastifyRequest, details: Record<string, unknown>): void {
-    inTransaction(app.db, () => audit.record(request.actor, { action: 'export', recordType: 'export', recordId: null, changes: details }));
+    // A scoped person's export is filed under their areas, so they (and whoever oversees those areas) find it.
+    const areaIds = request.actor.scope.all ? [] : request.actor.scope.areaIds;
+    inTransaction(app.db, () => audit.record(request.actor, { action: 'export', recordType: 'export', recordId: null, changes: details, areaIds }));
   }
 
   function queryString(summary: Summary): string {

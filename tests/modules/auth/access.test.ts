@@ -287,9 +287,15 @@ const cases: RouteCase[] = [
       const finding = test.app.db.get<{ id: number }>(sql`select f.id from findings f where f.severity != 'critical' and f.status = 'open' and not exists (select 1 from follow_ups u where u.finding_id = f.id) order by f.id desc limit 1`)
         ?? findingFor();
       const response = await clients.department_head.post(`/findings/${finding.id}/follow-ups`, { measure: 'other', responsibleKind: 'venue', dueDate: '30/12/2025' });
-      await clients.department_head.post(`${response.headers.location as string}/verification`, { note: 'Đã khắc phục' });
+      await clients.department_head.post(`${response.headers.location as string}/status`, { to: 'done' });
       return { url: `/findings/${finding.id}/closure` };
     },
+  },
+  {
+    method: 'POST',
+    url: '/findings/:id/severity',
+    allowed: headRoles,
+    prepare: async () => ({ url: `/findings/${findingFor().id}/severity`, fields: { severity: 'high' } }),
   },
   {
     method: 'POST',
@@ -305,7 +311,16 @@ const cases: RouteCase[] = [
     allowed: fileRoles,
     prepare: async (client) => ({ url: `/follow-ups/${await followUpFor(client)}/status`, fields: { to: 'in_progress' } }),
   },
-  { method: 'POST', url: '/follow-ups/:id/verification', allowed: headRoles, prepare: async () => ({ url: `/follow-ups/${await followUpFor()}/verification`, fields: { note: 'Đã kiểm tra' } }) },
+  {
+    method: 'POST',
+    url: '/follow-ups/:id/verification',
+    allowed: headRoles,
+    prepare: async () => {
+      const id = await followUpFor();
+      await clients.department_head.post(`/follow-ups/${id}/status`, { to: 'done' });
+      return { url: `/follow-ups/${id}/verification`, fields: { note: 'Đã kiểm tra' } };
+    },
+  },
   { method: 'POST', url: '/follow-ups/:id/comments', allowed: fileRoles, prepare: async () => ({ url: `/follow-ups/${await followUpFor()}/comments`, fields: { body: 'Trao đổi' } }) },
   {
     method: 'GET',

@@ -55,6 +55,19 @@ async function addFollowUp(findingId: number, fields: Record<string, unknown> = 
 }
 
 describe('findings from a submitted report', () => {
+  it('cannot be answered away once followed up: a returned report resubmitted keeps that item a violation', async () => {
+    const checkId = submitted(['A2']);
+    const finding = findingsOf(checkId)[0]!;
+    await addFollowUp(finding.id);
+    const version = test.app.db.get<{ version: number }>(sql`select version from checks where id = ${checkId}`)!.version;
+    expect((await head.post(`/checks/${checkId}/review`, { decision: 'return', comment: 'Xem lại mục A2', version: String(version) })).statusCode).toBe(303);
+    const returned = test.app.db.get<{ version: number }>(sql`select version from checks where id = ${checkId}`)!.version;
+    const resubmit = await inspector.post(`/checks/${checkId}`, { intent: 'submit', version: String(returned), visitDate: '11/03/2025', ...answersFor(test.app, checkId, { A2: { answer: 'compliant' } }), ownersPresent: '1', staffPresent: '2', staffCounselled: '2', conclusion: 'Nộp lại' });
+    expect(resubmit.statusCode).toBe(422);
+    expect(textOf(html(resubmit.body), '#item_A2-error')).toContain('đã có biện pháp khắc phục hoặc đã chuyển giao');
+    expect(test.app.db.get<{ status: string }>(sql`select status from findings where id = ${finding.id}`)!.status).toBe('open');
+  });
+
   it('become one per violation, linked to the report, venue, round, area and checklist item, with default severities', () => {
     const checkId = submitted(['A1', 'E2', 'G1']);
     const rows = findingsOf(checkId);
@@ -202,11 +215,39 @@ describe('follow-ups', () => {
     expect(test.app.db.get<{ status: string; verified_by_check_id: number }>(sql`select status, verified_by_check_id from follow_ups where id = ${Number(url.split('/').pop())}`)).toEqual({ status: 'verified', verified_by_check_id: later });
   });
 
-  it('are verified by a head’s note', async () => {
+  it('are verified by a head’s note once done, which settles the finding when it is the last', async () => {
     const finding = findingsOf(submitted(['H1']))[0]!;
     const url = (await addFollowUp(finding.id)).headers.location as string;
+    const early = await head.post(`${url}/verification`, { note: 'Đã kiểm tra hồ sơ tạm trú tại Công an xã' });
+    expect(early.statusCode).toBe(422);
+    expect(textOf(html(early.body), '#field-note-error')).toContain('Chỉ xác nhận bằng ghi chú khi biện pháp đã “Hoàn thành”');
+    expect(html(early.body)('#field-note').text()).toBe('Đã kiểm tra hồ sơ tạm trú tại Công an xã');
+    await head.post(`${url}/status`, { to: 'done' });
     expect((await head.post(`${url}/verification`, { note: 'Đã kiểm tra hồ sơ tạm trú tại Công an xã' })).statusCode).toBe(303);
     expect(textOf(html((await head.get(url)).body), 'hgroup')).toContain('Đã xác nhận');
+    expect(test.app.db.get<{ status: string }>(sql`select status from findings where id = ${finding.id}`)!.status).toBe('closed');
+  });
+
+  it('are given only to people who can see the finding’s area', async () => {
+    const finding = findingsOf(submitted(['C1']))[0]!;
+    const elsewhere = await loginAs(test.app, 'inspector', { areaId: district(test.app, 'Sốp Cộp').id });
+    const page = html((await head.get(`/findings/${finding.id}`)).body);
+    expect(page(`select[name="responsibleUserId"] option[value="${elsewhere.user.id}"]`)).toHaveLength(0);
+    expect(page(`select[name="responsibleUserId"] option[value="${inspector.user.id}"]`)).toHaveLength(1);
+    const refused = await addFollowUp(finding.id, { responsibleKind: 'user', responsibleUserId: elsewhere.user.id });
+    expect(refused.statusCode).toBe(422);
+    expect(textOf(html(refused.body), '#field-responsibleUserId-error')).toContain('không phụ trách địa bàn');
+  });
+
+  it('update their quick-filter counts and links with the list when filtered in place', async () => {
+    const fragment = await head.get('/follow-ups?measure=fine', htmxHeaders('follow-ups-results'));
+    const $ = html(fragment.body);
+    const quick = $('#follow-ups-quick[hx-swap-oob="true"]');
+    expect(quick).toHaveLength(1);
+    expect(quick.find('a').eq(2).attr('href')).toBe('/follow-ups?overdue=1&measure=fine');
+    const fines = test.app.db.get<{ n: number }>(sql`select count(*) as n from follow_ups where measure = 'fine'`)!.n;
+    expect(quick.find('a').first().find('.count').text()).toBe(String(fines));
+    expect(html((await head.get('/follow-ups?measure=fine')).body)('#follow-ups-quick[hx-swap-oob]')).toHaveLength(0);
   });
 
   it('filter by mine, overdue, due within 7 days, agency, measure and status, with counts', async () => {
@@ -250,7 +291,7 @@ describe('closing a finding', () => {
     const second = (await addFollowUp(finding.id, { measure: 'fix_premises' })).headers.location as string;
     await head.post(`${first}/status`, { to: 'done' });
     expect((await head.post(`/findings/${finding.id}/closure`)).statusCode).toBe(409);
-    await head.post(`${second}/verification`, { note: 'Đã sửa' });
+    await head.post(`${second}/status`, { to: 'done' });
     expect((await head.post(`/findings/${finding.id}/closure`)).statusCode).toBe(303);
     expect(test.app.db.get<{ status: string }>(sql`select status from findings where id = ${finding.id}`)!.status).toBe('closed');
   });
@@ -274,10 +315,14 @@ describe('re-inspection', () => {
     expect(form(`#confirm-${f1!.id}`)).toHaveLength(1);
     expect(form(`#confirm-${e1!.id}`)).toHaveLength(1);
 
-    const base = { visitDate: '14/03/2025', ...answersFor(test.app, reportId), ownersPresent: '1', staffPresent: '3', staffCounselled: '3', conclusion: 'Tái kiểm tra' };
+    const base = { visitDate: '14/03/2025', ...answersFor(test.app, reportId, { E1: { answer: 'violation', note: 'Vẫn chưa ký hợp đồng' } }), ownersPresent: '1', staffPresent: '3', staffCounselled: '3', conclusion: 'Tái kiểm tra' };
     const unconfirmed = await inspector.post(`/checks/${reportId}`, { intent: 'submit', version: '1', ...base });
     expect(unconfirmed.statusCode).toBe(422);
     expect(textOf(html(unconfirmed.body), `#fixed_${f1!.id}-error`)).toContain('đã khắc phục hay chưa');
+    // What is said of an earlier finding must agree with the same item in this visit's checklist.
+    const contradicting = await inspector.post(`/checks/${reportId}`, { intent: 'submit', version: '1', ...base, [`fixed_${f1!.id}`]: 'yes', [`fixed_${e1!.id}`]: 'yes' });
+    expect(contradicting.statusCode).toBe(422);
+    expect(textOf(html(contradicting.body), `#fixed_${e1!.id}-error`)).toContain('mục E1 của lần kiểm tra này lại là “Không đạt”');
     const submittedReport = await inspector.post(`/checks/${reportId}`, { intent: 'submit', version: '1', ...base, [`fixed_${f1!.id}`]: 'yes', [`fixedNote_${f1!.id}`]: 'Đã đăng ký tạm trú', [`fixed_${e1!.id}`]: 'no' });
     expect(submittedReport.statusCode).toBe(303);
     expect(test.app.db.get<{ status: string }>(sql`select status from follow_ups where id = ${Number(followUp.split('/').pop())}`)!.status).toBe('open');
