@@ -6,9 +6,10 @@ import type { Translate, MessageKey } from '../../i18n/index.js';
 import type { AreaCatalog } from '../areas/areas.service.js';
 import type { AreaScope } from '../auth/scope.js';
 import { vocabularyLabel } from '../../lib/vocabulary.js';
+import { formatDate, formatMoment } from '../../lib/dates.js';
 import type { Language } from '../../i18n/index.js';
 
-export const recordKinds = ['reports', 'findings', 'outreach', 'flat'] as const;
+export const recordKinds = ['reports', 'findings', 'followups', 'outreach', 'flat'] as const;
 export type RecordKind = (typeof recordKinds)[number];
 
 export interface RecordFilter {
@@ -44,10 +45,12 @@ const columns: Record<RecordKind, Column[]> = {
     { key: 'staff_counselled', label: 'export.col.staffCounselled' },
     { key: 'violation_count', label: 'export.col.violations' },
     { key: 'conclusion', label: 'export.col.conclusion' },
+    { key: 'superseded_by', label: 'export.col.supersededBy' },
   ],
   findings: [
     { key: 'finding_id', label: 'export.col.findingId' },
     { key: 'report_id', label: 'export.col.reportId' },
+    { key: 'report_status', label: 'export.col.reportStatus' },
     { key: 'venue_name', label: 'export.col.venue' },
     { key: 'area_name', label: 'export.col.area' },
     { key: 'visit_date', label: 'export.col.visitDate' },
@@ -63,6 +66,20 @@ const columns: Record<RecordKind, Column[]> = {
     { key: 'fine_amount', label: 'export.col.fineAmount' },
     { key: 'due_date', label: 'export.col.dueDate' },
     { key: 'follow_up_status', label: 'export.col.followUpStatus' },
+  ],
+  followups: [
+    { key: 'follow_up_id', label: 'export.col.followUpId' },
+    { key: 'finding_id', label: 'export.col.findingId' },
+    { key: 'report_id', label: 'export.col.reportId' },
+    { key: 'venue_name', label: 'export.col.venue' },
+    { key: 'area_name', label: 'export.col.area' },
+    { key: 'title', label: 'export.col.finding' },
+    { key: 'measure', label: 'export.col.measure' },
+    { key: 'fine_amount', label: 'export.col.fineAmount' },
+    { key: 'responsible', label: 'export.col.responsible' },
+    { key: 'due_date', label: 'export.col.dueDate' },
+    { key: 'follow_up_status', label: 'export.col.followUpStatus' },
+    { key: 'verified_at', label: 'export.col.verifiedAt' },
   ],
   outreach: [
     { key: 'activity_id', label: 'export.col.activityId' },
@@ -83,7 +100,7 @@ const columns: Record<RecordKind, Column[]> = {
 };
 columns.flat = [
   ...columns.reports,
-  ...columns.findings.filter((column) => !['report_id', 'venue_name', 'area_name', 'visit_date'].includes(column.key)),
+  ...columns.findings.filter((column) => !['report_id', 'report_status', 'venue_name', 'area_name', 'visit_date'].includes(column.key)),
 ];
 
 const BATCH = 2000;
@@ -112,7 +129,7 @@ export function recordBatches(db: AppDatabase, kind: RecordKind, filter: RecordF
     const reportParams = [filter.from, filter.to, ...campaign, ...reportScope.params];
     const outreachScope = scopeSql('o.area_id', filter.scope);
     const reportSelect = `c.id as report_id, r.title as round_title, v.name as venue_name, v.kind as venue_kind, c.area_id as area_id, c.visit_date,
-      c.status, u.name as inspector, c.owners_present, c.staff_present, c.staff_counselled, c.violation_count, c.conclusion`;
+      c.status, u.name as inspector, c.owners_present, c.staff_present, c.staff_counselled, c.violation_count, c.conclusion, c.superseded_by_id as superseded_by`;
     const findingSelect = `f.id as finding_id, f.item_code, f.category, f.title, f.severity, f.status as finding_status, f.referral_agency, f.referred_on,
       fu.id as follow_up_id, fu.measure, fu.fine_amount, fu.due_date, fu.status as follow_up_status`;
     return {
@@ -123,12 +140,22 @@ export function recordBatches(db: AppDatabase, kind: RecordKind, filter: RecordF
         keys: ['k1'],
       },
       findings: {
-        sql: `select ${findingSelect}, c.id as report_id, v.name as venue_name, f.area_id as area_id, f.visit_date, f.id as k1, coalesce(fu.id, 0) as k2
+        sql: `select ${findingSelect}, c.id as report_id, c.status as report_status, v.name as venue_name, f.area_id as area_id, f.visit_date, f.id as k1, coalesce(fu.id, 0) as k2
               from findings f join checks c on c.id = f.check_id join rounds r on r.id = c.round_id join venues v on v.id = f.venue_id
               left join follow_ups fu on fu.finding_id = f.id
               where ${reportWhere} and (f.id, coalesce(fu.id, 0)) > (?, ?) order by f.id, coalesce(fu.id, 0) limit ${BATCH}`,
         params: reportParams,
         keys: ['k1', 'k2'],
+      },
+      followups: {
+        sql: `select fu.id as follow_up_id, f.id as finding_id, c.id as report_id, v.name as venue_name, fu.area_id as area_id, f.item_code, f.title,
+                     fu.measure, fu.fine_amount, fu.responsible_kind, fu.responsible_agency, ru.name as responsible_user, fu.due_date, fu.status as follow_up_status,
+                     fu.verified_at, fu.id as k1
+              from follow_ups fu join findings f on f.id = fu.finding_id join checks c on c.id = f.check_id join rounds r on r.id = c.round_id
+              join venues v on v.id = fu.venue_id left join users ru on ru.id = fu.responsible_user_id
+              where ${reportWhere} and fu.id > ? order by fu.id limit ${BATCH}`,
+        params: reportParams,
+        keys: ['k1'],
       },
       outreach: {
         sql: `select o.id as activity_id, o.activity_date, o.area_id as area_id, o.village, o.format, o.channel, o.organising_agency, o.participants_total,
@@ -165,7 +192,30 @@ export function recordBatches(db: AppDatabase, kind: RecordKind, filter: RecordF
           out[column.key] = vocabularyLabel('venue_kinds', String(value), lang);
           break;
         case 'status':
+        case 'report_status':
           out[column.key] = statusLabel('checkStatus', value as string);
+          break;
+        case 'superseded_by':
+          out[column.key] = value ? t('export.supersededBy', { id: value as number }) : '';
+          break;
+        case 'visit_date':
+        case 'referred_on':
+        case 'due_date':
+        case 'activity_date':
+          out[column.key] = formatDate(value as string | null);
+          break;
+        case 'verified_at':
+          out[column.key] = formatMoment(value as string | null);
+          break;
+        case 'category':
+          out[column.key] = value ? String(value) : t('findings.outsideChecklist');
+          break;
+        case 'title':
+          out[column.key] = row.item_code ? `${row.item_code as string}. ${t('findings.notMet')}: ${String(value)}` : String(value ?? '');
+          break;
+        case 'responsible':
+          out[column.key] =
+            row.responsible_kind === 'agency' ? vocabularyLabel('agencies', String(row.responsible_agency), lang) : row.responsible_kind === 'user' ? String(row.responsible_user ?? '') : t('followUps.responsible.venue');
           break;
         case 'finding_status':
           out[column.key] = statusLabel('findingStatus', value as string | null);
@@ -221,6 +271,14 @@ export function recordColumns(kind: RecordKind, t: Translate): Array<{ key: stri
   return columns[kind].map((column) => ({ key: column.key, header: t(column.label) }));
 }
 
+/**
+ * A text cell that a spreadsheet would read as a formula (=, +, -, @, or a tab or carriage return first) is
+ * written with a leading apostrophe, so what someone typed is shown, never run.
+ */
+export function safeCell<T>(value: T): T | string {
+  return typeof value === 'string' && /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+}
+
 /** CSV (BOM, RFC 4180) streamed row by row. */
 export function recordsCsv(rows: AsyncGenerator<Record<string, string | number | null>>, header: Array<{ key: string; header: string }>): Readable {
   const output = new PassThrough();
@@ -229,7 +287,8 @@ export function recordsCsv(rows: AsyncGenerator<Record<string, string | number |
   csv.pipe(output);
   (async () => {
     for await (const row of rows) {
-      if (!csv.write(row)) await new Promise((resolve) => csv.once('drain', resolve));
+      const safe = Object.fromEntries(Object.entries(row).map(([key, value]) => [key, safeCell(value)]));
+      if (!csv.write(safe)) await new Promise((resolve) => csv.once('drain', resolve));
     }
     csv.end();
   })().catch((error: unknown) => output.destroy(error as Error));

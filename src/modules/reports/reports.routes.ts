@@ -7,8 +7,9 @@ import { NotFoundError } from '../../lib/errors.js';
 import { auditService } from '../audit/audit.service.js';
 import { campaignsService } from '../campaigns/campaigns.service.js';
 import { addRecordSheet, recordBatches, recordColumns, recordKinds, recordsCsv, type RecordKind } from './records.export.js';
-import { addSummarySheet, summaryCsv, summaryPdf, type SummaryContext } from './summary.formats.js';
-import { figureColumns, summaryQuerySchema, summaryService, type Summary, type SummaryQuery } from './summary.service.js';
+import { addSummarySheet, summaryCsv, summaryLines, summaryPdf, totalLabel, type SummaryContext } from './summary.formats.js';
+import { figureColumns, summaryService, type Summary, type SummaryQuery, type TypedSummaryQuery } from './summary.service.js';
+import type { FieldErrors } from '../../lib/forms.js';
 
 type Format = 'csv' | 'xlsx' | 'pdf';
 const contentTypes: Record<Format, string> = {
@@ -24,8 +25,17 @@ export default async function reportsRoutes(app: FastifyInstance): Promise<void>
   const audit = auditService(app.db, app.now);
   const config = { permission: 'reports.read' as const };
 
-  function context(request: FastifyRequest): SummaryContext {
-    return { t: request.t, lang: request.lang, provinceName: app.catalog.province.name, generatedAt: app.now(), generatedBy: request.user!.name };
+  function context(request: FastifyRequest, summary: Summary): SummaryContext {
+    const areaId = request.user!.areaId;
+    return {
+      t: request.t,
+      lang: request.lang,
+      provinceName: app.catalog.province.name,
+      generatedAt: app.now(),
+      generatedBy: request.user!.name,
+      scopeName: request.actor.scope.all || areaId === null ? null : (app.catalog.byId.get(areaId)?.name ?? null),
+      campaignTitle: summary.campaignId ? (campaigns.all().find((campaign) => campaign.id === summary.campaignId)?.title ?? null) : null,
+    };
   }
 
   /** Every export is in the audit trail with its filters. */
@@ -81,11 +91,18 @@ export default async function reportsRoutes(app: FastifyInstance): Promise<void>
     };
   }
 
+  /** The summary page with its filters as typed and each problem beside its field (no table, no file). */
+  function renderQueryErrors(reply: FastifyReply, read: { errors: FieldErrors; typed: TypedSummaryQuery }) {
+    return reply.code(422).render('reports/districts', { summary: null, errors: read.errors, typed: read.typed, figureColumns, campaignOptions: campaigns.all(), recordKinds });
+  }
+
   async function sendSummary(request: FastifyRequest, reply: FastifyReply, format: Format) {
-    const query: SummaryQuery = summaryQuerySchema.parse(request.query ?? {});
+    const read = service.readQuery(request.query);
+    if (!read.ok) return renderQueryErrors(reply, read);
+    const query: SummaryQuery = read.query;
     const summary = service.summarise(request.actor, query);
-    const ctx = context(request);
-    const name = `tong-hop-${summary.level === 'district' ? 'huyen' : 'xa'}-${summary.from}-${summary.to}.${format}`;
+    const ctx = context(request, summary);
+    const name = `tong-hop-${summary.level === 'district' ? 'huyen' : 'xa'}${summary.campaignId ? `-ke-hoach-${summary.campaignId}` : ''}-${summary.from}-${summary.to}.${format}`;
     recordExport(request, { kind: 'summary', format, from: summary.from, to: summary.to, level: summary.level, campaign: summary.campaignId });
     reply.header('Content-Type', contentTypes[format]).header('Content-Disposition', `attachment; filename="${name}"`).header('Cache-Control', 'no-store');
     if (format === 'csv') return reply.send(summaryCsv(summary, ctx));
@@ -100,6 +117,7 @@ export default async function reportsRoutes(app: FastifyInstance): Promise<void>
       await addSummarySheet(workbook, summary, ctx);
       await addRecordSheet(workbook, request.t('export.sheet.reports'), recordBatches(app.db, 'reports', filter, app.catalog, request.t, request.lang), recordColumns('reports', request.t));
       await addRecordSheet(workbook, request.t('export.sheet.findings'), recordBatches(app.db, 'findings', filter, app.catalog, request.t, request.lang), recordColumns('findings', request.t));
+      await addRecordSheet(workbook, request.t('export.sheet.followups'), recordBatches(app.db, 'followups', filter, app.catalog, request.t, request.lang), recordColumns('followups', request.t));
       await workbook.commit();
     })().catch((error: unknown) => {
       request.log.error({ err: error }, 'xlsx export failed');
@@ -109,10 +127,17 @@ export default async function reportsRoutes(app: FastifyInstance): Promise<void>
   }
 
   app.get('/districts', { config }, async (request, reply) => {
-    const query = summaryQuerySchema.parse(request.query ?? {});
+    const read = service.readQuery(request.query);
+    if (!read.ok) return renderQueryErrors(reply, read);
+    const query = read.query;
     const summary = service.summarise(request.actor, query);
+    const ctx = context(request, summary);
     return reply.render('reports/districts', {
       summary,
+      errors: {},
+      typed: null,
+      lines: summaryLines(summary, ctx),
+      totalLabel: totalLabel(ctx),
       figureColumns,
       link: linkFor(summary),
       exportQuery: queryString(summary),
@@ -128,11 +153,13 @@ export default async function reportsRoutes(app: FastifyInstance): Promise<void>
 
   /** Record exports: /reports/records/reports.csv, findings.xlsx, outreach.csv, flat.xlsx … (same period filters). */
   app.get('/records/:file', { config }, async (request, reply) => {
-    const match = /^(reports|findings|outreach|flat)\.(csv|xlsx)$/.exec(String((request.params as { file?: string }).file ?? ''));
+    const match = /^(reports|findings|followups|outreach|flat)\.(csv|xlsx)$/.exec(String((request.params as { file?: string }).file ?? ''));
     if (!match) throw new NotFoundError('export');
     const kind = match[1] as RecordKind;
     const format = match[2] as 'csv' | 'xlsx';
-    const query = summaryQuerySchema.parse(request.query ?? {});
+    const read = service.readQuery(request.query);
+    if (!read.ok) return renderQueryErrors(reply, read);
+    const query = read.query;
     const { from, to } = service.period(query);
     const filter = { from, to, scope: request.actor.scope, ...(query.campaign ? { campaignId: query.campaign } : {}) };
     recordExport(request, { kind, format, from, to, campaign: query.campaign ?? null });

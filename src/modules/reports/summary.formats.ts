@@ -7,6 +7,7 @@ import PDFDocument from 'pdfkit';
 import type { Translate, Language } from '../../i18n/index.js';
 import { formatDate, formatMoment } from '../../lib/dates.js';
 import { figureColumns, type Figures, type Summary } from './summary.service.js';
+import { safeCell } from './records.export.js';
 
 const require = createRequire(import.meta.url);
 const fontDir = path.join(path.dirname(require.resolve('dejavu-fonts-ttf/package.json')), 'ttf');
@@ -17,6 +18,27 @@ export interface SummaryContext {
   provinceName: string;
   generatedAt: Date;
   generatedBy: string;
+  /** The area a scoped person sees (their figures only); null for the whole province. */
+  scopeName: string | null;
+  /** The campaign the summary is limited to, if any. */
+  campaignTitle: string | null;
+}
+
+/** The total row's label: the province, or the person's own area when the figures are limited to it. */
+export function totalLabel(context: Pick<SummaryContext, 't' | 'provinceName' | 'scopeName'>): string {
+  return context.scopeName ? context.t('summary.totalScoped', { area: context.scopeName }) : context.t('summary.total', { province: context.provinceName });
+}
+
+/** The lines under a summary's title in every format: period, campaign, area, when and by whom, the rule. */
+export function summaryLines(summary: Summary, context: SummaryContext): string[] {
+  const { t } = context;
+  return [
+    t('summary.period', { from: formatDate(summary.from), to: formatDate(summary.to) }) + ` · ${t('summary.level')}: ${t(`summary.level.${summary.level}`)}`,
+    ...(context.campaignTitle ? [t('summary.campaignLine', { title: context.campaignTitle })] : []),
+    ...(context.scopeName ? [t('summary.scopeLine', { area: context.scopeName })] : []),
+    t('summary.generated', { at: formatMoment(context.generatedAt.toISOString()), by: context.generatedBy }),
+    t('summary.approvedOnly'),
+  ];
 }
 
 /** The header and rows of a summary as plain values: the same table for CSV, XLSX and PDF. */
@@ -29,12 +51,12 @@ export function summaryTable(summary: Summary, context: SummaryContext): { heade
   ];
   const line = (label: string, figures: Figures) => [label, ...figureColumns.map((column) => figures[column]), ...summary.categories.map((category) => figures.byCategory[category.code] ?? 0)];
   const rows = summary.rows.map((row) => line(row.area.name, row.figures));
-  rows.push(line(t('summary.total', { province: context.provinceName }), summary.total));
+  rows.push(line(totalLabel(context), summary.total));
   return { header, rows };
 }
 
 function titleOf(summary: Summary, context: SummaryContext): string {
-  return context.t('summary.fileTitle', { province: context.provinceName, from: formatDate(summary.from), to: formatDate(summary.to) });
+  return context.t('summary.fileTitle', { province: context.scopeName ?? context.provinceName, from: formatDate(summary.from), to: formatDate(summary.to) });
 }
 
 /** CSV with a byte-order mark (so Excel reads UTF-8 Vietnamese), RFC 4180 quoting and one header row. */
@@ -44,7 +66,7 @@ export function summaryCsv(summary: Summary, context: SummaryContext): Readable 
   output.write('\uFEFF');
   const csv = stringify({ header: true, columns: header.map((name, index) => ({ key: String(index), header: name })), quoted_match: /[",\r\n]/, record_delimiter: '\r\n' });
   csv.pipe(output);
-  for (const row of rows) csv.write(Object.fromEntries(row.map((value, index) => [String(index), value])));
+  for (const row of rows) csv.write(Object.fromEntries(row.map((value, index) => [String(index), safeCell(value)])));
   csv.end();
   return output;
 }
@@ -52,15 +74,19 @@ export function summaryCsv(summary: Summary, context: SummaryContext): Readable 
 /** XLSX: a summary sheet (title, period, when and by whom, bold frozen header, number formats, totals). */
 export async function addSummarySheet(workbook: ExcelJS.stream.xlsx.WorkbookWriter, summary: Summary, context: SummaryContext): Promise<void> {
   const { header, rows } = summaryTable(summary, context);
-  const sheet = workbook.addWorksheet(context.t('summary.sheet'), { views: [{ state: 'frozen', ySplit: 5, xSplit: 1 }] });
+  const lines = summaryLines(summary, context);
+  const sheet = workbook.addWorksheet(context.t('summary.sheet'), {
+    views: [{ state: 'frozen', ySplit: lines.length + 2, xSplit: 1 }],
+    pageSetup: { paperSize: 9, orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0 },
+  });
   sheet.columns = header.map((_, index) => ({ width: index === 0 ? 28 : 14 }));
   sheet.addRow([titleOf(summary, context)]).font = { bold: true, size: 14 };
-  sheet.addRow([context.t('summary.period', { from: formatDate(summary.from), to: formatDate(summary.to) })]);
-  sheet.addRow([context.t('summary.generated', { at: formatMoment(context.generatedAt.toISOString()), by: context.generatedBy })]);
-  sheet.addRow([context.t('summary.approvedOnly')]);
+  for (const text of lines) sheet.addRow([text]);
   const headerRow = sheet.addRow(header);
   headerRow.font = { bold: true };
   headerRow.alignment = { wrapText: true, vertical: 'top' };
+  // Wrapped headers need the room: LibreOffice does not grow a row by itself.
+  headerRow.height = 64;
   rows.forEach((row, index) => {
     const added = sheet.addRow(row);
     for (let column = 2; column <= row.length; column += 1) added.getCell(column).numFmt = '#,##0';
@@ -77,9 +103,8 @@ export function summaryPdf(summary: Summary, context: SummaryContext): Readable 
   doc.registerFont('body', path.join(fontDir, 'DejaVuSans.ttf'));
   doc.registerFont('bold', path.join(fontDir, 'DejaVuSans-Bold.ttf'));
   doc.font('bold').fontSize(14).text(titleOf(summary, context));
-  doc.font('body').fontSize(9).text(context.t('summary.period', { from: formatDate(summary.from), to: formatDate(summary.to) }));
-  doc.text(context.t('summary.generated', { at: formatMoment(context.generatedAt.toISOString()), by: context.generatedBy }));
-  doc.text(context.t('summary.approvedOnly'));
+  doc.font('body').fontSize(9);
+  for (const text of summaryLines(summary, context)) doc.text(text);
   doc.moveDown(0.5);
 
   // Too many columns for one page width: the area column repeats in each part.
@@ -96,10 +121,12 @@ export function summaryPdf(summary: Summary, context: SummaryContext): Readable 
     const drawHeader = () => {
       const y = doc.y;
       doc.font('bold').fontSize(7);
+      // The line goes under the tallest heading (long ones wrap onto several lines).
+      const height = Math.max(doc.heightOfString(header[0]!, { width: areaWidth }), ...part.columns.map((name) => doc.heightOfString(name, { width: width - 4 })));
       doc.text(header[0]!, doc.page.margins.left, y, { width: areaWidth });
       part.columns.forEach((name, index) => doc.text(name, doc.page.margins.left + areaWidth + index * width, y, { width: width - 4, align: 'right' }));
-      doc.moveTo(doc.page.margins.left, doc.y + 2).lineTo(doc.page.width - doc.page.margins.right, doc.y + 2).stroke();
-      doc.y += 6;
+      doc.moveTo(doc.page.margins.left, y + height + 2).lineTo(doc.page.width - doc.page.margins.right, y + height + 2).stroke();
+      doc.y = y + height + 6;
     };
     drawHeader();
     rows.forEach((row, rowIndex) => {
@@ -121,6 +148,8 @@ export function summaryPdf(summary: Summary, context: SummaryContext): Readable 
   const range = doc.bufferedPageRange();
   for (let index = 0; index < range.count; index += 1) {
     doc.switchToPage(range.start + index);
+    // The footer sits in the bottom margin: without lifting the margin pdfkit would start a new page for it.
+    doc.page.margins.bottom = 0;
     doc.font('body').fontSize(8).text(context.t('summary.page', { page: index + 1, pages: range.count }), doc.page.margins.left, doc.page.height - 28, { width: usable, align: 'right', lineBreak: false });
   }
   doc.end();

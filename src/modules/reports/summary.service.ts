@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { dataGeneration, type AppDatabase } from '../../../db/client.js';
 import { parseDateInput, todayInVietnam } from '../../lib/dates.js';
+import { addFieldError, asText, type FieldErrors } from '../../lib/forms.js';
 import type { AreaCatalog, AreaRecord } from '../areas/areas.service.js';
 import type { Actor } from '../auth/actor.js';
 import { scopeIncludes } from '../auth/scope.js';
@@ -74,6 +75,9 @@ export const summaryQuerySchema = z.object({
 });
 export type SummaryQuery = z.infer<typeof summaryQuerySchema>;
 
+/** The summary's filters exactly as typed, for the form when they do not read. */
+export type TypedSummaryQuery = Record<'from' | 'to' | 'campaign' | 'level', string>;
+
 function emptyFigures(categories: string[]): Figures {
   return {
     rounds: 0,
@@ -130,6 +134,28 @@ export function summaryService({ db, catalog, now = () => new Date() }: { db: Ap
   }
 
   return {
+    /**
+     * Reads a summary's filters. A date that does not read, "to" before "from", an unknown campaign or level
+     * is an error to show beside its field: never silently replaced, so no file is made for another period.
+     */
+    readQuery(raw: unknown): { ok: true; query: SummaryQuery } | { ok: false; errors: FieldErrors; typed: TypedSummaryQuery } {
+      const source = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
+      const typed: TypedSummaryQuery = { from: asText(source.from).slice(0, 20), to: asText(source.to).slice(0, 20), campaign: asText(source.campaign).slice(0, 20), level: asText(source.level).slice(0, 20) };
+      const errors: FieldErrors = {};
+      const from = typed.from.trim() ? parseDateInput(typed.from) : null;
+      const to = typed.to.trim() ? parseDateInput(typed.to) : null;
+      if (typed.from.trim() && !from) addFieldError(errors, 'from', 'errors.date.invalid');
+      if (typed.to.trim() && !to) addFieldError(errors, 'to', 'errors.date.invalid');
+      if (from && to && to < from) addFieldError(errors, 'to', 'errors.endBeforeStart');
+      if (typed.campaign.trim()) {
+        const id = /^\d{1,9}$/.test(typed.campaign.trim()) ? Number(typed.campaign.trim()) : 0;
+        if (!id || !db.$client.prepare('select 1 from campaigns where id = ?').get(id)) addFieldError(errors, 'campaign', 'errors.summary.campaign');
+      }
+      if (typed.level.trim() && !['district', 'commune'].includes(typed.level.trim())) addFieldError(errors, 'level', 'errors.summary.level');
+      if (Object.keys(errors).length > 0) return { ok: false, errors, typed };
+      return { ok: true, query: summaryQuerySchema.parse(source) };
+    },
+
     /** The period a query asks for; by default the current year. */
     period(query: SummaryQuery): { from: string; to: string } {
       const year = todayInVietnam(now()).slice(0, 4);
@@ -151,12 +177,18 @@ export function summaryService({ db, catalog, now = () => new Date() }: { db: Ap
     const categoryCodes = categories.map((category) => category.code);
     const filter: SummaryFilter = { from, to, scope: actor.scope, today, ...(query.campaign ? { campaignId: query.campaign } : {}) };
 
+    const visible = (area: AreaRecord) => actor.scope.all || scopeIncludes(actor.scope, area.id);
     // The row an area's records count under.
     const rowOf = (areaId: number): number | undefined => {
       const area = catalog.byId.get(areaId);
       if (!area) return undefined;
       if (level === 'commune' || area.level === 'district') return area.id;
-      return catalog.primaryDistrictOf(area.id);
+      const primary = catalog.primaryDistrictOf(area.id);
+      const primaryArea = primary === undefined ? undefined : catalog.byId.get(primary);
+      if (!primaryArea || visible(primaryArea)) return primary;
+      // A commune formed from several districts counts, for a person who sees only one of them, under that one,
+      // so their rows add up to their total.
+      return catalog.districts.find((district) => visible(district) && catalog.districtFamily(district.id).includes(area.id))?.id ?? primary;
     };
     const rows = new Map<number, Figures>();
     const figuresOf = (areaId: number): Figures | undefined => {
@@ -165,7 +197,6 @@ export function summaryService({ db, catalog, now = () => new Date() }: { db: Ap
       if (!rows.has(key)) rows.set(key, emptyFigures(categoryCodes));
       return rows.get(key);
     };
-    const visible = (area: AreaRecord) => actor.scope.all || scopeIncludes(actor.scope, area.id);
     // Every area of the level shows, with zeros when nothing happened there.
     for (const area of level === 'district' ? catalog.districts : catalog.communes) if (visible(area)) figuresOf(area.id);
 

