@@ -55,10 +55,17 @@ export const findings = sqliteTable(
   (table) => [
     index('findings_check_idx').on(table.checkId),
     index('findings_venue_idx').on(table.venueId, table.status),
-    index('findings_area_date_idx').on(table.areaId, table.visitDate),
+    // Covers the triage order too, so an area's list sorts from the index alone.
+    index('findings_area_date_idx').on(table.areaId, table.visitDate, table.severity, table.referredOn, table.status),
     // Covers the summaries' reading of a period.
     index('findings_date_summary_idx').on(table.visitDate, table.areaId, table.category, table.severity, table.referredOn, table.checkId),
     index('findings_status_severity_idx').on(table.status, table.severity),
+    // The findings list's order (critical ones not yet referred first, then newest): a page needs no sort.
+    index('findings_triage_idx').on(
+      sql`(case when ${table.severity} = 'critical' and ${table.referredOn} is null and ${table.status} = 'open' then 0 else 1 end)`,
+      sql`${table.visitDate} desc`,
+      sql`${table.id} desc`,
+    ),
   ],
 );
 

@@ -1,7 +1,10 @@
 export const PAGE_SIZE = 25;
 
-/** Lists count at most this many rows: beyond it a page says "more than …" instead of counting millions. */
-export const LIST_COUNT_CAP = 10_000;
+/**
+ * Lists count at most this many rows: beyond it a page says "more than …" (and its pages go on) instead of
+ * counting through ten years of records on every request; narrowing the filters gives an exact count.
+ */
+export const LIST_COUNT_CAP = 1_000;
 
 export interface Page<T> {
   items: T[];

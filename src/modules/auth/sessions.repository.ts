@@ -3,19 +3,16 @@ import type { AppDatabase } from '../../../db/client.js';
 import { loginFailures, sessions, users } from '../../../db/schema/index.js';
 
 export function sessionsRepository(db: AppDatabase) {
+  const withUser = db.select({ session: sessions, user: users }).from(sessions).innerJoin(users, eq(users.id, sessions.userId)).where(eq(sessions.id, sql.placeholder('id'))).prepare();
+
   return {
     create(row: typeof sessions.$inferInsert): void {
       db.insert(sessions).values(row).run();
     },
 
-    /** The session and its user in one query. */
+    /** The session and its user in one query (on every request: built once). */
     findWithUser(id: string) {
-      return db
-        .select({ session: sessions, user: users })
-        .from(sessions)
-        .innerJoin(users, eq(users.id, sessions.userId))
-        .where(eq(sessions.id, id))
-        .get();
+      return withUser.get({ id });
     },
 
     touch(id: string, at: string): void {

@@ -2,7 +2,7 @@ import { and, asc, desc, eq, gt, gte, inArray, lte, ne, sql, type SQL } from 'dr
 import type { AppDatabase } from '../../../db/client.js';
 import { cappedCount } from '../../../db/count.js';
 import { checkAttachments, checkItemAnswers, checks, users, venues, type CheckStatus } from '../../../db/schema/index.js';
-import { areaColumnInScope, type AreaScope } from '../auth/scope.js';
+import { areaColumnInScope, scopeIncludes, type AreaScope } from '../auth/scope.js';
 
 export type CheckRow = typeof checks.$inferSelect;
 export type AnswerRow = typeof checkItemAnswers.$inferSelect;
@@ -48,6 +48,12 @@ export function checksRepository(db: AppDatabase) {
     return parts.length > 0 ? and(...parts) : undefined;
   }
 
+  // Lookups made on every report page and every save, built once (drizzle rebuilds a query each time otherwise).
+  const byId = db.select().from(checks).where(eq(checks.id, sql.placeholder('id'))).prepare();
+  const answersById = db.select().from(checkItemAnswers).where(eq(checkItemAnswers.checkId, sql.placeholder('checkId'))).prepare();
+  const attachmentsById = db.select().from(checkAttachments).where(eq(checkAttachments.checkId, sql.placeholder('checkId'))).orderBy(asc(checkAttachments.id)).prepare();
+  const pendingAmendment = db.select({ id: checks.id }).from(checks).where(and(eq(checks.amendsId, sql.placeholder('checkId')), ne(checks.status, 'approved'))).prepare();
+
   return {
     list(filter: CheckListFilter, limit: number, offset: number): CheckListRow[] {
       return db
@@ -55,10 +61,9 @@ export function checksRepository(db: AppDatabase) {
         .from(checks)
         .innerJoin(venues, eq(venues.id, checks.venueId))
         .innerJoin(users, eq(users.id, checks.inspectorId))
-        .where(conditions(filter))
+        // The page's ids come from the indexes first; only those 25 rows are joined (see the findings list too).
+        .where(inArray(checks.id, db.select({ id: checks.id }).from(checks).where(conditions(filter)).orderBy(desc(checks.visitDate), desc(checks.id)).limit(limit).offset(offset)))
         .orderBy(desc(checks.visitDate), desc(checks.id))
-        .limit(limit)
-        .offset(offset)
         .all()
         .map((row) => ({ ...row.check, venueName: row.venueName, venueKind: row.venueKind, inspectorName: row.inspectorName }));
     },
@@ -68,15 +73,16 @@ export function checksRepository(db: AppDatabase) {
     },
 
     findById(id: number, scope: AreaScope): CheckRow | undefined {
-      return db.select().from(checks).where(and(eq(checks.id, id), areaColumnInScope(checks.areaId, scope))).get();
+      const row = byId.get({ id });
+      return row && scopeIncludes(scope, row.areaId) ? row : undefined;
     },
 
     answersOf(checkId: number): AnswerRow[] {
-      return db.select().from(checkItemAnswers).where(eq(checkItemAnswers.checkId, checkId)).all();
+      return answersById.all({ checkId });
     },
 
     attachmentsOf(checkId: number): AttachmentRow[] {
-      return db.select().from(checkAttachments).where(eq(checkAttachments.checkId, checkId)).orderBy(asc(checkAttachments.id)).all();
+      return attachmentsById.all({ checkId });
     },
 
     findAttachment(checkId: number, attachmentId: number): AttachmentRow | undefined {
@@ -116,12 +122,7 @@ export function checksRepository(db: AppDatabase) {
 
     /** An amendment of this report that is not approved yet (only one may be open at a time). */
     pendingAmendmentOf(checkId: number): number | null {
-      const row = db
-        .select({ id: checks.id })
-        .from(checks)
-        .where(and(eq(checks.amendsId, checkId), ne(checks.status, 'approved')))
-        .get();
-      return row?.id ?? null;
+      return pendingAmendment.get({ checkId })?.id ?? null;
     },
 
     /** How many attachment rows use a stored file (an amendment shares its original's files). */

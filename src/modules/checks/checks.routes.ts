@@ -125,8 +125,8 @@ export default async function checksRoutes(app: FastifyInstance): Promise<void> 
       statuses: checkStatuses,
       districts: app.catalog.districts.filter(inScope),
       communes: app.catalog.communes.filter(inScope),
-      inspectors: users.list({ status: 'active' }, 2000, 0).filter((user) => user.role !== 'auditor'),
-      roundOptions: rounds.list({ scope: request.actor.scope, words: [] }, 200, 0),
+      inspectors: users.activeNames().filter((user) => user.role !== 'auditor'),
+      roundOptions: rounds.options(request.actor.scope, 200),
     });
   });
 
@@ -140,7 +140,7 @@ export default async function checksRoutes(app: FastifyInstance): Promise<void> 
     const values = readReportForm(request.body, detail.items.map((item) => item.code), detail.confirmations.map((row) => row.finding.id));
     const intent = asText((request.body as Record<string, unknown> | undefined)?.intent) === 'submit' ? 'submit' : 'save';
     try {
-      const result = service.saveReport(request.actor, id, values, intent);
+      const result = service.saveReport(request.actor, id, values, intent, detail);
       if (!result.ok && 'savedInPart' in result) {
         const saved = service.getReport(request.actor, id);
         return renderReport(reply.code(422), saved, { values: { ...values, version: String(result.version) }, errors: result.errors, savedInPart: true });

@@ -277,8 +277,9 @@ export function checksService({ db, catalog, dataDir, now = () => new Date() }: 
      * to one bad field; submitting also requires every applicable item answered, a note for each violation and
      * consistent numbers, and saves nothing until all is right.
      */
-    saveReport(actor: Actor, id: number, values: ReportFormValues, intent: 'save' | 'submit'): FormResult<{ submitted: boolean }> | DraftSavedInPart {
-      const detail = this.getReport(actor, id);
+    saveReport(actor: Actor, id: number, values: ReportFormValues, intent: 'save' | 'submit', loaded?: ReportDetail): FormResult<{ submitted: boolean }> | DraftSavedInPart {
+      // The route has usually just loaded the report (to read the form's items): no need to read it twice.
+      const detail = loaded && loaded.check.id === id ? loaded : this.getReport(actor, id);
       const { check } = detail;
       if (!checksPolicy.canEdit(actor, check)) throw new RuleError({ key: check.inspectorId === actor.userId ? 'checks.notEditable' : 'checks.notYours' });
 

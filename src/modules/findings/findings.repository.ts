@@ -54,6 +54,10 @@ export function findingsRepository(db: AppDatabase) {
     return parts.length > 0 ? and(...parts) : undefined;
   }
 
+  // Read on every report page and save: built once.
+  const byCheck = db.select().from(findings).where(eq(findings.checkId, sql.placeholder('checkId'))).orderBy(asc(findings.id)).prepare();
+  const confirmationsByCheck = db.select().from(findingConfirmations).where(eq(findingConfirmations.checkId, sql.placeholder('checkId'))).prepare();
+
   return {
     list(filter: FindingListFilter, limit: number, offset: number): FindingListRow[] {
       return db
@@ -64,10 +68,9 @@ export function findingsRepository(db: AppDatabase) {
         })
         .from(findings)
         .innerJoin(venues, eq(venues.id, findings.venueId))
-        .where(conditions(filter))
+        // A deferred join: the page's ids are sorted from the indexes, then only those rows are joined and counted.
+        .where(inArray(findings.id, db.select({ id: findings.id }).from(findings).where(conditions(filter)).orderBy(unreferredCriticalFirst, desc(findings.visitDate), desc(findings.id)).limit(limit).offset(offset)))
         .orderBy(unreferredCriticalFirst, desc(findings.visitDate), desc(findings.id))
-        .limit(limit)
-        .offset(offset)
         .all()
         .map((row) => ({ ...row.finding, venueName: row.venueName, openFollowUps: row.openFollowUps }));
     },
@@ -81,7 +84,7 @@ export function findingsRepository(db: AppDatabase) {
     },
 
     forCheck(checkId: number): FindingRow[] {
-      return db.select().from(findings).where(eq(findings.checkId, checkId)).orderBy(asc(findings.id)).all();
+      return byCheck.all({ checkId });
     },
 
     openForVenue(venueId: number): FindingRow[] {
@@ -107,7 +110,7 @@ export function findingsRepository(db: AppDatabase) {
     },
 
     confirmationsOf(checkId: number) {
-      return db.select().from(findingConfirmations).where(eq(findingConfirmations.checkId, checkId)).all();
+      return confirmationsByCheck.all({ checkId });
     },
 
     replaceConfirmations(checkId: number, rows: Array<{ findingId: number; fixed: boolean | null; note: string }>): void {

@@ -73,10 +73,9 @@ export function followUpsRepository(db: AppDatabase) {
         .innerJoin(venues, eq(venues.id, followUps.venueId))
         .innerJoin(findings, eq(findings.id, followUps.findingId))
         .leftJoin(users, eq(users.id, followUps.responsibleUserId))
-        .where(conditions(filter))
+        // A deferred join: the page's ids come from the indexes, then only those rows are joined.
+        .where(inArray(followUps.id, db.select({ id: followUps.id }).from(followUps).where(conditions(filter)).orderBy(asc(followUps.dueDate), asc(followUps.id)).limit(limit).offset(offset)))
         .orderBy(asc(followUps.dueDate), asc(followUps.id))
-        .limit(limit)
-        .offset(offset)
         .all()
         .map((row) => ({ ...row.followUp, venueName: row.venueName, findingTitle: row.findingTitle, findingSeverity: row.findingSeverity, responsibleUserName: row.responsibleUserName }));
     },

@@ -85,6 +85,9 @@ export function roundsRepository(db: AppDatabase) {
     }
   }
 
+  // Read on every report page and save: built once.
+  const teamById = db.select().from(roundTeamMembers).where(eq(roundTeamMembers.roundId, sql.placeholder('roundId'))).orderBy(asc(roundTeamMembers.position)).prepare();
+
   return {
     /** One page of rounds, newest first, and the total for the filter. */
     list(filter: RoundListFilter, limit: number, offset: number): RoundRow[] {
@@ -95,6 +98,17 @@ export function roundsRepository(db: AppDatabase) {
         .orderBy(desc(rounds.startDate), desc(rounds.id))
         .limit(limit)
         .offset(offset)
+        .all();
+    },
+
+    /** The newest rounds a person may see, as a filter's options (id, title, start date only). */
+    options(scope: AreaScope, limit: number): Array<{ id: number; title: string; startDate: string }> {
+      return db
+        .select({ id: rounds.id, title: rounds.title, startDate: rounds.startDate })
+        .from(rounds)
+        .where(conditions({ scope, words: [] }))
+        .orderBy(desc(rounds.startDate), desc(rounds.id))
+        .limit(limit)
         .all();
     },
 
@@ -125,7 +139,7 @@ export function roundsRepository(db: AppDatabase) {
     },
 
     teamOf(roundId: number): TeamMemberRow[] {
-      return db.select().from(roundTeamMembers).where(eq(roundTeamMembers.roundId, roundId)).orderBy(asc(roundTeamMembers.position)).all();
+      return teamById.all({ roundId });
     },
 
     historyOf(roundId: number): StatusChangeRow[] {

@@ -41,6 +41,11 @@ export function usersRepository(db: AppDatabase) {
       return db.select().from(users).where(conditions(filter)).orderBy(asc(users.name), asc(users.id)).limit(limit).offset(offset).all();
     },
 
+    /** Active accounts by name, as a filter's options. */
+    activeNames(): Array<{ id: number; name: string; role: UserRow['role'] }> {
+      return db.select({ id: users.id, name: users.name, role: users.role }).from(users).where(isNull(users.disabledAt)).orderBy(asc(users.name), asc(users.id)).all();
+    },
+
     countActiveAdmins(): number {
       return db
         .select({ total: sql<number>`count(*)` })
