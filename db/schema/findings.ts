@@ -105,10 +105,11 @@ export const followUps = sqliteTable(
   },
   (table) => [
     index('follow_ups_finding_idx').on(table.findingId),
-    index('follow_ups_status_due_idx').on(table.status, table.dueDate),
-    // Follow-ups not yet done, in due order: the overdue and due-soon lists read it without sorting.
+    // Two partial indexes in due order, one for follow-ups not yet done (overdue, due soon) and one for those
+    // done or verified: every list by status reads one of them in order, whatever statistics SQLite has.
     index('follow_ups_open_due_idx').on(table.dueDate, table.id).where(sql`${table.status} in ('open', 'in_progress')`),
-    index('follow_ups_area_due_idx').on(table.areaId, table.dueDate),
+    index('follow_ups_settled_due_idx').on(table.status, table.dueDate, table.id).where(sql`${table.status} in ('done', 'verified')`),
+    index('follow_ups_area_due_idx').on(table.areaId, table.dueDate, table.status),
     index('follow_ups_user_idx').on(table.responsibleUserId, table.status),
     index('follow_ups_venue_idx').on(table.venueId),
   ],

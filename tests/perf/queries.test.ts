@@ -83,7 +83,21 @@ describe('query plans', () => {
     ['export: a batch of reports', `select c.* from checks c where c.visit_date between ? and ? and c.id > ? order by c.id limit 2000`, ['2025-01-01', '2025-12-31', 0]],
     ['answers of a report', `select * from check_answers where check_id = ?`, [1]],
     ['sessions of a user', `select * from sessions where user_id = ?`, [1]],
+    ['a page of reports by area and date, ids first', `select id from checks where area_id in (?, ?) and visit_date >= ? and visit_date <= ? order by visit_date desc, id desc limit 25`, [1, 2, '2025-01-01', '2025-12-31']],
+    ['follow-ups due within a week', `select id from follow_ups where due_date >= ? and due_date <= ? and status in ('open', 'in_progress') order by due_date, id limit 25`, ['2025-06-01', '2025-06-08']],
   ];
+
+  /** Whether SQLite has to sort the rows itself (a temporary b-tree) rather than read them in order from an index. */
+  function sorts(sql: string, params: unknown[]): boolean {
+    const plan = test.app.db.$client.prepare(`explain query plan ${sql}`).all(...params) as Array<{ detail: string }>;
+    return plan.some((step) => step.detail.includes('TEMP B-TREE'));
+  }
+
+  it('read the findings list and the follow-up lists in index order, without sorting, whatever the statistics', () => {
+    expect(sorts(`select id from findings order by (case when severity = 'critical' and referred_on is null and status = 'open' then 0 else 1 end), visit_date desc, id desc limit 25`, [])).toBe(false);
+    expect(sorts(`select id from follow_ups where due_date < ? and status in ('open', 'in_progress') order by due_date, id limit 25`, ['2025-06-01'])).toBe(false);
+    expect(sorts(`select id from follow_ups where status = ? and status in ('done', 'verified') order by due_date, id limit 25`, ['done'])).toBe(false);
+  });
 
   it.each(hot)('%s use an index', (_name, sql, params) => {
     expect(fullScans(sql, params)).toEqual([]);

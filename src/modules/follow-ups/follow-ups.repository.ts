@@ -37,8 +37,9 @@ export interface FollowUpListRow extends FollowUpRow {
   responsibleUserName: string | null;
 }
 
-// Written as a literal so SQLite can match it to the partial index of follow-ups not yet done.
+// Written as literals so SQLite matches them to the partial indexes (see db/schema/findings.ts).
 const notDone = sql`${followUps.status} in ('open', 'in_progress')`;
+const settled = sql`${followUps.status} in ('done', 'verified')`;
 
 export function followUpsRepository(db: AppDatabase) {
   function conditions(filter: FollowUpListFilter): SQL | undefined {
@@ -51,7 +52,8 @@ export function followUpsRepository(db: AppDatabase) {
     if (filter.areaIds) parts.push(inArray(followUps.areaId, filter.areaIds.length > 0 ? filter.areaIds : [-1]));
     if (filter.agency) parts.push(eq(followUps.responsibleAgency, filter.agency));
     if (filter.measure) parts.push(eq(followUps.measure, filter.measure));
-    if (filter.status) parts.push(eq(followUps.status, filter.status));
+    // The status and the group it belongs to: the group is what points SQLite at the right partial index.
+    if (filter.status) parts.push(eq(followUps.status, filter.status), filter.status === 'open' || filter.status === 'in_progress' ? notDone : settled);
     if (filter.findingId) parts.push(eq(followUps.findingId, filter.findingId));
     if (filter.open) parts.push(notDone);
     if (filter.findingFrom || filter.findingTo || filter.approvedOnly || filter.campaignId) {
