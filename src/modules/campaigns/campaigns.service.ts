@@ -287,7 +287,7 @@ export function campaignsService({ db, catalog, now = () => new Date() }: { db: 
 
     /**
      * Target against actual per area, limited to the areas the person may see. Actual counts: rounds of the
-     * campaign (not cancelled) covering the area; distinct venues with an approved (and not superseded) report in
+     * campaign held (in progress or completed) covering the area; distinct venues with an approved (and not superseded) report in
      * the campaign's rounds; outreach sessions and participants of the campaign. A district's figures include
      * the communes formed from it. Work in an area without a target shows under its district, with no target.
      */
@@ -305,7 +305,8 @@ export function campaignsService({ db, catalog, now = () => new Date() }: { db: 
         .select({ campaignId: rounds.campaignId, roundId: roundAreas.roundId, areaId: roundAreas.areaId })
         .from(roundAreas)
         .innerJoin(rounds, eq(rounds.id, roundAreas.roundId))
-        .where(and(inArray(rounds.campaignId, ids), ne(rounds.status, 'cancelled')))
+        // Rounds held (in progress or completed), as the district summary counts them.
+        .where(and(inArray(rounds.campaignId, ids), inArray(rounds.status, ['in_progress', 'completed'])))
         .all()
         .filter((pair) => visible(pair.areaId));
       const venuesByArea = db

@@ -61,7 +61,10 @@ export default async function checksRoutes(app: FastifyInstance): Promise<void> 
     const areaIds = rounds.areaIdsByRound([round.id]).get(round.id) ?? [];
     const venueOptions = venues.searchInAreas(request.actor, areaIds, q);
     const venueId = Number(values.venueId);
-    const chosen = Number.isInteger(venueId) && venueId > 0 ? venues.findByIds([venueId])[0] : undefined;
+    // A venue named in the address shows only if this person may see it and it is in the round's areas.
+    const related = new Set(areaIds.flatMap((id) => app.catalog.relatedAreas(id)));
+    const found = Number.isInteger(venueId) && venueId > 0 ? venues.findByIds([venueId])[0] : undefined;
+    const chosen = found && scopeIncludes(request.actor.scope, found.areaId) && related.has(found.areaId) ? found : undefined;
     return reply.render('checks/new', { round, values, errors, chosen, venueOptions, q });
   }
 

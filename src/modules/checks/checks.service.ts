@@ -6,7 +6,7 @@ import type { AppDatabase } from '../../../db/client.js';
 import type { CheckAnswer } from '../../../db/schema/index.js';
 import { inTransaction } from '../../../db/transaction.js';
 import type { Message, MessageKey } from '../../i18n/index.js';
-import { formatDate, nowIso, parseDateInput } from '../../lib/dates.js';
+import { formatDate, nowIso, parseDateInput, todayInVietnam } from '../../lib/dates.js';
 import { ConflictError, NotFoundError, RuleError } from '../../lib/errors.js';
 import { addFieldError, type FieldErrors, type FormResult } from '../../lib/forms.js';
 import { pageWindow, type Page } from '../../lib/pagination.js';
@@ -133,7 +133,7 @@ export function checksService({ db, catalog, dataDir, now = () => new Date() }: 
     else if (!date) addFieldError(errors, 'visitDate', 'errors.date.invalid');
     else if (date < round.startDate || date > round.endDate) {
       addFieldError(errors, 'visitDate', 'errors.check.outsideRound', { from: formatDate(round.startDate), to: formatDate(round.endDate) });
-    }
+    } else if (date > todayInVietnam(now())) addFieldError(errors, 'visitDate', 'errors.check.futureVisit');
     return date;
   }
 

@@ -302,6 +302,12 @@ export function findingsService({ db, catalog, now = () => new Date() }: { db: A
           { agency: changes.referralAgency, referredOn, reference: changes.referralReference, victimDetails: changes.victimDetails ? '•••' : '' },
         );
         audit.record(actor, { action: 'update', recordType: 'finding', recordId: id, changes: logged, areaIds: [finding.areaId] });
+        // Its follow-ups already verified, the referral was all a critical finding waited for.
+        const linked = followUps.forFindings([id]);
+        if (finding.status === 'open' && linked.length > 0 && linked.every((followUp) => followUp.status === 'verified')) {
+          repository.update(id, finding.version + 1, { status: 'closed', closedAt: changes.updatedAt, updatedAt: changes.updatedAt });
+          audit.record(actor, { action: 'status', recordType: 'finding', recordId: id, changes: { status: ['open', 'closed'] }, areaIds: [finding.areaId] });
+        }
       });
       return { ok: true, value: null };
     },

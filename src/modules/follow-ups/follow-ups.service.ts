@@ -198,7 +198,7 @@ export function followUpsService({ db, catalog, dataDir, now = () => new Date() 
         const amount = parseWholeNumber(values.fineAmount);
         if (amount === null || amount <= 0 || amount > 1_000_000_000_000) addFieldError(errors, 'fineAmount', 'errors.followUp.fine');
         else fineAmount = amount;
-      }
+      } else if (values.fineAmount.trim()) addFieldError(errors, 'fineAmount', 'errors.followUp.fineNotFine');
       const kind = (responsibleKinds as readonly string[]).includes(values.responsibleKind) ? (values.responsibleKind as FollowUpRow['responsibleKind']) : null;
       if (!kind) addFieldError(errors, 'responsibleKind', 'errors.followUp.responsible');
       if (kind === 'agency' && !vocabularyCodes('agencies').includes(values.responsibleAgency)) addFieldError(errors, 'responsibleAgency', 'errors.referral.agency');

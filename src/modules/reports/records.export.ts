@@ -208,7 +208,8 @@ export function recordBatches(db: AppDatabase, kind: RecordKind, filter: RecordF
           out[column.key] = formatMoment(value as string | null);
           break;
         case 'category':
-          out[column.key] = value ? String(value) : t('findings.outsideChecklist');
+          // A report without findings (in the flat file) has no category at all.
+          out[column.key] = value ? String(value) : row.finding_id ? t('findings.outsideChecklist') : '';
           break;
         case 'title':
           out[column.key] = row.item_code ? `${row.item_code as string}. ${t('findings.notMet')}: ${String(value)}` : String(value ?? '');

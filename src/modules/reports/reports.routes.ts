@@ -39,10 +39,19 @@ export default async function reportsRoutes(app: FastifyInstance): Promise<void>
   }
 
   /** Every export is in the audit trail with its filters. */
+  /** A scoped person's files are named for their area (its code), so they are not taken for the province's. */
+  function scopeSuffix(request: FastifyRequest): string {
+    const areaId = request.user!.areaId;
+    if (request.actor.scope.all || areaId === null) return '';
+    return `-dia-ban-${app.catalog.byId.get(areaId)?.code ?? areaId}`;
+  }
+
   function recordExport(request: FastifyRequest, details: Record<string, unknown>): void {
     // A scoped person's export is filed under their areas, so they (and whoever oversees those areas) find it.
     const areaIds = request.actor.scope.all ? [] : request.actor.scope.areaIds;
-    inTransaction(app.db, () => audit.record(request.actor, { action: 'export', recordType: 'export', recordId: null, changes: details, areaIds }));
+    const areaId = request.user!.areaId;
+    const area = request.actor.scope.all || areaId === null ? {} : { area: app.catalog.byId.get(areaId)?.name ?? null };
+    inTransaction(app.db, () => audit.record(request.actor, { action: 'export', recordType: 'export', recordId: null, changes: { ...details, ...area }, areaIds }));
   }
 
   function queryString(summary: Summary): string {
@@ -102,7 +111,7 @@ export default async function reportsRoutes(app: FastifyInstance): Promise<void>
     const query: SummaryQuery = read.query;
     const summary = service.summarise(request.actor, query);
     const ctx = context(request, summary);
-    const name = `tong-hop-${summary.level === 'district' ? 'huyen' : 'xa'}${summary.campaignId ? `-ke-hoach-${summary.campaignId}` : ''}-${summary.from}-${summary.to}.${format}`;
+    const name = `tong-hop-${summary.level === 'district' ? 'huyen' : 'xa'}${summary.campaignId ? `-ke-hoach-${summary.campaignId}` : ''}${scopeSuffix(request)}-${summary.from}-${summary.to}.${format}`;
     recordExport(request, { kind: 'summary', format, from: summary.from, to: summary.to, level: summary.level, campaign: summary.campaignId });
     reply.header('Content-Type', contentTypes[format]).header('Content-Disposition', `attachment; filename="${name}"`).header('Cache-Control', 'no-store');
     if (format === 'csv') return reply.send(summaryCsv(summary, ctx));
@@ -167,7 +176,7 @@ export default async function reportsRoutes(app: FastifyInstance): Promise<void>
     const rows = recordBatches(app.db, kind, filter, app.catalog, request.t, request.lang);
     reply
       .header('Content-Type', contentTypes[format])
-      .header('Content-Disposition', `attachment; filename="${kind}-${from}-${to}.${format}"`)
+      .header('Content-Disposition', `attachment; filename="${kind}${scopeSuffix(request)}-${from}-${to}.${format}"`)
       .header('Cache-Control', 'no-store');
     if (format === 'csv') return reply.send(recordsCsv(rows, header));
     const stream = new PassThrough();

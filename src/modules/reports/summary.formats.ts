@@ -128,6 +128,8 @@ export function summaryPdf(summary: Summary, context: SummaryContext): Readable 
       doc.moveTo(doc.page.margins.left, y + height + 2).lineTo(doc.page.width - doc.page.margins.right, y + height + 2).stroke();
       doc.y = y + height + 6;
     };
+    // A part's headings never sit alone at the foot of a page: they start a new one when two rows would not fit.
+    if (doc.y > doc.page.height - doc.page.margins.bottom - 90) doc.addPage();
     drawHeader();
     rows.forEach((row, rowIndex) => {
       if (doc.y > doc.page.height - doc.page.margins.bottom - 30) {

@@ -111,6 +111,9 @@ describe('target against actual', () => {
     createRound(test.app, { title: 'Đợt đã hủy', campaignId: String(campaignId) }); // cancelled below: does not count
     const cancelled = test.app.db.get<{ id: number }>(sql`select id from rounds where title = 'Đợt đã hủy'`)!.id;
     test.app.db.run(sql`update rounds set status = 'cancelled' where id = ${cancelled}`);
+    // Rounds count once held; a planned one does not.
+    test.app.db.run(sql`update rounds set status = 'completed' where title in ('Bắc Yên tháng 3', 'Bắc Yên sau sắp xếp')`);
+    createRound(test.app, { title: 'Đợt mới dự kiến', campaignId: String(campaignId) });
     const venueA = createVenue(test.app, { name: 'Karaoke A' });
     const venueB = createVenue(test.app, { name: 'Karaoke B' });
     const venueC = createVenue(test.app, { name: 'Karaoke C' });
@@ -188,7 +191,8 @@ describe('target against actual', () => {
   it('show what was done per district even before any target is set', async () => {
     const campaignId = idOf((await createCampaign({ title: 'Kế hoạch chưa có chỉ tiêu', startDate: '01/01/2025', endDate: '31/12/2025' })).headers.location);
     const thuanChau = district(test.app, 'Thuận Châu');
-    createRound(test.app, { title: 'Đợt Thuận Châu', campaignId: String(campaignId), areaIds: [String(thuanChau.id)] });
+    const held = createRound(test.app, { title: 'Đợt Thuận Châu', campaignId: String(campaignId), areaIds: [String(thuanChau.id)] });
+    test.app.db.run(sql`update rounds set status = 'in_progress' where id = ${held}`);
     await inspector.post('/outreach', outreachFields(campaignId, { areaId: thuanChau.id, participantsTotal: '40', participantsWomen: '20' }));
     const page = html((await head.get(`/campaigns/${campaignId}`)).body);
     expect(textOf(page, '#progress')).toContain('Chưa đặt chỉ tiêu');

@@ -63,6 +63,21 @@ describe('starting a report', () => {
     expect(count('checks')).toBe(before);
   });
 
+  it('refuses a visit date that has not come yet, and never shows a venue outside the person’s area', async () => {
+    const day = (offset: number) => new Date(Date.now() + 7 * 3_600_000 + offset * 86_400_000).toISOString().slice(0, 10);
+    const commune = test.app.catalog.filterIds(district(test.app, 'Bắc Yên').id)[1]!;
+    const current = createRoundWithTeam(test.app, [inspector.user.id], { title: 'Đợt đang diễn ra', areaIds: [String(commune)], startDate: day(-2), endDate: day(5) });
+    const venue = createVenue(test.app, { name: 'Karaoke Ngày Mai', areaId: String(commune) });
+    const tomorrow = day(1).split('-').reverse().join('/');
+    const early = await inspector.post(`/rounds/${current}/checks`, { venueId: venue, visitDate: tomorrow, visitTime: '', submissionKey: '' });
+    expect(early.statusCode).toBe(422);
+    expect(textOf(html(early.body), '#field-visitDate-error')).toContain('Ngày kiểm tra chưa đến');
+    // A venue of another district named in the address is not shown on the start page.
+    const songMa = createVenue(test.app, { name: 'Nhà nghỉ Ở Sông Mã', areaId: String(district(test.app, 'Sông Mã').id) });
+    const page = await inspector.get(`/rounds/${current}/checks/new?venue=${songMa}`);
+    expect(page.body).not.toContain('Nhà nghỉ Ở Sông Mã');
+  });
+
   it('creates one draft for a double-clicked start', async () => {
     const form = html((await inspector.get(`/rounds/${roundId}/checks/new`)).body);
     const submissionKey = form('input[name="submissionKey"]').val() as string;
@@ -132,6 +147,12 @@ describe('filling and submitting', () => {
     const page = html((await inspector.get(`/checks/${id}`)).body);
     expect(page('#report-form')).toHaveLength(0);
     expect(textOf(page, '.answers-table')).toContain('Nhân viên 16 tuổi');
+    // The audit trail reads in words: field names, answers and dates, never codes.
+    const admin = await loginAs(test.app, 'admin');
+    const trail = textOf(html((await admin.get(`/audit?type=check&record=${id}`)).body), '#audit-table');
+    expect(trail).toContain('Mục E2: Không đạt: Nhân viên 16 tuổi');
+    expect(trail).toContain('Số người được tư vấn');
+    expect(trail).not.toMatch(/audit\.field|answer\.|compliant|violation/);
   });
 
   it('answers 409 with what changed when the report was saved elsewhere', async () => {

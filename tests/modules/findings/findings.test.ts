@@ -208,7 +208,9 @@ describe('follow-ups', () => {
     expect(textOf(html(noEvidence.body), '#field-note-error')).toContain('Chọn biên bản tái kiểm tra');
     // A report that is not later, or does not show the item compliant, is not evidence.
     expect((await head.post(`${url}/verification`, { checkId: String(finding.check_id) })).statusCode).toBe(422);
+    clock = new Date('2025-03-16T03:00:00Z'); // a report is filed after its visit
     const later = submitted([], 'approved', '15/03/2025');
+    clock = new Date('2025-03-12T03:00:00Z');
     const page = html((await head.get(url)).body);
     expect(page(`#field-checkId option[value="${later}"]`)).toHaveLength(1);
     expect((await head.post(`${url}/verification`, { checkId: String(later) })).statusCode).toBe(303);
@@ -220,11 +222,22 @@ describe('follow-ups', () => {
     const url = (await addFollowUp(finding.id)).headers.location as string;
     const early = await head.post(`${url}/verification`, { note: 'Đã kiểm tra hồ sơ tạm trú tại Công an xã' });
     expect(early.statusCode).toBe(422);
-    expect(textOf(html(early.body), '#field-note-error')).toContain('Chỉ xác nhận bằng ghi chú khi biện pháp đã “Hoàn thành”');
+    expect(textOf(html(early.body), '#field-note-error')).toContain('Chỉ xác nhận bằng ghi chú khi biện pháp đã “Đã xong”');
     expect(html(early.body)('#field-note').text()).toBe('Đã kiểm tra hồ sơ tạm trú tại Công an xã');
     await head.post(`${url}/status`, { to: 'done' });
     expect((await head.post(`${url}/verification`, { note: 'Đã kiểm tra hồ sơ tạm trú tại Công an xã' })).statusCode).toBe(303);
     expect(textOf(html((await head.get(url)).body), 'hgroup')).toContain('Đã xác nhận');
+    expect(test.app.db.get<{ status: string }>(sql`select status from findings where id = ${finding.id}`)!.status).toBe('closed');
+  });
+
+  it('settle a critical finding once it is also referred, whichever comes last', async () => {
+    const finding = findingsOf(submitted(['E2']))[0]!;
+    const url = (await addFollowUp(finding.id, { measure: 'stop_minor_employment' })).headers.location as string;
+    await head.post(`${url}/status`, { to: 'done' });
+    expect((await head.post(`${url}/verification`, { note: 'Đã cho thôi việc' })).statusCode).toBe(303);
+    expect(test.app.db.get<{ status: string }>(sql`select status from findings where id = ${finding.id}`)!.status).toBe('open');
+    const version = test.app.db.get<{ version: number }>(sql`select version from findings where id = ${finding.id}`)!.version;
+    expect((await head.post(`/findings/${finding.id}/referral`, { agency: 'police', referredOn: '12/03/2025', reference: 'CA-7', victimDetails: '', version: String(version) })).statusCode).toBe(303);
     expect(test.app.db.get<{ status: string }>(sql`select status from findings where id = ${finding.id}`)!.status).toBe('closed');
   });
 
@@ -309,6 +322,7 @@ describe('re-inspection', () => {
     expect(textOf(venuePage, '#open-findings-heading')).toContain('2 vi phạm đang theo dõi');
     const redirect = await inspector.get(`/venues/${venue}/reinspection?round=${roundId}`);
     expect(redirect.headers.location).toBe(`/rounds/${roundId}/checks/new?venue=${venue}&reinspection=1`);
+    clock = new Date('2025-03-15T03:00:00Z'); // the re-inspection took place on the 14th
     const started = await inspector.post(`/rounds/${roundId}/checks`, { venueId: venue, visitDate: '14/03/2025', reinspection: '1' });
     const reportId = Number(String(started.headers.location).split('/').pop());
     const form = html((await inspector.get(`/checks/${reportId}`)).body);
@@ -333,6 +347,7 @@ describe('re-inspection', () => {
     expect(test.app.db.get<{ status: string }>(sql`select status from findings where id = ${e1!.id}`)!.status).toBe('open');
     const history = html((await head.get(`/venues/${venue}`)).body);
     expect(textOf(history, '.timeline')).toContain('Xác nhận khắc phục');
+    clock = new Date('2025-03-12T03:00:00Z');
   });
 });
 
