@@ -4,6 +4,7 @@ import fp from 'fastify-plugin';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { dateRangeProblems, formatDate, formatMoment } from '../lib/dates.js';
 import { formatCount } from '../lib/pagination.js';
+import { findingTitle } from '../modules/findings/findings.service.js';
 import { formatVnd } from '../lib/money.js';
 import { vocabulary, vocabularyLabel, type VocabularyName } from '../lib/vocabulary.js';
 import { vi, type MessageKey } from '../i18n/vi.js';
@@ -61,8 +62,7 @@ export default fp(
         moment: formatMoment,
         vnd: formatVnd,
         count: formatCount,
-        /** A finding as people read it: a checklist item's text states the requirement, so it is marked as not met. */
-        findingTitle: (finding: { itemCode: string | null; title: string }) => (finding.itemCode ? `${finding.itemCode}. ${t('findings.notMet')}: ${finding.title}` : finding.title),
+        findingTitle: (finding: { itemCode: string | null; title: string }) => findingTitle(t, finding),
         dateProblems: dateRangeProblems,
         vocab: (name: VocabularyName) => vocabulary(name).map((entry) => ({ code: entry.code, label: entry[request.lang] })),
         label: (name: VocabularyName, code: string) => vocabularyLabel(name, code, request.lang),

@@ -4,14 +4,14 @@
  * a bare baseline route and the real pages signed in as a department head, then the CSV export of every report
  * (time and the server's peak memory), then 50 connections for 30 s while /healthz is watched.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import Database from 'better-sqlite3';
+import { freePort, signInOverHttp, startServer, stopServer } from '../helpers/server.js';
 
 const { values } = parseArgs({ options: { 'data-dir': { type: 'string', default: './data-large' }, duration: { type: 'string', default: '10' }, connections: { type: 'string', default: '20' } } });
 const sourceDir = path.resolve(values['data-dir']!);
@@ -28,15 +28,6 @@ fs.mkdirSync(dataDir, { recursive: true });
 new Database(path.join(sourceDir, 'app.db')).pragma('wal_checkpoint(TRUNCATE)');
 fs.copyFileSync(path.join(sourceDir, 'app.db'), path.join(dataDir, 'app.db'));
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const probe = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
 function peakRssMb(pid: number): number {
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
   return Number(/VmHWM:\s+(\d+)/.exec(status)![1]) / 1024;
@@ -48,23 +39,9 @@ function rssMb(pid: number): number {
 }
 
 async function signIn(base: string, email: string) {
-  const cookies = new Map<string, string>();
-  const keep = (response: Response) => {
-    for (const header of response.headers.getSetCookie()) {
-      const [pair] = header.split(';');
-      const [name, ...value] = pair!.split('=');
-      cookies.set(name!, value.join('='));
-    }
-  };
-  const header = () => [...cookies].map(([name, value]) => `${name}=${value}`).join('; ');
-  const page = await fetch(`${base}/login`);
-  keep(page);
-  const csrf = /name="csrf-token" content="([^"]+)"/.exec(await page.text())![1]!;
-  const login = await fetch(`${base}/login`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: header() }, body: new URLSearchParams({ _csrf: csrf, email, password: 'benchmark-password' }) });
-  keep(login);
-  if (login.status !== 303) throw new Error(`sign-in failed for ${email}: ${login.status}`);
-  const home = await fetch(`${base}/`, { headers: { cookie: header() } });
-  return { cookie: header(), csrf: /name="csrf-token" content="([^"]+)"/.exec(await home.text())![1]! };
+  const session = await signInOverHttp(base, email, 'benchmark-password');
+  if (session.loginStatus !== 303) throw new Error(`sign-in failed for ${email}: ${session.loginStatus}`);
+  return session;
 }
 
 /** Drafts for the filing benchmark: each request saves a different one, once. */
@@ -118,32 +95,14 @@ async function single(name: string, url: string, headers: Record<string, string>
   return `| ${name} | ${first.toFixed(0)} | ${durations[Math.floor(times / 2)]!.toFixed(0)} | ${durations[times - 1]!.toFixed(0)} |`;
 }
 
-async function startServer(): Promise<{ server: ChildProcess; base: string }> {
+async function start(): Promise<{ server: ChildProcess; base: string }> {
   const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  // As `npm start` runs it (same heap limit).
-  const server = spawn(process.execPath, ['--max-old-space-size=256', '--import', 'tsx', 'src/server.ts'], {
-    env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', NODE_ENV: 'production', LOG_LEVEL: 'warn', DAILY_BACKUPS: 'false' },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  for (let attempt = 0; ; attempt += 1) {
-    try {
-      if ((await fetch(`${base}/healthz`)).ok) return { server, base };
-    } catch {
-      if (attempt > 300) throw new Error('server did not start');
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
-async function stopServer(server: ChildProcess): Promise<void> {
-  server.kill('SIGTERM');
-  await new Promise((resolve) => server.once('exit', resolve));
+  return { server: await startServer(dataDir, port, { stdio: 'inherit', attempts: 300 }), base: `http://127.0.0.1:${port}` };
 }
 
 async function main() {
   const drafts = prepareDrafts(40_000);
-  let { server, base } = await startServer();
+  let { server, base } = await start();
   const head = await signIn(base, 'head@bench.local');
   const inspector = await signIn(base, drafts.inspectorEmail);
   const db = new Database(path.join(dataDir, 'app.db'), { readonly: true });
@@ -205,7 +164,7 @@ async function main() {
   // Every report as CSV, streamed: time, size and the server's peak memory, on a server that has served
   // nothing else (so the figure is the export's, not what the page runs left in the heap).
   await stopServer(server);
-  ({ server, base } = await startServer());
+  ({ server, base } = await start());
   const fresh = await signIn(base, 'head@bench.local');
   headers.cookie = fresh.cookie;
   console.log(`Fresh server RSS before the export: ${rssMb(server.pid!).toFixed(0)} MB`);

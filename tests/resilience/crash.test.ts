@@ -1,6 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -8,6 +7,7 @@ import Database from 'better-sqlite3';
 import { buildTestApp } from '../helpers/app.js';
 import { createUser } from '../helpers/auth.js';
 import { createRoundWithTeam, createVenue } from '../helpers/factories.js';
+import { freePort, signInOverHttp, startServer, stopServer } from '../helpers/server.js';
 
 /**
  * Kill -9 the server while reports are being filed, restart it, and check that every report whose POST was
@@ -21,58 +21,6 @@ afterAll(() => {
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const probe = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-async function start(port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-    env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', NODE_ENV: 'production', LOG_LEVEL: 'warn', DAILY_BACKUPS: 'false', SAMPLE_DATA: 'false' },
-    stdio: 'ignore',
-  });
-  for (let attempt = 0; attempt < 100; attempt += 1) {
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok) return child;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error('server did not start');
-}
-
-/** A signed-in session over HTTP: cookies and the CSRF token, as a browser keeps them. */
-async function signIn(base: string, email: string, password: string) {
-  const cookies = new Map<string, string>();
-  const keep = (response: Response) => {
-    for (const header of response.headers.getSetCookie()) {
-      const [pair] = header.split(';');
-      const [name, ...value] = pair!.split('=');
-      cookies.set(name!, value.join('='));
-    }
-  };
-  const cookieHeader = () => [...cookies].map(([name, value]) => `${name}=${value}`).join('; ');
-  const page = await fetch(`${base}/login`);
-  keep(page);
-  const csrf = /name="csrf-token" content="([^"]+)"/.exec(await page.text())![1]!;
-  const login = await fetch(`${base}/login`, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: cookieHeader() },
-    body: new URLSearchParams({ _csrf: csrf, email, password }),
-  });
-  keep(login);
-  expect(login.status).toBe(303);
-  const home = await fetch(`${base}/`, { headers: { cookie: cookieHeader() } });
-  const token = /name="csrf-token" content="([^"]+)"/.exec(await home.text())![1]!;
-  return { cookie: cookieHeader(), csrf: token };
-}
-
 describe('a crash while reports are being filed', () => {
   it('loses no answered report, leaves none half-written, and the database passes integrity_check', async () => {
     // Prepare accounts, a round and venues on the data directory, then close it for the real server.
@@ -84,8 +32,9 @@ describe('a crash while reports are being filed', () => {
 
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
-    server = await start(port);
-    const session = await signIn(base, inspector.email, inspector.password);
+    server = await startServer(dataDir, port, { env: { SAMPLE_DATA: 'false' } });
+    const session = await signInOverHttp(base, inspector.email, inspector.password);
+    expect(session.loginStatus).toBe(303);
 
     const answered: number[] = [];
     let sent = 0;
@@ -113,10 +62,9 @@ describe('a crash while reports are being filed', () => {
     expect(answered.length).toBeGreaterThan(5);
     expect(sent).toBeGreaterThan(answered.length);
 
-    server = await start(port);
+    server = await startServer(dataDir, port, { env: { SAMPLE_DATA: 'false' } });
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
-    server.kill('SIGTERM');
-    await new Promise((resolve) => server!.once('exit', resolve));
+    await stopServer(server);
 
     const db = new Database(path.join(dataDir, 'app.db'), { readonly: true });
     try {

@@ -21,6 +21,19 @@ export function scopeIncludes(scope: AreaScope, areaId: number): boolean {
   return scope.all || scope.areaIds.includes(areaId);
 }
 
+/**
+ * The district an area's work counts under in figures by district: a district itself; a commune formed after
+ * the reform, its main origin, or, for a person who does not see that one, another district it came from that
+ * they do see (so their rows add up to their total).
+ */
+export function rollupDistrict(catalog: AreaCatalog, areaId: number, scope: AreaScope): number | undefined {
+  const area = catalog.byId.get(areaId);
+  if (!area || area.level !== 'commune') return area?.id;
+  const primary = catalog.primaryDistrictOf(area.id);
+  if (primary === undefined || scopeIncludes(scope, primary)) return primary;
+  return catalog.districts.find((district) => scopeIncludes(scope, district.id) && catalog.districtFamily(district.id).includes(area.id))?.id ?? primary;
+}
+
 /** The one condition that limits a query to a scope, for a table whose rows carry their area. */
 export function areaColumnInScope(column: AnySQLiteColumn | SQLWrapper, scope: AreaScope): SQL | undefined {
   if (scope.all) return undefined;

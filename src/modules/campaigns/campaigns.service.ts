@@ -11,7 +11,7 @@ import { cleanText } from '../../lib/text.js';
 import { vocabularyCodes } from '../../lib/vocabulary.js';
 import type { AreaCatalog, AreaRecord } from '../areas/areas.service.js';
 import type { Actor } from '../auth/actor.js';
-import { linkedAreasInScope, scopeIncludes, type AreaScope } from '../auth/scope.js';
+import { linkedAreasInScope, rollupDistrict, scopeIncludes, type AreaScope } from '../auth/scope.js';
 import { auditService, diff, type Snapshot } from '../audit/audit.service.js';
 import { onceFor } from '../submissions/submissions.repository.js';
 
@@ -216,7 +216,7 @@ export function campaignsService({ db, catalog, now = () => new Date() }: { db: 
 
     changeStatus(actor: Actor, id: number, to: string): void {
       const campaign = load(id);
-      if (!(campaignStatuses as readonly string[]).includes(to)) throw new RuleError({ key: 'errors.campaign.unknownStatus' });
+      if (!(campaignStatuses as readonly string[]).includes(to)) throw new RuleError({ key: 'errors.unknownStatus' });
       if (!(campaignTransitions[campaign.status] as string[]).includes(to)) {
         throw new RuleError({ key: 'errors.campaign.transition', params: { from: `campaignStatus.${campaign.status}`, to: `campaignStatus.${to}` } });
       }
@@ -342,9 +342,8 @@ export function campaignsService({ db, catalog, now = () => new Date() }: { db: 
         }
         const rowOf = (areaId: number): number | undefined => {
           for (const [rowId, row] of rowAreas) if (row.areaIds.has(areaId)) return rowId;
-          const area = catalog.byId.get(areaId);
-          if (!area) return undefined;
-          const district = area.level === 'commune' ? (catalog.primaryDistrictOf(area.id) ?? area.id) : area.id;
+          if (!catalog.byId.has(areaId)) return undefined;
+          const district = rollupDistrict(catalog, areaId, scope) ?? areaId;
           if (!rowAreas.has(district)) rowAreas.set(district, { target: zeroMetrics(), areaIds: new Set() });
           return district;
         };

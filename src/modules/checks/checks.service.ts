@@ -223,8 +223,10 @@ export function checksService({ db, catalog, dataDir, now = () => new Date() }: 
       const checklist = checklists.get(check.templateId);
       const answers = answersMap(id);
       const items = checklist.body.items.filter((item) => item.code in answers || itemApplies(item, venue.kind));
-      const inspector = db.$client.prepare('select name from users where id = ?').get(check.inspectorId) as { name: string } | undefined;
-      const reviewer = check.reviewedBy === null ? undefined : (db.$client.prepare('select name from users where id = ?').get(check.reviewedBy) as { name: string } | undefined);
+      const names = db.$client.prepare('select (select name from users where id = ?) as inspector, (select name from users where id = ?) as reviewer').get(check.inspectorId, check.reviewedBy) as {
+        inspector: string | null;
+        reviewer: string | null;
+      };
       const pendingAmendmentId = repository.pendingAmendmentOf(id);
       return {
         pendingAmendmentId,
@@ -237,8 +239,8 @@ export function checksService({ db, catalog, dataDir, now = () => new Date() }: 
         answers,
         teamPresent: JSON.parse(check.teamPresent) as string[],
         attachments: repository.attachmentsOf(id),
-        inspectorName: inspector?.name ?? '',
-        reviewerName: reviewer?.name ?? null,
+        inspectorName: names.inspector ?? '',
+        reviewerName: names.reviewer,
         findings: findings.forCheck(actor, id),
         confirmations: findings.confirmationsOf(id).map((row) => ({ finding: findingRows.findById(row.findingId, { all: true })!, fixed: row.fixed, note: row.note })),
         can: {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { AppDatabase } from '../../../db/client.js';
+import type { Translate } from '../../i18n/index.js';
 import { severities, type CheckAnswer, type Severity } from '../../../db/schema/index.js';
 import { inTransaction } from '../../../db/transaction.js';
 import { nowIso, parseDateInput, todayInVietnam } from '../../lib/dates.js';
@@ -16,6 +17,11 @@ import type { ChecklistItem } from '../checklists/checklists.service.js';
 import type { CheckRow } from '../checks/checks.repository.js';
 import { followUpsRepository, type FollowUpRow } from '../follow-ups/follow-ups.repository.js';
 import { findingsRepository, type FindingListFilter, type FindingListRow, type FindingRow } from './findings.repository.js';
+
+/** A finding as people read it: a checklist item's text states the requirement, so it is marked as not met. */
+export function findingTitle(t: Translate, finding: { itemCode: string | null; title: string }): string {
+  return finding.itemCode ? `${finding.itemCode}. ${t('findings.notMet')}: ${finding.title}` : finding.title;
+}
 
 /** Signs of trafficking (category G) and a worker under 18 (E2) are always critical. */
 export function defaultSeverity(item: Pick<ChecklistItem, 'code' | 'category' | 'severity'>): Severity {
@@ -83,6 +89,15 @@ export function findingsService({ db, catalog, now = () => new Date() }: { db: A
   /** What any reader may see of a finding: the victim-detail field only for heads and admins. */
   function visible(actor: Actor, finding: FindingRow): FindingRow {
     return can(actor.role, 'findings.sensitive') ? finding : { ...finding, victimDetails: '' };
+  }
+
+  /**
+   * Closes an open finding (inside the caller's transaction) with its audit entry; `version` is the one the
+   * caller last wrote, `why` what settled it. A finding changed meanwhile is a conflict.
+   */
+  function markClosed(actor: Actor, finding: FindingRow, version: number, at: string, why: Record<string, [unknown, unknown]> = {}): void {
+    if (!repository.update(finding.id, version, { status: 'closed', closedAt: at, updatedAt: at })) throw new ConflictError();
+    audit.record(actor, { action: 'status', recordType: 'finding', recordId: finding.id, changes: { status: ['open', 'closed'], ...why }, areaIds: [finding.areaId] });
   }
 
   function insertFinding(actor: Actor, row: Omit<FindingRow, 'id' | 'version'>): number {
@@ -178,10 +193,7 @@ export function findingsService({ db, catalog, now = () => new Date() }: { db: A
         const after = followUps.forFindings([finding.id]);
         // Seen fixed on the spot: with no follow-ups to wait for, the finding is settled (a critical one once referred).
         const settled = after.length === 0 ? finding.severity !== 'critical' || finding.referredOn !== null : canClose(finding, after);
-        if (settled) {
-          repository.update(finding.id, finding.version, { status: 'closed', closedAt: at, updatedAt: at });
-          audit.record(actor, { action: 'status', recordType: 'finding', recordId: finding.id, changes: { status: ['open', 'closed'], closedByCheck: [null, check.id] }, areaIds: [finding.areaId] });
-        }
+        if (settled) markClosed(actor, finding, finding.version, at, { closedByCheck: [null, check.id] });
       }
     },
 
@@ -304,10 +316,7 @@ export function findingsService({ db, catalog, now = () => new Date() }: { db: A
         audit.record(actor, { action: 'update', recordType: 'finding', recordId: id, changes: logged, areaIds: [finding.areaId] });
         // Its follow-ups already verified, the referral was all a critical finding waited for.
         const linked = followUps.forFindings([id]);
-        if (finding.status === 'open' && linked.length > 0 && linked.every((followUp) => followUp.status === 'verified')) {
-          repository.update(id, finding.version + 1, { status: 'closed', closedAt: changes.updatedAt, updatedAt: changes.updatedAt });
-          audit.record(actor, { action: 'status', recordType: 'finding', recordId: id, changes: { status: ['open', 'closed'] }, areaIds: [finding.areaId] });
-        }
+        if (finding.status === 'open' && linked.length > 0 && linked.every((followUp) => followUp.status === 'verified')) markClosed(actor, finding, finding.version + 1, changes.updatedAt);
       });
       return { ok: true, value: null };
     },
@@ -318,7 +327,7 @@ export function findingsService({ db, catalog, now = () => new Date() }: { db: A
      */
     changeSeverity(actor: Actor, id: number, severity: string): void {
       const finding = load(actor, id);
-      if (!(severities as readonly string[]).includes(severity)) throw new RuleError({ key: 'errors.campaign.unknownStatus' });
+      if (!(severities as readonly string[]).includes(severity)) throw new RuleError({ key: 'errors.finding.severity' });
       if (finding.status !== 'open') throw new RuleError({ key: 'findings.closedReadOnly' });
       if (finding.itemCode && defaultSeverity({ code: finding.itemCode, category: finding.category, severity: 'low' }) === 'critical' && severity !== 'critical') {
         throw new RuleError({ key: 'findings.alwaysCritical' });
@@ -333,11 +342,12 @@ export function findingsService({ db, catalog, now = () => new Date() }: { db: A
     close(actor: Actor, id: number): void {
       const finding = load(actor, id);
       if (!canClose(finding, followUps.forFindings([id]))) throw new RuleError({ key: 'findings.cannotClose' });
-      inTransaction(db, () => {
-        const at = nowIso(now());
-        if (!repository.update(id, finding.version, { status: 'closed', closedAt: at, updatedAt: at })) throw new ConflictError();
-        audit.record(actor, { action: 'status', recordType: 'finding', recordId: id, changes: { status: ['open', 'closed'] }, areaIds: [finding.areaId] });
-      });
+      inTransaction(db, () => markClosed(actor, finding, finding.version, nowIso(now())));
+    },
+
+    /** After a follow-up is verified (in the caller's transaction): the last one settles its finding, as a re-inspection does. */
+    closeIfSettled(actor: Actor, finding: FindingRow, at: string): void {
+      if (canClose(finding, followUps.forFindings([finding.id]))) markClosed(actor, finding, finding.version, at);
     },
 
     replaceConfirmations(checkId: number, rows: Array<{ findingId: number; fixed: boolean | null; note: string }>): void {

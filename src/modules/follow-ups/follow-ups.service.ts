@@ -20,7 +20,7 @@ import { scopeIncludes, scopeOfArea } from '../auth/scope.js';
 import { auditService } from '../audit/audit.service.js';
 import { onceFor } from '../submissions/submissions.repository.js';
 import { findingsRepository, type FindingRow } from '../findings/findings.repository.js';
-import { canClose } from '../findings/findings.service.js';
+import { findingsService } from '../findings/findings.service.js';
 import { usersRepository } from '../users/users.repository.js';
 import { followUpsRepository, type FollowUpListFilter, type FollowUpListRow, type FollowUpRow } from './follow-ups.repository.js';
 
@@ -79,6 +79,7 @@ export interface VerificationCandidate {
 export function followUpsService({ db, catalog, dataDir, now = () => new Date() }: { db: AppDatabase; catalog: AreaCatalog; dataDir: string; now?: () => Date }) {
   const repository = followUpsRepository(db);
   const findings = findingsRepository(db);
+  const findingRules = findingsService({ db, catalog, now });
   const users = usersRepository(db);
   const audit = auditService(db, now);
   const uploadDir = path.join(dataDir, 'uploads');
@@ -248,7 +249,7 @@ export function followUpsService({ db, catalog, dataDir, now = () => new Date() 
     changeStatus(actor: Actor, id: number, to: string): void {
       const followUp = load(actor, id);
       if (!mayWork(actor, followUp)) throw new RuleError({ key: 'followUps.notYours' });
-      if (!(followUpStatuses as readonly string[]).includes(to)) throw new RuleError({ key: 'errors.campaign.unknownStatus' });
+      if (!(followUpStatuses as readonly string[]).includes(to)) throw new RuleError({ key: 'errors.unknownStatus' });
       const target = to as FollowUpStatus;
       if (!manualTransitions[followUp.status].includes(target)) throw new RuleError({ key: 'errors.followUp.transition', params: { from: `followUpStatus.${followUp.status}`, to: `followUpStatus.${to}` } });
       inTransaction(db, () => {
@@ -277,12 +278,7 @@ export function followUpsService({ db, catalog, dataDir, now = () => new Date() 
         const at = nowIso(now());
         if (!repository.update(id, followUp.version, { status: 'verified', verifiedAt: at, verifiedBy: actor.userId, verifiedByCheckId: checkId, verificationNote: note, updatedAt: at })) throw new ConflictError();
         audit.record(actor, { action: 'status', recordType: 'follow_up', recordId: id, changes: { status: [followUp.status, 'verified'], ...(checkId ? { verifiedByCheck: [null, checkId] } : { note: [null, note] }) }, areaIds: [followUp.areaId] });
-        // The last follow-up verified settles the finding, as a re-inspection does.
-        const linked = repository.forFindings([finding.id]);
-        if (canClose(finding, linked)) {
-          findings.update(finding.id, finding.version, { status: 'closed', closedAt: at, updatedAt: at });
-          audit.record(actor, { action: 'status', recordType: 'finding', recordId: finding.id, changes: { status: ['open', 'closed'] }, areaIds: [finding.areaId] });
-        }
+        findingRules.closeIfSettled(actor, finding, at);
       });
       return { ok: true, value: null };
     },

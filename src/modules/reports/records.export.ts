@@ -7,6 +7,7 @@ import type { AreaCatalog } from '../areas/areas.service.js';
 import type { AreaScope } from '../auth/scope.js';
 import { vocabularyLabel } from '../../lib/vocabulary.js';
 import { formatDate, formatMoment } from '../../lib/dates.js';
+import { findingTitle } from '../findings/findings.service.js';
 import type { Language } from '../../i18n/index.js';
 
 export const recordKinds = ['reports', 'findings', 'followups', 'outreach', 'flat'] as const;
@@ -212,7 +213,7 @@ export function recordBatches(db: AppDatabase, kind: RecordKind, filter: RecordF
           out[column.key] = value ? String(value) : row.finding_id ? t('findings.outsideChecklist') : '';
           break;
         case 'title':
-          out[column.key] = row.item_code ? `${row.item_code as string}. ${t('findings.notMet')}: ${String(value)}` : String(value ?? '');
+          out[column.key] = findingTitle(t, { itemCode: (row.item_code as string | null) ?? null, title: String(value ?? '') });
           break;
         case 'responsible':
           out[column.key] =

@@ -25,33 +25,36 @@ export default async function reportsRoutes(app: FastifyInstance): Promise<void>
   const audit = auditService(app.db, app.now);
   const config = { permission: 'reports.read' as const };
 
-  function context(request: FastifyRequest, summary: Summary): SummaryContext {
+  /** The area a person is tied to, when their figures are limited to it; null for the whole province. */
+  function scopeArea(request: FastifyRequest) {
     const areaId = request.user!.areaId;
+    return request.actor.scope.all || areaId === null ? null : (app.catalog.byId.get(areaId) ?? null);
+  }
+
+  function context(request: FastifyRequest, summary: Summary): SummaryContext {
     return {
       t: request.t,
       lang: request.lang,
       provinceName: app.catalog.province.name,
       generatedAt: app.now(),
       generatedBy: request.user!.name,
-      scopeName: request.actor.scope.all || areaId === null ? null : (app.catalog.byId.get(areaId)?.name ?? null),
-      campaignTitle: summary.campaignId ? (campaigns.all().find((campaign) => campaign.id === summary.campaignId)?.title ?? null) : null,
+      scopeName: scopeArea(request)?.name ?? null,
+      campaignTitle: summary.campaignId ? campaigns.getCampaign(summary.campaignId).title : null,
     };
   }
 
   /** Every export is in the audit trail with its filters. */
   /** A scoped person's files are named for their area (its code), so they are not taken for the province's. */
   function scopeSuffix(request: FastifyRequest): string {
-    const areaId = request.user!.areaId;
-    if (request.actor.scope.all || areaId === null) return '';
-    return `-dia-ban-${app.catalog.byId.get(areaId)?.code ?? areaId}`;
+    const area = scopeArea(request);
+    return area ? `-dia-ban-${area.code}` : '';
   }
 
   function recordExport(request: FastifyRequest, details: Record<string, unknown>): void {
     // A scoped person's export is filed under their areas, so they (and whoever oversees those areas) find it.
     const areaIds = request.actor.scope.all ? [] : request.actor.scope.areaIds;
-    const areaId = request.user!.areaId;
-    const area = request.actor.scope.all || areaId === null ? {} : { area: app.catalog.byId.get(areaId)?.name ?? null };
-    inTransaction(app.db, () => audit.record(request.actor, { action: 'export', recordType: 'export', recordId: null, changes: { ...details, ...area }, areaIds }));
+    const area = scopeArea(request);
+    inTransaction(app.db, () => audit.record(request.actor, { action: 'export', recordType: 'export', recordId: null, changes: { ...details, ...(area ? { area: area.name } : {}) }, areaIds }));
   }
 
   function queryString(summary: Summary): string {

@@ -4,7 +4,7 @@ import { parseDateInput, todayInVietnam } from '../../lib/dates.js';
 import { addFieldError, asText, type FieldErrors } from '../../lib/forms.js';
 import type { AreaCatalog, AreaRecord } from '../areas/areas.service.js';
 import type { Actor } from '../auth/actor.js';
-import { scopeIncludes } from '../auth/scope.js';
+import { rollupDistrict, scopeIncludes } from '../auth/scope.js';
 import { checklistsService } from '../checklists/checklists.service.js';
 import { summaryRepository, type SummaryFilter } from './summary.repository.js';
 
@@ -180,15 +180,8 @@ export function summaryService({ db, catalog, now = () => new Date() }: { db: Ap
     const visible = (area: AreaRecord) => actor.scope.all || scopeIncludes(actor.scope, area.id);
     // The row an area's records count under.
     const rowOf = (areaId: number): number | undefined => {
-      const area = catalog.byId.get(areaId);
-      if (!area) return undefined;
-      if (level === 'commune' || area.level === 'district') return area.id;
-      const primary = catalog.primaryDistrictOf(area.id);
-      const primaryArea = primary === undefined ? undefined : catalog.byId.get(primary);
-      if (!primaryArea || visible(primaryArea)) return primary;
-      // A commune formed from several districts counts, for a person who sees only one of them, under that one,
-      // so their rows add up to their total.
-      return catalog.districts.find((district) => visible(district) && catalog.districtFamily(district.id).includes(area.id))?.id ?? primary;
+      if (!catalog.byId.has(areaId)) return undefined;
+      return level === 'commune' ? areaId : rollupDistrict(catalog, areaId, actor.scope);
     };
     const rows = new Map<number, Figures>();
     const figuresOf = (areaId: number): Figures | undefined => {

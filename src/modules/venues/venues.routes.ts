@@ -12,7 +12,7 @@ import { followUpsService } from '../follow-ups/follow-ups.service.js';
 import { roundsRepository } from '../rounds/rounds.repository.js';
 import { importTemplateCsv, venueImporter } from './venues.import.js';
 import { readVenueForm, venueIdParamsSchema, venueListQuerySchema, type VenueFormValues, type VenueListQuery } from './venues.schemas.js';
-import { venuesService, type VenueListItem } from './venues.service.js';
+import { venuesService } from './venues.service.js';
 
 function parseId(params: unknown): number {
   const parsed = venueIdParamsSchema.safeParse(params);
@@ -98,8 +98,7 @@ export default async function venuesRoutes(app: FastifyInstance): Promise<void> 
     const round = query.round ? rounds.findById(query.round, request.actor.scope) : undefined;
     if (!round) throw new NotFoundError('round');
     const areaIds = rounds.areaIdsByRound([round.id]).get(round.id) ?? [];
-    const venues: VenueListItem[] = service.searchInAreas(request.actor, areaIds, query.q);
-    return reply.render('venues/_picker', { venues, q: query.q });
+    return reply.render('venues/_picker', { ...service.searchInAreas(request.actor, areaIds, query.q), q: query.q });
   });
 
   app.get('/new', { config: write }, async (request, reply) => {

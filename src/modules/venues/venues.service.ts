@@ -104,10 +104,11 @@ export function venuesService({ db, catalog, now = () => new Date() }: { db: App
     },
 
     /** Venues a report in a round may be about: those in (or overlapping) the round's areas, matching the typed words. */
-    /** Venues to pick from in a round's areas: one more than the picker shows, so it can say there are more. */
-    searchInAreas(actor: Actor, areaIds: number[], query: string, limit = PICKER_SIZE + 1): VenueListItem[] {
+    /** Venues to pick from in a round's areas (a picker's worth), and whether there are more. */
+    searchInAreas(actor: Actor, areaIds: number[], query: string): { venues: VenueListItem[]; more: boolean } {
       const related = [...new Set(areaIds.flatMap((id) => catalog.relatedAreas(id)))];
-      return repository.list({ scope: actor.scope, words: searchWords(query), areaIds: related }, limit, 0).map(withArea);
+      const found = repository.list({ scope: actor.scope, words: searchWords(query), areaIds: related }, PICKER_SIZE + 1, 0).map(withArea);
+      return { venues: found.slice(0, PICKER_SIZE), more: found.length > PICKER_SIZE };
     },
 
     getVenue(actor: Actor, id: number): VenueListItem {

@@ -235,15 +235,21 @@ describe('review', () => {
 });
 
 describe('checklist versions', () => {
+  /** A new draft version opened in the editor, with its items as the form holds them. */
+  async function openDraft(admin: SignedInClient) {
+    const draftUrl = (await admin.post('/admin/checklists')).headers.location as string;
+    const editor = html((await admin.get(draftUrl)).body);
+    const codes = editor('input[name="itemCode"]').map((_, input) => editor(input).val() as string).get().filter(Boolean);
+    const field = (name: string) => editor(`[name="${name}"]`).map((_, input) => (editor(input).is('select') ? editor(input).find('option[selected]').val() : editor(input).val()) as string).get().slice(0, codes.length);
+    return { draftUrl, editor, codes, field };
+  }
+
   it('keep an old report’s answers and labels when a new version changes the items', async () => {
     const id = createReport(test.app, { roundId, venueId: karaoke, inspectorId: inspector.user.id, reviewerId: head.user.id, status: 'approved' });
     const before = html((await head.get(`/checks/${id}`)).body);
     const labelBefore = textOf(before, '.answers-table');
     const admin = await loginAs(test.app, 'admin');
-    const draftUrl = (await admin.post('/admin/checklists')).headers.location as string;
-    const editor = html((await admin.get(draftUrl)).body);
-    const codes = editor('input[name="itemCode"]').map((_, input) => editor(input).val() as string).get().filter(Boolean);
-    const field = (name: string) => editor(`[name="${name}"]`).map((_, input) => (editor(input).is('select') ? editor(input).find('option[selected]').val() : editor(input).val()) as string).get().slice(0, codes.length);
+    const { draftUrl, editor, codes, field } = await openDraft(admin);
     const vi = field('itemVi');
     vi[0] = 'Nội dung A1 đã sửa trong phiên bản mới';
     const saved = await admin.post(draftUrl, {
@@ -277,10 +283,7 @@ describe('checklist versions', () => {
 
   it('mark a bad item where it is in the editor, writing nothing', async () => {
     const admin = await loginAs(test.app, 'admin');
-    const draftUrl = (await admin.post('/admin/checklists')).headers.location as string;
-    const editor = html((await admin.get(draftUrl)).body);
-    const codes = editor('input[name="itemCode"]').map((_, input) => editor(input).val() as string).get().filter(Boolean);
-    const field = (name: string) => editor(`[name="${name}"]`).map((_, input) => (editor(input).is('select') ? editor(input).find('option[selected]').val() : editor(input).val()) as string).get().slice(0, codes.length);
+    const { draftUrl, editor, codes, field } = await openDraft(admin);
     const vi = field('itemVi');
     vi[2] = '';
     const itemCodes = [...codes];
