@@ -1,3 +1,5 @@
+import path from 'node:path';
+
 /** What an uploaded file really is, read from its first bytes (never from its name or the browser's claim). */
 export type SniffedType = 'image/jpeg' | 'image/png' | 'application/pdf';
 
@@ -30,4 +32,24 @@ export function fieldValue(body: unknown, field: string): string {
   if (typeof first === 'string') return first;
   if (first && typeof first === 'object' && 'value' in first && typeof (first as { value: unknown }).value === 'string') return (first as { value: string }).value;
   return '';
+}
+
+/** Names the app gives stored files: 32 random hex digits, an optional "-thumb", and the type's extension. */
+export const STORED_NAME_PATTERN = /^[0-9a-f]{32}(-thumb)?\.(jpg|png|pdf)$/;
+
+/** A new random name for a stored file of this type. */
+export function newStoredName(type: SniffedType, random: string): string {
+  return `${random}${type === 'application/pdf' ? '.pdf' : type === 'image/png' ? '.png' : '.jpg'}`;
+}
+
+/**
+ * The path of a stored file inside the uploads folder, or null when the name is not one the app gives (for
+ * example a database restored from elsewhere naming `../../etc/passwd`): nothing outside the folder is ever
+ * served or deleted.
+ */
+export function storedFilePath(uploadDir: string, name: string): string | null {
+  if (!STORED_NAME_PATTERN.test(name)) return null;
+  const root = path.resolve(uploadDir);
+  const resolved = path.resolve(root, name);
+  return path.dirname(resolved) === root ? resolved : null;
 }
