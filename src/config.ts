@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -17,11 +18,31 @@ const configSchema = z.object({
   /** Province the app serves, by its code from 1 July 2025 (14 = Sơn La, 80 = Tây Ninh). */
   PROVINCE_CODE: z.string().regex(/^\d{2}$/, 'PROVINCE_CODE must be two digits, e.g. 14').default('14'),
   /** Load the 2021–2025 sample rounds on first start (only for Sơn La). */
-  SAMPLE_DATA: booleanFromEnv.default(true),
+  SAMPLE_DATA: booleanFromEnv.optional(),
   /** Minutes without a request after which a session ends. */
   SESSION_IDLE_MINUTES: z.coerce.number().int().min(5).max(60 * 24 * 30).default(720),
-  /** true when the app is served over HTTPS (behind a proxy): cookies are then sent only over HTTPS. */
-  COOKIE_SECURE: booleanFromEnv.default(false),
+  /** Hours after signing in when a session ends however active it is. */
+  SESSION_MAX_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
+  /** true when the app is served over HTTPS (behind a proxy): cookies are then sent only over HTTPS. Required in production. */
+  COOKIE_SECURE: booleanFromEnv.optional(),
+  /**
+   * Which proxies in front of the app to believe about the client's address (X-Forwarded-For): `false` (none,
+   * the default), a hop count (`1` for one reverse proxy), or a comma-separated list of addresses or CIDR ranges.
+   */
+  TRUST_PROXY: z
+    .string()
+    .trim()
+    .default('false')
+    .transform((value, context): false | number | string => {
+      if (value === '' || value === 'false' || value === '0') return false;
+      if (/^\d+$/.test(value)) return Number(value);
+      const parts = value.split(',').map((part) => part.trim());
+      if (parts.every((part) => isIP(part.split('/')[0]!) !== 0)) return parts.join(',');
+      context.addIssue({ code: 'custom', message: 'TRUST_PROXY must be false, a hop count (e.g. 1) or addresses / CIDR ranges separated by commas' });
+      return z.NEVER;
+    }),
+  /** Requests a minute one address may send to the pages open without signing in; a quarter of it, per person, for exports. */
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(120),
   /** Make a backup into DATA_DIR/backups once a day while the server runs. */
   DAILY_BACKUPS: booleanFromEnv.default(true),
   /** How many daily backups to keep. */
@@ -32,7 +53,7 @@ const configSchema = z.object({
   DEFAULT_LANG: z.enum(['vi', 'en']).default('vi'),
 });
 
-export type AppConfig = z.infer<typeof configSchema> & { databaseFile: string };
+export type AppConfig = Omit<z.infer<typeof configSchema>, 'COOKIE_SECURE' | 'SAMPLE_DATA'> & { COOKIE_SECURE: boolean; SAMPLE_DATA: boolean; databaseFile: string };
 
 /** Parses the environment once; throws a readable message listing every bad setting. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -41,6 +62,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     const lines = result.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
     throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
   }
+  const production = result.data.NODE_ENV === 'production';
+  // A production server must be told whether it sits behind HTTPS: guessing wrong either leaks the session
+  // cookie over plain HTTP or makes signing in impossible.
+  if (production && result.data.COOKIE_SECURE === undefined) {
+    throw new Error('Invalid configuration:\n  COOKIE_SECURE: must be set to true or false when NODE_ENV=production (true when served over HTTPS)');
+  }
   const dataDir = path.resolve(result.data.DATA_DIR);
-  return { ...result.data, DATA_DIR: dataDir, databaseFile: path.join(dataDir, 'app.db') };
+  return {
+    ...result.data,
+    COOKIE_SECURE: result.data.COOKIE_SECURE ?? false,
+    // Sample history is for trying the app, never loaded into a production database unless asked for.
+    SAMPLE_DATA: result.data.SAMPLE_DATA ?? !production,
+    DATA_DIR: dataDir,
+    databaseFile: path.join(dataDir, 'app.db'),
+  };
 }

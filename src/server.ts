@@ -2,18 +2,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import closeWithGrace from 'close-with-grace';
 import Fastify from 'fastify';
-import { app } from './app.js';
+import { app, serverOptions } from './app.js';
 import { loadConfig } from './config.js';
 
 const config = loadConfig();
 
-const server = Fastify({
-  logger: { level: config.LOG_LEVEL },
-  bodyLimit: 1024 * 1024,
-  connectionTimeout: 30_000,
-  requestTimeout: 60_000,
-  trustProxy: false,
-});
+const server = Fastify({ ...serverOptions(config), logger: { level: config.LOG_LEVEL } });
 
 await server.register(app, { config });
 await server.ready();

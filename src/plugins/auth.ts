@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import fp from 'fastify-plugin';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import '@fastify/cookie';
 import type { UserRow } from '../modules/users/users.repository.js';
 import type { Actor } from '../modules/auth/actor.js';
 import { authService, type AuthService } from '../modules/auth/auth.service.js';
@@ -14,6 +15,11 @@ declare module 'fastify' {
     public?: boolean;
     /** What the signed-in user must be allowed to do; a route with neither this nor `public` is refused. */
     permission?: Permission;
+  }
+  interface FastifyReply {
+    /** Sets the cookies of a new session: a browser-session cookie unless the person asked to be remembered. */
+    startSession(token: string, deviceToken: string, remember: boolean): FastifyReply;
+    endSessionCookies(): FastifyReply;
   }
   interface FastifyInstance {
     auth: AuthService;
@@ -31,11 +37,16 @@ declare module 'fastify' {
 }
 
 export const SESSION_COOKIE = 'sid';
+/** A long-lived random token naming this browser, so its person's own sign-ins are never locked by others' guesses. */
+export const DEVICE_COOKIE = 'device';
+const DEVICE_COOKIE_DAYS = 180;
 
 /** Signs people in from the session cookie and checks every route's declared permission before its handler. */
 export default fp(
   async (app) => {
-    const service = authService({ db: app.db, catalog: app.catalog, idleMinutes: app.config.SESSION_IDLE_MINUTES, now: app.now });
+    const { config } = app;
+    const service = authService({ db: app.db, catalog: app.catalog, idleMinutes: config.SESSION_IDLE_MINUTES, maxHours: config.SESSION_MAX_HOURS, now: app.now });
+    const cookieBase = { path: '/', httpOnly: true, sameSite: 'lax' as const, secure: config.COOKIE_SECURE };
     app.decorate('auth', service);
     app.decorate('setup', { token: null as string | null });
     app.decorate('declaredRoutes', []);
@@ -51,6 +62,16 @@ export default fp(
     app.decorateRequest('sessionId', null);
     app.decorateRequest('actor', null as unknown as Actor);
 
+    app.decorateReply('startSession', function (this: FastifyReply, token: string, deviceToken: string, remember: boolean) {
+      // Never longer than the session itself may last; without "remember", gone when the browser closes.
+      const lifetime = remember ? { maxAge: Math.min(config.SESSION_MAX_HOURS * 60, config.SESSION_IDLE_MINUTES) * 60 } : {};
+      this.setCookie(SESSION_COOKIE, token, { ...cookieBase, ...lifetime });
+      return this.setCookie(DEVICE_COOKIE, deviceToken, { ...cookieBase, maxAge: DEVICE_COOKIE_DAYS * 24 * 3600 });
+    });
+    app.decorateReply('endSessionCookies', function (this: FastifyReply) {
+      return this.clearCookie(SESSION_COOKIE, { path: '/' });
+    });
+
     app.addHook('onReady', async () => {
       service.sweep();
       if (usersRepository(app.db).count() === 0) {
@@ -64,7 +85,7 @@ export default fp(
       const resumed = service.resume(request.cookies[SESSION_COOKIE]);
       if (!resumed) return;
       request.user = resumed.user;
-      request.sessionId = resumed.sessionId;
+      request.sessionId = resumed.session.id;
       request.actor = service.actorFor(resumed.user, request.ip);
       if (resumed.user.lang) {
         request.lang = resumed.user.lang;
@@ -86,5 +107,5 @@ export default fp(
       if (!config.permission || !can(request.user.role, config.permission)) return reply.renderError(403);
     });
   },
-  { name: 'auth', dependencies: ['db', 'i18n', 'view', 'errors'] },
+  { name: 'auth', dependencies: ['db', 'i18n', 'view', 'errors', '@fastify/cookie'] },
 );

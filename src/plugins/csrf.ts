@@ -1,24 +1,35 @@
 import csrf from '@fastify/csrf-protection';
 import fp from 'fastify-plugin';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 
 declare module 'fastify' {
   interface FastifyRequest {
     /** The CSRF token for forms on the page being rendered (hidden `_csrf` input and htmx header). */
     csrfToken(): string;
   }
+  interface FastifyReply {
+    /** Drops the browser's CSRF secret, so the next page starts a new one (at sign-in and sign-out). */
+    rotateCsrf(): FastifyReply;
+  }
 }
 
 const unsafeMethods = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+const CSRF_COOKIE = '_csrf';
+/** What tokens are bound to: the session, or (before signing in) a fixed word, since an empty one never verifies. */
+const boundTo = (request: FastifyRequest) => request.sessionId ?? 'signed-out';
 
 /**
- * Every state-changing request must carry a token tied to the browser's secret cookie: a hidden `_csrf` field
- * in forms, or the `x-csrf-token` header that htmx sends from the layout. Without it: 403, nothing written.
+ * Every state-changing request must carry a token tied to the browser's secret cookie and to its session: a
+ * hidden `_csrf` field in forms, or the `x-csrf-token` header that htmx sends from the layout. A token made
+ * before signing in (or in another session) is refused. Without a valid token: 403, nothing written.
  */
 export default fp(
   async (app) => {
     await app.register(csrf, {
-      cookieKey: '_csrf',
+      cookieKey: CSRF_COOKIE,
       cookieOpts: { path: '/', sameSite: 'lax', httpOnly: true, secure: app.config.COOKIE_SECURE },
+      csrfOpts: { hmacKey: app.secrets.csrfKey },
+      getUserInfo: boundTo,
       getToken: (request) => {
         const body = request.body as Record<string, unknown> | undefined;
         let fromBody = body && typeof body === 'object' ? body._csrf : undefined;
@@ -30,11 +41,14 @@ export default fp(
     });
 
     app.decorateRequest('csrfToken', null as unknown as () => string);
+    app.decorateReply('rotateCsrf', function (this: FastifyReply) {
+      return this.clearCookie(CSRF_COOKIE, { path: '/' });
+    });
 
     app.addHook('onRequest', async (request, reply) => {
       // One token per request, generated lazily by views; the secret cookie is set on the first page.
       let token: string | undefined;
-      request.csrfToken = () => (token ??= reply.generateCsrf());
+      request.csrfToken = () => (token ??= reply.generateCsrf({ userInfo: boundTo(request) }));
     });
 
     app.addHook('preHandler', (request, reply, done) => {
@@ -42,5 +56,5 @@ export default fp(
       app.csrfProtection(request, reply, done);
     });
   },
-  { name: 'csrf', dependencies: ['@fastify/cookie', 'auth'] },
+  { name: 'csrf', dependencies: ['@fastify/cookie', 'auth', 'db'] },
 );

@@ -38,6 +38,17 @@ function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 }
 
+/**
+ * A self-contained error page for requests the framework refuses before any plugin runs (a URL that does not
+ * parse, a header with forbidden characters): in Vietnamese and English, with no template or asset needed.
+ */
+export function plainErrorPage(status: 400 | 431): string {
+  const vi = translator('vi');
+  const en = translator('en');
+  const title = `${vi('error.400.title')} · ${en('error.400.title')}`;
+  return `<!doctype html><html lang="vi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(title)}</title></head><body><main><h1>${status} · ${escapeHtml(title)}</h1><p>${escapeHtml(vi('error.400.body'))}</p><p lang="en">${escapeHtml(en('error.400.body'))}</p><p><a href="/">${escapeHtml(vi('error.goHome'))}</a></p></main></body></html>`;
+}
+
 /** People see a page in their language for every error; stack traces go to the log only. */
 export default fp(
   async (app) => {

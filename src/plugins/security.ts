@@ -24,6 +24,13 @@ export default fp(
       strictTransportSecurity: false,
       crossOriginEmbedderPolicy: false,
     });
+    // Pages hold personal and sensitive data (and a form token): no browser or proxy keeps a copy, so Back
+    // after signing out shows nothing and a shared computer's disk cache holds none of it. Routes that set
+    // their own rule (exports, evidence files, static files) keep it.
+    app.addHook('onSend', async (_request, reply, payload) => {
+      if (!reply.hasHeader('cache-control') && String(reply.getHeader('content-type') ?? '').startsWith('text/html')) reply.header('Cache-Control', 'no-store');
+      return payload;
+    });
   },
   { name: 'security' },
 );

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { app as appPlugin } from '../../src/app.js';
+import { app as appPlugin, serverOptions } from '../../src/app.js';
 import { loadConfig, type AppConfig } from '../../src/config.js';
 
 export interface TestApp {
@@ -14,8 +14,8 @@ export interface TestApp {
 /** Builds the app in-process on a fresh, migrated database in its own temporary data directory. */
 export async function buildTestApp(options: { env?: Record<string, string>; now?: () => Date } = {}): Promise<TestApp> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pcmbn-test-'));
-  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', SAMPLE_DATA: 'false', DAILY_BACKUPS: 'false', DATA_DIR: dataDir, ...options.env });
-  const app = Fastify({ logger: false });
+  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', SAMPLE_DATA: 'false', DAILY_BACKUPS: 'false', RATE_LIMIT_PER_MINUTE: '100000', DATA_DIR: dataDir, ...options.env });
+  const app = Fastify({ ...serverOptions(config), logger: false });
   await app.register(appPlugin, { config, ...(options.now ? { now: options.now } : {}) });
   await app.ready();
   return {

@@ -16,6 +16,8 @@ export type AuditAction =
   | 'login'
   | 'login_failed'
   | 'logout'
+  | 'password_check_failed'
+  | 'session_end'
   | 'export';
 
 export type Snapshot = Record<string, string | number | boolean | null>;

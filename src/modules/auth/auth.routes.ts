@@ -1,17 +1,19 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { asText } from '../../lib/forms.js';
-import { SESSION_COOKIE } from '../../plugins/auth.js';
+import { localPath } from '../../lib/paths.js';
+import { DEVICE_COOKIE, SESSION_COOKIE } from '../../plugins/auth.js';
 import { systemActor } from './actor.js';
 import { usersService } from '../users/users.service.js';
 import { readUserForm } from '../users/users.schemas.js';
 import type { FieldErrors } from '../../lib/forms.js';
 
-/** Only a path on this site may be returned to after signing in (no open redirect). */
-export function localPath(value: unknown, fallback = '/'): string {
-  if (typeof value !== 'string' || !value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\')) return fallback;
-  return value;
-}
+const loginBodySchema = z.object({
+  email: z.string().max(1000).catch(''),
+  password: z.string().max(1000).catch(''),
+  next: z.string().max(2000).catch(''),
+  remember: z.literal('1').optional().catch(undefined),
+});
 
 const loginQuerySchema = z.object({ next: z.string().max(2000).optional().catch(undefined) });
 const setupQuerySchema = z.object({ token: z.string().max(200).optional().catch(undefined) });
@@ -19,41 +21,48 @@ const setupQuerySchema = z.object({ token: z.string().max(200).optional().catch(
 export default async function authRoutes(app: FastifyInstance): Promise<void> {
   const users = usersService({ db: app.db, catalog: app.catalog, now: app.now });
 
-  function startSession(reply: FastifyReply, token: string) {
-    reply.setCookie(SESSION_COOKIE, token, {
-      path: '/',
-      httpOnly: true,
-      sameSite: 'lax',
-      secure: app.config.COOKIE_SECURE,
-      maxAge: app.config.SESSION_IDLE_MINUTES * 60,
-    });
+  function signInRequest(request: FastifyRequest, email: string, password: string, remember: boolean) {
+    return {
+      email,
+      password,
+      remember,
+      ip: request.ip,
+      userAgent: String(request.headers['user-agent'] ?? ''),
+      deviceToken: request.cookies[DEVICE_COOKIE],
+      previousToken: request.cookies[SESSION_COOKIE],
+    };
   }
 
   app.get('/login', { config: { public: true } }, async (request, reply) => {
     const { next } = loginQuerySchema.parse(request.query ?? {});
     if (request.user) return reply.redirect(localPath(next), 303);
-    return reply.render('auth/login', { email: '', next: localPath(next, ''), error: null });
+    return reply.render('auth/login', { maxHours: app.config.SESSION_MAX_HOURS, email: '', next: localPath(next, ''), remember: false, error: null });
   });
 
   app.post('/login', { config: { public: true } }, async (request, reply) => {
-    const body = (request.body ?? {}) as Record<string, unknown>;
-    const email = asText(body.email);
-    const next = localPath(asText(body.next), '');
-    const result = await app.auth.signIn(email, asText(body.password), request.ip, String(request.headers['user-agent'] ?? ''));
+    const form = loginBodySchema.parse(request.body ?? {});
+    const email = form.email.trim().slice(0, 200);
+    const next = localPath(form.next, '');
+    const remember = form.remember === '1';
+    const result = await app.auth.signIn(signInRequest(request, email, form.password, remember));
     if (result.outcome === 'locked') {
-      return reply.code(429).render('auth/login', { email, next, error: request.t('auth.locked') });
+      const minutes = Math.ceil(result.retryAfterSeconds / 60);
+      return reply
+        .code(429)
+        .header('Retry-After', String(result.retryAfterSeconds))
+        .render('auth/login', { maxHours: app.config.SESSION_MAX_HOURS, email, next, remember, error: request.t('auth.locked', { minutes }) });
     }
     if (result.outcome === 'invalid') {
-      return reply.code(401).render('auth/login', { email, next, error: request.t('auth.invalid') });
+      return reply.code(401).render('auth/login', { maxHours: app.config.SESSION_MAX_HOURS, email, next, remember, error: request.t('auth.invalid') });
     }
-    startSession(reply, result.token);
+    reply.startSession(result.token, result.deviceToken, remember).rotateCsrf();
     return reply.seeOther(next || '/');
   });
 
   app.post('/logout', { config: { permission: 'app.use' } }, async (request, reply) => {
     app.auth.signOut(request.actor, request.sessionId!);
-    reply.clearCookie(SESSION_COOKIE, { path: '/' });
-    return reply.seeOther('/login');
+    // The browser drops what it cached of signed-in pages, so Back shows nothing of them.
+    return reply.endSessionCookies().rotateCsrf().header('Clear-Site-Data', '"cache"').seeOther('/login');
   });
 
   /** First run only: with the token printed in the log, create the first administrator. */
@@ -77,8 +86,8 @@ export default async function authRoutes(app: FastifyInstance): Promise<void> {
     const result = Object.keys(errors).length === 0 ? await users.createUser(systemActor('setup'), values) : { ok: false as const, errors };
     if (!result.ok) return reply.code(422).render('auth/setup', { token, values: { ...values, password: '' }, errors: result.errors });
     app.setup.token = null;
-    const signIn = await app.auth.signIn(values.email, values.password, request.ip, String(request.headers['user-agent'] ?? ''));
-    if (signIn.outcome === 'ok') startSession(reply, signIn.token);
+    const signIn = await app.auth.signIn(signInRequest(request, values.email, values.password, false));
+    if (signIn.outcome === 'ok') reply.startSession(signIn.token, signIn.deviceToken, false).rotateCsrf();
     return reply.flash('setup.done').seeOther('/');
   });
 }

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { AppDatabase } from '../../../db/client.js';
 import { inTransaction } from '../../../db/transaction.js';
 import { nowIso } from '../../lib/dates.js';
@@ -9,97 +9,173 @@ import { usersRepository } from '../users/users.repository.js';
 import type { Actor } from './actor.js';
 import { decoyHash, verifyPassword } from './passwords.js';
 import { scopeOfArea } from './scope.js';
-import { sessionsRepository } from './sessions.repository.js';
+import { sessionsRepository, type SessionRow } from './sessions.repository.js';
+import { accountKeyOf, loginThrottle, sha256, type AttemptSource } from './throttle.js';
 
-export const LOGIN_WINDOW_MINUTES = 15;
-export const MAX_FAILED_LOGINS = 5;
+/** Known devices not used for this long are forgotten. */
+const DEVICE_DAYS = 180;
 
 export type SignInResult =
-  | { outcome: 'ok'; token: string; user: UserRow }
+  | { outcome: 'ok'; token: string; user: UserRow; deviceToken: string }
   | { outcome: 'invalid' }
-  | { outcome: 'locked' };
+  | { outcome: 'locked'; retryAfterSeconds: number };
 
-function hashToken(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
+export type PasswordCheck = { outcome: 'ok' } | { outcome: 'wrong' } | { outcome: 'locked'; retryAfterSeconds: number };
+
+export interface SignInRequest {
+  email: string;
+  password: string;
+  ip: string;
+  userAgent: string;
+  /** The browser's device token (cookie), if it has one. */
+  deviceToken?: string | undefined;
+  /** The session the browser signed in with before, ended by this sign-in. */
+  previousToken?: string | undefined;
+  remember?: boolean;
 }
 
 function minutesBefore(date: Date, minutes: number): string {
   return new Date(date.getTime() - minutes * 60_000).toISOString();
 }
 
+const validToken = (token: string | undefined): token is string => typeof token === 'string' && token.length > 0 && token.length <= 100;
+
 export interface AuthServiceDeps {
   db: AppDatabase;
   catalog: AreaCatalog;
   idleMinutes: number;
+  maxHours: number;
   now?: () => Date;
 }
 
-export function authService({ db, catalog, idleMinutes, now = () => new Date() }: AuthServiceDeps) {
+export function authService({ db, catalog, idleMinutes, maxHours, now = () => new Date() }: AuthServiceDeps) {
   const sessions = sessionsRepository(db);
   const users = usersRepository(db);
   const audit = auditService(db, now);
+  const throttle = loginThrottle(db, now);
 
   function actorFor(user: UserRow, ip: string): Actor {
     return { userId: user.id, name: user.name, role: user.role, areaId: user.areaId, scope: scopeOfArea(user.areaId, catalog), ip };
   }
 
-  function anonymous(email: string, ip: string): Actor {
-    return { userId: null, name: email, role: 'auditor', areaId: null, scope: { all: false, areaIds: [] }, ip };
+  /** Someone who typed an email no account has: the audit trail keeps a hash of it, never the text (it may be a password). */
+  function anonymous(accountKey: string, ip: string): Actor {
+    return { userId: null, name: `? ${accountKey.slice(0, 12)}`, role: 'auditor', areaId: null, scope: { all: false, areaIds: [] }, ip };
+  }
+
+  function sourceOf(accountKey: string, user: UserRow | undefined, ip: string, deviceToken: string | undefined): AttemptSource {
+    const hash = validToken(deviceToken) ? sha256(deviceToken) : '';
+    return { accountKey, ip, device: user && hash && sessions.isKnownDevice(hash, user.id) ? hash : '' };
+  }
+
+  /** A session ends when idle too long, past its absolute lifetime, or when the account is disabled. */
+  function expired(session: SessionRow, user: UserRow, at: Date): boolean {
+    return session.lastSeenAt < minutesBefore(at, idleMinutes) || session.createdAt < minutesBefore(at, maxHours * 60) || user.disabledAt !== null;
   }
 
   return {
     actorFor,
 
     /**
-     * Checks a sign-in. After MAX_FAILED_LOGINS failures for the account or the address within the window,
-     * further attempts are refused without looking at the password until the oldest failure leaves the window.
+     * Checks a sign-in. Each guess is reserved with the throttle before the password is verified, so guesses
+     * sent at once are limited like guesses sent one by one. A success starts a new session, ends the one the
+     * browser had, and remembers the browser as a known device of the account.
      */
-    async signIn(emailTyped: string, password: string, ip: string, userAgent: string): Promise<SignInResult> {
-      const email = emailTyped.trim().toLowerCase().slice(0, 200);
-      const at = now();
-      const recent = sessions.countFailuresSince(email, ip, minutesBefore(at, LOGIN_WINDOW_MINUTES));
-      if (recent.byEmail >= MAX_FAILED_LOGINS || recent.byIp >= MAX_FAILED_LOGINS) return { outcome: 'locked' };
-
+    async signIn(input: SignInRequest): Promise<SignInResult> {
+      const email = input.email.trim().toLowerCase().slice(0, 200);
+      const accountKey = accountKeyOf(email);
       const user = users.findByEmail(email);
-      const valid = user ? await verifyPassword(password, user.passwordHash) : (await verifyPassword(password, await decoyHash), false);
+      const source = sourceOf(accountKey, user, input.ip, input.deviceToken);
+      const reservation = throttle.reserve(source);
+      if (!reservation.ok) return { outcome: 'locked', retryAfterSeconds: reservation.retryAfterSeconds };
+
+      let valid = false;
+      try {
+        valid = user ? await verifyPassword(input.password, user.passwordHash) : (await verifyPassword(input.password, await decoyHash), false);
+      } finally {
+        if (!valid || !user || user.disabledAt !== null) throttle.failed(reservation.id);
+      }
       if (!user || !valid || user.disabledAt !== null) {
         inTransaction(db, () => {
-          sessions.addLoginFailure(email, ip, nowIso(at));
-          audit.record(user ? actorFor(user, ip) : anonymous(email, ip), {
+          audit.record(user ? actorFor(user, input.ip) : anonymous(accountKey, input.ip), {
             action: 'login_failed',
             recordType: 'user',
             recordId: user?.id ?? null,
-            changes: { email, reason: !user ? 'unknown_email' : user.disabledAt ? 'disabled' : 'wrong_password' },
+            changes: user ? { email, reason: user.disabledAt ? 'disabled' : 'wrong_password' } : { reason: 'unknown_email' },
           });
         });
         return { outcome: 'invalid' };
       }
 
       const token = randomBytes(32).toString('base64url');
+      const deviceToken = validToken(input.deviceToken) ? input.deviceToken : randomBytes(32).toString('base64url');
       inTransaction(db, () => {
-        const moment = nowIso(at);
-        sessions.create({ id: hashToken(token), userId: user.id, createdAt: moment, lastSeenAt: moment, ip, userAgent: userAgent.slice(0, 300) });
-        audit.record(actorFor(user, ip), { action: 'login', recordType: 'user', recordId: user.id });
+        const moment = nowIso(now());
+        throttle.succeeded(reservation.id, source);
+        if (validToken(input.previousToken)) sessions.delete(sha256(input.previousToken));
+        sessions.create({ id: sha256(token), userId: user.id, createdAt: moment, lastSeenAt: moment, ip: input.ip, userAgent: input.userAgent.slice(0, 300), remember: input.remember === true });
+        sessions.rememberDevice(sha256(deviceToken), user.id, moment);
+        audit.record(actorFor(user, input.ip), { action: 'login', recordType: 'user', recordId: user.id });
       });
-      return { outcome: 'ok', token, user };
+      return { outcome: 'ok', token, user, deviceToken };
     },
 
     /**
-     * The signed-in user for a session cookie, or null when the session is unknown, idle for too long, or the
-     * account is disabled. The last-seen time is written at most once a minute so reading pages stays cheap.
+     * Checks a signed-in person's current password (before changing it), limited and audited like a sign-in,
+     * so a session left open is no way to guess the password.
      */
-    resume(token: string | undefined): { user: UserRow; sessionId: string } | null {
-      if (!token || token.length > 100) return null;
-      const id = hashToken(token);
+    async checkCurrentPassword(actor: Actor, user: UserRow, password: string, deviceToken: string | undefined): Promise<PasswordCheck> {
+      const accountKey = accountKeyOf(user.email);
+      const source = sourceOf(accountKey, user, actor.ip, deviceToken);
+      const reservation = throttle.reserve(source);
+      if (!reservation.ok) return { outcome: 'locked', retryAfterSeconds: reservation.retryAfterSeconds };
+      let valid = false;
+      try {
+        valid = await verifyPassword(password, user.passwordHash);
+      } finally {
+        if (!valid) throttle.failed(reservation.id);
+      }
+      if (!valid) {
+        inTransaction(db, () => audit.record(actor, { action: 'password_check_failed', recordType: 'user', recordId: user.id, changes: { reason: 'wrong_password' } }));
+        return { outcome: 'wrong' };
+      }
+      throttle.succeeded(reservation.id, source);
+      return { outcome: 'ok' };
+    },
+
+    /**
+     * The signed-in user for a session cookie, or null when the session is unknown, has ended, or the account
+     * is disabled. The last-seen time is written at most once a minute so reading pages stays cheap.
+     */
+    resume(token: string | undefined): { user: UserRow; session: SessionRow } | null {
+      if (!validToken(token)) return null;
+      const id = sha256(token);
       const found = sessions.findWithUser(id);
       if (!found) return null;
       const at = now();
-      if (found.session.lastSeenAt < minutesBefore(at, idleMinutes) || found.user.disabledAt !== null) {
+      if (expired(found.session, found.user, at)) {
         sessions.delete(id);
         return null;
       }
       if (found.session.lastSeenAt < minutesBefore(at, 1)) sessions.touch(id, nowIso(at));
-      return { user: found.user, sessionId: id };
+      return found;
+    },
+
+    /** A person's own sessions, newest use first. */
+    sessionsOf(userId: number): SessionRow[] {
+      const at = now();
+      return sessions.listForUser(userId).filter((session) => session.lastSeenAt >= minutesBefore(at, idleMinutes) && session.createdAt >= minutesBefore(at, maxHours * 60));
+    },
+
+    /** Ends some of the person's own sessions (`'others'`: every one but the current). */
+    endSessions(actor: Actor, currentId: string, which: string[] | 'others'): number {
+      if (actor.userId === null) return 0;
+      const userId = actor.userId;
+      return inTransaction(db, () => {
+        const ended = which === 'others' ? sessions.deleteForUser(userId, currentId) : sessions.deleteSomeForUser(userId, which);
+        if (ended > 0) audit.record(actor, { action: 'session_end', recordType: 'user', recordId: userId, changes: { sessions: ended, current: which !== 'others' && which.includes(currentId) } });
+        return ended;
+      });
     },
 
     signOut(actor: Actor, sessionId: string): void {
@@ -109,11 +185,12 @@ export function authService({ db, catalog, idleMinutes, now = () => new Date() }
       });
     },
 
-    /** Removes expired sessions and old failure records (called now and then, not on every request). */
+    /** Removes ended sessions, old attempts and forgotten devices (called now and then, not on every request). */
     sweep(): void {
       const at = now();
-      sessions.deleteIdleBefore(minutesBefore(at, idleMinutes));
-      sessions.deleteFailuresBefore(minutesBefore(at, LOGIN_WINDOW_MINUTES * 4));
+      sessions.deleteExpired(minutesBefore(at, idleMinutes), minutesBefore(at, maxHours * 60));
+      sessions.deleteDevicesUnusedSince(minutesBefore(at, DEVICE_DAYS * 24 * 60));
+      throttle.sweep();
     },
   };
 }

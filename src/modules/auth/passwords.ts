@@ -1,4 +1,5 @@
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { searchKey } from '../../lib/text.js';
 
 const parameters = { N: 2 ** 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 } satisfies ScryptOptions;
 const keyLength = 32;
@@ -27,3 +28,33 @@ export async function verifyPassword(password: string, stored: string): Promise<
 
 /** A hash of a random password, so a failed sign-in for an unknown email takes as long as for a known one. */
 export const decoyHash = hashPassword(randomBytes(16).toString('hex'));
+
+/** Words Vietnamese passwords are often made of, on top of the estimator's common-password lists. */
+const localWords = [
+  'matkhau', 'mat khau', 'anhyeuem', 'emyeuanh', 'yeuem', 'yeuanh', 'vietnam', 'hanoi', 'saigon', 'sonla', 'songma', 'bacyen',
+  'nguyen', 'tran', 'pham', 'hoang', 'phan', 'huynh', 'dang', 'bui', 'ngo', 'duong', 'xinchao', 'chaoban', 'phongchong',
+  'muabannguoi', 'congan', 'bienphong', 'kiemtra', 'quantri', 'admin', 'laodong',
+];
+let estimator: typeof import('@zxcvbn-ts/core').zxcvbn | null = null;
+
+/** The estimator with its dictionaries, loaded on first use (they are large and only account forms need them). */
+async function strengthEstimator() {
+  if (!estimator) {
+    const [{ zxcvbn, zxcvbnOptions }, common] = await Promise.all([import('@zxcvbn-ts/core'), import('@zxcvbn-ts/language-common')]);
+    zxcvbnOptions.setOptions({ dictionary: { ...common.dictionary, local: localWords }, graphs: common.adjacencyGraphs });
+    estimator = zxcvbn;
+  }
+  return estimator;
+}
+
+/**
+ * Whether a password is too easy to guess: a common password, a keyboard or number run, or made of the
+ * person's own email or name (with or without diacritics). Scores below 3 of 4 are refused.
+ */
+export async function isGuessable(password: string, personal: string[]): Promise<boolean> {
+  const zxcvbn = await strengthEstimator();
+  const plain = (text: string) => searchKey(text).replace(/\s+/g, '');
+  const inputs = personal.flatMap((value) => [value, plain(value), ...searchKey(value).split(/[^a-z0-9]+/)]).filter((word) => word.length >= 3);
+  const candidates = new Set([password.normalize('NFC'), searchKey(password)]);
+  return [...candidates].some((candidate) => zxcvbn(candidate.slice(0, 100), inputs).score < 3);
+}

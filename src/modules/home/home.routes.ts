@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { LANG_COOKIE } from '../../plugins/i18n.js';
-import { localPath } from '../auth/auth.routes.js';
+import { localPath } from '../../lib/paths.js';
 import { homeService } from './home.service.js';
 import { usersService } from '../users/users.service.js';
 

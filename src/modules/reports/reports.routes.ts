@@ -160,11 +160,11 @@ export default async function reportsRoutes(app: FastifyInstance): Promise<void>
   });
 
   for (const format of ['csv', 'xlsx', 'pdf'] as const) {
-    app.get(`/districts.${format}`, { config }, async (request, reply) => sendSummary(request, reply, format));
+    app.get(`/districts.${format}`, { config: { ...config, export: true } }, async (request, reply) => sendSummary(request, reply, format));
   }
 
   /** Record exports: /reports/records/reports.csv, findings.xlsx, outreach.csv, flat.xlsx … (same period filters). */
-  app.get('/records/:file', { config }, async (request, reply) => {
+  app.get('/records/:file', { config: { ...config, export: true } }, async (request, reply) => {
     const match = /^(reports|findings|followups|outreach|flat)\.(csv|xlsx)$/.exec(String((request.params as { file?: string }).file ?? ''));
     if (!match) throw new NotFoundError('export');
     const kind = match[1] as RecordKind;

@@ -1,20 +1,26 @@
-import { and, eq } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import type { AppDatabase } from '../../../db/client.js';
 import { formSubmissions } from '../../../db/schema/index.js';
+import { ConflictError } from '../../lib/errors.js';
 
 /** A create form's one-time key: a random UUID put in the form when it is first shown. */
 export const submissionKeyPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 export function submissionsRepository(db: AppDatabase) {
   return {
-    /** The record an earlier submission with this key created (for this user), if any. */
+    /**
+     * The record an earlier submission with this key created, if any. A key already used by another person or
+     * for another kind of form is refused (409): keys are made per form, so that is never an honest repeat.
+     */
     find(key: string, userId: number | null, recordType: string): number | undefined {
       const row = db
-        .select({ recordId: formSubmissions.recordId, userId: formSubmissions.userId })
+        .select({ recordId: formSubmissions.recordId, userId: formSubmissions.userId, recordType: formSubmissions.recordType })
         .from(formSubmissions)
-        .where(and(eq(formSubmissions.key, key), eq(formSubmissions.recordType, recordType)))
+        .where(eq(formSubmissions.key, key))
         .get();
-      return row && row.userId === userId ? row.recordId : undefined;
+      if (!row) return undefined;
+      if (row.userId !== userId || row.recordType !== recordType) throw new ConflictError({ key: 'errors.submissionKey.used' });
+      return row.recordId;
     },
 
     remember(key: string, userId: number | null, recordType: string, recordId: number, at: string): void {

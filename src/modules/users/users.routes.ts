@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { DEVICE_COOKIE } from '../../plugins/auth.js';
 import { roles } from '../../../db/schema/index.js';
 import { asText, type FieldErrors } from '../../lib/forms.js';
 import { ConflictError, NotFoundError } from '../../lib/errors.js';
@@ -100,7 +102,19 @@ export async function adminUsersRoutes(app: FastifyInstance): Promise<void> {
   });
 }
 
-/** The signed-in person's own page: password and language. */
+const endSessionsSchema = z.object({
+  /** One session (its id as listed), or every other one. */
+  session: z.string().regex(/^[0-9a-f]{64}$/).optional().catch(undefined),
+  others: z.literal('1').optional().catch(undefined),
+});
+
+const ownPasswordFormSchema = z.object({
+  currentPassword: z.string().max(1000).catch(''),
+  password: z.string().max(1000).catch(''),
+  passwordConfirm: z.string().max(1000).catch(''),
+});
+
+/** The signed-in person's own page: password, sessions and language. */
 export async function profileRoutes(app: FastifyInstance): Promise<void> {
   const service = usersService({ db: app.db, catalog: app.catalog, now: app.now });
   const config = { permission: 'app.use' as const };
@@ -108,7 +122,8 @@ export async function profileRoutes(app: FastifyInstance): Promise<void> {
   function profileData(request: FastifyRequest) {
     const account = service.findById(request.user!.id);
     const area = account.areaId === null ? null : app.catalog.byId.get(account.areaId);
-    return { account, area };
+    const sessions = app.auth.sessionsOf(account.id).map((session) => ({ ...session, current: session.id === request.sessionId, device: describeDevice(session.userAgent) }));
+    return { account, area, sessions };
   }
 
   app.get('/', { config }, async (request, reply) => {
@@ -116,13 +131,31 @@ export async function profileRoutes(app: FastifyInstance): Promise<void> {
   });
 
   app.post('/password', { config }, async (request, reply) => {
-    const body = (request.body ?? {}) as Record<string, unknown>;
-    const result = await service.changeOwnPassword(request.actor, request.sessionId!, {
-      currentPassword: asText(body.currentPassword),
-      password: asText(body.password),
-      passwordConfirm: asText(body.passwordConfirm),
-    });
-    if (!result.ok) return reply.code(422).render('users/profile', { ...profileData(request), errors: result.errors });
+    const form = ownPasswordFormSchema.parse(request.body ?? {});
+    const deviceToken = request.cookies[DEVICE_COOKIE];
+    const result = await service.changeOwnPassword(request.actor, request.sessionId!, form, (user, password) => app.auth.checkCurrentPassword(request.actor, user, password, deviceToken));
+    if (!result.ok) return reply.code(result.locked ? 429 : 422).render('users/profile', { ...profileData(request), errors: result.errors });
     return reply.flash('profile.passwordChanged').seeOther('/profile');
   });
+
+  /** Ends one of the person's sessions, or all the others; ending the current one signs out here too. */
+  app.post('/sessions/end', { config }, async (request, reply) => {
+    const form = endSessionsSchema.parse(request.body ?? {});
+    const current = request.sessionId!;
+    if (form.others) {
+      app.auth.endSessions(request.actor, current, 'others');
+      return reply.flash('profile.sessionsEnded').seeOther('/profile#sessions');
+    }
+    if (!form.session) return reply.seeOther('/profile#sessions');
+    app.auth.endSessions(request.actor, current, [form.session]);
+    if (form.session === current) return reply.endSessionCookies().rotateCsrf().header('Clear-Site-Data', '"cache"').seeOther('/login');
+    return reply.flash('profile.sessionEnded').seeOther('/profile#sessions');
+  });
+}
+
+/** A short, readable name for a browser from its user agent ("Chrome trên Android"); never shown raw. */
+function describeDevice(userAgent: string): { browser: string; system: string } {
+  const browser = /Edg\//.test(userAgent) ? 'Edge' : /Firefox\//.test(userAgent) ? 'Firefox' : /OPR\/|Opera/.test(userAgent) ? 'Opera' : /Chrome\/|Chromium\/|CriOS/.test(userAgent) ? 'Chrome' : /Safari\//.test(userAgent) ? 'Safari' : '';
+  const system = /Android/.test(userAgent) ? 'Android' : /iPhone|iPad|iOS/.test(userAgent) ? 'iOS' : /Windows/.test(userAgent) ? 'Windows' : /Mac OS X|Macintosh/.test(userAgent) ? 'macOS' : /Linux/.test(userAgent) ? 'Linux' : '';
+  return { browser, system };
 }

@@ -8,7 +8,8 @@ import { pageWindow, type Page } from '../../lib/pagination.js';
 import type { Language } from '../../i18n/index.js';
 import type { AreaCatalog } from '../areas/areas.service.js';
 import type { Actor } from '../auth/actor.js';
-import { hashPassword, verifyPassword } from '../auth/passwords.js';
+import { hashPassword, isGuessable } from '../auth/passwords.js';
+import type { PasswordCheck } from '../auth/auth.service.js';
 import { sessionsRepository } from '../auth/sessions.repository.js';
 import { auditService, diff, type Snapshot } from '../audit/audit.service.js';
 import { usersRepository, type UserRow } from './users.repository.js';
@@ -101,6 +102,7 @@ export function usersService({ db, catalog, now = () => new Date() }: UsersServi
       if (parsed.success) {
         checkArea(parsed.data.areaId, errors);
         if (repository.findByEmail(parsed.data.email)) addFieldError(errors, 'email', 'errors.email.taken');
+        if (await isGuessable(parsed.data.password, [parsed.data.email, parsed.data.name])) addFieldError(errors, 'password', 'errors.password.weak');
       }
       if (!parsed.success || Object.keys(errors).length > 0) return { ok: false, errors };
       const input = parsed.data;
@@ -171,6 +173,7 @@ export function usersService({ db, catalog, now = () => new Date() }: UsersServi
       const user = load(id);
       const parsed = passwordResetSchema.safeParse({ password });
       if (!parsed.success) return { ok: false, errors: zodFieldErrors(parsed.error) };
+      if (await isGuessable(parsed.data.password, [user.email, user.name])) return { ok: false, errors: { password: [{ key: 'errors.password.weak' }] } };
       const passwordHash = await hashPassword(parsed.data.password);
       inTransaction(db, () => {
         const at = nowIso(now());
@@ -182,18 +185,28 @@ export function usersService({ db, catalog, now = () => new Date() }: UsersServi
       return { ok: true, value: { id } };
     },
 
-    /** A person changes their own password: the current one is required; their other sessions end. */
+    /**
+     * A person changes their own password: the current one is required, checked by `checkCurrent` (which limits
+     * and audits wrong guesses like sign-ins); their other sessions end.
+     */
     async changeOwnPassword(
       actor: Actor,
       sessionId: string,
       form: { currentPassword: string; password: string; passwordConfirm: string },
-    ): Promise<FormResult<null>> {
+      checkCurrent: (user: UserRow, password: string) => Promise<PasswordCheck>,
+    ): Promise<FormResult<null> & { locked?: boolean }> {
       if (actor.userId === null) throw new NotFoundError('user');
       const user = load(actor.userId);
       const parsed = ownPasswordSchema.safeParse(form);
       const errors: FieldErrors = parsed.success ? {} : zodFieldErrors(parsed.error);
-      if (form.currentPassword && !(await verifyPassword(form.currentPassword, user.passwordHash))) {
-        addFieldError(errors, 'currentPassword', 'errors.currentPassword.wrong');
+      if (parsed.success && (await isGuessable(parsed.data.password, [user.email, user.name]))) addFieldError(errors, 'password', 'errors.password.weak');
+      if (form.currentPassword) {
+        const check = await checkCurrent(user, form.currentPassword);
+        if (check.outcome === 'locked') {
+          addFieldError(errors, 'currentPassword', 'auth.lockedPassword', { minutes: Math.ceil(check.retryAfterSeconds / 60) });
+          return { ok: false, errors, locked: true };
+        }
+        if (check.outcome === 'wrong') addFieldError(errors, 'currentPassword', 'errors.currentPassword.wrong');
       }
       if (!parsed.success || Object.keys(errors).length > 0) return { ok: false, errors };
       const passwordHash = await hashPassword(parsed.data.password);

@@ -126,6 +126,7 @@ const cases: RouteCase[] = [
     allowed: allRoles,
     prepare: async () => ({ fields: { currentPassword: TEST_PASSWORD, password: TEST_PASSWORD, passwordConfirm: TEST_PASSWORD } }),
   },
+  { method: 'POST', url: '/profile/sessions/end', allowed: allRoles, prepare: async () => ({ fields: { others: '1' } }) },
   { method: 'GET', url: '/rounds', allowed: allRoles },
   { method: 'GET', url: '/rounds/new', allowed: ['admin', 'department_head'] },
   { method: 'GET', url: '/rounds/team-row', allowed: ['admin', 'department_head'] },

@@ -151,10 +151,10 @@ describe('login throttling', () => {
     expect((await attempt(user.email, user.password, '10.0.1.1')).statusCode).toBe(303);
   });
 
-  it('answers 429 after 5 failures from one address, whatever the account', async () => {
+  it('never locks others out of an address where 5 sign-ins failed on other accounts', async () => {
     const user = await createUser(test.app, 'auditor');
     for (let index = 0; index < 5; index += 1) await attempt(`khong-co-${index}@x.vn`, 'sai-mat-khau', '10.9.9.9');
-    expect((await attempt(user.email, user.password, '10.9.9.9')).statusCode).toBe(429);
+    expect((await attempt(user.email, user.password, '10.9.9.9')).statusCode).toBe(303);
     expect((await attempt(user.email, user.password, '10.9.9.10')).statusCode).toBe(303);
     advanceMinutes(16);
   });
