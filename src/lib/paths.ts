@@ -25,6 +25,7 @@ export function localPath(value: unknown, fallback = '/'): string {
     return fallback;
   }
   // Encoded slashes and backslashes, or a path that decodes to `//host`, are never part of an app URL.
+  // eslint-disable-next-line no-control-regex
   if (/%2f|%5c/i.test(url.pathname) || decoded.startsWith('//') || /[\\\u0000-\u001f\u007f]/.test(decoded)) return fallback;
   return `${url.pathname}${url.search}${url.hash}`;
 }
