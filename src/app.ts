@@ -37,8 +37,7 @@ export function serverOptions(config: AppConfig): FastifyServerOptions {
     bodyLimit: 1024 * 1024,
     connectionTimeout: 30_000,
     requestTimeout: 60_000,
-    // A hop count is understood by Fastify (proxy-addr) though its types list only the other forms.
-    trustProxy: config.TRUST_PROXY as string | boolean,
+    trustProxy: config.TRUST_PROXY,
     frameworkErrors: (_error, _request, reply) => {
       (reply as unknown as FastifyReply).code(400).header('Cache-Control', 'no-store').type('text/html; charset=utf-8').send(plainErrorPage(400));
     },

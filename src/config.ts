@@ -26,19 +26,20 @@ const configSchema = z.object({
   /** true when the app is served over HTTPS (behind a proxy): cookies are then sent only over HTTPS. Required in production. */
   COOKIE_SECURE: booleanFromEnv.optional(),
   /**
-   * Which proxies in front of the app to believe about the client's address (X-Forwarded-For): `false` (none,
-   * the default), a hop count (`1` for one reverse proxy), or a comma-separated list of addresses or CIDR ranges.
+   * The proxies in front of the app whose X-Forwarded-For is believed for the client's address: `false` (none,
+   * the default), or their addresses / CIDR ranges separated by commas (`loopback` for a proxy on this machine).
+   * A hop count is not accepted: it cannot tell a proxy from a client that sends the header itself.
    */
   TRUST_PROXY: z
     .string()
     .trim()
     .default('false')
-    .transform((value, context): false | number | string => {
-      if (value === '' || value === 'false' || value === '0') return false;
-      if (/^\d+$/.test(value)) return Number(value);
+    .transform((value, context): false | string => {
+      if (value === '' || value === 'false') return false;
       const parts = value.split(',').map((part) => part.trim());
-      if (parts.every((part) => isIP(part.split('/')[0]!) !== 0)) return parts.join(',');
-      context.addIssue({ code: 'custom', message: 'TRUST_PROXY must be false, a hop count (e.g. 1) or addresses / CIDR ranges separated by commas' });
+      const named = new Set(['loopback', 'linklocal', 'uniquelocal']);
+      if (parts.every((part) => named.has(part) || isIP(part.split('/')[0]!) !== 0)) return parts.join(',');
+      context.addIssue({ code: 'custom', message: 'TRUST_PROXY must be false, or the proxies’ addresses or CIDR ranges separated by commas (e.g. 10.0.0.5 or loopback)' });
       return z.NEVER;
     }),
   /** Requests a minute one address may send to the pages open without signing in; a quarter of it, per person, for exports. */
