@@ -6,9 +6,37 @@ import * as schema from './schema/index.js';
 
 export type AppDatabase = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 
-/** Opens (creating if needed) the SQLite file with WAL and foreign keys on. */
+/** The database, uploads and backups hold personal data: readable and writable by the app's own account only. */
+export const PRIVATE_FILE_MODE = 0o600;
+export const PRIVATE_FOLDER_MODE = 0o700;
+
+/** Creates a folder only the app's account may enter, or closes an existing one that others could. */
+export function ensurePrivateFolder(folder: string): void {
+  fs.mkdirSync(folder, { recursive: true, mode: PRIVATE_FOLDER_MODE });
+  restrict(folder, PRIVATE_FOLDER_MODE);
+}
+
+/**
+ * Sets the mode of what the app's account owns. Something another account owns (a data folder an administrator
+ * shares with the app's group) keeps the mode its owner chose rather than stopping the app from starting.
+ */
+function restrict(target: string, mode: number): void {
+  try {
+    fs.chmodSync(target, mode);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EPERM') throw error;
+  }
+}
+
+/** Opens (creating if needed) the SQLite file with WAL and foreign keys on; the file is private to the app's account. */
 export function openDatabase(file: string): AppDatabase {
-  if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
+  if (file !== ':memory:') {
+    fs.mkdirSync(path.dirname(file), { recursive: true, mode: PRIVATE_FOLDER_MODE });
+    // SQLite creates the -wal and -shm files with the database file's permissions, so the file is made private
+    // before SQLite first opens it; journals left by an earlier, laxer start are closed too.
+    fs.closeSync(fs.openSync(file, 'a', PRIVATE_FILE_MODE));
+    for (const part of [file, `${file}-wal`, `${file}-shm`]) if (fs.existsSync(part)) restrict(part, PRIVATE_FILE_MODE);
+  }
   const sqlite = new Database(file);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('foreign_keys = ON');

@@ -13,6 +13,9 @@ import { systemActor } from './modules/auth/actor.js';
 import { BackupError, createBackup, restoreBackup } from './modules/backups/backups.service.js';
 import { usersService } from './modules/users/users.service.js';
 
+// Behind the explicit modes on the data files: whatever else this command writes is private too (it may hold personal data).
+process.umask(0o077);
+
 const usage = `Usage: npm run cli -- <command>
 
   user add --email E --name N --role R [--area CODE]
@@ -23,8 +26,8 @@ const usage = `Usage: npm run cli -- <command>
   user set-role E R
   user reset-password E
   backup FILE        a consistent copy of the database and uploads (.tar.gz), while the server runs
-  restore FILE       checks the backup, then replaces the data directory's database and uploads
-                     (stop the server first)
+  restore FILE       checks the backup (every file its database names is there, unchanged), then
+                     replaces the data directory's database and uploads (stop the server first)
 
 The password (add, reset-password) is read from the PASSWORD environment variable, or else from standard input.
 Changes are written through the same rules and audit trail as the web pages.`;

@@ -5,6 +5,9 @@ import Fastify from 'fastify';
 import { app, serverOptions } from './app.js';
 import { loadConfig } from './config.js';
 
+// Behind the explicit modes on the data files: whatever else the server writes is private too (it may hold personal data).
+process.umask(0o077);
+
 const config = loadConfig();
 
 const server = Fastify({ ...serverOptions(config), logger: { level: config.LOG_LEVEL } });

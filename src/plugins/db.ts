@@ -1,5 +1,6 @@
+import path from 'node:path';
 import fp from 'fastify-plugin';
-import { openDatabase, type AppDatabase } from '../../db/client.js';
+import { ensurePrivateFolder, openDatabase, type AppDatabase } from '../../db/client.js';
 import { runMigrations } from '../../db/migrate.js';
 import { seedAdministrativeUnits } from '../../db/seed.js';
 import type { AppConfig } from '../config.js';
@@ -16,9 +17,14 @@ declare module 'fastify' {
   }
 }
 
-/** Opens the database, applies migrations, loads reference data once, and closes the file on shutdown. */
+/**
+ * Makes the data directory and the folders the app writes into (uploads, backups) private, opens the database,
+ * applies migrations, loads reference data once, and closes the file on shutdown.
+ */
 export default fp(
   async (app, options: { config: AppConfig; now?: () => Date }) => {
+    const dataDir = options.config.DATA_DIR;
+    for (const folder of [dataDir, path.join(dataDir, 'uploads'), path.join(dataDir, 'backups')]) ensurePrivateFolder(folder);
     const db = openDatabase(options.config.databaseFile);
     runMigrations(db);
     seedAdministrativeUnits(db, app.log);
