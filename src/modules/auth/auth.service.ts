@@ -70,7 +70,7 @@ export function authService({ db, catalog, idleMinutes, maxHours, now = () => ne
 
   /** A session ends when idle too long, past its absolute lifetime, or when the account is disabled. */
   function expired(session: SessionRow, user: UserRow, at: Date): boolean {
-    return session.lastSeenAt < minutesBefore(at, idleMinutes) || session.createdAt < minutesBefore(at, maxHours * 60) || user.disabledAt !== null;
+    return session.lastSeenAt < minutesBefore(at, idleMinutes) || session.createdAt <= minutesBefore(at, maxHours * 60) || user.disabledAt !== null;
   }
 
   return {
@@ -164,7 +164,7 @@ export function authService({ db, catalog, idleMinutes, maxHours, now = () => ne
     /** A person's own sessions, newest use first. */
     sessionsOf(userId: number): SessionRow[] {
       const at = now();
-      return sessions.listForUser(userId).filter((session) => session.lastSeenAt >= minutesBefore(at, idleMinutes) && session.createdAt >= minutesBefore(at, maxHours * 60));
+      return sessions.listForUser(userId).filter((session) => session.lastSeenAt >= minutesBefore(at, idleMinutes) && session.createdAt > minutesBefore(at, maxHours * 60));
     },
 
     /** Ends some of the person's own sessions (`'others'`: every one but the current). */

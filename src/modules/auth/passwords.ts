@@ -54,7 +54,9 @@ async function strengthEstimator() {
 export async function isGuessable(password: string, personal: string[]): Promise<boolean> {
   const zxcvbn = await strengthEstimator();
   const plain = (text: string) => searchKey(text).replace(/\s+/g, '');
-  const inputs = personal.flatMap((value) => [value, plain(value), ...searchKey(value).split(/[^a-z0-9]+/)]).filter((word) => word.length >= 3);
+  // The whole value, an email's local part, each without diacritics or separators, and their words.
+  const values = personal.flatMap((value) => [value, value.split('@')[0]!]);
+  const inputs = values.flatMap((value) => [value, plain(value), plain(value).replace(/[^a-z0-9]/g, ''), ...searchKey(value).split(/[^a-z0-9]+/)]).filter((word) => word.length >= 3);
   const candidates = new Set([password.normalize('NFC'), searchKey(password)]);
   return [...candidates].some((candidate) => zxcvbn(candidate.slice(0, 100), inputs).score < 3);
 }
