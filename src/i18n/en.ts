@@ -346,6 +346,8 @@ export const en: Record<MessageKey, string> = {
   'import.unknownKind': 'The kind “{value}” is not in the list; use one of: {kinds} (or a Vietnamese name such as “nhà hàng”).',
   'import.ambiguousArea': '“{area}” fits several areas ({options}): write the full name (“Huyện …”, “Xã …”) or the code.',
   'venues.importedCount': '{count} new venues were written from the file.',
+  'import.tooLarge': 'The file is larger than {max} MB; split it into smaller files (at most {rows} rows each).',
+  'import.cellTooLong': 'Line {line}, column {column}: the cell is longer than {max} characters. Shorten it and upload the file again; nothing was written.',
   'import.unknownArea': 'No area “{area}” in the province.',
   'import.duplicateExisting': 'A venue with the same name and address exists in this area.',
   'import.duplicateInFile': 'Same as a row above in the file.',

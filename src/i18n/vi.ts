@@ -344,6 +344,8 @@ export const vi = {
   'import.unknownKind': 'Loại hình “{value}” không có trong danh mục; dùng một trong: {kinds} (hoặc tên tiếng Việt như “nhà hàng”, “nhà nghỉ”).',
   'import.ambiguousArea': '“{area}” trùng tên nhiều địa bàn ({options}): ghi đủ tên, ví dụ “Huyện …” hay “Xã …”, hoặc ghi mã.',
   'venues.importedCount': 'Đã ghi {count} cơ sở mới từ tệp.',
+  'import.tooLarge': 'Tệp lớn quá {max} MB; hãy chia thành nhiều tệp nhỏ hơn (mỗi tệp tối đa {rows} dòng).',
+  'import.cellTooLong': 'Dòng {line}, cột {column}: ô dài quá {max} ký tự. Hãy rút gọn ô này rồi tải tệp lên lại; chưa có gì được ghi.',
   'import.unknownArea': 'Không tìm thấy địa bàn “{area}” trong tỉnh.',
   'import.duplicateExisting': 'Đã có cơ sở cùng tên và địa chỉ trên địa bàn này.',
   'import.duplicateInFile': 'Trùng với một dòng phía trên trong tệp.',
