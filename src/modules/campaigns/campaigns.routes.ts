@@ -6,6 +6,7 @@ import { ConflictError, NotFoundError, RuleError } from '../../lib/errors.js';
 import { asText, type FieldErrors } from '../../lib/forms.js';
 import { scopeIncludes } from '../auth/scope.js';
 import { outreachService } from '../outreach/outreach.service.js';
+import { CampaignForbiddenError } from './campaigns.policy.js';
 import { campaignListQuerySchema, campaignsService, campaignTransitions, metrics, readCampaignForm, readTargetRows, type CampaignFormValues, type TargetFormRow } from './campaigns.service.js';
 
 const idParams = z.object({ id: z.coerce.number().int().positive().max(2 ** 31) });
@@ -23,7 +24,7 @@ export default async function campaignsRoutes(app: FastifyInstance): Promise<voi
   const write = { permission: 'campaigns.write' as const };
 
   function renderForm(request: FastifyRequest, reply: FastifyReply, page: 'campaigns/new' | 'campaigns/edit', values: CampaignFormValues, errors: FieldErrors, extra: Record<string, unknown> = {}) {
-    return reply.render(page, { values, errors, owners: service.owners(), ...extra });
+    return reply.render(page, { values, errors, owners: service.owners(request.actor), ...extra });
   }
 
   function renderShow(request: FastifyRequest, reply: FastifyReply, id: number, extra: { targetErrors?: FieldErrors; targetRows?: TargetFormRow[]; alert?: unknown } = {}) {
@@ -39,6 +40,7 @@ export default async function campaignsRoutes(app: FastifyInstance): Promise<voi
       rounds: service.roundsOf(id, request.actor.scope),
       recentOutreach: outreach.listActivities(request.actor, { campaign: id, page: 1 }),
       nextStatuses: campaignTransitions[campaign.status],
+      can: service.abilities(request.actor, campaign),
       districts: app.catalog.districts.filter(inScope),
       communes: app.catalog.communes.filter(inScope),
       targetErrors: extra.targetErrors ?? {},
@@ -78,8 +80,13 @@ export default async function campaignsRoutes(app: FastifyInstance): Promise<voi
   app.get('/:id', { config: read }, async (request, reply) => renderShow(request, reply, parseId(request.params)));
 
   app.get('/:id/edit', { config: write }, async (request, reply) => {
-    const campaign = service.getCampaign(parseId(request.params));
-    return renderForm(request, reply, 'campaigns/edit', service.formValuesOf(campaign), {}, { campaign });
+    try {
+      const campaign = service.getCampaignToChange(request.actor, parseId(request.params));
+      return renderForm(request, reply, 'campaigns/edit', service.formValuesOf(campaign), {}, { campaign });
+    } catch (error) {
+      if (error instanceof CampaignForbiddenError) return reply.renderError(403, error.userMessage);
+      throw error;
+    }
   });
 
   app.post('/:id', { config: write }, async (request, reply) => {
@@ -89,6 +96,7 @@ export default async function campaignsRoutes(app: FastifyInstance): Promise<voi
       const result = service.updateCampaign(request.actor, id, values);
       if (!result.ok) return renderForm(request, reply.code(422), 'campaigns/edit', values, result.errors, { campaign: service.getCampaign(id) });
     } catch (error) {
+      if (error instanceof CampaignForbiddenError) return reply.renderError(403, error.userMessage);
       if (!(error instanceof ConflictError)) throw error;
       const campaign = service.getCampaign(id);
       return renderForm(request, reply.code(409), 'campaigns/edit', { ...values, version: String(campaign.version) }, {}, { campaign, conflict: error.userMessage });
@@ -101,6 +109,7 @@ export default async function campaignsRoutes(app: FastifyInstance): Promise<voi
     try {
       service.changeStatus(request.actor, id, asText((request.body as Record<string, unknown> | undefined)?.to));
     } catch (error) {
+      if (error instanceof CampaignForbiddenError) return reply.renderError(403, error.userMessage);
       if (error instanceof RuleError) return renderShow(request, reply.code(409), id, { alert: error.userMessage });
       throw error;
     }

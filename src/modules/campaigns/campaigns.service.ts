@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gte, inArray, lte, ne, or, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray, lte, ne, or, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { AppDatabase } from '../../../db/client.js';
 import { campaigns, campaignStatuses, campaignTargets, checks, outreachActivities, roundAreas, rounds, users, type CampaignStatus } from '../../../db/schema/index.js';
@@ -11,9 +11,12 @@ import { cleanText } from '../../lib/text.js';
 import { vocabularyCodes } from '../../lib/vocabulary.js';
 import type { AreaCatalog, AreaRecord } from '../areas/areas.service.js';
 import type { Actor } from '../auth/actor.js';
+import { can } from '../auth/permissions.js';
 import { linkedAreasInScope, rollupDistrict, scopeIncludes, type AreaScope } from '../auth/scope.js';
 import { auditService, diff, type Snapshot } from '../audit/audit.service.js';
 import { onceFor } from '../submissions/submissions.repository.js';
+import { usersRepository } from '../users/users.repository.js';
+import { CampaignForbiddenError, campaignsPolicy } from './campaigns.policy.js';
 
 export type CampaignRow = typeof campaigns.$inferSelect;
 export type TargetRow = typeof campaignTargets.$inferSelect;
@@ -77,8 +80,38 @@ function zeroMetrics(): Record<Metric, number> {
   return { rounds: 0, venues: 0, sessions: 0, participants: 0 };
 }
 
+/** Accounts that may own a campaign. */
+const OWNER_ROLES = ['admin', 'department_head'] as const;
+
+/** What a person may do on a campaign's page, computed once for the template. */
+export interface CampaignAbilities {
+  edit: boolean;
+  changeStatus: boolean;
+  setTargets: boolean;
+  addOutreach: boolean;
+}
+
 export function campaignsService({ db, catalog, now = () => new Date() }: { db: AppDatabase; catalog: AreaCatalog; now?: () => Date }) {
   const audit = auditService(db, now);
+  const accounts = usersRepository(db);
+
+  /** The area of a campaign's owner (null for no owner or an owner of the whole province). */
+  function ownerAreaOf(campaign: CampaignRow): number | null {
+    return campaign.ownerId === null ? null : (accounts.findById(campaign.ownerId)?.areaId ?? null);
+  }
+
+  /** Loads a campaign this person is about to change, refusing (403) one of the province or of another area. */
+  function loadForChange(actor: Actor, id: number): CampaignRow {
+    const campaign = load(id);
+    const refusal = campaignsPolicy.refusal(actor, ownerAreaOf(campaign), catalog);
+    if (refusal) throw new CampaignForbiddenError(refusal);
+    return campaign;
+  }
+
+  /** The accounts this person may name as owner: active admins and heads of their area (everyone's for the province). */
+  function ownerOptions(actor: Actor): Array<{ id: number; name: string }> {
+    return accounts.activeInScope(OWNER_ROLES, actor.scope).map((account) => ({ id: account.id, name: account.name }));
+  }
 
   function snapshot(campaign: CampaignRow): Snapshot {
     return { title: campaign.title, planNumber: campaign.planNumber, kind: campaign.kind, startDate: campaign.startDate, endDate: campaign.endDate, description: campaign.description, status: campaign.status };
@@ -90,7 +123,7 @@ export function campaignsService({ db, catalog, now = () => new Date() }: { db: 
     return campaign;
   }
 
-  function validate(values: CampaignFormValues): FormResult<Omit<CampaignRow, 'id' | 'version' | 'status' | 'isSample' | 'createdAt' | 'updatedAt'>> {
+  function validate(actor: Actor, values: CampaignFormValues): FormResult<Omit<CampaignRow, 'id' | 'version' | 'status' | 'isSample' | 'createdAt' | 'updatedAt'>> {
     const errors: FieldErrors = {};
     const title = cleanText(values.title);
     if (!title) addFieldError(errors, 'title', 'errors.campaign.titleRequired');
@@ -105,11 +138,15 @@ export function campaignsService({ db, catalog, now = () => new Date() }: { db: 
       else if (!parsed) addFieldError(errors, field, 'errors.date.invalid');
     }
     if (startDate && endDate && endDate < startDate) addFieldError(errors, 'endDate', 'errors.endBeforeStart');
+    // The owner decides whose campaign it is: someone this person may pick, and, for a person of one area, someone
+    // of that area (no owner would make it province-wide, out of their hands).
     let ownerId: number | null = null;
     if (values.ownerId) {
-      const owner = /^\d{1,9}$/.test(values.ownerId) ? db.select().from(users).where(eq(users.id, Number(values.ownerId))).get() : undefined;
-      if (!owner || owner.disabledAt) addFieldError(errors, 'ownerId', 'errors.followUp.user');
+      const owner = /^\d{1,9}$/.test(values.ownerId) ? accounts.activeInScope(OWNER_ROLES, actor.scope, { ids: [Number(values.ownerId)] })[0] : undefined;
+      if (!owner) addFieldError(errors, 'ownerId', 'errors.campaign.ownerNotPickable');
       else ownerId = owner.id;
+    } else if (!campaignsPolicy.worksProvinceWide(actor)) {
+      addFieldError(errors, 'ownerId', 'errors.campaign.ownerRequiredInArea');
     }
     const description = values.description.trim();
     if (description.length > 5000) addFieldError(errors, 'description', 'errors.tooLong', { max: 5000 });
@@ -156,11 +193,28 @@ export function campaignsService({ db, catalog, now = () => new Date() }: { db: 
       return db.select().from(campaigns).orderBy(desc(campaigns.startDate)).limit(500).all();
     },
 
-    getCampaign(id: number): CampaignRow & { ownerName: string | null; targets: TargetRow[] } {
+    getCampaign(id: number): CampaignRow & { ownerName: string | null; ownerAreaId: number | null; targets: TargetRow[] } {
       const campaign = load(id);
-      const owner = campaign.ownerId ? db.select({ name: users.name }).from(users).where(eq(users.id, campaign.ownerId)).get() : undefined;
+      const owner = campaign.ownerId ? db.select({ name: users.name, areaId: users.areaId }).from(users).where(eq(users.id, campaign.ownerId)).get() : undefined;
       const targets = db.select().from(campaignTargets).where(eq(campaignTargets.campaignId, id)).all();
-      return { ...campaign, ownerName: owner?.name ?? null, targets };
+      return { ...campaign, ownerName: owner?.name ?? null, ownerAreaId: owner?.areaId ?? null, targets };
+    },
+
+    /** A campaign to show in its edit form; 403 when this person may not change it. */
+    getCampaignToChange(actor: Actor, id: number) {
+      loadForChange(actor, id);
+      return this.getCampaign(id);
+    },
+
+    /** What this person may do on the campaign's page (the template shows only these). */
+    abilities(actor: Actor, campaign: CampaignRow & { ownerAreaId: number | null }): CampaignAbilities {
+      const change = campaignsPolicy.canChange(actor, campaign.ownerAreaId, catalog);
+      return {
+        edit: change,
+        changeStatus: change && campaignTransitions[campaign.status].length > 0,
+        setTargets: can(actor.role, 'campaigns.write'),
+        addOutreach: can(actor.role, 'outreach.write') && campaign.status !== 'closed',
+      };
     },
 
     formValuesOf(campaign: CampaignRow): CampaignFormValues {
@@ -178,7 +232,7 @@ export function campaignsService({ db, catalog, now = () => new Date() }: { db: 
     },
 
     createCampaign(actor: Actor, values: CampaignFormValues, options: { isSample?: boolean; status?: CampaignStatus } = {}): FormResult<{ id: number }> {
-      const result = validate(values);
+      const result = validate(actor, values);
       if (!result.ok) return result;
       const at = nowIso(now());
       const id = inTransaction(db, () =>
@@ -192,8 +246,8 @@ export function campaignsService({ db, catalog, now = () => new Date() }: { db: 
     },
 
     updateCampaign(actor: Actor, id: number, values: CampaignFormValues): FormResult<{ id: number }> {
-      const campaign = load(id);
-      const result = validate(values);
+      const campaign = loadForChange(actor, id);
+      const result = validate(actor, values);
       if (!result.ok) return result;
       const outside = workOutside(id, result.value.startDate, result.value.endDate);
       if (outside.rounds + outside.activities > 0) {
@@ -215,7 +269,7 @@ export function campaignsService({ db, catalog, now = () => new Date() }: { db: 
     },
 
     changeStatus(actor: Actor, id: number, to: string): void {
-      const campaign = load(id);
+      const campaign = loadForChange(actor, id);
       if (!(campaignStatuses as readonly string[]).includes(to)) throw new RuleError({ key: 'errors.unknownStatus' });
       if (!(campaignTransitions[campaign.status] as string[]).includes(to)) {
         throw new RuleError({ key: 'errors.campaign.transition', params: { from: `campaignStatus.${campaign.status}`, to: `campaignStatus.${to}` } });
@@ -408,8 +462,9 @@ export function campaignsService({ db, catalog, now = () => new Date() }: { db: 
         .all();
     },
 
-    owners() {
-      return db.select({ id: users.id, name: users.name }).from(users).where(and(inArray(users.role, ['admin', 'department_head']), sql`${users.disabledAt} is null`)).orderBy(asc(users.name)).all();
+    /** The owner picker: names only, of people this person may name. */
+    owners(actor: Actor): Array<{ id: number; name: string }> {
+      return ownerOptions(actor);
     },
   };
 }

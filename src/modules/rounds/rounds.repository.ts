@@ -138,6 +138,17 @@ export function roundsRepository(db: AppDatabase) {
       return db.select().from(rounds).where(and(eq(rounds.id, id), roundInScope(scope))).get();
     },
 
+    /** Which of these rounds the scope can see, by the same rule as every other round query. */
+    visibleIds(roundIds: number[], scope: AreaScope): Set<number> {
+      if (roundIds.length === 0) return new Set();
+      const rows = db
+        .select({ id: rounds.id })
+        .from(rounds)
+        .where(and(inArray(rounds.id, roundIds), roundInScope(scope)))
+        .all();
+      return new Set(rows.map((row) => row.id));
+    },
+
     teamOf(roundId: number): TeamMemberRow[] {
       return teamById.all({ roundId });
     },

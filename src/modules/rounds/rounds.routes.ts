@@ -13,7 +13,7 @@ import {
   type RoundFormValues,
   type RoundListQuery,
 } from './rounds.schemas.js';
-import { roundsService } from './rounds.service.js';
+import { roundsService, type RoundDetail } from './rounds.service.js';
 import { checksService } from '../checks/checks.service.js';
 import { venuesService } from '../venues/venues.service.js';
 import { campaignsService } from '../campaigns/campaigns.service.js';
@@ -68,7 +68,7 @@ export default async function roundsRoutes(app: FastifyInstance): Promise<void> 
       reports: checks.reportsFor(request.actor, { roundId: id }, REPORTS_SHOWN + 1),
       progress: { reported: checks.venuesReported(request.actor, id), total: venues.countOpenInAreas(request.actor, round.areas.map((area) => area.id)) },
       canFile: checks.canFileInRound(request.actor, id),
-      warnings: service.overlapWarnings(service.formValuesOf(round), id),
+      warnings: service.overlapWarnings(request.actor, service.formValuesOf(round), id),
       campaign: round.campaignId ? campaigns.getCampaign(round.campaignId) : null,
     };
   }
@@ -76,11 +76,14 @@ export default async function roundsRoutes(app: FastifyInstance): Promise<void> 
   function formData(request: FastifyRequest, values: RoundFormValues, errors: FieldErrors, extra: Record<string, unknown>) {
     const filled = values.team.filter((row) => row.fullName.trim() !== '' || row.agency !== '' || row.userId !== '');
     const blankRows = Math.max(1, 3 - filled.length);
-    const warnings = service.overlapWarnings(values, typeof extra.round === 'object' && extra.round ? (extra.round as { id: number }).id : null);
+    const round = typeof extra.round === 'object' && extra.round ? (extra.round as RoundDetail) : null;
+    const warnings = service.overlapWarnings(request.actor, values, round ? round.id : null);
+    // People already on the round stay pickable when it is edited, whoever edits it.
+    const keptUserIds = round ? round.team.flatMap((member) => (member.userId === null ? [] : [member.userId])) : [];
     return {
       values,
       errors,
-      teamAccounts: service.teamAccounts(),
+      teamAccounts: service.teamAccounts(request.actor, keptUserIds),
       campaignOptions: campaigns.options(values.campaignId),
       warnings,
       inForm: true,
@@ -128,14 +131,14 @@ export default async function roundsRoutes(app: FastifyInstance): Promise<void> 
 
   app.get('/team-row', { config: { permission: 'rounds.write' } }, async (request, reply) => {
     const index = z.coerce.number().int().min(0).max(100).catch(0).parse((request.query as { index?: string }).index);
-    return reply.render('rounds/_team_row', { row: { fullName: '', agency: '', teamRole: 'member', userId: '' }, index, teamAccounts: service.teamAccounts() });
+    return reply.render('rounds/_team_row', { row: { fullName: '', agency: '', teamRole: 'member', userId: '' }, index, teamAccounts: service.teamAccounts(request.actor) });
   });
 
   /** Live warnings while the form is filled in (overlapping round in the area, head of team busy); never blocking. */
   app.get('/overlaps', { config: { permission: 'rounds.write' } }, async (request, reply) => {
     const values = readRoundForm(request.query);
     const excludeId = /^\d{1,9}$/.test(asText((request.query as Record<string, unknown>).roundId)) ? Number(asText((request.query as Record<string, unknown>).roundId)) : null;
-    const warnings = service.overlapWarnings(values, excludeId);
+    const warnings = service.overlapWarnings(request.actor, values, excludeId);
     return reply.render('rounds/_warnings', { warnings, inForm: true });
   });
 

@@ -6,6 +6,12 @@ import { cleanText } from '../../lib/text.js';
 import { vocabularyCodes } from '../../lib/vocabulary.js';
 
 export const MAX_TEAM_SIZE = 50;
+/**
+ * Team rows read from a form, blank ones included (the form adds blank rows, so this is above the team size).
+ * A form with more is refused as too large a team before any row is looked at, and only this many are kept to
+ * show it again.
+ */
+export const MAX_TEAM_ROWS = 100;
 
 /** What the round form holds, exactly as typed: re-rendered on an error so nothing is lost. */
 export interface RoundFormValues {
@@ -31,7 +37,8 @@ export function readRoundForm(body: unknown): RoundFormValues {
   const agencies = asList(form.teamAgency);
   const roles = asList(form.teamRole);
   const accounts = asList(form.teamUser);
-  const rowCount = Math.max(names.length, agencies.length, roles.length);
+  // One row more than allowed is kept so that the rules see the team is too large.
+  const rowCount = Math.min(Math.max(names.length, agencies.length, roles.length, accounts.length), MAX_TEAM_ROWS + 1);
   const team = Array.from({ length: rowCount }, (_, index) => ({
     fullName: names[index] ?? '',
     agency: agencies[index] ?? '',
@@ -91,6 +98,11 @@ export const roundInputSchema = z
       .refine((value) => value === '' || /^\d{1,9}$/.test(value), 'errors.outreach.campaign')
       .transform((value) => (value === '' ? null : Number(value))),
     team: z.array(z.object({ fullName: z.string(), agency: z.string(), teamRole: z.string(), userId: z.string() })).transform((rows, ctx) => {
+      // Too large a team is refused before any row is read, so a huge form costs nothing more than its size.
+      if (rows.length > MAX_TEAM_ROWS) {
+        ctx.addIssue({ code: 'custom', message: 'errors.team.tooMany' });
+        return z.NEVER;
+      }
       const filled = rows
         .map((row) => ({
           fullName: cleanText(row.fullName),
@@ -99,7 +111,10 @@ export const roundInputSchema = z
           userId: /^\d{1,9}$/.test(row.userId.trim()) ? Number(row.userId.trim()) : null,
         }))
         .filter((row) => row.fullName !== '' || row.agency !== '' || row.userId !== null);
-      if (filled.length > MAX_TEAM_SIZE) ctx.addIssue({ code: 'custom', message: 'errors.team.tooMany' });
+      if (filled.length > MAX_TEAM_SIZE) {
+        ctx.addIssue({ code: 'custom', message: 'errors.team.tooMany' });
+        return z.NEVER;
+      }
       const agencies = vocabularyCodes('agencies');
       filled.forEach((row, index) => {
         const params = { row: index + 1 };

@@ -1,4 +1,5 @@
 import type { AppDatabase } from '../../../db/client.js';
+import { roles, type Role } from '../../../db/schema/index.js';
 import { inTransaction } from '../../../db/transaction.js';
 import { formatDate, nowIso, parseDateInput, REFORM_DATE, todayInVietnam } from '../../lib/dates.js';
 import { ConflictError, NotFoundError, RuleError } from '../../lib/errors.js';
@@ -7,7 +8,7 @@ import { pageWindow, type Page } from '../../lib/pagination.js';
 import { searchKey, searchWords } from '../../lib/text.js';
 import { areaExistsThroughout, type AreaCatalog, type AreaRecord } from '../areas/areas.service.js';
 import type { Actor } from '../auth/actor.js';
-import { scopeIncludes, type AreaScope } from '../auth/scope.js';
+import { scopeIncludes } from '../auth/scope.js';
 import { auditService, diff, type Snapshot } from '../audit/audit.service.js';
 import { submissionKeyPattern, submissionsRepository } from '../submissions/submissions.repository.js';
 import type { Message, MessageKey } from '../../i18n/index.js';
@@ -39,6 +40,16 @@ export interface ConflictDetail {
   saved: string;
   vocabulary?: 'round_kinds' | 'agencies';
 }
+
+/** An account offered in a team picker: its name, and its email for an admin only. */
+export interface TeamAccountOption {
+  id: number;
+  name: string;
+  email?: string;
+}
+
+/** Accounts offered in a team picker. */
+const TEAM_ROLES = ['inspector', 'department_head'] as const;
 
 export interface RoundsServiceDeps {
   db: AppDatabase;
@@ -90,8 +101,24 @@ export function roundsService({ db, catalog, now = () => new Date() }: RoundsSer
     return { ...input, searchText };
   }
 
+  /**
+   * The accounts this person may name on a team: active accounts of their area (everyone's for a province-wide
+   * person), plus those already on the round being edited, so saving it keeps them. The picker offers the
+   * inspectors and heads among them; the rule is about the area, so another role sent is not refused.
+   */
+  function pickableTeamAccounts(actor: Actor, options: { keptUserIds?: number[]; roles?: readonly Role[]; ids?: number[] } = {}) {
+    const { keptUserIds = [], ids } = options;
+    const pickable = users.activeInScope(options.roles ?? roles, actor.scope, ids ? { ids } : {});
+    const known = new Set(pickable.map((account) => account.id));
+    const kept = users.activeByIds(keptUserIds.filter((id) => !known.has(id) && (!ids || ids.includes(id))));
+    if (kept.length === 0) return pickable;
+    return [...pickable, ...kept].sort((a, b) => a.name.localeCompare(b.name, 'vi') || a.id - b.id);
+  }
+
   /** Field rules plus the area rules, which need the province's units: all errors at once, so the form shows them together. */
-  function validate(values: RoundFormValues, scope: AreaScope, currentCampaignId: number | null = null): FormResult<RoundInput> {
+  function validate(values: RoundFormValues, actor: Actor, current: { campaignId: number | null; teamUserIds: number[] } = { campaignId: null, teamUserIds: [] }): FormResult<RoundInput> {
+    const scope = actor.scope;
+    const currentCampaignId = current.campaignId;
     const parsed = roundInputSchema.safeParse(values);
     const errors: FieldErrors = parsed.success ? {} : zodFieldErrors(parsed.error);
     const areaIds = parsed.success
@@ -127,13 +154,18 @@ export function roundsService({ db, catalog, now = () => new Date() }: RoundsSer
         addFieldError(errors, 'campaignId', 'errors.round.outsideCampaign', { from: formatDate(campaign.startDate), to: formatDate(campaign.endDate) });
       }
     }
-    // A team member linked to an account must be an active account; an empty name takes the account's name.
-    if (parsed.success) {
+    // A team member linked to an account must be one this person may pick (an active account of their area, or
+    // one already on the round); an empty name takes the account's name. Nothing tells whether another id exists.
+    if (parsed.success && parsed.data.team.some((member) => member.userId !== null)) {
+      const named = parsed.data.team.flatMap((member) => (member.userId === null ? [] : [member.userId]));
+      const pickable = new Map(pickableTeamAccounts(actor, { keptUserIds: current.teamUserIds, ids: named }).map((account) => [account.id, account]));
       parsed.data.team.forEach((member, index) => {
         if (member.userId === null) return;
-        const account = users.findById(member.userId);
-        if (!account || account.disabledAt !== null) addFieldError(errors, 'team', 'errors.team.unknownUser', { row: index + 1 });
-        else if (!member.fullName) member.fullName = account.name;
+        const account = pickable.get(member.userId);
+        if (!account) {
+          const kept = current.teamUserIds.includes(member.userId);
+          addFieldError(errors, 'team', kept ? 'errors.team.unknownUser' : 'errors.team.notPickable', { row: index + 1 });
+        } else if (!member.fullName) member.fullName = account.name;
       });
     }
     if (!parsed.success || hasErrors(errors)) return { ok: false, errors };
@@ -237,7 +269,7 @@ export function roundsService({ db, catalog, now = () => new Date() }: RoundsSer
       const key = submissionKeyPattern.test(values.submissionKey) ? values.submissionKey : null;
       const earlier = key ? submissions.find(key, actor.userId, 'round') : undefined;
       if (earlier !== undefined) return { ok: true, value: { id: earlier } };
-      const result = validate(values, actor.scope);
+      const result = validate(values, actor);
       if (!result.ok) return result;
       const id = inTransaction(db, () => {
         const again = key ? submissions.find(key, actor.userId, 'round') : undefined;
@@ -283,7 +315,8 @@ export function roundsService({ db, catalog, now = () => new Date() }: RoundsSer
     updateRound(actor: Actor, id: number, values: RoundFormValues): FormResult<{ id: number }> {
       const round = load(actor, id);
       if (round.status === 'cancelled') throw new RuleError({ key: 'rounds.readOnly' });
-      const result = validate(values, actor.scope, round.campaignId);
+      const teamUserIds = repository.teamOf(id).flatMap((member) => (member.userId === null ? [] : [member.userId]));
+      const result = validate(values, actor, { campaignId: round.campaignId, teamUserIds });
       if (!result.ok) return result;
       const expectedVersion = Number(values.version);
       if (!Number.isInteger(expectedVersion) || expectedVersion !== round.version) throw new ConflictError({ key: 'errors.staleVersion' });
@@ -325,35 +358,47 @@ export function roundsService({ db, catalog, now = () => new Date() }: RoundsSer
 
     /**
      * Warnings (never blocking) for a round being scheduled: another round in the same area on overlapping days,
-     * or its head of team already on another round those days.
+     * or its head of team already on another round those days. A round this person may not see is never described:
+     * they are told only that a clash exists outside their area.
      */
-    overlapWarnings(values: RoundFormValues, excludeId: number | null): Message[] {
+    overlapWarnings(actor: Actor, values: RoundFormValues, excludeId: number | null): Message[] {
       const from = parseDateInput(values.startDate);
       const to = parseDateInput(values.endDate);
       if (!from || !to || to < from) return [];
       const areaIds = [...new Set(values.areaIds.filter((id) => /^\d{1,9}$/.test(id)).map(Number))].filter((id) => catalog.isOffered(id));
       const related = [...new Set(areaIds.flatMap((id) => catalog.relatedAreas(id)))];
-      const warnings: Message[] = [];
-      for (const other of repository.overlapping(from, to, related, excludeId)) {
-        warnings.push({ key: 'rounds.warning.areaOverlap', params: { title: other.title, from: formatDate(other.startDate), to: formatDate(other.endDate) } });
-      }
+      const areaClashes = repository.overlapping(from, to, related, excludeId);
       const leads = values.team.filter((member) => member.teamRole === 'head' && (member.fullName.trim() || member.userId));
-      for (const lead of leads) {
+      const leadClashes = leads.map((lead) => {
         const userId = /^\d{1,9}$/.test(lead.userId) ? Number(lead.userId) : null;
-        const name = lead.fullName.trim() || (userId ? (users.findById(userId)?.name ?? '') : '');
-        for (const other of repository.overlappingForMember(from, to, { userId, fullName: name }, excludeId)) {
+        return { lead, userId, rounds: repository.overlappingForMember(from, to, { userId, fullName: lead.fullName.trim() }, excludeId) };
+      });
+      const visible = repository.visibleIds([...areaClashes, ...leadClashes.flatMap((clash) => clash.rounds)].map((round) => round.id), actor.scope);
+      const warnings: Message[] = [];
+      let elsewhere = false;
+      for (const other of areaClashes) {
+        if (!visible.has(other.id)) elsewhere = true;
+        else warnings.push({ key: 'rounds.warning.areaOverlap', params: { title: other.title, from: formatDate(other.startDate), to: formatDate(other.endDate) } });
+      }
+      for (const { lead, userId, rounds } of leadClashes) {
+        for (const other of rounds) {
+          if (!visible.has(other.id)) {
+            elsewhere = true;
+            continue;
+          }
+          // The account's name is shown only beside a round this person sees, whose team shows it anyway.
+          const name = lead.fullName.trim() || (userId ? (users.findById(userId)?.name ?? '') : '');
           warnings.push({ key: 'rounds.warning.leadBusy', params: { name, title: other.title, from: formatDate(other.startDate), to: formatDate(other.endDate) } });
         }
       }
+      if (elsewhere) warnings.push({ key: 'rounds.warning.elsewhere' });
       return warnings;
     },
 
-    /** Accounts that can be named on a team (active inspectors and department heads), for the team rows. */
-    teamAccounts(): Array<{ id: number; name: string; email: string }> {
-      return users
-        .list({ status: 'active' }, 2000, 0)
-        .filter((user) => user.role === 'inspector' || user.role === 'department_head')
-        .map((user) => ({ id: user.id, name: user.name, email: user.email }));
+    /** Accounts to offer in the team rows: names, and emails for an admin only. */
+    teamAccounts(actor: Actor, keptUserIds: number[] = []): TeamAccountOption[] {
+      const showEmail = actor.role === 'admin';
+      return pickableTeamAccounts(actor, { keptUserIds, roles: TEAM_ROLES }).map((account) => (showEmail ? { id: account.id, name: account.name, email: account.email } : { id: account.id, name: account.name }));
     },
 
     /** Which level of area a round on these dates should cover (for the form's hint). */

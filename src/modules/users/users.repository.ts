@@ -1,7 +1,8 @@
-import { and, asc, eq, isNull, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
 import type { AppDatabase } from '../../../db/client.js';
 import { users, type Role } from '../../../db/schema/index.js';
 import { escapeLike } from '../../lib/text.js';
+import { areaColumnInScope, type AreaScope } from '../auth/scope.js';
 
 export type UserRow = typeof users.$inferSelect;
 
@@ -44,6 +45,37 @@ export function usersRepository(db: AppDatabase) {
     /** Active accounts by name, as a filter's options. */
     activeNames(): Array<{ id: number; name: string; role: UserRow['role'] }> {
       return db.select({ id: users.id, name: users.name, role: users.role }).from(users).where(isNull(users.disabledAt)).orderBy(asc(users.name), asc(users.id)).all();
+    },
+
+    /**
+     * Active accounts of these roles that a person with this scope may pick, by name: those whose own area lies
+     * within the scope (an account of the whole province is of no one district), everyone for a province-wide scope.
+     */
+    activeInScope(
+      roles: readonly Role[],
+      scope: AreaScope,
+      options: { ids?: number[]; limit?: number } = {},
+    ): Array<{ id: number; name: string; email: string; role: Role; areaId: number | null }> {
+      const { ids, limit = 2000 } = options;
+      if (ids && ids.length === 0) return [];
+      return db
+        .select({ id: users.id, name: users.name, email: users.email, role: users.role, areaId: users.areaId })
+        .from(users)
+        .where(and(isNull(users.disabledAt), inArray(users.role, [...roles]), areaColumnInScope(users.areaId, scope), ids ? inArray(users.id, ids) : undefined))
+        .orderBy(asc(users.name), asc(users.id))
+        .limit(limit)
+        .all();
+    },
+
+    /** Active accounts among these ids, by name (for people already named on a record). */
+    activeByIds(ids: number[]): Array<{ id: number; name: string; email: string }> {
+      if (ids.length === 0) return [];
+      return db
+        .select({ id: users.id, name: users.name, email: users.email })
+        .from(users)
+        .where(and(isNull(users.disabledAt), inArray(users.id, ids)))
+        .orderBy(asc(users.name), asc(users.id))
+        .all();
     },
 
     countActiveAdmins(): number {

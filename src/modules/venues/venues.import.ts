@@ -29,6 +29,29 @@ export const importColumns = [
 ] as const;
 
 export const MAX_IMPORT_ROWS = 20_000;
+/** The largest file read: 20,000 rows of a few hundred bytes each fit well within it. */
+export const MAX_IMPORT_BYTES = 8 * 1024 * 1024;
+/** The longest cell read: as long as the longest field a venue has (its notes). */
+export const MAX_CELL_CHARS = 2_000;
+/** Text from the file shown back (in the preview and in messages) is cut to this many characters. */
+const SHOWN_CHARS = 100;
+
+/** A value typed in the file, cut short for showing back. */
+function shown(value: string): string {
+  return value.length > SHOWN_CHARS ? `${value.slice(0, SHOWN_CHARS)}…` : value;
+}
+
+/** A column by its name in the template, or by its number past the template's columns. */
+function columnName(index: number): string {
+  return importColumns[index] ?? String(index + 1);
+}
+
+/** A cell longer than MAX_CELL_CHARS: the whole file is refused, naming where. */
+class CellTooLongError extends Error {
+  constructor(readonly line: number, readonly column: string) {
+    super('cell too long');
+  }
+}
 
 export function importTemplateCsv(): string {
   const example = ['karaoke', 'Karaoke Hoa Mai', 'Huyện Bắc Yên', 'Tiểu khu 1, thị trấn Bắc Yên', 'Lò Văn A', '0912345678', '24A8001234', '15/GP-VHTTDL', '31/12/2026', '6', 'operating', ''];
@@ -57,6 +80,44 @@ interface StoredPreview {
 }
 
 const PREVIEW_LIFETIME_MS = 60 * 60 * 1000;
+
+/**
+ * A quick pass over the file's bytes before the parser (which reads some 20,000 rows a second on a busy
+ * machine): counts records (a line that is not blank; a line break inside quotes does not end one) and the
+ * length of each cell, and stops at the first limit passed, so a huge file is refused in milliseconds. Cells are
+ * measured roughly here (quotes aside, in characters), so the gate is twice the cell limit; the parser then
+ * checks the exact length of what is left.
+ */
+function firstLimitPassed(bytes: Buffer, delimiter: string): { tooManyRows: true } | { longCell: { line: number; column: number } } | null {
+  const separator = delimiter.charCodeAt(0);
+  const roughCellLimit = MAX_CELL_CHARS * 2;
+  let records = 0;
+  let column = 0;
+  let cellChars = 0;
+  let quoted = false;
+  let lineHasContent = false;
+  for (let index = 0; index < bytes.length; index += 1) {
+    const byte = bytes[index]!;
+    if (byte === 0x22) {
+      quoted = !quoted;
+      lineHasContent = true;
+    } else if (byte === 0x0a && !quoted) {
+      if (lineHasContent && ++records > MAX_IMPORT_ROWS + 1) return { tooManyRows: true };
+      column = 0;
+      cellChars = 0;
+      lineHasContent = false;
+    } else if (byte === separator && !quoted) {
+      column += 1;
+      cellChars = 0;
+      lineHasContent = true;
+    } else if ((byte & 0xc0) !== 0x80 && byte !== 0x0d) {
+      // One character per UTF-8 lead byte; spaces alone do not make a line count.
+      if (++cellChars > roughCellLimit) return { longCell: { line: records + 1, column } };
+      if (byte !== 0x20 && byte !== 0x09) lineHasContent = true;
+    }
+  }
+  return lineHasContent && records + 1 > MAX_IMPORT_ROWS + 1 ? { tooManyRows: true } : null;
+}
 
 /** Excel writes CSV with commas or, in Vietnamese locales, semicolons: pick what the header uses. */
 function delimiterOf(text: string): string {
@@ -109,14 +170,33 @@ export function venueImporter({ service, catalog, dataDir }: { service: VenuesSe
   return {
     /** Reads a file and classifies every row; nothing is written to the venues until confirm(). */
     preview(actor: Actor, content: Buffer): { ok: true; preview: ImportPreview } | { ok: false; error: Message } {
+      // Limits first, so a huge file is refused before it is parsed: its size, then, in one quick pass, its rows and cells.
+      if (content.length > MAX_IMPORT_BYTES) return { ok: false, error: { key: 'import.tooLarge', params: { max: MAX_IMPORT_BYTES / (1024 * 1024), rows: MAX_IMPORT_ROWS } } };
       let text = content.toString('utf8');
       if (text.includes('\uFFFD')) return { ok: false, error: { key: 'import.notUtf8' } };
       text = text.replace(/^\uFEFF/, '');
       if (text.trim() === '') return { ok: false, error: { key: 'import.empty' } };
+      const delimiter = delimiterOf(text);
+      const passed = firstLimitPassed(content, delimiter);
+      if (passed && 'tooManyRows' in passed) return { ok: false, error: { key: 'import.tooMany', params: { max: MAX_IMPORT_ROWS } } };
+      if (passed) return { ok: false, error: { key: 'import.cellTooLong', params: { line: passed.longCell.line, column: columnName(passed.longCell.column), max: MAX_CELL_CHARS } } };
       let records: string[][];
       try {
-        records = parse(text, { delimiter: delimiterOf(text), relax_column_count: true, skip_empty_lines: true, trim: true }) as string[][];
-      } catch {
+        records = parse(text, {
+          delimiter,
+          relax_column_count: true,
+          skip_empty_lines: true,
+          trim: true,
+          // The header, the rows allowed and one more to know there are too many: the parser stops there.
+          to: MAX_IMPORT_ROWS + 2,
+          on_record: (record: string[], info) => {
+            const long = record.findIndex((cell) => cell.length > MAX_CELL_CHARS);
+            if (long >= 0) throw new CellTooLongError(info.records, columnName(long));
+            return record;
+          },
+        }) as string[][];
+      } catch (error) {
+        if (error instanceof CellTooLongError) return { ok: false, error: { key: 'import.cellTooLong', params: { line: error.line, column: error.column, max: MAX_CELL_CHARS } } };
         return { ok: false, error: { key: 'import.unreadable' } };
       }
       const [header, ...data] = records;
@@ -151,20 +231,20 @@ export function venueImporter({ service, catalog, dataDir }: { service: VenuesSe
           status: cell(10) ? (statusWords[searchKey(cell(10))] ?? cell(10)) : 'operating',
           notes: cell(11),
         };
-        const row: ImportRow = { line: index + 2, outcome: 'new', name: cell(1), area: cell(2), reasons: [] };
+        const row: ImportRow = { line: index + 2, outcome: 'new', name: shown(cell(1)), area: shown(cell(2)), reasons: [] };
         const parsed = venueInputSchema.safeParse(values);
         if (!parsed.success) {
           for (const [field, messages] of Object.entries(zodFieldErrors(parsed.error))) {
             if (field === 'areaId') continue; // said below, with the name that was typed
             if (field === 'kind' && kind === undefined) {
-              row.reasons.push({ column: 'loai_hinh', message: { key: 'import.unknownKind', params: { value: cell(0) || '—', kinds: kinds.map((entry) => entry.code).join(', ') } } });
+              row.reasons.push({ column: 'loai_hinh', message: { key: 'import.unknownKind', params: { value: shown(cell(0)) || '—', kinds: kinds.map((entry) => entry.code).join(', ') } } });
               continue;
             }
             for (const message of messages) row.reasons.push({ column: columnOfField[field] ?? field, message });
           }
         }
-        if (area && 'ambiguous' in area) row.reasons.push({ column: 'dia_ban', message: { key: 'import.ambiguousArea', params: { area: cell(2), options: area.ambiguous.join(', ') } } });
-        else if (areaId === undefined) row.reasons.push({ column: 'dia_ban', message: { key: 'import.unknownArea', params: { area: cell(2) || '—' } } });
+        if (area && 'ambiguous' in area) row.reasons.push({ column: 'dia_ban', message: { key: 'import.ambiguousArea', params: { area: shown(cell(2)), options: area.ambiguous.join(', ') } } });
+        else if (areaId === undefined) row.reasons.push({ column: 'dia_ban', message: { key: 'import.unknownArea', params: { area: shown(cell(2)) || '—' } } });
         else if (!scopeIncludes(actor.scope, areaId)) row.reasons.push({ column: 'dia_ban', message: { key: 'errors.areas.outOfScope', params: { area: catalog.byId.get(areaId)!.name } } });
         if (row.reasons.length > 0 || !parsed.success) {
           row.outcome = 'invalid';
