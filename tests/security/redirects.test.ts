@@ -58,6 +58,7 @@ describe('return paths', () => {
     const url = new URL(path, 'https://app.example');
     expect(url.origin).toBe('https://app.example');
     expect(path.startsWith('//')).toBe(false);
+    // eslint-disable-next-line no-control-regex
     expect(path).not.toMatch(/[\\\s\u0000-\u001f]/);
   });
 

@@ -2,7 +2,7 @@ import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
-import { Client, loginAs } from '../helpers/auth.js';
+import { loginAs } from '../helpers/auth.js';
 import { district, roundFields } from '../helpers/factories.js';
 import { html } from '../helpers/html.js';
 import { loadConfig } from '../../src/config.js';

@@ -175,6 +175,18 @@ describe('people in pickers', () => {
   });
 });
 
+describe('the audit trail’s person filter', () => {
+  it('lists a district auditor only people of their district, by name, and an admin everyone with emails', async () => {
+    const maiSonAuditor = await loginAs(test.app, 'auditor', { areaId: district(test.app, 'Mai Sơn').id });
+    const options = textOf(html((await maiSonAuditor.get('/audit')).body), 'select[name="user"]');
+    expect(options).toContain('Cầm Thị Mai');
+    expect(options).not.toContain('Quàng Văn Sông');
+    expect(options).not.toContain('@');
+    const adminOptions = textOf(html((await admin.get('/audit')).body), 'select[name="user"]');
+    expect(adminOptions).toContain('song.ma.inspector@sonla.gov.vn');
+  });
+});
+
 describe('province-wide campaigns', () => {
   const idOf = (location: unknown) => Number(String(location).split('/').pop());
   const fields = (overrides: Record<string, string> = {}) => ({ title: 'Kế hoạch toàn tỉnh 2025', planNumber: '12/KH-UBND', kind: 'action_month', startDate: '01/03/2025', endDate: '31/12/2025', ownerId: '', description: '', ...overrides });

@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { formatDate, nextDay, parseDateInput, startOfDayInVietnam } from '../../lib/dates.js';
+import { roles } from '../../../db/schema/index.js';
+import type { Actor } from '../auth/actor.js';
 import { usersRepository } from '../users/users.repository.js';
 import { auditService } from './audit.service.js';
 import type { AuditFilter } from './audit.repository.js';
@@ -26,6 +28,12 @@ export default async function auditRoutes(app: FastifyInstance): Promise<void> {
   const service = auditService(app.db, app.now);
   const users = usersRepository(app.db);
 
+  /** People to filter by: admins (who manage accounts) see everyone with emails; others only people of their area, by name. */
+  function filterPeople(actor: Actor): Array<{ id: number; name: string; email: string | null }> {
+    if (actor.role === 'admin') return users.list({}, 1000, 0).map(({ id, name, email }) => ({ id, name, email }));
+    return users.activeInScope(roles, actor.scope, { limit: 1000 }).map(({ id, name }) => ({ id, name, email: null }));
+  }
+
   app.get('/', { config: { permission: 'audit.read' } }, async (request, reply) => {
     const query = auditQuerySchema.parse(request.query ?? {});
     const filter: AuditFilter = {
@@ -46,6 +54,6 @@ export default async function auditRoutes(app: FastifyInstance): Promise<void> {
     };
     const data = { page, query: shown, pageLink };
     if (request.isHtmx && request.htmxTarget === 'audit-results') return reply.render('audit/_results', data);
-    return reply.render('audit/index', { ...data, users: users.list({}, 1000, 0), recordTypes: service.recordTypes() });
+    return reply.render('audit/index', { ...data, users: filterPeople(request.actor), recordTypes: service.recordTypes() });
   });
 }
