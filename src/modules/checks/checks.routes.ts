@@ -237,7 +237,8 @@ export default async function checksRoutes(app: FastifyInstance): Promise<void> 
       return reply
         .header('Content-Type', type)
         .header('Content-Disposition', `inline; filename*=UTF-8''${encodeURIComponent(found.attachment.originalName)}`)
-        .header('Cache-Control', 'private, max-age=3600')
+        // Evidence: no copy kept by the browser or anything between it and the server.
+        .header('Cache-Control', 'private, no-store')
         .header('X-Content-Type-Options', 'nosniff')
         // The browser's own image and PDF viewers use inline styles; the file itself runs no script.
         .header('Content-Security-Policy', "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; object-src 'self'; frame-ancestors 'self'")

@@ -1,7 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { Jimp } from 'jimp';
 import type { AppDatabase } from '../../../db/client.js';
 import type { CheckAnswer } from '../../../db/schema/index.js';
 import { inTransaction } from '../../../db/transaction.js';
@@ -10,7 +9,9 @@ import { formatDate, nowIso, parseDateInput, todayInVietnam } from '../../lib/da
 import { ConflictError, NotFoundError, RuleError } from '../../lib/errors.js';
 import { addFieldError, type FieldErrors, type FormResult } from '../../lib/forms.js';
 import { pageWindow, type Page } from '../../lib/pagination.js';
-import { sniffFileType } from '../../lib/uploads.js';
+import { imageSize, MAX_IMAGE_PIXELS } from '../../lib/images.js';
+import { makeThumbnail } from '../../lib/thumbnails.js';
+import { newStoredName, sniffFileType, storedFilePath } from '../../lib/uploads.js';
 import { cleanText } from '../../lib/text.js';
 import type { AreaCatalog } from '../areas/areas.service.js';
 import type { Actor } from '../auth/actor.js';
@@ -84,6 +85,20 @@ export function checksService({ db, catalog, dataDir, now = () => new Date() }: 
   const findings = findingsService({ db, catalog, now });
   const findingRows = findingsRepository(db);
   const uploadDir = path.join(dataDir, 'uploads');
+
+  /** Writes a new file into the uploads folder, for the server's account only; its path. */
+  function writeStoredFile(name: string, content: Buffer): string {
+    const file = storedFilePath(uploadDir, name);
+    if (!file) throw new Error(`not a stored file name: ${name}`);
+    fs.mkdirSync(uploadDir, { recursive: true, mode: 0o700 });
+    // "wx": a new name is never an existing file, nor a link someone left in the folder.
+    fs.writeFileSync(file, content, { mode: 0o600, flag: 'wx' });
+    return file;
+  }
+
+  function removeFiles(files: string[]): void {
+    for (const file of files) fs.rmSync(file, { force: true });
+  }
 
   function load(actor: Actor, id: number): CheckRow {
     const check = repository.findById(id, actor.scope);
@@ -458,46 +473,67 @@ export function checksService({ db, catalog, dataDir, now = () => new Date() }: 
       return repository.venuesReported(roundId, actor.scope);
     },
 
-    /** Stores a photo or scan after checking what it really is; images get a thumbnail. */
+    /**
+     * Stores a photo or scan after checking what it really is; images get a thumbnail, made off the event loop
+     * and only when the header declares no more than MAX_IMAGE_PIXELS.
+     */
     async addAttachment(actor: Actor, id: number, file: { filename: string; content: Buffer }): Promise<FormResult<{ id: number }>> {
       const check = load(actor, id);
       if (!checksPolicy.canEdit(actor, check)) throw new RuleError({ key: 'checks.notEditable' });
       const fail = (key: MessageKey, params?: Message['params']): FormResult<{ id: number }> => ({ ok: false, errors: { file: [params ? { key, params } : { key }] } });
-      if (repository.countAttachments(id) >= MAX_ATTACHMENTS) return fail('errors.attachment.tooMany', { max: MAX_ATTACHMENTS });
+      const tooMany = () => fail('errors.attachment.tooMany', { max: MAX_ATTACHMENTS });
+      // Counted again when the row is written: this early answer only spares the work on a full report.
+      if (repository.countAttachments(id) >= MAX_ATTACHMENTS) return tooMany();
       if (file.content.length === 0) return fail('errors.attachment.empty');
       const type = sniffFileType(file.content);
       if (!type) return fail('errors.attachment.type');
-      fs.mkdirSync(uploadDir, { recursive: true });
-      const storedName = `${randomBytes(16).toString('hex')}${type === 'application/pdf' ? '.pdf' : type === 'image/png' ? '.png' : '.jpg'}`;
-      let thumbnailName: string | null = null;
+      let thumbnail: Buffer | null = null;
       if (type !== 'application/pdf') {
-        try {
-          const image = await Jimp.read(file.content);
-          if (image.width > THUMBNAIL_WIDTH) image.resize({ w: THUMBNAIL_WIDTH });
-          thumbnailName = `${storedName.replace(/\.\w+$/, '')}-thumb.jpg`;
-          fs.writeFileSync(path.join(uploadDir, thumbnailName), await image.getBuffer('image/jpeg', { quality: 75 }));
-        } catch {
-          return fail('errors.attachment.unreadableImage');
-        }
+        const size = imageSize(type, file.content);
+        if (!size) return fail('errors.attachment.unreadableImage');
+        if (size.width * size.height > MAX_IMAGE_PIXELS) return fail('errors.attachment.imageTooLarge', { width: size.width, height: size.height, max: MAX_IMAGE_PIXELS / 1_000_000 });
+        const made = await makeThumbnail(file.content, { width: THUMBNAIL_WIDTH, maxPixels: MAX_IMAGE_PIXELS });
+        if (!made.ok) return fail('errors.attachment.unreadableImage');
+        thumbnail = made.thumbnail;
       }
-      fs.writeFileSync(path.join(uploadDir, storedName), file.content);
+      const random = randomBytes(16).toString('hex');
+      const storedName = newStoredName(type, random);
+      const thumbnailName = thumbnail ? newStoredName('image/jpeg', `${random}-thumb`) : null;
       const originalName = cleanText(path.basename(file.filename)).slice(0, 200) || storedName;
-      const attachmentId = inTransaction(db, () => {
-        const newId = repository.insertAttachment({
-          checkId: id,
-          originalName,
-          storedName,
-          thumbnailName,
-          mimeType: type,
-          size: file.content.length,
-          sha256: createHash('sha256').update(file.content).digest('hex'),
-          uploadedBy: actor.userId!,
-          createdAt: nowIso(now()),
+      const sha256 = createHash('sha256').update(file.content).digest('hex');
+      const written: string[] = [];
+      try {
+        written.push(writeStoredFile(storedName, file.content));
+        if (thumbnail && thumbnailName) written.push(writeStoredFile(thumbnailName, thumbnail));
+        // The limit and the report's state are checked in the transaction that adds the row, so uploads arriving
+        // together (or a report submitted while the image was processed) cannot pass them.
+        const attachmentId = inTransaction(db, () => {
+          const current = repository.findById(id, actor.scope);
+          if (!current || !checksPolicy.canEdit(actor, current)) throw new RuleError({ key: 'checks.notEditable' });
+          if (repository.countAttachments(id) >= MAX_ATTACHMENTS) return null;
+          const newId = repository.insertAttachment({
+            checkId: id,
+            originalName,
+            storedName,
+            thumbnailName,
+            mimeType: type,
+            size: file.content.length,
+            sha256,
+            uploadedBy: actor.userId!,
+            createdAt: nowIso(now()),
+          });
+          audit.record(actor, { action: 'create', recordType: 'attachment', recordId: newId, changes: { check: [null, id], file: [null, originalName], size: [null, file.content.length] }, areaIds: [check.areaId] });
+          return newId;
         });
-        audit.record(actor, { action: 'create', recordType: 'attachment', recordId: newId, changes: { check: [null, id], file: [null, originalName], size: [null, file.content.length] }, areaIds: [check.areaId] });
-        return newId;
-      });
-      return { ok: true, value: { id: attachmentId } };
+        if (attachmentId === null) {
+          removeFiles(written);
+          return tooMany();
+        }
+        return { ok: true, value: { id: attachmentId } };
+      } catch (error) {
+        removeFiles(written);
+        throw error;
+      }
     },
 
     removeAttachment(actor: Actor, id: number, attachmentId: number): void {
@@ -509,19 +545,24 @@ export function checksService({ db, catalog, dataDir, now = () => new Date() }: 
         repository.deleteAttachment(attachmentId);
         audit.record(actor, { action: 'delete', recordType: 'attachment', recordId: attachmentId, changes: { check: [id, null], file: [attachment.originalName, null] }, areaIds: [check.areaId] });
       });
-      // An amendment shares its original's files: a file goes only when no report uses it any more.
+      // An amendment shares its original's files: a file goes only when no report uses it any more. A name that is
+      // not one the app gives (a tampered or foreign database) removes the row but never a file.
       if (repository.countFileUses(attachment.storedName) === 0) {
-        for (const name of [attachment.storedName, attachment.thumbnailName]) if (name) fs.rmSync(path.join(uploadDir, name), { force: true });
+        for (const name of [attachment.storedName, attachment.thumbnailName]) {
+          const file = name ? storedFilePath(uploadDir, name) : null;
+          if (file) fs.rmSync(file, { force: true });
+        }
       }
     },
 
-    /** The file of an attachment, found through the report so the report's scope applies. */
+    /** The file of an attachment, found through the report so the report's scope applies; never outside the uploads folder. */
     attachmentFile(actor: Actor, id: number, attachmentId: number, thumbnail: boolean): { path: string; attachment: AttachmentRow } {
       load(actor, id);
       const attachment = repository.findAttachment(id, attachmentId);
       const name = attachment && (thumbnail ? attachment.thumbnailName : attachment.storedName);
-      if (!attachment || !name) throw new NotFoundError('attachment');
-      return { path: path.join(uploadDir, name), attachment };
+      const file = name ? storedFilePath(uploadDir, name) : null;
+      if (!attachment || !file) throw new NotFoundError('attachment');
+      return { path: file, attachment };
     },
   };
 }

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gte, inArray, lt, lte, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, isNotNull, lt, lte, sql, type SQL } from 'drizzle-orm';
 import type { AppDatabase } from '../../../db/client.js';
 import { cappedCount } from '../../../db/count.js';
 import { findings, followUpComments, followUps, users, venues, type FollowUpStatus } from '../../../db/schema/index.js';
@@ -132,6 +132,15 @@ export function followUpsRepository(db: AppDatabase) {
 
     findComment(followUpId: number, commentId: number): CommentRow | undefined {
       return db.select().from(followUpComments).where(and(eq(followUpComments.followUpId, followUpId), eq(followUpComments.id, commentId))).get();
+    },
+
+    /** How many comments of a follow-up carry a file. */
+    countCommentFiles(followUpId: number): number {
+      return db
+        .select({ n: sql<number>`count(*)` })
+        .from(followUpComments)
+        .where(and(eq(followUpComments.followUpId, followUpId), isNotNull(followUpComments.attachmentStoredName)))
+        .get()!.n;
     },
 
     insertComment(row: Omit<CommentRow, 'id'>): number {

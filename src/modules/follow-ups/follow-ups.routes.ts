@@ -106,6 +106,8 @@ export default async function followUpsRoutes(app: FastifyInstance): Promise<voi
     return reply
       .header('Content-Type', file.mimeType)
       .header('Content-Disposition', `inline; filename*=UTF-8''${encodeURIComponent(file.name)}`)
+      // Evidence: no copy kept by the browser or anything between it and the server.
+      .header('Cache-Control', 'private, no-store')
       .header('X-Content-Type-Options', 'nosniff')
       .header('Content-Security-Policy', "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; object-src 'self'; frame-ancestors 'self'")
       .send(fs.createReadStream(file.path));

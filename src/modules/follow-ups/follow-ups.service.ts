@@ -11,7 +11,7 @@ import { addFieldError, asText, type FieldErrors, type FormResult } from '../../
 import { pageWindow, type Page } from '../../lib/pagination.js';
 import { parseWholeNumber } from '../../lib/money.js';
 import { cleanText } from '../../lib/text.js';
-import { sniffFileType } from '../../lib/uploads.js';
+import { newStoredName, sniffFileType, storedFilePath } from '../../lib/uploads.js';
 import { vocabularyCodes } from '../../lib/vocabulary.js';
 import type { AreaCatalog } from '../areas/areas.service.js';
 import type { Actor } from '../auth/actor.js';
@@ -23,6 +23,9 @@ import { findingsRepository, type FindingRow } from '../findings/findings.reposi
 import { findingsService } from '../findings/findings.service.js';
 import { usersRepository } from '../users/users.repository.js';
 import { followUpsRepository, type FollowUpListFilter, type FollowUpListRow, type FollowUpRow } from './follow-ups.repository.js';
+
+/** Files in the comments of one follow-up, as a report has at most so many attachments. */
+export const MAX_COMMENT_FILES = 20;
 
 /** Past its due date (in Vietnam's calendar) and not done: computed, never stored. */
 export function isOverdue(followUp: Pick<FollowUpRow, 'status' | 'dueDate'>, today: string): boolean {
@@ -83,6 +86,16 @@ export function followUpsService({ db, catalog, dataDir, now = () => new Date() 
   const users = usersRepository(db);
   const audit = auditService(db, now);
   const uploadDir = path.join(dataDir, 'uploads');
+
+  /** Writes a new file into the uploads folder, for the server's account only; its path. */
+  function writeStoredFile(name: string, content: Buffer): string {
+    const file = storedFilePath(uploadDir, name);
+    if (!file) throw new Error(`not a stored file name: ${name}`);
+    fs.mkdirSync(uploadDir, { recursive: true, mode: 0o700 });
+    // "wx": a new name is never an existing file, nor a link someone left in the folder.
+    fs.writeFileSync(file, content, { mode: 0o600, flag: 'wx' });
+    return file;
+  }
 
   function load(actor: Actor, id: number): FollowUpRow {
     const followUp = repository.findById(id, actor.scope);
@@ -291,35 +304,47 @@ export function followUpsService({ db, catalog, dataDir, now = () => new Date() 
       if (text.length > 2000) addFieldError(errors, 'body', 'errors.tooLong', { max: 2000 });
       const type = file ? sniffFileType(file.content) : null;
       if (file && !type) addFieldError(errors, 'file', 'errors.attachment.type');
+      // Counted again when the comment is written: this early answer only spares storing the file.
+      else if (file && repository.countCommentFiles(id) >= MAX_COMMENT_FILES) addFieldError(errors, 'file', 'errors.attachment.tooManyOnFollowUp', { max: MAX_COMMENT_FILES });
       if (Object.keys(errors).length > 0) return { ok: false, errors };
-      let stored: string | null = null;
-      if (file && type) {
-        fs.mkdirSync(uploadDir, { recursive: true });
-        stored = `${randomBytes(16).toString('hex')}${type === 'application/pdf' ? '.pdf' : type === 'image/png' ? '.png' : '.jpg'}`;
-        fs.writeFileSync(path.join(uploadDir, stored), file.content);
-      }
-      const commentId = inTransaction(db, () => {
-        const newId = repository.insertComment({
-          followUpId: id,
-          userId: actor.userId!,
-          body: text,
-          attachmentName: file ? cleanText(path.basename(file.filename)).slice(0, 200) : null,
-          attachmentStoredName: stored,
-          attachmentMimeType: type,
-          attachmentSha256: file ? createHash('sha256').update(file.content).digest('hex') : null,
-          createdAt: nowIso(now()),
+      const stored = file && type ? newStoredName(type, randomBytes(16).toString('hex')) : null;
+      const sha256 = file ? createHash('sha256').update(file.content).digest('hex') : null;
+      const written = file && stored ? writeStoredFile(stored, file.content) : null;
+      try {
+        // The limit is checked in the transaction that adds the comment, so files arriving together cannot pass it.
+        const commentId = inTransaction(db, () => {
+          if (stored && repository.countCommentFiles(id) >= MAX_COMMENT_FILES) return null;
+          const newId = repository.insertComment({
+            followUpId: id,
+            userId: actor.userId!,
+            body: text,
+            attachmentName: file ? cleanText(path.basename(file.filename)).slice(0, 200) : null,
+            attachmentStoredName: stored,
+            attachmentMimeType: type,
+            attachmentSha256: sha256,
+            createdAt: nowIso(now()),
+          });
+          audit.record(actor, { action: 'create', recordType: 'comment', recordId: newId, changes: { followUp: [null, id], body: [null, text.slice(0, 200)] }, areaIds: [followUp.areaId] });
+          return newId;
         });
-        audit.record(actor, { action: 'create', recordType: 'comment', recordId: newId, changes: { followUp: [null, id], body: [null, text.slice(0, 200)] }, areaIds: [followUp.areaId] });
-        return newId;
-      });
-      return { ok: true, value: { id: commentId } };
+        if (commentId === null) {
+          if (written) fs.rmSync(written, { force: true });
+          return { ok: false, errors: { file: [{ key: 'errors.attachment.tooManyOnFollowUp', params: { max: MAX_COMMENT_FILES } }] } };
+        }
+        return { ok: true, value: { id: commentId } };
+      } catch (error) {
+        if (written) fs.rmSync(written, { force: true });
+        throw error;
+      }
     },
 
+    /** The file of a comment, found through the follow-up so its scope applies; never outside the uploads folder. */
     commentFile(actor: Actor, id: number, commentId: number): { path: string; name: string; mimeType: string } {
       load(actor, id);
       const comment = repository.findComment(id, commentId);
-      if (!comment?.attachmentStoredName) throw new NotFoundError('comment attachment');
-      return { path: path.join(uploadDir, comment.attachmentStoredName), name: comment.attachmentName ?? 'tep', mimeType: comment.attachmentMimeType ?? 'application/octet-stream' };
+      const file = comment?.attachmentStoredName ? storedFilePath(uploadDir, comment.attachmentStoredName) : null;
+      if (!comment || !file) throw new NotFoundError('comment attachment');
+      return { path: file, name: comment.attachmentName ?? 'tep', mimeType: comment.attachmentMimeType ?? 'application/octet-stream' };
     },
 
     comments(id: number) {
