@@ -64,7 +64,7 @@ function counts() {
            (select count(*) from checks) as checks, (select count(*) from findings) as findings, (select count(*) from follow_ups) as followUps,
            (select count(*) from campaigns) as campaigns, (select count(*) from outreach_activities) as outreach,
            (select count(*) from check_attachments) as attachments, (select count(*) from follow_up_comments) as comments,
-           (select count(*) from audit_log where action not in ('login', 'logout', 'login_failed', 'export')) as audit`)!;
+           (select count(*) from audit_log where action not in ('login', 'logout', 'login_failed', 'password_check_failed', 'export')) as audit`)!;
 }
 
 function urlFor(pattern: string, random: string | null): string {

@@ -19,7 +19,7 @@ export function freePort(): Promise<number> {
 /** Starts the server on a data directory and port (same heap limit as `npm start`) and waits for /healthz. */
 export async function startServer(dataDir: string, port: number, options: { env?: Record<string, string>; stdio?: 'ignore' | 'inherit'; attempts?: number } = {}): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['--max-old-space-size=256', '--import', 'tsx', 'src/server.ts'], {
-    env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', NODE_ENV: 'production', LOG_LEVEL: 'warn', DAILY_BACKUPS: 'false', ...options.env },
+    env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', NODE_ENV: 'production', COOKIE_SECURE: 'false', LOG_LEVEL: 'warn', DAILY_BACKUPS: 'false', ...options.env },
     stdio: options.stdio === 'inherit' ? ['ignore', 'inherit', 'inherit'] : 'ignore',
   });
   for (let attempt = 0; attempt < (options.attempts ?? 100); attempt += 1) {

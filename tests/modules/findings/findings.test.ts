@@ -17,7 +17,7 @@ let roundId: number;
 let venueId: number;
 
 beforeAll(async () => {
-  test = await buildTestApp({ now: () => clock, env: { SESSION_IDLE_MINUTES: '43200' } }); // the clock jumps days ahead
+  test = await buildTestApp({ now: () => clock, env: { SESSION_IDLE_MINUTES: '43200', SESSION_MAX_HOURS: '720' } }); // the clock jumps days ahead
   head = await loginAs(test.app, 'department_head');
   inspector = await loginAs(test.app, 'inspector');
   auditor = await loginAs(test.app, 'auditor');
