@@ -45,7 +45,9 @@ export async function signInOverHttp(base: string, email: string, password: stri
     for (const header of response.headers.getSetCookie()) {
       const [pair] = header.split(';');
       const [name, ...value] = pair!.split('=');
-      cookies.set(name!, value.join('='));
+      // A cleared cookie (the CSRF secret is renewed at sign-in) is dropped, as a browser drops it.
+      if (value.join('=') === '') cookies.delete(name!);
+      else cookies.set(name!, value.join('='));
     }
   };
   const cookieHeader = () => [...cookies].map(([name, value]) => `${name}=${value}`).join('; ');
@@ -60,6 +62,7 @@ export async function signInOverHttp(base: string, email: string, password: stri
   });
   keep(login);
   const home = await fetch(`${base}/`, { headers: { cookie: cookieHeader() } });
+  keep(home);
   const token = /name="csrf-token" content="([^"]+)"/.exec(await home.text())?.[1] ?? '';
   return { cookie: cookieHeader(), csrf: token, loginStatus: login.status };
 }
