@@ -6,7 +6,7 @@ import { appMeta } from './schema/index.js';
 import { AREAS_VERSION, loadAdministrativeUnits } from './reference/load-areas.js';
 import type { AreaCatalog } from '../src/modules/areas/areas.service.js';
 import type { RoundsService } from '../src/modules/rounds/rounds.service.js';
-import { systemActor } from '../src/modules/auth/actor.js';
+import { systemActor } from '../src/access/actor.js';
 import { campaignsService } from '../src/modules/campaigns/campaigns.service.js';
 
 interface Logger {

@@ -9,7 +9,7 @@ import { translator } from './i18n/index.js';
 import type { FieldErrors } from './lib/forms.js';
 import { RuleError } from './lib/errors.js';
 import { buildAreaCatalog } from './modules/areas/areas.service.js';
-import { systemActor } from './modules/auth/actor.js';
+import { systemActor } from './access/actor.js';
 import { BackupError, createBackup, restoreBackup } from './modules/backups/backups.service.js';
 import { usersService } from './modules/users/users.service.js';
 

@@ -3,9 +3,9 @@ import fp from 'fastify-plugin';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import '@fastify/cookie';
 import type { UserRow } from '../modules/users/users.repository.js';
-import type { Actor } from '../modules/auth/actor.js';
+import type { Actor } from '../access/actor.js';
 import { authService, type AuthService } from '../modules/auth/auth.service.js';
-import { can, type Permission } from '../modules/auth/permissions.js';
+import { can, type Permission } from '../access/permissions.js';
 import { usersRepository } from '../modules/users/users.repository.js';
 import { translator } from '../i18n/index.js';
 

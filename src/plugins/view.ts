@@ -9,7 +9,7 @@ import { formatVnd } from '../lib/money.js';
 import { vocabulary, vocabularyLabel, type VocabularyName } from '../lib/vocabulary.js';
 import { vi, type MessageKey } from '../i18n/vi.js';
 import type { Message } from '../i18n/index.js';
-import { can, type Permission } from '../modules/auth/permissions.js';
+import { can, type Permission } from '../access/permissions.js';
 
 declare module 'fastify' {
   interface FastifyRequest {

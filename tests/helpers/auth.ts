@@ -1,6 +1,6 @@
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import type { Role } from '../../db/schema/index.js';
-import { systemActor } from '../../src/modules/auth/actor.js';
+import { systemActor } from '../../src/access/actor.js';
 import { usersService } from '../../src/modules/users/users.service.js';
 import { formBody, formHeaders } from './app.js';
 import { html } from './html.js';

@@ -1,8 +1,8 @@
 import { usersRepository } from '../../src/modules/users/users.repository.js';
 import { venuesService } from '../../src/modules/venues/venues.service.js';
-import { checksService } from '../../src/modules/checks/checks.service.js';
+import { inspectionsService } from '../../src/modules/inspections/inspections.service.js';
 import type { FastifyInstance } from 'fastify';
-import { systemActor } from '../../src/modules/auth/actor.js';
+import { systemActor } from '../../src/access/actor.js';
 import { roundsService } from '../../src/modules/rounds/rounds.service.js';
 import type { RoundFormValues } from '../../src/modules/rounds/rounds.schemas.js';
 
@@ -61,7 +61,7 @@ export function createRound(app: FastifyInstance, values: Partial<RoundFormValue
 
 // ——— venues and visit reports ———
 
-import type { Actor } from '../../src/modules/auth/actor.js';
+import type { Actor } from '../../src/access/actor.js';
 
 /** The service-level actor of an existing account. */
 export function actorOf(app: FastifyInstance, userId: number): Actor {
@@ -121,7 +121,7 @@ export function createReport(
   app: FastifyInstance,
   options: { roundId: number; venueId: number; inspectorId: number; reviewerId?: number; status?: 'draft' | 'submitted' | 'approved' | 'returned'; violations?: string[]; visitDate?: string },
 ): number {
-  const service = checksService({ db: app.db, catalog: app.catalog, dataDir: app.config.DATA_DIR, now: app.now });
+  const service = inspectionsService({ db: app.db, catalog: app.catalog, dataDir: app.config.DATA_DIR, now: app.now });
   const actor = actorOf(app, options.inspectorId);
   const started = service.startReport(actor, options.roundId, { venueId: String(options.venueId), visitDate: options.visitDate ?? '11/03/2025', visitTime: '20:30', submissionKey: '' });
   if (!started.ok) throw new Error(`could not start report: ${JSON.stringify(started.errors)}`);

@@ -2,7 +2,7 @@ import { and, desc, eq, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import type { AppDatabase } from '../../../db/client.js';
 import { cappedCount } from '../../../db/count.js';
 import { auditAreas, auditLog } from '../../../db/schema/index.js';
-import type { AreaScope } from '../auth/scope.js';
+import type { AreaScope } from '../../access/scope.js';
 
 export type AuditRow = typeof auditLog.$inferSelect;
 

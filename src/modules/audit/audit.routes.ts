@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { formatDate, nextDay, parseDateInput, startOfDayInVietnam } from '../../lib/dates.js';
 import { roles } from '../../../db/schema/index.js';
-import type { Actor } from '../auth/actor.js';
+import type { Actor } from '../../access/actor.js';
 import { usersRepository } from '../users/users.repository.js';
 import { auditService } from './audit.service.js';
 import type { AuditFilter } from './audit.repository.js';

@@ -1,7 +1,7 @@
 import type { AppDatabase } from '../../../db/client.js';
 import { nowIso } from '../../lib/dates.js';
 import { pageWindow, type Page } from '../../lib/pagination.js';
-import type { Actor } from '../auth/actor.js';
+import type { Actor } from '../../access/actor.js';
 import { auditRepository, type AuditFilter, type AuditRow } from './audit.repository.js';
 
 export type AuditAction =

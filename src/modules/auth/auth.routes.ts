@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { asText } from '../../lib/forms.js';
 import { localPath } from '../../lib/paths.js';
 import { DEVICE_COOKIE, SESSION_COOKIE } from '../../plugins/auth.js';
-import { systemActor } from './actor.js';
+import { systemActor } from '../../access/actor.js';
 import { usersService } from '../users/users.service.js';
 import { readUserForm } from '../users/users.schemas.js';
 import type { FieldErrors } from '../../lib/forms.js';

@@ -6,9 +6,9 @@ import type { AreaCatalog } from '../areas/areas.service.js';
 import { auditService } from '../audit/audit.service.js';
 import type { UserRow } from '../users/users.repository.js';
 import { usersRepository } from '../users/users.repository.js';
-import type { Actor } from './actor.js';
+import type { Actor } from '../../access/actor.js';
 import { decoyHash, verifyPassword } from './passwords.js';
-import { scopeOfArea } from './scope.js';
+import { scopeOfArea } from '../../access/scope.js';
 import { sessionsRepository, type SessionRow } from './sessions.repository.js';
 import { accountKeyOf, loginThrottle, sha256, type AttemptSource } from './throttle.js';
 

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { todayInVietnam } from '../../lib/dates.js';
-import { scopeIncludes } from '../auth/scope.js';
+import { scopeIncludes } from '../../access/scope.js';
 import { outreachService } from '../outreach/outreach.service.js';
 import { roundsRepository } from '../rounds/rounds.repository.js';
 

@@ -1,8 +1,8 @@
 import type { Message } from '../../i18n/index.js';
 import type { AreaCatalog } from '../areas/areas.service.js';
-import type { Actor } from '../auth/actor.js';
-import { can } from '../auth/permissions.js';
-import { scopeIncludes, scopeOfArea } from '../auth/scope.js';
+import type { Actor } from '../../access/actor.js';
+import { can } from '../../access/permissions.js';
+import { scopeIncludes, scopeOfArea } from '../../access/scope.js';
 
 /** A change the person's role allows in general but not on this campaign (answered 403 with the reason). */
 export class CampaignForbiddenError extends Error {

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { campaignStatuses } from '../../../db/schema/index.js';
 import { ConflictError, NotFoundError, RuleError } from '../../lib/errors.js';
 import { asText, type FieldErrors } from '../../lib/forms.js';
-import { scopeIncludes } from '../auth/scope.js';
+import { scopeIncludes } from '../../access/scope.js';
 import { outreachService } from '../outreach/outreach.service.js';
 import { CampaignForbiddenError } from './campaigns.policy.js';
 import { campaignListQuerySchema, campaignsService, campaignTransitions, metrics, readCampaignForm, readTargetRows, type CampaignFormValues, type TargetFormRow } from './campaigns.service.js';

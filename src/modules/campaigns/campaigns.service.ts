@@ -10,11 +10,11 @@ import { pageWindow, type Page } from '../../lib/pagination.js';
 import { cleanText } from '../../lib/text.js';
 import { vocabularyCodes } from '../../lib/vocabulary.js';
 import type { AreaCatalog, AreaRecord } from '../areas/areas.service.js';
-import type { Actor } from '../auth/actor.js';
-import { can } from '../auth/permissions.js';
-import { linkedAreasInScope, rollupDistrict, scopeIncludes, type AreaScope } from '../auth/scope.js';
+import type { Actor } from '../../access/actor.js';
+import { can } from '../../access/permissions.js';
+import { linkedAreasInScope, rollupDistrict, scopeIncludes, type AreaScope } from '../../access/scope.js';
 import { auditService, diff, type Snapshot } from '../audit/audit.service.js';
-import { onceFor } from '../submissions/submissions.repository.js';
+import { onceFor } from '../form-keys/form-keys.repository.js';
 import { usersRepository } from '../users/users.repository.js';
 import { CampaignForbiddenError, campaignsPolicy } from './campaigns.policy.js';
 

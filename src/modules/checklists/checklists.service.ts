@@ -8,7 +8,7 @@ import { nowIso } from '../../lib/dates.js';
 import { ConflictError, NotFoundError, RuleError } from '../../lib/errors.js';
 import { addFieldError, asList, asText, type FieldErrors, type FormResult } from '../../lib/forms.js';
 import { cleanText } from '../../lib/text.js';
-import type { Actor } from '../auth/actor.js';
+import type { Actor } from '../../access/actor.js';
 import { auditService } from '../audit/audit.service.js';
 import { checklistsRepository, type TemplateRow } from './checklists.repository.js';
 

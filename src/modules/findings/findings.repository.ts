@@ -2,7 +2,7 @@ import { and, asc, desc, eq, gte, inArray, isNull, lte, sql, type SQL } from 'dr
 import type { AppDatabase } from '../../../db/client.js';
 import { cappedCount } from '../../../db/count.js';
 import { findingConfirmations, findings, followUps, venues } from '../../../db/schema/index.js';
-import { areaColumnInScope, type AreaScope } from '../auth/scope.js';
+import { areaColumnInScope, type AreaScope } from '../../access/scope.js';
 
 export type FindingRow = typeof findings.$inferSelect;
 

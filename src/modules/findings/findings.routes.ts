@@ -4,9 +4,9 @@ import { z } from 'zod';
 import { severities } from '../../../db/schema/index.js';
 import { ConflictError, NotFoundError, RuleError } from '../../lib/errors.js';
 import { asText, type FieldErrors } from '../../lib/forms.js';
-import { scopeIncludes } from '../auth/scope.js';
-import { checksRepository } from '../checks/checks.repository.js';
-import { checksService, MAX_ATTACHMENTS } from '../checks/checks.service.js';
+import { scopeIncludes } from '../../access/scope.js';
+import { inspectionsRepository } from '../inspections/inspections.repository.js';
+import { inspectionsService, MAX_ATTACHMENTS } from '../inspections/inspections.service.js';
 import { followUpsService, readFollowUpForm, type FollowUpFormValues } from '../follow-ups/follow-ups.service.js';
 import { findingListQuerySchema, findingsService, type FindingListQuery } from './findings.service.js';
 
@@ -31,8 +31,8 @@ const emptyFollowUp = (): FollowUpFormValues => ({ measure: '', fineAmount: '', 
 export default async function findingsRoutes(app: FastifyInstance): Promise<void> {
   const service = findingsService({ db: app.db, catalog: app.catalog, now: app.now });
   const followUps = followUpsService({ db: app.db, catalog: app.catalog, dataDir: app.config.DATA_DIR, now: app.now });
-  const checks = checksRepository(app.db);
-  const reports = checksService({ db: app.db, catalog: app.catalog, dataDir: app.config.DATA_DIR, now: app.now });
+  const checks = inspectionsRepository(app.db);
+  const reports = inspectionsService({ db: app.db, catalog: app.catalog, dataDir: app.config.DATA_DIR, now: app.now });
   const read = { permission: 'findings.read' as const };
 
   function renderFinding(request: FastifyRequest, reply: FastifyReply, id: number, extra: { followUpValues?: FollowUpFormValues; followUpErrors?: FieldErrors; referralErrors?: FieldErrors; referralValues?: Record<string, string>; alert?: unknown } = {}) {

@@ -10,11 +10,11 @@ import { pageWindow, type Page } from '../../lib/pagination.js';
 import { cleanText } from '../../lib/text.js';
 import { vocabularyCodes } from '../../lib/vocabulary.js';
 import type { AreaCatalog } from '../areas/areas.service.js';
-import type { Actor } from '../auth/actor.js';
-import { can } from '../auth/permissions.js';
+import type { Actor } from '../../access/actor.js';
+import { can } from '../../access/permissions.js';
 import { auditService, diff } from '../audit/audit.service.js';
 import type { ChecklistItem } from '../checklists/checklists.service.js';
-import type { CheckRow } from '../checks/checks.repository.js';
+import type { CheckRow } from '../inspections/inspections.repository.js';
 import { followUpsRepository, type FollowUpRow } from '../follow-ups/follow-ups.repository.js';
 import { findingsRepository, type FindingListFilter, type FindingListRow, type FindingRow } from './findings.repository.js';
 

@@ -2,7 +2,7 @@ import { and, asc, desc, eq, gte, inArray, isNotNull, lt, lte, sql, type SQL } f
 import type { AppDatabase } from '../../../db/client.js';
 import { cappedCount } from '../../../db/count.js';
 import { findings, followUpComments, followUps, users, venues, type FollowUpStatus } from '../../../db/schema/index.js';
-import { areaColumnInScope, type AreaScope } from '../auth/scope.js';
+import { areaColumnInScope, type AreaScope } from '../../access/scope.js';
 
 export type FollowUpRow = typeof followUps.$inferSelect;
 export type CommentRow = typeof followUpComments.$inferSelect;

@@ -5,7 +5,7 @@ import { followUpStatuses } from '../../../db/schema/index.js';
 import { ConflictError, NotFoundError, RuleError } from '../../lib/errors.js';
 import { asText, type FieldErrors } from '../../lib/forms.js';
 import { fieldValue, uploadedFile } from '../../lib/uploads.js';
-import { scopeIncludes } from '../auth/scope.js';
+import { scopeIncludes } from '../../access/scope.js';
 import { followUpListQuerySchema, followUpsService, type FollowUpListQuery } from './follow-ups.service.js';
 
 const idParams = z.object({ id: z.coerce.number().int().positive().max(2 ** 31) });

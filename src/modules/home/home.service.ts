@@ -1,8 +1,8 @@
 import type { AppDatabase } from '../../../db/client.js';
 import type { AreaCatalog } from '../areas/areas.service.js';
-import type { Actor } from '../auth/actor.js';
-import { can } from '../auth/permissions.js';
-import { checksRepository } from '../checks/checks.repository.js';
+import type { Actor } from '../../access/actor.js';
+import { can } from '../../access/permissions.js';
+import { inspectionsRepository } from '../inspections/inspections.repository.js';
 import { findingsService } from '../findings/findings.service.js';
 import { followUpsService } from '../follow-ups/follow-ups.service.js';
 import { roundsRepository } from '../rounds/rounds.repository.js';
@@ -11,7 +11,7 @@ import { auditService } from '../audit/audit.service.js';
 /** What each role's home page shows: the work waiting for that person, each count linking to its list. */
 export function homeService({ db, catalog, dataDir, now }: { db: AppDatabase; catalog: AreaCatalog; dataDir: string; now: () => Date }) {
   const rounds = roundsRepository(db);
-  const checks = checksRepository(db);
+  const checks = inspectionsRepository(db);
   const findings = findingsService({ db, catalog, now });
   const followUps = followUpsService({ db, catalog, dataDir, now });
   const audit = auditService(db, now);

@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { ConflictError, NotFoundError } from '../../lib/errors.js';
 import type { FieldErrors } from '../../lib/forms.js';
-import { scopeIncludes } from '../auth/scope.js';
+import { scopeIncludes } from '../../access/scope.js';
 import { campaignsService } from '../campaigns/campaigns.service.js';
 import { outreachListQuerySchema, outreachService, readActivityForm, type ActivityFormValues, type OutreachListQuery } from './outreach.service.js';
 

@@ -11,10 +11,10 @@ import { parseWholeNumber } from '../../lib/money.js';
 import { cleanText } from '../../lib/text.js';
 import { vocabularyCodes } from '../../lib/vocabulary.js';
 import { areaExistsThroughout, type AreaCatalog } from '../areas/areas.service.js';
-import type { Actor } from '../auth/actor.js';
-import { areaColumnInScope, scopeIncludes } from '../auth/scope.js';
+import type { Actor } from '../../access/actor.js';
+import { areaColumnInScope, scopeIncludes } from '../../access/scope.js';
 import { auditService, diff, type Snapshot } from '../audit/audit.service.js';
-import { submissionKeyPattern, submissionsRepository } from '../submissions/submissions.repository.js';
+import { submissionKeyPattern, formKeysRepository } from '../form-keys/form-keys.repository.js';
 
 export type ActivityRow = typeof outreachActivities.$inferSelect;
 
@@ -71,7 +71,7 @@ function count(value: string, field: string, errors: FieldErrors, required = fal
 
 export function outreachService({ db, catalog, now = () => new Date() }: { db: AppDatabase; catalog: AreaCatalog; now?: () => Date }) {
   const audit = auditService(db, now);
-  const submissions = submissionsRepository(db);
+  const submissions = formKeysRepository(db);
 
   function snapshot(activity: ActivityRow, groups: string[]): Snapshot {
     return {

@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { AppDatabase } from '../../../db/client.js';
 import { roundAreas, rounds, roundStatusChanges, roundTeamMembers } from '../../../db/schema/index.js';
-import { linkedAreasInScope, type AreaScope } from '../auth/scope.js';
+import { linkedAreasInScope, type AreaScope } from '../../access/scope.js';
 import type { RoundKind, RoundStatus, TeamRole } from './rounds.schemas.js';
 
 export type RoundRow = typeof rounds.$inferSelect;

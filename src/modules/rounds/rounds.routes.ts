@@ -14,7 +14,7 @@ import {
   type RoundListQuery,
 } from './rounds.schemas.js';
 import { roundsService, type RoundDetail } from './rounds.service.js';
-import { checksService } from '../checks/checks.service.js';
+import { inspectionsService } from '../inspections/inspections.service.js';
 import { venuesService } from '../venues/venues.service.js';
 import { campaignsService } from '../campaigns/campaigns.service.js';
 
@@ -56,7 +56,7 @@ function parseId(params: unknown): number {
 
 export default async function roundsRoutes(app: FastifyInstance): Promise<void> {
   const service = roundsService({ db: app.db, catalog: app.catalog, now: app.now });
-  const checks = checksService({ db: app.db, catalog: app.catalog, dataDir: app.config.DATA_DIR, now: app.now });
+  const checks = inspectionsService({ db: app.db, catalog: app.catalog, dataDir: app.config.DATA_DIR, now: app.now });
   const venues = venuesService({ db: app.db, catalog: app.catalog, now: app.now });
   const campaigns = campaignsService({ db: app.db, catalog: app.catalog, now: app.now });
 

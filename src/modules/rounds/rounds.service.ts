@@ -7,10 +7,10 @@ import { addFieldError, hasErrors, zodFieldErrors, type FieldErrors, type FormRe
 import { pageWindow, type Page } from '../../lib/pagination.js';
 import { searchKey, searchWords } from '../../lib/text.js';
 import { areaExistsThroughout, type AreaCatalog, type AreaRecord } from '../areas/areas.service.js';
-import type { Actor } from '../auth/actor.js';
-import { scopeIncludes } from '../auth/scope.js';
+import type { Actor } from '../../access/actor.js';
+import { scopeIncludes } from '../../access/scope.js';
 import { auditService, diff, type Snapshot } from '../audit/audit.service.js';
-import { submissionKeyPattern, submissionsRepository } from '../submissions/submissions.repository.js';
+import { submissionKeyPattern, formKeysRepository } from '../form-keys/form-keys.repository.js';
 import type { Message, MessageKey } from '../../i18n/index.js';
 import { roundsRepository, type RoundListFilter, type RoundRow, type RoundWrite } from './rounds.repository.js';
 import { usersRepository } from '../users/users.repository.js';
@@ -60,7 +60,7 @@ export interface RoundsServiceDeps {
 export function roundsService({ db, catalog, now = () => new Date() }: RoundsServiceDeps) {
   const repository = roundsRepository(db);
   const audit = auditService(db, now);
-  const submissions = submissionsRepository(db);
+  const submissions = formKeysRepository(db);
   const users = usersRepository(db);
 
   /** What the audit trail keeps of a round: readable values, not ids. */

@@ -2,7 +2,7 @@ import { and, asc, eq, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
 import type { AppDatabase } from '../../../db/client.js';
 import { users, type Role } from '../../../db/schema/index.js';
 import { escapeLike } from '../../lib/text.js';
-import { areaColumnInScope, type AreaScope } from '../auth/scope.js';
+import { areaColumnInScope, type AreaScope } from '../../access/scope.js';
 
 export type UserRow = typeof users.$inferSelect;
 

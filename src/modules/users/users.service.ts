@@ -7,13 +7,13 @@ import { addFieldError, zodFieldErrors, type FieldErrors, type FormResult } from
 import { pageWindow, type Page } from '../../lib/pagination.js';
 import type { Language } from '../../i18n/index.js';
 import type { AreaCatalog } from '../areas/areas.service.js';
-import type { Actor } from '../auth/actor.js';
+import type { Actor } from '../../access/actor.js';
 import { hashPassword, isGuessable } from '../auth/passwords.js';
 import type { PasswordCheck } from '../auth/auth.service.js';
 import { sessionsRepository } from '../auth/sessions.repository.js';
 import { auditService, diff, type Snapshot } from '../audit/audit.service.js';
 import { usersRepository, type UserRow } from './users.repository.js';
-import { onceFor, submissionKeyPattern, submissionsRepository } from '../submissions/submissions.repository.js';
+import { onceFor, submissionKeyPattern, formKeysRepository } from '../form-keys/form-keys.repository.js';
 import {
   newUserSchema,
   ownPasswordSchema,
@@ -95,7 +95,7 @@ export function usersService({ db, catalog, now = () => new Date() }: UsersServi
 
     async createUser(actor: Actor, values: UserFormValues): Promise<FormResult<{ id: number }>> {
       // The same form sent twice answers with the account the first one made (not "email taken").
-      const earlier = submissionKeyPattern.test(values.submissionKey) ? submissionsRepository(db).find(values.submissionKey, actor.userId, 'user') : undefined;
+      const earlier = submissionKeyPattern.test(values.submissionKey) ? formKeysRepository(db).find(values.submissionKey, actor.userId, 'user') : undefined;
       if (earlier !== undefined) return { ok: true, value: { id: earlier } };
       const parsed = newUserSchema.safeParse(values);
       const errors: FieldErrors = parsed.success ? {} : zodFieldErrors(parsed.error);

@@ -7,8 +7,8 @@ import { zodFieldErrors } from '../../lib/forms.js';
 import { searchKey } from '../../lib/text.js';
 import { vocabulary } from '../../lib/vocabulary.js';
 import type { AreaCatalog } from '../areas/areas.service.js';
-import type { Actor } from '../auth/actor.js';
-import { scopeIncludes } from '../auth/scope.js';
+import type { Actor } from '../../access/actor.js';
+import { scopeIncludes } from '../../access/scope.js';
 import { venueInputSchema, type VenueInput } from './venues.schemas.js';
 import type { VenuesService } from './venues.service.js';
 

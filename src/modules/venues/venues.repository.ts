@@ -3,7 +3,7 @@ import type { AppDatabase } from '../../../db/client.js';
 import { cappedCount } from '../../../db/count.js';
 import { venues, type VenueStatus } from '../../../db/schema/index.js';
 import { escapeLike } from '../../lib/text.js';
-import { areaColumnInScope, type AreaScope } from '../auth/scope.js';
+import { areaColumnInScope, type AreaScope } from '../../access/scope.js';
 
 export type VenueRow = typeof venues.$inferSelect;
 export type VenueWrite = Omit<VenueRow, 'id' | 'version' | 'createdAt' | 'updatedAt'>;

@@ -5,8 +5,8 @@ import { venueStatuses } from '../../../db/schema/index.js';
 import { ConflictError, NotFoundError } from '../../lib/errors.js';
 import type { FieldErrors } from '../../lib/forms.js';
 import { fieldValue, uploadedFile } from '../../lib/uploads.js';
-import { scopeIncludes } from '../auth/scope.js';
-import { checksService } from '../checks/checks.service.js';
+import { scopeIncludes } from '../../access/scope.js';
+import { inspectionsService } from '../inspections/inspections.service.js';
 import { findingsService } from '../findings/findings.service.js';
 import { followUpsService } from '../follow-ups/follow-ups.service.js';
 import { roundsRepository } from '../rounds/rounds.repository.js';
@@ -39,7 +39,7 @@ const searchQuerySchema = z.object({
 
 export default async function venuesRoutes(app: FastifyInstance): Promise<void> {
   const service = venuesService({ db: app.db, catalog: app.catalog, now: app.now });
-  const checks = checksService({ db: app.db, catalog: app.catalog, dataDir: app.config.DATA_DIR, now: app.now });
+  const checks = inspectionsService({ db: app.db, catalog: app.catalog, dataDir: app.config.DATA_DIR, now: app.now });
   const importer = venueImporter({ service, catalog: app.catalog, dataDir: app.config.DATA_DIR });
   const rounds = roundsRepository(app.db);
   const findings = findingsService({ db: app.db, catalog: app.catalog, now: app.now });

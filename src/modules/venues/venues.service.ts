@@ -6,10 +6,10 @@ import { addFieldError, zodFieldErrors, type FieldErrors } from '../../lib/forms
 import { pageWindow, type Page } from '../../lib/pagination.js';
 import { searchKey, searchWords } from '../../lib/text.js';
 import type { AreaCatalog, AreaRecord } from '../areas/areas.service.js';
-import type { Actor } from '../auth/actor.js';
-import { scopeIncludes } from '../auth/scope.js';
+import type { Actor } from '../../access/actor.js';
+import { scopeIncludes } from '../../access/scope.js';
 import { auditService, diff, type Snapshot } from '../audit/audit.service.js';
-import { submissionKeyPattern, submissionsRepository } from '../submissions/submissions.repository.js';
+import { submissionKeyPattern, formKeysRepository } from '../form-keys/form-keys.repository.js';
 import { venuesRepository, type VenueListFilter, type VenueRow, type VenueWrite } from './venues.repository.js';
 import { venueInputSchema, type VenueFormValues, type VenueInput, type VenueListQuery } from './venues.schemas.js';
 
@@ -36,7 +36,7 @@ export function dedupeKey(name: string, address: string): string {
 export function venuesService({ db, catalog, now = () => new Date() }: { db: AppDatabase; catalog: AreaCatalog; now?: () => Date }) {
   const repository = venuesRepository(db);
   const audit = auditService(db, now);
-  const submissions = submissionsRepository(db);
+  const submissions = formKeysRepository(db);
 
   function toWrite(input: VenueInput): VenueWrite {
     const area = catalog.byId.get(input.areaId);

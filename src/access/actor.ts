@@ -1,4 +1,4 @@
-import type { Role } from '../../../db/schema/index.js';
+import type { Role } from '../../db/schema/index.js';
 import type { AreaScope } from './scope.js';
 
 /**

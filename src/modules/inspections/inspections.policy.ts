@@ -1,6 +1,6 @@
-import type { Actor } from '../auth/actor.js';
-import { can } from '../auth/permissions.js';
-import type { CheckRow } from './checks.repository.js';
+import type { Actor } from '../../access/actor.js';
+import { can } from '../../access/permissions.js';
+import type { CheckRow } from './inspections.repository.js';
 
 /**
  * Who may do what with a visit report, beyond the route's permission:
@@ -9,7 +9,7 @@ import type { CheckRow } from './checks.repository.js';
  * - heads and admins review submitted reports, but not one they filed themselves (an admin may);
  * - an approved report is never edited: a head files an amendment, one at a time.
  */
-export const checksPolicy = {
+export const inspectionsPolicy = {
   canFileInRound(actor: Actor, round: { status: string }, teamUserIds: number[]): boolean {
     if (round.status === 'cancelled' || !can(actor.role, 'checks.file')) return false;
     if (actor.role === 'inspector') return actor.userId !== null && teamUserIds.includes(actor.userId);

@@ -6,7 +6,7 @@ import { ConflictError } from '../../lib/errors.js';
 /** A create form's one-time key: a random UUID put in the form when it is first shown. */
 export const submissionKeyPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-export function submissionsRepository(db: AppDatabase) {
+export function formKeysRepository(db: AppDatabase) {
   return {
     /**
      * The record an earlier submission with this key created, if any. A key already used by another person or
@@ -34,7 +34,7 @@ export function submissionsRepository(db: AppDatabase) {
  * key gets the record the first one made. Call inside the create's transaction.
  */
 export function onceFor(db: AppDatabase, key: string | undefined, userId: number | null, recordType: string, create: () => number, at: string): number {
-  const repository = submissionsRepository(db);
+  const repository = formKeysRepository(db);
   const valid = key && submissionKeyPattern.test(key) ? key : null;
   if (valid) {
     const earlier = repository.find(valid, userId, recordType);

@@ -2,7 +2,7 @@ import { and, asc, desc, eq, gt, gte, inArray, lte, ne, sql, type SQL } from 'dr
 import type { AppDatabase } from '../../../db/client.js';
 import { cappedCount } from '../../../db/count.js';
 import { checkAttachments, checkItemAnswers, checks, users, venues, type CheckStatus } from '../../../db/schema/index.js';
-import { areaColumnInScope, scopeIncludes, type AreaScope } from '../auth/scope.js';
+import { areaColumnInScope, scopeIncludes, type AreaScope } from '../../access/scope.js';
 
 export type CheckRow = typeof checks.$inferSelect;
 export type AnswerRow = typeof checkItemAnswers.$inferSelect;
@@ -29,7 +29,7 @@ export interface CheckListRow extends CheckRow {
   inspectorName: string;
 }
 
-export function checksRepository(db: AppDatabase) {
+export function inspectionsRepository(db: AppDatabase) {
   function conditions(filter: CheckListFilter): SQL | undefined {
     const parts: SQL[] = [];
     const inScope = areaColumnInScope(checks.areaId, filter.scope);
@@ -141,4 +141,4 @@ export function checksRepository(db: AppDatabase) {
   };
 }
 
-export type ChecksRepository = ReturnType<typeof checksRepository>;
+export type InspectionsRepository = ReturnType<typeof inspectionsRepository>;

@@ -1,4 +1,4 @@
-import type { Role } from '../../../db/schema/index.js';
+import type { Role } from '../../db/schema/index.js';
 
 /**
  * What each role may do: the one place to read (and audit) the app's access rules.

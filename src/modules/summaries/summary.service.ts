@@ -3,8 +3,8 @@ import { dataGeneration, type AppDatabase } from '../../../db/client.js';
 import { parseDateInput, todayInVietnam } from '../../lib/dates.js';
 import { addFieldError, asText, type FieldErrors } from '../../lib/forms.js';
 import type { AreaCatalog, AreaRecord } from '../areas/areas.service.js';
-import type { Actor } from '../auth/actor.js';
-import { rollupDistrict, scopeIncludes } from '../auth/scope.js';
+import type { Actor } from '../../access/actor.js';
+import { rollupDistrict, scopeIncludes } from '../../access/scope.js';
 import { checklistsService } from '../checklists/checklists.service.js';
 import { summaryRepository, type SummaryFilter } from './summary.repository.js';
 

@@ -1,5 +1,5 @@
 import type { AppDatabase } from '../../../db/client.js';
-import type { AreaScope } from '../auth/scope.js';
+import type { AreaScope } from '../../access/scope.js';
 
 /** The period and filters every summary figure is computed over. */
 export interface SummaryFilter {

@@ -6,7 +6,7 @@ import { ConflictError, NotFoundError, RuleError } from '../../lib/errors.js';
 import { asText, type FieldErrors } from '../../lib/forms.js';
 import { uploadedFile } from '../../lib/uploads.js';
 import type { Message } from '../../i18n/index.js';
-import { scopeIncludes } from '../auth/scope.js';
+import { scopeIncludes } from '../../access/scope.js';
 import { roundsRepository } from '../rounds/rounds.repository.js';
 import { usersRepository } from '../users/users.repository.js';
 import { venuesService } from '../venues/venues.service.js';
@@ -20,8 +20,8 @@ import {
   type CheckListQuery,
   type ReportFormValues,
   type StartReportValues,
-} from './checks.schemas.js';
-import { checksService, MAX_ATTACHMENTS, type ReportDetail } from './checks.service.js';
+} from './inspections.schemas.js';
+import { inspectionsService, MAX_ATTACHMENTS, type ReportDetail } from './inspections.service.js';
 
 function parseId(params: unknown): number {
   const parsed = idParamsSchema.safeParse(params);
@@ -40,8 +40,8 @@ function listQueryString(query: CheckListQuery, page: number): string {
   return text ? `?${text}` : '';
 }
 
-export default async function checksRoutes(app: FastifyInstance): Promise<void> {
-  const service = checksService({ db: app.db, catalog: app.catalog, dataDir: app.config.DATA_DIR, now: app.now });
+export default async function inspectionsRoutes(app: FastifyInstance): Promise<void> {
+  const service = inspectionsService({ db: app.db, catalog: app.catalog, dataDir: app.config.DATA_DIR, now: app.now });
   const rounds = roundsRepository(app.db);
   const users = usersRepository(app.db);
   const venues = venuesService({ db: app.db, catalog: app.catalog, now: app.now });

@@ -19,7 +19,7 @@ const contentTypes: Record<Format, string> = {
 };
 
 /** /reports/districts: the per-area summary of a period, on the page and as CSV, XLSX and PDF; and record exports. */
-export default async function reportsRoutes(app: FastifyInstance): Promise<void> {
+export default async function summariesRoutes(app: FastifyInstance): Promise<void> {
   const service = summaryService({ db: app.db, catalog: app.catalog, now: app.now });
   const campaigns = campaignsService({ db: app.db, catalog: app.catalog, now: app.now });
   const audit = auditService(app.db, app.now);

@@ -14,17 +14,17 @@ import { makeThumbnail } from '../../lib/thumbnails.js';
 import { newStoredName, sniffFileType, storedFilePath } from '../../lib/uploads.js';
 import { cleanText } from '../../lib/text.js';
 import type { AreaCatalog } from '../areas/areas.service.js';
-import type { Actor } from '../auth/actor.js';
+import type { Actor } from '../../access/actor.js';
 import { auditService, diff, type Snapshot } from '../audit/audit.service.js';
 import { checklistsService, itemApplies, type Checklist, type ChecklistItem } from '../checklists/checklists.service.js';
 import { roundsRepository } from '../rounds/rounds.repository.js';
-import { submissionKeyPattern, submissionsRepository } from '../submissions/submissions.repository.js';
+import { submissionKeyPattern, formKeysRepository } from '../form-keys/form-keys.repository.js';
 import { venuesRepository } from '../venues/venues.repository.js';
-import { checksPolicy } from './checks.policy.js';
+import { inspectionsPolicy } from './inspections.policy.js';
 import { findingsService } from '../findings/findings.service.js';
 import { findingsRepository, type FindingRow } from '../findings/findings.repository.js';
-import { checksRepository, type AttachmentRow, type CheckListFilter, type CheckListRow, type CheckRow } from './checks.repository.js';
-import { isAnswer, type CheckListQuery, type ReportFormValues, type StartReportValues } from './checks.schemas.js';
+import { inspectionsRepository, type AttachmentRow, type CheckListFilter, type CheckListRow, type CheckRow } from './inspections.repository.js';
+import { isAnswer, type CheckListQuery, type ReportFormValues, type StartReportValues } from './inspections.schemas.js';
 
 export const MAX_ATTACHMENTS = 20;
 const THUMBNAIL_WIDTH = 320;
@@ -68,20 +68,20 @@ export interface DraftSavedInPart {
   version: number;
 }
 
-export interface ChecksServiceDeps {
+export interface InspectionsServiceDeps {
   db: AppDatabase;
   catalog: AreaCatalog;
   dataDir: string;
   now?: () => Date;
 }
 
-export function checksService({ db, catalog, dataDir, now = () => new Date() }: ChecksServiceDeps) {
-  const repository = checksRepository(db);
+export function inspectionsService({ db, catalog, dataDir, now = () => new Date() }: InspectionsServiceDeps) {
+  const repository = inspectionsRepository(db);
   const rounds = roundsRepository(db);
   const venues = venuesRepository(db);
   const checklists = checklistsService({ db, now });
   const audit = auditService(db, now);
-  const submissions = submissionsRepository(db);
+  const submissions = formKeysRepository(db);
   const findings = findingsService({ db, catalog, now });
   const findingRows = findingsRepository(db);
   const uploadDir = path.join(dataDir, 'uploads');
@@ -163,13 +163,13 @@ export function checksService({ db, catalog, dataDir, now = () => new Date() }: 
     /** Can this person file a report in this round (for showing the button; the service checks again). */
     canFileInRound(actor: Actor, roundId: number): boolean {
       const round = rounds.findById(roundId, actor.scope);
-      return round !== undefined && checksPolicy.canFileInRound(actor, round, teamUserIds(roundId));
+      return round !== undefined && inspectionsPolicy.canFileInRound(actor, round, teamUserIds(roundId));
     },
 
     /** Starts a draft report for one venue; a repeated submission answers with the draft it already made. */
     startReport(actor: Actor, roundId: number, values: StartReportValues): FormResult<{ id: number }> {
       const round = loadRound(actor, roundId);
-      if (!checksPolicy.canFileInRound(actor, round, teamUserIds(roundId))) throw new RuleError({ key: 'checks.notOnTeam' });
+      if (!inspectionsPolicy.canFileInRound(actor, round, teamUserIds(roundId))) throw new RuleError({ key: 'checks.notOnTeam' });
       const key = submissionKeyPattern.test(values.submissionKey) ? values.submissionKey : null;
       const earlier = key ? submissions.find(key, actor.userId, 'check') : undefined;
       if (earlier !== undefined) return { ok: true, value: { id: earlier } };
@@ -259,10 +259,10 @@ export function checksService({ db, catalog, dataDir, now = () => new Date() }: 
         findings: findings.forCheck(actor, id),
         confirmations: findings.confirmationsOf(id).map((row) => ({ finding: findingRows.findById(row.findingId, { all: true })!, fixed: row.fixed, note: row.note })),
         can: {
-          edit: checksPolicy.canEdit(actor, check),
-          review: checksPolicy.canReview(actor, check),
-          amend: checksPolicy.canAmend(actor, check, pendingAmendmentId),
-          attach: checksPolicy.canEdit(actor, check),
+          edit: inspectionsPolicy.canEdit(actor, check),
+          review: inspectionsPolicy.canReview(actor, check),
+          amend: inspectionsPolicy.canAmend(actor, check, pendingAmendmentId),
+          attach: inspectionsPolicy.canEdit(actor, check),
         },
       };
     },
@@ -298,7 +298,7 @@ export function checksService({ db, catalog, dataDir, now = () => new Date() }: 
       // The route has usually just loaded the report (to read the form's items): no need to read it twice.
       const detail = loaded && loaded.check.id === id ? loaded : this.getReport(actor, id);
       const { check } = detail;
-      if (!checksPolicy.canEdit(actor, check)) throw new RuleError({ key: check.inspectorId === actor.userId ? 'checks.notEditable' : 'checks.notYours' });
+      if (!inspectionsPolicy.canEdit(actor, check)) throw new RuleError({ key: check.inspectorId === actor.userId ? 'checks.notEditable' : 'checks.notYours' });
 
       const errors: FieldErrors = {};
       const visitDate = validateVisitDate(values.visitDate, detail.round, errors);
@@ -404,7 +404,7 @@ export function checksService({ db, catalog, dataDir, now = () => new Date() }: 
     /** A head approves a submitted report, or returns it to its inspector with a comment. */
     review(actor: Actor, id: number, decision: 'approve' | 'return', comment: string, version?: number): FormResult<null> {
       const check = load(actor, id);
-      if (!checksPolicy.canReview(actor, check)) throw new RuleError({ key: check.status === 'submitted' && check.inspectorId === actor.userId ? 'checks.notOwnReview' : 'checks.notReviewable' });
+      if (!inspectionsPolicy.canReview(actor, check)) throw new RuleError({ key: check.status === 'submitted' && check.inspectorId === actor.userId ? 'checks.notOwnReview' : 'checks.notReviewable' });
       if (version !== undefined && version !== check.version) throw new ConflictError({ key: 'errors.check.stale' });
       if (decision === 'return' && !comment.trim()) return { ok: false, errors: { comment: [{ key: 'errors.review.commentRequired' }] } };
       const at = nowIso(now());
@@ -427,7 +427,7 @@ export function checksService({ db, catalog, dataDir, now = () => new Date() }: 
     /** A head corrects an approved report by filing an amendment: a new draft with the same content, linked to it. */
     amend(actor: Actor, id: number): number {
       const detail = this.getReport(actor, id);
-      if (!checksPolicy.canAmend(actor, detail.check, detail.pendingAmendmentId)) throw new RuleError({ key: 'checks.notAmendable' });
+      if (!inspectionsPolicy.canAmend(actor, detail.check, detail.pendingAmendmentId)) throw new RuleError({ key: 'checks.notAmendable' });
       const { check } = detail;
       return inTransaction(db, () => {
         const at = nowIso(now());
@@ -479,7 +479,7 @@ export function checksService({ db, catalog, dataDir, now = () => new Date() }: 
      */
     async addAttachment(actor: Actor, id: number, file: { filename: string; content: Buffer }): Promise<FormResult<{ id: number }>> {
       const check = load(actor, id);
-      if (!checksPolicy.canEdit(actor, check)) throw new RuleError({ key: 'checks.notEditable' });
+      if (!inspectionsPolicy.canEdit(actor, check)) throw new RuleError({ key: 'checks.notEditable' });
       const fail = (key: MessageKey, params?: Message['params']): FormResult<{ id: number }> => ({ ok: false, errors: { file: [params ? { key, params } : { key }] } });
       const tooMany = () => fail('errors.attachment.tooMany', { max: MAX_ATTACHMENTS });
       // Counted again when the row is written: this early answer only spares the work on a full report.
@@ -509,7 +509,7 @@ export function checksService({ db, catalog, dataDir, now = () => new Date() }: 
         // together (or a report submitted while the image was processed) cannot pass them.
         const attachmentId = inTransaction(db, () => {
           const current = repository.findById(id, actor.scope);
-          if (!current || !checksPolicy.canEdit(actor, current)) throw new RuleError({ key: 'checks.notEditable' });
+          if (!current || !inspectionsPolicy.canEdit(actor, current)) throw new RuleError({ key: 'checks.notEditable' });
           if (repository.countAttachments(id) >= MAX_ATTACHMENTS) return null;
           const newId = repository.insertAttachment({
             checkId: id,
@@ -538,7 +538,7 @@ export function checksService({ db, catalog, dataDir, now = () => new Date() }: 
 
     removeAttachment(actor: Actor, id: number, attachmentId: number): void {
       const check = load(actor, id);
-      if (!checksPolicy.canEdit(actor, check)) throw new RuleError({ key: 'checks.notEditable' });
+      if (!inspectionsPolicy.canEdit(actor, check)) throw new RuleError({ key: 'checks.notEditable' });
       const attachment = repository.findAttachment(id, attachmentId);
       if (!attachment) throw new NotFoundError('attachment');
       inTransaction(db, () => {
@@ -567,4 +567,4 @@ export function checksService({ db, catalog, dataDir, now = () => new Date() }: 
   };
 }
 
-export type ChecksService = ReturnType<typeof checksService>;
+export type InspectionsService = ReturnType<typeof inspectionsService>;

@@ -4,7 +4,7 @@ import ExcelJS from 'exceljs';
 import type { AppDatabase } from '../../../db/client.js';
 import type { Translate, MessageKey } from '../../i18n/index.js';
 import type { AreaCatalog } from '../areas/areas.service.js';
-import type { AreaScope } from '../auth/scope.js';
+import type { AreaScope } from '../../access/scope.js';
 import { vocabularyLabel } from '../../lib/vocabulary.js';
 import { formatDate, formatMoment } from '../../lib/dates.js';
 import { findingTitle } from '../findings/findings.service.js';
