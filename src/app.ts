@@ -5,19 +5,18 @@ import fp from 'fastify-plugin';
 import type { FastifyInstance, FastifyReply, FastifyServerOptions } from 'fastify';
 import type { AppConfig } from './config.js';
 import authPlugin from './plugins/auth.js';
-import backupsPlugin from './plugins/backups.js';
 import csrfPlugin from './plugins/csrf.js';
 import dbPlugin from './plugins/db.js';
 import errorsPlugin, { plainErrorPage } from './plugins/errors.js';
 import i18nPlugin from './plugins/i18n.js';
 import rateLimitsPlugin from './plugins/rate-limits.js';
 import securityPlugin from './plugins/security.js';
-import secretsPlugin from './plugins/secrets.js';
 import staticPlugin from './plugins/static.js';
 import viewPlugin from './plugins/view.js';
 import modules from './modules/index.js';
-import { seedSampleRounds } from '../db/seed.js';
-import { roundsService } from './modules/rounds/rounds.service.js';
+import { findingTitle } from './modules/findings/index.js';
+import { seedSampleRounds } from './seeds/sample-rounds.js';
+import { buildServices, type Services } from './services.js';
 
 /** The largest file one upload may carry. */
 export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
@@ -26,6 +25,8 @@ export interface AppOptions {
   config: AppConfig;
   /** A fixed clock for tests. */
   now?: () => Date;
+  /** Services to use instead of those the composition root builds (tests). */
+  services?: Partial<Services>;
 }
 
 /**
@@ -55,8 +56,11 @@ export function serverOptions(config: AppConfig): FastifyServerOptions {
 /** The whole app as a plugin: cross-cutting plugins first, then the feature modules. It never listens. */
 export async function app(instance: FastifyInstance, options: AppOptions): Promise<void> {
   await instance.register(dbPlugin, { config: options.config, ...(options.now ? { now: options.now } : {}) });
+  const services: Services = { ...buildServices({ db: instance.db, config: options.config, now: instance.now }), ...options.services };
+  instance.decorate('services', services);
+  instance.decorate('catalog', services.catalog);
+  services.checklists.seed();
   await instance.register(cookie);
-  await instance.register(secretsPlugin);
   await instance.register(formbody, { bodyLimit: 1024 * 1024 });
   // Uploads (photos, scans, CSV imports): one file of at most 10 MB per request, read into memory with the
   // form's fields so the CSRF check sees the token like any other form.
@@ -67,17 +71,15 @@ export async function app(instance: FastifyInstance, options: AppOptions): Promi
   });
   await instance.register(securityPlugin);
   await instance.register(i18nPlugin);
-  await instance.register(viewPlugin);
+  await instance.register(viewPlugin, { helpers: { findingTitle } });
   await instance.register(errorsPlugin);
   await instance.register(staticPlugin);
-  await instance.register(authPlugin);
+  await instance.register(authPlugin, { auth: services.auth, countUsers: () => services.users.countUsers() });
   await instance.register(rateLimitsPlugin);
   await instance.register(csrfPlugin);
-  await instance.register(backupsPlugin);
   await instance.register(modules);
   if (options.config.SAMPLE_DATA) {
-    const { db, catalog, now, log } = instance;
-    seedSampleRounds(db, catalog, roundsService({ db, catalog, now }), log);
+    seedSampleRounds(instance.db, services, instance.log);
   }
 }
 

@@ -8,10 +8,9 @@ import { loadConfig } from './config.js';
 import { translator } from './i18n/index.js';
 import type { FieldErrors } from './lib/forms.js';
 import { RuleError } from './lib/errors.js';
-import { buildAreaCatalog } from './modules/areas/areas.service.js';
+import { buildServices } from './services.js';
 import { systemActor } from './access/actor.js';
-import { BackupError, createBackup, restoreBackup } from './modules/backups/backups.service.js';
-import { usersService } from './modules/users/users.service.js';
+import { BackupError, createBackup, restoreBackup } from './modules/backups/index.js';
 
 // Behind the explicit modes on the data files: whatever else this command writes is private too (it may hold personal data).
 process.umask(0o077);
@@ -58,8 +57,7 @@ async function main(argv: string[]): Promise<string> {
   try {
     runMigrations(db);
     seedAdministrativeUnits(db, { info: () => undefined });
-    const catalog = buildAreaCatalog(db, config.PROVINCE_CODE);
-    const users = usersService({ db, catalog });
+    const { users, catalog } = buildServices({ db, config, now: () => new Date() });
     const actor = systemActor('CLI');
     const explain = (errors: FieldErrors) =>
       Object.entries(errors)

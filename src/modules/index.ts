@@ -1,22 +1,24 @@
 import type { FastifyInstance } from 'fastify';
-import auditRoutes from './audit/audit.routes.js';
-import authRoutes from './auth/auth.routes.js';
-import calendarRoutes from './calendar/calendar.routes.js';
-import campaignsRoutes from './campaigns/campaigns.routes.js';
-import outreachRoutes from './outreach/outreach.routes.js';
-import summariesRoutes from './summaries/summaries.routes.js';
-import checklistsRoutes from './checklists/checklists.routes.js';
-import inspectionsRoutes from './inspections/inspections.routes.js';
-import findingsRoutes from './findings/findings.routes.js';
-import followUpsRoutes from './follow-ups/follow-ups.routes.js';
-import healthRoutes from './health/health.routes.js';
-import homeRoutes from './home/home.routes.js';
-import roundsRoutes from './rounds/rounds.routes.js';
-import { adminUsersRoutes, profileRoutes } from './users/users.routes.js';
-import venuesRoutes from './venues/venues.routes.js';
+import { backupsSchedule } from './backups/index.js';
+import { auditRoutes } from './audit/index.js';
+import { authRoutes } from './auth/index.js';
+import { calendarRoutes } from './calendar/index.js';
+import { campaignsRoutes } from './campaigns/index.js';
+import { outreachRoutes } from './outreach/index.js';
+import { summariesRoutes } from './summaries/index.js';
+import { checklistsRoutes } from './checklists/index.js';
+import { inspectionsRoutes } from './inspections/index.js';
+import { findingsRoutes } from './findings/index.js';
+import { followUpsRoutes } from './follow-ups/index.js';
+import { healthRoutes } from './health/index.js';
+import { homeRoutes } from './home/index.js';
+import { roundsRoutes } from './rounds/index.js';
+import { adminUsersRoutes, profileRoutes } from './users/index.js';
+import { venuesRoutes } from './venues/index.js';
 
 /** Every feature module and its URL prefix, in one visible list. */
 export default async function modules(app: FastifyInstance): Promise<void> {
+  await app.register(backupsSchedule);
   await app.register(healthRoutes);
   await app.register(authRoutes);
   await app.register(homeRoutes);

@@ -2,11 +2,9 @@ import { randomBytes } from 'node:crypto';
 import fp from 'fastify-plugin';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import '@fastify/cookie';
-import type { UserRow } from '../modules/users/users.repository.js';
+import type { users } from '../../db/schema/index.js';
 import type { Actor } from '../access/actor.js';
-import { authService, type AuthService } from '../modules/auth/auth.service.js';
 import { can, type Permission } from '../access/permissions.js';
-import { usersRepository } from '../modules/users/users.repository.js';
 import { translator } from '../i18n/index.js';
 
 declare module 'fastify' {
@@ -22,18 +20,29 @@ declare module 'fastify' {
     endSessionCookies(): FastifyReply;
   }
   interface FastifyInstance {
-    auth: AuthService;
     /** The one-time first-run token while the app has no users; null afterwards. */
     setup: { token: string | null };
     /** Every route with its access rule, as declared (read by the access tests). */
     declaredRoutes: Array<{ method: string; url: string; permission?: Permission; public?: boolean }>;
   }
   interface FastifyRequest {
-    user: UserRow | null;
+    user: SignedInUser | null;
     sessionId: string | null;
     /** The signed-in user as services see them; set on every route that is not public. */
     actor: Actor;
   }
+}
+
+type SignedInUser = typeof users.$inferSelect;
+
+/** What this plugin needs of the sign-in service (built by the composition root). */
+export interface AuthPluginOptions {
+  auth: {
+    resume(token: string | undefined): { user: SignedInUser; session: { id: string } } | null;
+    actorFor(user: SignedInUser, ip: string): Actor;
+    sweep(): void;
+  };
+  countUsers(): number;
 }
 
 export const SESSION_COOKIE = 'sid';
@@ -43,11 +52,10 @@ const DEVICE_COOKIE_DAYS = 180;
 
 /** Signs people in from the session cookie and checks every route's declared permission before its handler. */
 export default fp(
-  async (app) => {
+  async (app, options: AuthPluginOptions) => {
     const { config } = app;
-    const service = authService({ db: app.db, catalog: app.catalog, idleMinutes: config.SESSION_IDLE_MINUTES, maxHours: config.SESSION_MAX_HOURS, now: app.now });
+    const service = options.auth;
     const cookieBase = { path: '/', httpOnly: true, sameSite: 'lax' as const, secure: config.COOKIE_SECURE };
-    app.decorate('auth', service);
     app.decorate('setup', { token: null as string | null });
     app.decorate('declaredRoutes', []);
     // Fail closed at start-up: a route that declares neither `public` nor a permission is a programming error.
@@ -74,7 +82,7 @@ export default fp(
 
     app.addHook('onReady', async () => {
       service.sweep();
-      if (usersRepository(app.db).count() === 0) {
+      if (options.countUsers() === 0) {
         app.setup.token = randomBytes(24).toString('base64url');
         const host = app.config.HOST === '0.0.0.0' ? '127.0.0.1' : app.config.HOST;
         app.log.warn(`No accounts yet. Create the first administrator at http://${host}:${app.config.PORT}/setup?token=${app.setup.token}`);

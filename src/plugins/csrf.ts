@@ -28,7 +28,7 @@ export default fp(
     await app.register(csrf, {
       cookieKey: CSRF_COOKIE,
       cookieOpts: { path: '/', sameSite: 'lax', httpOnly: true, secure: app.config.COOKIE_SECURE },
-      csrfOpts: { hmacKey: app.secrets.csrfKey },
+      csrfOpts: { hmacKey: app.services.secrets.csrfKey },
       getUserInfo: boundTo,
       getToken: (request) => {
         const body = request.body as Record<string, unknown> | undefined;
@@ -56,5 +56,5 @@ export default fp(
       app.csrfProtection(request, reply, done);
     });
   },
-  { name: 'csrf', dependencies: ['@fastify/cookie', 'auth', 'db'] },
+  { name: 'csrf', dependencies: ['@fastify/cookie', 'auth'] },
 );

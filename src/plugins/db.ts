@@ -4,13 +4,10 @@ import { ensurePrivateFolder, openDatabase, type AppDatabase } from '../../db/cl
 import { runMigrations } from '../../db/migrate.js';
 import { seedAdministrativeUnits } from '../../db/seed.js';
 import type { AppConfig } from '../config.js';
-import { buildAreaCatalog, type AreaCatalog } from '../modules/areas/areas.service.js';
-import { checklistsService } from '../modules/checklists/checklists.service.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
     db: AppDatabase;
-    catalog: AreaCatalog;
     config: AppConfig;
     /** The clock every service reads, replaceable in tests. */
     now: () => Date;
@@ -19,7 +16,7 @@ declare module 'fastify' {
 
 /**
  * Makes the data directory and the folders the app writes into (uploads, backups) private, opens the database,
- * applies migrations, loads reference data once, and closes the file on shutdown.
+ * applies migrations, loads the administrative units once, and closes the file on shutdown.
  */
 export default fp(
   async (app, options: { config: AppConfig; now?: () => Date }) => {
@@ -28,10 +25,8 @@ export default fp(
     const db = openDatabase(options.config.databaseFile);
     runMigrations(db);
     seedAdministrativeUnits(db, app.log);
-    checklistsService({ db }).seed();
     app.decorate('config', options.config);
     app.decorate('db', db);
-    app.decorate('catalog', buildAreaCatalog(db, options.config.PROVINCE_CODE));
     app.decorate('now', options.now ?? (() => new Date()));
     app.addHook('onClose', async () => {
       db.$client.close();

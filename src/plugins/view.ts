@@ -4,11 +4,10 @@ import fp from 'fastify-plugin';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { dateRangeProblems, formatDate, formatMoment } from '../lib/dates.js';
 import { formatCount } from '../lib/pagination.js';
-import { findingTitle } from '../modules/findings/findings.service.js';
 import { formatVnd } from '../lib/money.js';
 import { vocabulary, vocabularyLabel, type VocabularyName } from '../lib/vocabulary.js';
 import { vi, type MessageKey } from '../i18n/vi.js';
-import type { Message } from '../i18n/index.js';
+import type { Message, Translate } from '../i18n/index.js';
 import { can, type Permission } from '../access/permissions.js';
 
 declare module 'fastify' {
@@ -36,8 +35,13 @@ function isMessageKey(value: unknown): value is MessageKey {
 }
 
 /** Server-side rendering with Eta: every template gets the translator, formatters and the request's context. */
+/** Display helpers that belong to features, handed in by the app so this plugin imports none. */
+export interface ViewOptions {
+  helpers: { findingTitle(t: Translate, finding: { itemCode: string | null; title: string }): string };
+}
+
 export default fp(
-  async (app) => {
+  async (app, options: ViewOptions) => {
     const eta = new Eta({ views: viewsDir, cache: app.config.NODE_ENV === 'production', autoEscape: true, autoTrim: [false, 'nl'] });
 
     app.decorateRequest('isHtmx', false);
@@ -62,7 +66,7 @@ export default fp(
         moment: formatMoment,
         vnd: formatVnd,
         count: formatCount,
-        findingTitle: (finding: { itemCode: string | null; title: string }) => findingTitle(t, finding),
+        findingTitle: (finding: { itemCode: string | null; title: string }) => options.helpers.findingTitle(t, finding),
         dateProblems: dateRangeProblems,
         vocab: (name: VocabularyName) => vocabulary(name).map((entry) => ({ code: entry.code, label: entry[request.lang] })),
         label: (name: VocabularyName, code: string) => vocabularyLabel(name, code, request.lang),

@@ -1,7 +1,6 @@
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import type { Role } from '../../db/schema/index.js';
 import { systemActor } from '../../src/access/actor.js';
-import { usersService } from '../../src/modules/users/users.service.js';
 import { formBody, formHeaders } from './app.js';
 import { html } from './html.js';
 
@@ -72,7 +71,7 @@ export function multipartBody(fields: Record<string, string>, file?: { field?: s
 export async function createUser(app: FastifyInstance, role: Role, options: { areaId?: number; email?: string; name?: string; password?: string } = {}) {
   counter += 1;
   const email = options.email ?? `${role}-${counter}@sonla.gov.vn`;
-  const service = usersService({ db: app.db, catalog: app.catalog, now: app.now });
+  const service = app.services.users;
   const result = await service.createUser(systemActor('test'), {
     email,
     name: options.name ?? `Người dùng ${role} ${counter}`,

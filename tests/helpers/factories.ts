@@ -1,10 +1,7 @@
-import { usersRepository } from '../../src/modules/users/users.repository.js';
-import { venuesService } from '../../src/modules/venues/venues.service.js';
-import { inspectionsService } from '../../src/modules/inspections/inspections.service.js';
+import { usersRepository } from '../../src/modules/users/index.js';
 import type { FastifyInstance } from 'fastify';
 import { systemActor } from '../../src/access/actor.js';
-import { roundsService } from '../../src/modules/rounds/rounds.service.js';
-import type { RoundFormValues } from '../../src/modules/rounds/rounds.schemas.js';
+import type { RoundFormValues } from '../../src/modules/rounds/index.js';
 
 /** A district of the configured province by (part of) its name. */
 export function district(app: FastifyInstance, name: string) {
@@ -39,7 +36,7 @@ export function roundFields(app: FastifyInstance, overrides: Record<string, stri
 
 /** Creates a round through the service (the same rules as the form) and returns its id. */
 export function createRound(app: FastifyInstance, values: Partial<RoundFormValues> = {}): number {
-  const service = roundsService({ db: app.db, catalog: app.catalog, now: app.now });
+  const service = app.services.rounds;
   const result = service.createRound(systemActor('test'), {
     title: 'Đợt kiểm tra',
     decisionNumber: '',
@@ -65,13 +62,13 @@ import type { Actor } from '../../src/access/actor.js';
 
 /** The service-level actor of an existing account. */
 export function actorOf(app: FastifyInstance, userId: number): Actor {
-  return app.auth.actorFor(usersRepository(app.db).findById(userId)!, '127.0.0.1');
+  return app.services.auth.actorFor(usersRepository(app.db).findById(userId)!, '127.0.0.1');
 }
 
 let venueCounter = 0;
 export function createVenue(app: FastifyInstance, overrides: Record<string, string> = {}): number {
   venueCounter += 1;
-  const service = venuesService({ db: app.db, catalog: app.catalog, now: app.now });
+  const service = app.services.venues;
   const result = service.createVenue(systemActor('test'), {
     kind: 'karaoke',
     name: `Karaoke Thử ${venueCounter}`,
@@ -121,7 +118,7 @@ export function createReport(
   app: FastifyInstance,
   options: { roundId: number; venueId: number; inspectorId: number; reviewerId?: number; status?: 'draft' | 'submitted' | 'approved' | 'returned'; violations?: string[]; visitDate?: string },
 ): number {
-  const service = inspectionsService({ db: app.db, catalog: app.catalog, dataDir: app.config.DATA_DIR, now: app.now });
+  const service = app.services.inspections;
   const actor = actorOf(app, options.inspectorId);
   const started = service.startReport(actor, options.roundId, { venueId: String(options.venueId), visitDate: options.visitDate ?? '11/03/2025', visitTime: '20:30', submissionKey: '' });
   if (!started.ok) throw new Error(`could not start report: ${JSON.stringify(started.errors)}`);

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
 import { loginAs } from '../helpers/auth.js';
 import { createReport, createRoundWithTeam, createVenue } from '../helpers/factories.js';
-import { BackupError, createBackup, restoreBackup, verifyBackup } from '../../src/modules/backups/backups.service.js';
+import { BackupError, createBackup, restoreBackup, verifyBackup } from '../../src/modules/backups/index.js';
 
 /**
  * A backup is only restored when its database names nothing but files the app could have made, every one of

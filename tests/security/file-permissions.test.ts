@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
 import { loginAs } from '../helpers/auth.js';
 import { createReport, createRoundWithTeam, createVenue } from '../helpers/factories.js';
-import { dailyBackup, restoreBackup } from '../../src/modules/backups/backups.service.js';
+import { dailyBackup, restoreBackup } from '../../src/modules/backups/index.js';
 
 /**
  * The database, its journal, the uploads and the backups hold personal data: only the account the app runs

@@ -3,8 +3,7 @@ import { z } from 'zod';
 import { formatDate, nextDay, parseDateInput, startOfDayInVietnam } from '../../lib/dates.js';
 import { roles } from '../../../db/schema/index.js';
 import type { Actor } from '../../access/actor.js';
-import { usersRepository } from '../users/users.repository.js';
-import { auditService } from './audit.service.js';
+import { usersRepository } from '../users/index.js';
 import type { AuditFilter } from './audit.repository.js';
 
 const optionalDate = z
@@ -25,7 +24,7 @@ const auditQuerySchema = z.object({
 
 /** /audit: the append-only trail, read-only, for admins and auditors (limited to their area if they have one). */
 export default async function auditRoutes(app: FastifyInstance): Promise<void> {
-  const service = auditService(app.db, app.now);
+  const service = app.services.audit;
   const users = usersRepository(app.db);
 
   /** People to filter by: admins (who manage accounts) see everyone with emails; others only people of their area, by name. */

@@ -4,8 +4,7 @@ import { asText } from '../../lib/forms.js';
 import { localPath } from '../../lib/paths.js';
 import { DEVICE_COOKIE, SESSION_COOKIE } from '../../plugins/auth.js';
 import { systemActor } from '../../access/actor.js';
-import { usersService } from '../users/users.service.js';
-import { readUserForm } from '../users/users.schemas.js';
+import { readUserForm } from '../users/index.js';
 import type { FieldErrors } from '../../lib/forms.js';
 
 const loginBodySchema = z.object({
@@ -19,7 +18,7 @@ const loginQuerySchema = z.object({ next: z.string().max(2000).optional().catch(
 const setupQuerySchema = z.object({ token: z.string().max(200).optional().catch(undefined) });
 
 export default async function authRoutes(app: FastifyInstance): Promise<void> {
-  const users = usersService({ db: app.db, catalog: app.catalog, now: app.now });
+  const users = app.services.users;
 
   function signInRequest(request: FastifyRequest, email: string, password: string, remember: boolean) {
     return {
@@ -44,7 +43,7 @@ export default async function authRoutes(app: FastifyInstance): Promise<void> {
     const email = form.email.trim().slice(0, 200);
     const next = localPath(form.next, '');
     const remember = form.remember === '1';
-    const result = await app.auth.signIn(signInRequest(request, email, form.password, remember));
+    const result = await app.services.auth.signIn(signInRequest(request, email, form.password, remember));
     if (result.outcome === 'locked') {
       const minutes = Math.ceil(result.retryAfterSeconds / 60);
       return reply
@@ -60,7 +59,7 @@ export default async function authRoutes(app: FastifyInstance): Promise<void> {
   });
 
   app.post('/logout', { config: { permission: 'app.use' } }, async (request, reply) => {
-    app.auth.signOut(request.actor, request.sessionId!);
+    app.services.auth.signOut(request.actor, request.sessionId!);
     // The browser drops what it cached of signed-in pages, so Back shows nothing of them.
     return reply.endSessionCookies().rotateCsrf().header('Clear-Site-Data', '"cache"').seeOther('/login');
   });
@@ -86,7 +85,7 @@ export default async function authRoutes(app: FastifyInstance): Promise<void> {
     const result = Object.keys(errors).length === 0 ? await users.createUser(systemActor('setup'), values) : { ok: false as const, errors };
     if (!result.ok) return reply.code(422).render('auth/setup', { token, values: { ...values, password: '' }, errors: result.errors });
     app.setup.token = null;
-    const signIn = await app.auth.signIn(signInRequest(request, values.email, values.password, false));
+    const signIn = await app.services.auth.signIn(signInRequest(request, values.email, values.password, false));
     if (signIn.outcome === 'ok') reply.startSession(signIn.token, signIn.deviceToken, false).rotateCsrf();
     return reply.flash('setup.done').seeOther('/');
   });

@@ -2,15 +2,15 @@ import { randomBytes } from 'node:crypto';
 import type { AppDatabase } from '../../../db/client.js';
 import { inTransaction } from '../../../db/transaction.js';
 import { nowIso } from '../../lib/dates.js';
-import type { AreaCatalog } from '../areas/areas.service.js';
-import { auditService } from '../audit/audit.service.js';
-import type { UserRow } from '../users/users.repository.js';
-import { usersRepository } from '../users/users.repository.js';
+import type { AreaCatalog } from '../areas/index.js';
+import type { UserRow } from '../users/index.js';
+import { usersRepository } from '../users/index.js';
 import type { Actor } from '../../access/actor.js';
 import { decoyHash, verifyPassword } from './passwords.js';
 import { scopeOfArea } from '../../access/scope.js';
 import { sessionsRepository, type SessionRow } from './sessions.repository.js';
 import { accountKeyOf, loginThrottle, sha256, type AttemptSource } from './throttle.js';
+import type { AuditService } from '../audit/index.js';
 
 /** Known devices not used for this long are forgotten. */
 const DEVICE_DAYS = 180;
@@ -45,13 +45,13 @@ export interface AuthServiceDeps {
   catalog: AreaCatalog;
   idleMinutes: number;
   maxHours: number;
+  audit: AuditService;
   now?: () => Date;
 }
 
-export function authService({ db, catalog, idleMinutes, maxHours, now = () => new Date() }: AuthServiceDeps) {
+export function authService({ db, catalog, idleMinutes, maxHours, audit, now = () => new Date() }: AuthServiceDeps) {
   const sessions = sessionsRepository(db);
   const users = usersRepository(db);
-  const audit = auditService(db, now);
   const throttle = loginThrottle(db, now);
 
   function actorFor(user: UserRow, ip: string): Actor {

@@ -2,8 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { todayInVietnam } from '../../lib/dates.js';
 import { scopeIncludes } from '../../access/scope.js';
-import { outreachService } from '../outreach/outreach.service.js';
-import { roundsRepository } from '../rounds/rounds.repository.js';
+import { roundsRepository } from '../rounds/index.js';
 
 const querySchema = z.object({
   month: z.string().regex(/^(19|20|21)\d{2}-(0[1-9]|1[0-2])$/).optional().catch(undefined),
@@ -29,7 +28,7 @@ function shiftMonth(month: string, delta: number): string {
 
 /** /calendar?month=YYYY-MM: the month's rounds and outreach, as a grid (weeks from Monday) and as a week list for phones. */
 export default async function calendarRoutes(app: FastifyInstance): Promise<void> {
-  const outreach = outreachService({ db: app.db, catalog: app.catalog, now: app.now });
+  const outreach = app.services.outreach;
   const rounds = roundsRepository(app.db);
 
   app.get('/', { config: { permission: 'rounds.read' } }, async (request, reply) => {

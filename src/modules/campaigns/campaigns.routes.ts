@@ -5,9 +5,8 @@ import { campaignStatuses } from '../../../db/schema/index.js';
 import { ConflictError, NotFoundError, RuleError } from '../../lib/errors.js';
 import { asText, type FieldErrors } from '../../lib/forms.js';
 import { scopeIncludes } from '../../access/scope.js';
-import { outreachService } from '../outreach/outreach.service.js';
 import { CampaignForbiddenError } from './campaigns.policy.js';
-import { campaignListQuerySchema, campaignsService, campaignTransitions, metrics, readCampaignForm, readTargetRows, type CampaignFormValues, type TargetFormRow } from './campaigns.service.js';
+import { campaignListQuerySchema, campaignTransitions, metrics, readCampaignForm, readTargetRows, type CampaignFormValues, type TargetFormRow } from './campaigns.service.js';
 
 const idParams = z.object({ id: z.coerce.number().int().positive().max(2 ** 31) });
 
@@ -18,8 +17,8 @@ function parseId(params: unknown): number {
 }
 
 export default async function campaignsRoutes(app: FastifyInstance): Promise<void> {
-  const service = campaignsService({ db: app.db, catalog: app.catalog, now: app.now });
-  const outreach = outreachService({ db: app.db, catalog: app.catalog, now: app.now });
+  const service = app.services.campaigns;
+  const outreach = app.services.outreach;
   const read = { permission: 'campaigns.read' as const };
   const write = { permission: 'campaigns.write' as const };
 

@@ -9,14 +9,15 @@ import { addFieldError, asList, asText, type FieldErrors, type FormResult } from
 import { pageWindow, type Page } from '../../lib/pagination.js';
 import { cleanText } from '../../lib/text.js';
 import { vocabularyCodes } from '../../lib/vocabulary.js';
-import type { AreaCatalog, AreaRecord } from '../areas/areas.service.js';
+import type { AreaCatalog, AreaRecord } from '../areas/index.js';
 import type { Actor } from '../../access/actor.js';
 import { can } from '../../access/permissions.js';
 import { linkedAreasInScope, rollupDistrict, scopeIncludes, type AreaScope } from '../../access/scope.js';
-import { auditService, diff, type Snapshot } from '../audit/audit.service.js';
-import { onceFor } from '../form-keys/form-keys.repository.js';
-import { usersRepository } from '../users/users.repository.js';
+import { diff, type Snapshot } from '../audit/index.js';
+import { onceFor } from '../form-keys/index.js';
+import { usersRepository } from '../users/index.js';
 import { CampaignForbiddenError, campaignsPolicy } from './campaigns.policy.js';
+import type { AuditService } from '../audit/index.js';
 
 export type CampaignRow = typeof campaigns.$inferSelect;
 export type TargetRow = typeof campaignTargets.$inferSelect;
@@ -91,8 +92,7 @@ export interface CampaignAbilities {
   addOutreach: boolean;
 }
 
-export function campaignsService({ db, catalog, now = () => new Date() }: { db: AppDatabase; catalog: AreaCatalog; now?: () => Date }) {
-  const audit = auditService(db, now);
+export function campaignsService({ db, catalog, audit, now = () => new Date() }: { db: AppDatabase; catalog: AreaCatalog; audit: AuditService; now?: () => Date }) {
   const accounts = usersRepository(db);
 
   /** The area of a campaign's owner (null for no owner or an owner of the whole province). */

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { ConflictError, NotFoundError } from '../../lib/errors.js';
-import { checklistsService, readDraftForm, severities } from './checklists.service.js';
+import { readDraftForm, severities } from './checklists.service.js';
 
 const idParams = z.object({ id: z.coerce.number().int().positive().max(2 ** 31) });
 
@@ -13,7 +13,7 @@ function parseId(params: unknown): number {
 
 /** /admin/checklists: versions of the inspection checklist; a new version is an edited copy, published once. */
 export default async function checklistsRoutes(app: FastifyInstance): Promise<void> {
-  const service = checklistsService({ db: app.db, now: app.now });
+  const service = app.services.checklists;
   const config = { permission: 'checklists.manage' as const };
 
   app.get('/', { config }, async (_request, reply) => {

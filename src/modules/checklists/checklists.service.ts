@@ -9,8 +9,8 @@ import { ConflictError, NotFoundError, RuleError } from '../../lib/errors.js';
 import { addFieldError, asList, asText, type FieldErrors, type FormResult } from '../../lib/forms.js';
 import { cleanText } from '../../lib/text.js';
 import type { Actor } from '../../access/actor.js';
-import { auditService } from '../audit/audit.service.js';
 import { checklistsRepository, type TemplateRow } from './checklists.repository.js';
+import type { AuditService } from '../audit/index.js';
 
 export const VENUE_CHECKLIST = 'venue-inspection';
 export { severities, type Severity };
@@ -92,11 +92,10 @@ export function readDraftForm(body: unknown): ChecklistDraftValues {
 /** Parsed published versions, per database (a published version never changes). */
 const publishedCaches = new WeakMap<AppDatabase, Map<number, Checklist>>();
 
-export function checklistsService({ db, now = () => new Date() }: { db: AppDatabase; now?: () => Date }) {
+export function checklistsService({ db, audit, now = () => new Date() }: { db: AppDatabase; audit: AuditService; now?: () => Date }) {
   if (!publishedCaches.has(db)) publishedCaches.set(db, new Map());
   const publishedCache = publishedCaches.get(db)!;
   const repository = checklistsRepository(db);
-  const audit = auditService(db, now);
 
   return {
     /** The first version comes from the bundled checklist-venue.json, once. */

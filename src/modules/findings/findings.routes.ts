@@ -5,10 +5,10 @@ import { severities } from '../../../db/schema/index.js';
 import { ConflictError, NotFoundError, RuleError } from '../../lib/errors.js';
 import { asText, type FieldErrors } from '../../lib/forms.js';
 import { scopeIncludes } from '../../access/scope.js';
-import { inspectionsRepository } from '../inspections/inspections.repository.js';
-import { inspectionsService, MAX_ATTACHMENTS } from '../inspections/inspections.service.js';
-import { followUpsService, readFollowUpForm, type FollowUpFormValues } from '../follow-ups/follow-ups.service.js';
-import { findingListQuerySchema, findingsService, type FindingListQuery } from './findings.service.js';
+import { inspectionsRepository } from '../inspections/index.js';
+import { MAX_ATTACHMENTS } from '../inspections/index.js';
+import { readFollowUpForm, type FollowUpFormValues } from '../follow-ups/index.js';
+import { findingListQuerySchema, type FindingListQuery } from './findings.service.js';
 
 const idParams = z.object({ id: z.coerce.number().int().positive().max(2 ** 31) });
 
@@ -29,10 +29,10 @@ function listQueryString(query: FindingListQuery, page: number): string {
 const emptyFollowUp = (): FollowUpFormValues => ({ measure: '', fineAmount: '', responsibleKind: 'venue', responsibleAgency: '', responsibleUserId: '', dueDate: '', description: '', submissionKey: randomUUID() });
 
 export default async function findingsRoutes(app: FastifyInstance): Promise<void> {
-  const service = findingsService({ db: app.db, catalog: app.catalog, now: app.now });
-  const followUps = followUpsService({ db: app.db, catalog: app.catalog, dataDir: app.config.DATA_DIR, now: app.now });
+  const service = app.services.findings;
+  const followUps = app.services.followUps;
   const checks = inspectionsRepository(app.db);
-  const reports = inspectionsService({ db: app.db, catalog: app.catalog, dataDir: app.config.DATA_DIR, now: app.now });
+  const reports = app.services.inspections;
   const read = { permission: 'findings.read' as const };
 
   function renderFinding(request: FastifyRequest, reply: FastifyReply, id: number, extra: { followUpValues?: FollowUpFormValues; followUpErrors?: FieldErrors; referralErrors?: FieldErrors; referralValues?: Record<string, string>; alert?: unknown } = {}) {

@@ -9,14 +9,15 @@ import { addFieldError, asText, zodFieldErrors, type FieldErrors, type FormResul
 import { pageWindow, type Page } from '../../lib/pagination.js';
 import { cleanText } from '../../lib/text.js';
 import { vocabularyCodes } from '../../lib/vocabulary.js';
-import type { AreaCatalog } from '../areas/areas.service.js';
+import type { AreaCatalog } from '../areas/index.js';
 import type { Actor } from '../../access/actor.js';
 import { can } from '../../access/permissions.js';
-import { auditService, diff } from '../audit/audit.service.js';
-import type { ChecklistItem } from '../checklists/checklists.service.js';
-import type { CheckRow } from '../inspections/inspections.repository.js';
-import { followUpsRepository, type FollowUpRow } from '../follow-ups/follow-ups.repository.js';
+import { diff } from '../audit/index.js';
+import type { ChecklistItem } from '../checklists/index.js';
+import type { CheckRow } from '../inspections/index.js';
+import { followUpsRepository, type FollowUpRow } from '../follow-ups/index.js';
 import { findingsRepository, type FindingListFilter, type FindingListRow, type FindingRow } from './findings.repository.js';
+import type { AuditService } from '../audit/index.js';
 
 /** A finding as people read it: a checklist item's text states the requirement, so it is marked as not met. */
 export function findingTitle(t: Translate, finding: { itemCode: string | null; title: string }): string {
@@ -75,10 +76,9 @@ export interface FindingDetail {
   can: { refer: boolean; seeSensitive: boolean; addFollowUp: boolean; close: boolean; changeSeverity: boolean };
 }
 
-export function findingsService({ db, catalog, now = () => new Date() }: { db: AppDatabase; catalog: AreaCatalog; now?: () => Date }) {
+export function findingsService({ db, catalog, audit, now = () => new Date() }: { db: AppDatabase; catalog: AreaCatalog; audit: AuditService; now?: () => Date }) {
   const repository = findingsRepository(db);
   const followUps = followUpsRepository(db);
-  const audit = auditService(db, now);
 
   function load(actor: Actor, id: number): FindingRow {
     const finding = repository.findById(id, actor.scope);

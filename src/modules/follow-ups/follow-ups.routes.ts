@@ -6,7 +6,7 @@ import { ConflictError, NotFoundError, RuleError } from '../../lib/errors.js';
 import { asText, type FieldErrors } from '../../lib/forms.js';
 import { fieldValue, uploadedFile } from '../../lib/uploads.js';
 import { scopeIncludes } from '../../access/scope.js';
-import { followUpListQuerySchema, followUpsService, type FollowUpListQuery } from './follow-ups.service.js';
+import { followUpListQuerySchema, type FollowUpListQuery } from './follow-ups.service.js';
 
 const idParams = z.object({ id: z.coerce.number().int().positive().max(2 ** 31) });
 const commentParams = z.object({ id: z.coerce.number().int().positive().max(2 ** 31), commentId: z.coerce.number().int().positive().max(2 ** 31) });
@@ -30,7 +30,7 @@ function listQueryString(query: FollowUpListQuery, overrides: Partial<Record<key
 }
 
 export default async function followUpsRoutes(app: FastifyInstance): Promise<void> {
-  const service = followUpsService({ db: app.db, catalog: app.catalog, dataDir: app.config.DATA_DIR, now: app.now });
+  const service = app.services.followUps;
   const read = { permission: 'followups.read' as const };
 
   function renderFollowUp(request: FastifyRequest, reply: FastifyReply, id: number, extra: { verifyErrors?: FieldErrors; commentErrors?: FieldErrors; alert?: unknown; typedNote?: string; typedComment?: string } = {}) {

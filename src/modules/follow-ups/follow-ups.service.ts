@@ -13,16 +13,16 @@ import { parseWholeNumber } from '../../lib/money.js';
 import { cleanText } from '../../lib/text.js';
 import { newStoredName, sniffFileType, storedFilePath } from '../../lib/uploads.js';
 import { vocabularyCodes } from '../../lib/vocabulary.js';
-import type { AreaCatalog } from '../areas/areas.service.js';
+import type { AreaCatalog } from '../areas/index.js';
 import type { Actor } from '../../access/actor.js';
 import { can } from '../../access/permissions.js';
 import { scopeIncludes, scopeOfArea } from '../../access/scope.js';
-import { auditService } from '../audit/audit.service.js';
-import { onceFor } from '../form-keys/form-keys.repository.js';
-import { findingsRepository, type FindingRow } from '../findings/findings.repository.js';
-import { findingsService } from '../findings/findings.service.js';
-import { usersRepository } from '../users/users.repository.js';
+import { onceFor } from '../form-keys/index.js';
+import { findingsRepository, type FindingRow } from '../findings/index.js';
+import { usersRepository } from '../users/index.js';
 import { followUpsRepository, type FollowUpListFilter, type FollowUpListRow, type FollowUpRow } from './follow-ups.repository.js';
+import type { AuditService } from '../audit/index.js';
+import type { FindingsService } from '../findings/index.js';
 
 /** Files in the comments of one follow-up, as a report has at most so many attachments. */
 export const MAX_COMMENT_FILES = 20;
@@ -79,12 +79,24 @@ export interface VerificationCandidate {
   visitDate: string;
 }
 
-export function followUpsService({ db, catalog, dataDir, now = () => new Date() }: { db: AppDatabase; catalog: AreaCatalog; dataDir: string; now?: () => Date }) {
+export function followUpsService({
+  db,
+  catalog,
+  dataDir,
+  audit,
+  findings: findingRules,
+  now = () => new Date(),
+}: {
+  db: AppDatabase;
+  catalog: AreaCatalog;
+  dataDir: string;
+  audit: AuditService;
+  findings: FindingsService;
+  now?: () => Date;
+}) {
   const repository = followUpsRepository(db);
   const findings = findingsRepository(db);
-  const findingRules = findingsService({ db, catalog, now });
   const users = usersRepository(db);
-  const audit = auditService(db, now);
   const uploadDir = path.join(dataDir, 'uploads');
 
   /** Writes a new file into the uploads folder, for the server's account only; its path. */

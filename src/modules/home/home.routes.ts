@@ -2,8 +2,6 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { LANG_COOKIE } from '../../plugins/i18n.js';
 import { localPath } from '../../lib/paths.js';
-import { homeService } from './home.service.js';
-import { usersService } from '../users/users.service.js';
 
 const languageBodySchema = z.object({
   lang: z.enum(['vi', 'en']),
@@ -11,8 +9,8 @@ const languageBodySchema = z.object({
 });
 
 export default async function homeRoutes(app: FastifyInstance): Promise<void> {
-  const home = homeService({ db: app.db, catalog: app.catalog, dataDir: app.config.DATA_DIR, now: app.now });
-  const users = usersService({ db: app.db, catalog: app.catalog, now: app.now });
+  const home = app.services.home;
+  const users = app.services.users;
 
   app.get('/', { config: { permission: 'app.use' } }, async (request, reply) => {
     const area = request.actor.areaId === null ? null : app.catalog.byId.get(request.actor.areaId);

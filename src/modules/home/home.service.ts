@@ -1,20 +1,16 @@
 import type { AppDatabase } from '../../../db/client.js';
-import type { AreaCatalog } from '../areas/areas.service.js';
 import type { Actor } from '../../access/actor.js';
 import { can } from '../../access/permissions.js';
-import { inspectionsRepository } from '../inspections/inspections.repository.js';
-import { findingsService } from '../findings/findings.service.js';
-import { followUpsService } from '../follow-ups/follow-ups.service.js';
-import { roundsRepository } from '../rounds/rounds.repository.js';
-import { auditService } from '../audit/audit.service.js';
+import { inspectionsRepository } from '../inspections/index.js';
+import { roundsRepository } from '../rounds/index.js';
+import type { AuditService } from '../audit/index.js';
+import type { FindingsService } from '../findings/index.js';
+import type { FollowUpsService } from '../follow-ups/index.js';
 
 /** What each role's home page shows: the work waiting for that person, each count linking to its list. */
-export function homeService({ db, catalog, dataDir, now }: { db: AppDatabase; catalog: AreaCatalog; dataDir: string; now: () => Date }) {
+export function homeService({ db, audit, findings, followUps }: { db: AppDatabase; audit: AuditService; findings: FindingsService; followUps: FollowUpsService }) {
   const rounds = roundsRepository(db);
   const checks = inspectionsRepository(db);
-  const findings = findingsService({ db, catalog, now });
-  const followUps = followUpsService({ db, catalog, dataDir, now });
-  const audit = auditService(db, now);
 
   return {
     forActor(actor: Actor) {

@@ -7,21 +7,10 @@ import { asText, type FieldErrors } from '../../lib/forms.js';
 import { uploadedFile } from '../../lib/uploads.js';
 import type { Message } from '../../i18n/index.js';
 import { scopeIncludes } from '../../access/scope.js';
-import { roundsRepository } from '../rounds/rounds.repository.js';
-import { usersRepository } from '../users/users.repository.js';
-import { venuesService } from '../venues/venues.service.js';
-import {
-  attachmentParamsSchema,
-  checkListQuerySchema,
-  idParamsSchema,
-  readReportForm,
-  readStartForm,
-  reviewSchema,
-  type CheckListQuery,
-  type ReportFormValues,
-  type StartReportValues,
-} from './inspections.schemas.js';
-import { inspectionsService, MAX_ATTACHMENTS, type ReportDetail } from './inspections.service.js';
+import { roundsRepository } from '../rounds/index.js';
+import { usersRepository } from '../users/index.js';
+import { attachmentParamsSchema, checkListQuerySchema, idParamsSchema, readReportForm, readStartForm, reviewSchema, type CheckListQuery, type ReportFormValues, type StartReportValues } from './inspections.schemas.js';
+import { MAX_ATTACHMENTS, type ReportDetail } from './inspections.service.js';
 
 function parseId(params: unknown): number {
   const parsed = idParamsSchema.safeParse(params);
@@ -41,10 +30,10 @@ function listQueryString(query: CheckListQuery, page: number): string {
 }
 
 export default async function inspectionsRoutes(app: FastifyInstance): Promise<void> {
-  const service = inspectionsService({ db: app.db, catalog: app.catalog, dataDir: app.config.DATA_DIR, now: app.now });
+  const service = app.services.inspections;
   const rounds = roundsRepository(app.db);
   const users = usersRepository(app.db);
-  const venues = venuesService({ db: app.db, catalog: app.catalog, now: app.now });
+  const venues = app.services.venues;
   const read = { permission: 'checks.read' as const };
   const file = { permission: 'checks.file' as const };
   const review = { permission: 'checks.review' as const };

@@ -13,18 +13,20 @@ import { imageSize, MAX_IMAGE_PIXELS } from '../../lib/images.js';
 import { makeThumbnail } from '../../lib/thumbnails.js';
 import { newStoredName, sniffFileType, storedFilePath } from '../../lib/uploads.js';
 import { cleanText } from '../../lib/text.js';
-import type { AreaCatalog } from '../areas/areas.service.js';
+import type { AreaCatalog } from '../areas/index.js';
 import type { Actor } from '../../access/actor.js';
-import { auditService, diff, type Snapshot } from '../audit/audit.service.js';
-import { checklistsService, itemApplies, type Checklist, type ChecklistItem } from '../checklists/checklists.service.js';
-import { roundsRepository } from '../rounds/rounds.repository.js';
-import { submissionKeyPattern, formKeysRepository } from '../form-keys/form-keys.repository.js';
-import { venuesRepository } from '../venues/venues.repository.js';
+import { diff, type Snapshot } from '../audit/index.js';
+import { itemApplies, type Checklist, type ChecklistItem } from '../checklists/index.js';
+import { roundsRepository } from '../rounds/index.js';
+import { submissionKeyPattern, formKeysRepository } from '../form-keys/index.js';
+import { venuesRepository } from '../venues/index.js';
 import { inspectionsPolicy } from './inspections.policy.js';
-import { findingsService } from '../findings/findings.service.js';
-import { findingsRepository, type FindingRow } from '../findings/findings.repository.js';
+import { findingsRepository, type FindingRow } from '../findings/index.js';
 import { inspectionsRepository, type AttachmentRow, type CheckListFilter, type CheckListRow, type CheckRow } from './inspections.repository.js';
 import { isAnswer, type CheckListQuery, type ReportFormValues, type StartReportValues } from './inspections.schemas.js';
+import type { AuditService } from '../audit/index.js';
+import type { ChecklistsService } from '../checklists/index.js';
+import type { FindingsService } from '../findings/index.js';
 
 export const MAX_ATTACHMENTS = 20;
 const THUMBNAIL_WIDTH = 320;
@@ -72,17 +74,17 @@ export interface InspectionsServiceDeps {
   db: AppDatabase;
   catalog: AreaCatalog;
   dataDir: string;
+  audit: AuditService;
+  checklists: ChecklistsService;
+  findings: FindingsService;
   now?: () => Date;
 }
 
-export function inspectionsService({ db, catalog, dataDir, now = () => new Date() }: InspectionsServiceDeps) {
+export function inspectionsService({ db, catalog, dataDir, audit, checklists, findings, now = () => new Date() }: InspectionsServiceDeps) {
   const repository = inspectionsRepository(db);
   const rounds = roundsRepository(db);
   const venues = venuesRepository(db);
-  const checklists = checklistsService({ db, now });
-  const audit = auditService(db, now);
   const submissions = formKeysRepository(db);
-  const findings = findingsService({ db, catalog, now });
   const findingRows = findingsRepository(db);
   const uploadDir = path.join(dataDir, 'uploads');
 

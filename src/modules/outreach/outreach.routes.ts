@@ -4,8 +4,7 @@ import { z } from 'zod';
 import { ConflictError, NotFoundError } from '../../lib/errors.js';
 import type { FieldErrors } from '../../lib/forms.js';
 import { scopeIncludes } from '../../access/scope.js';
-import { campaignsService } from '../campaigns/campaigns.service.js';
-import { outreachListQuerySchema, outreachService, readActivityForm, type ActivityFormValues, type OutreachListQuery } from './outreach.service.js';
+import { outreachListQuerySchema, readActivityForm, type ActivityFormValues, type OutreachListQuery } from './outreach.service.js';
 
 const idParams = z.object({ id: z.coerce.number().int().positive().max(2 ** 31) });
 
@@ -24,8 +23,8 @@ function listQueryString(query: OutreachListQuery, page: number): string {
 }
 
 export default async function outreachRoutes(app: FastifyInstance): Promise<void> {
-  const service = outreachService({ db: app.db, catalog: app.catalog, now: app.now });
-  const campaigns = campaignsService({ db: app.db, catalog: app.catalog, now: app.now });
+  const service = app.services.outreach;
+  const campaigns = app.services.campaigns;
   const read = { permission: 'outreach.read' as const };
   const write = { permission: 'outreach.write' as const };
 

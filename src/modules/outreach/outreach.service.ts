@@ -10,11 +10,12 @@ import { pageWindow, type Page } from '../../lib/pagination.js';
 import { parseWholeNumber } from '../../lib/money.js';
 import { cleanText } from '../../lib/text.js';
 import { vocabularyCodes } from '../../lib/vocabulary.js';
-import { areaExistsThroughout, type AreaCatalog } from '../areas/areas.service.js';
+import { areaExistsThroughout, type AreaCatalog } from '../areas/index.js';
 import type { Actor } from '../../access/actor.js';
 import { areaColumnInScope, scopeIncludes } from '../../access/scope.js';
-import { auditService, diff, type Snapshot } from '../audit/audit.service.js';
-import { submissionKeyPattern, formKeysRepository } from '../form-keys/form-keys.repository.js';
+import { diff, type Snapshot } from '../audit/index.js';
+import { submissionKeyPattern, formKeysRepository } from '../form-keys/index.js';
+import type { AuditService } from '../audit/index.js';
 
 export type ActivityRow = typeof outreachActivities.$inferSelect;
 
@@ -69,8 +70,7 @@ function count(value: string, field: string, errors: FieldErrors, required = fal
   return number;
 }
 
-export function outreachService({ db, catalog, now = () => new Date() }: { db: AppDatabase; catalog: AreaCatalog; now?: () => Date }) {
-  const audit = auditService(db, now);
+export function outreachService({ db, catalog, audit, now = () => new Date() }: { db: AppDatabase; catalog: AreaCatalog; audit: AuditService; now?: () => Date }) {
   const submissions = formKeysRepository(db);
 
   function snapshot(activity: ActivityRow, groups: string[]): Snapshot {

@@ -5,18 +5,8 @@ import { roundKinds, roundStatuses } from '../../../db/schema/index.js';
 import { ConflictError, NotFoundError, RuleError } from '../../lib/errors.js';
 import { asText, type FieldErrors } from '../../lib/forms.js';
 import type { Message } from '../../i18n/index.js';
-import {
-  readRoundForm,
-  roundIdParamsSchema,
-  roundListQuerySchema,
-  statusChangeSchema,
-  type RoundFormValues,
-  type RoundListQuery,
-} from './rounds.schemas.js';
-import { roundsService, type RoundDetail } from './rounds.service.js';
-import { inspectionsService } from '../inspections/inspections.service.js';
-import { venuesService } from '../venues/venues.service.js';
-import { campaignsService } from '../campaigns/campaigns.service.js';
+import { readRoundForm, roundIdParamsSchema, roundListQuerySchema, statusChangeSchema, type RoundFormValues, type RoundListQuery } from './rounds.schemas.js';
+import { type RoundDetail } from './rounds.service.js';
 
 /** The round page lists this many of its reports; the rest are a link to the filtered list away. */
 const REPORTS_SHOWN = 50;
@@ -55,10 +45,10 @@ function parseId(params: unknown): number {
 }
 
 export default async function roundsRoutes(app: FastifyInstance): Promise<void> {
-  const service = roundsService({ db: app.db, catalog: app.catalog, now: app.now });
-  const checks = inspectionsService({ db: app.db, catalog: app.catalog, dataDir: app.config.DATA_DIR, now: app.now });
-  const venues = venuesService({ db: app.db, catalog: app.catalog, now: app.now });
-  const campaigns = campaignsService({ db: app.db, catalog: app.catalog, now: app.now });
+  const service = app.services.rounds;
+  const checks = app.services.inspections;
+  const venues = app.services.venues;
+  const campaigns = app.services.campaigns;
 
   /** The round page: its record, its reports and how far it has got (venues reported of venues in its areas). */
   function showData(request: FastifyRequest, id: number) {

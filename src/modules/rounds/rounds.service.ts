@@ -6,23 +6,16 @@ import { ConflictError, NotFoundError, RuleError } from '../../lib/errors.js';
 import { addFieldError, hasErrors, zodFieldErrors, type FieldErrors, type FormResult } from '../../lib/forms.js';
 import { pageWindow, type Page } from '../../lib/pagination.js';
 import { searchKey, searchWords } from '../../lib/text.js';
-import { areaExistsThroughout, type AreaCatalog, type AreaRecord } from '../areas/areas.service.js';
+import { areaExistsThroughout, type AreaCatalog, type AreaRecord } from '../areas/index.js';
 import type { Actor } from '../../access/actor.js';
 import { scopeIncludes } from '../../access/scope.js';
-import { auditService, diff, type Snapshot } from '../audit/audit.service.js';
-import { submissionKeyPattern, formKeysRepository } from '../form-keys/form-keys.repository.js';
+import { diff, type Snapshot } from '../audit/index.js';
+import { submissionKeyPattern, formKeysRepository } from '../form-keys/index.js';
 import type { Message, MessageKey } from '../../i18n/index.js';
 import { roundsRepository, type RoundListFilter, type RoundRow, type RoundWrite } from './rounds.repository.js';
-import { usersRepository } from '../users/users.repository.js';
-import {
-  roundInputSchema,
-  statusTransitions,
-  type RoundFormValues,
-  type RoundInput,
-  type RoundListQuery,
-  type RoundStatus,
-  type StatusChangeInput,
-} from './rounds.schemas.js';
+import { usersRepository } from '../users/index.js';
+import { roundInputSchema, statusTransitions, type RoundFormValues, type RoundInput, type RoundListQuery, type RoundStatus, type StatusChangeInput } from './rounds.schemas.js';
+import type { AuditService } from '../audit/index.js';
 
 export interface RoundListItem extends RoundRow {
   areas: AreaRecord[];
@@ -54,12 +47,12 @@ const TEAM_ROLES = ['inspector', 'department_head'] as const;
 export interface RoundsServiceDeps {
   db: AppDatabase;
   catalog: AreaCatalog;
+  audit: AuditService;
   now?: () => Date;
 }
 
-export function roundsService({ db, catalog, now = () => new Date() }: RoundsServiceDeps) {
+export function roundsService({ db, catalog, audit, now = () => new Date() }: RoundsServiceDeps) {
   const repository = roundsRepository(db);
-  const audit = auditService(db, now);
   const submissions = formKeysRepository(db);
   const users = usersRepository(db);
 
@@ -188,7 +181,6 @@ export function roundsService({ db, catalog, now = () => new Date() }: RoundsSer
       return roundId;
     });
   }
-
 
   const service = {
     catalog,

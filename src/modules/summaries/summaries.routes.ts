@@ -4,11 +4,9 @@ import ExcelJS from 'exceljs';
 import { inTransaction } from '../../../db/transaction.js';
 import { formatDate } from '../../lib/dates.js';
 import { NotFoundError } from '../../lib/errors.js';
-import { auditService } from '../audit/audit.service.js';
-import { campaignsService } from '../campaigns/campaigns.service.js';
 import { addRecordSheet, recordBatches, recordColumns, recordKinds, recordsCsv, type RecordKind } from './records.export.js';
 import { addSummarySheet, summaryCsv, summaryLines, summaryPdf, totalLabel, type SummaryContext } from './summary.formats.js';
-import { figureColumns, summaryService, type Summary, type SummaryQuery, type TypedSummaryQuery } from './summary.service.js';
+import { figureColumns, type Summary, type SummaryQuery, type TypedSummaryQuery } from './summary.service.js';
 import type { FieldErrors } from '../../lib/forms.js';
 
 type Format = 'csv' | 'xlsx' | 'pdf';
@@ -20,9 +18,9 @@ const contentTypes: Record<Format, string> = {
 
 /** /reports/districts: the per-area summary of a period, on the page and as CSV, XLSX and PDF; and record exports. */
 export default async function summariesRoutes(app: FastifyInstance): Promise<void> {
-  const service = summaryService({ db: app.db, catalog: app.catalog, now: app.now });
-  const campaigns = campaignsService({ db: app.db, catalog: app.catalog, now: app.now });
-  const audit = auditService(app.db, app.now);
+  const service = app.services.summaries;
+  const campaigns = app.services.campaigns;
+  const audit = app.services.audit;
   const config = { permission: 'reports.read' as const };
 
   /** The area a person is tied to, when their figures are limited to it; null for the whole province. */

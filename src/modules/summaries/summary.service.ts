@@ -2,11 +2,11 @@ import { z } from 'zod';
 import { dataGeneration, type AppDatabase } from '../../../db/client.js';
 import { parseDateInput, todayInVietnam } from '../../lib/dates.js';
 import { addFieldError, asText, type FieldErrors } from '../../lib/forms.js';
-import type { AreaCatalog, AreaRecord } from '../areas/areas.service.js';
+import type { AreaCatalog, AreaRecord } from '../areas/index.js';
 import type { Actor } from '../../access/actor.js';
 import { rollupDistrict, scopeIncludes } from '../../access/scope.js';
-import { checklistsService } from '../checklists/checklists.service.js';
 import { summaryRepository, type SummaryFilter } from './summary.repository.js';
+import type { ChecklistsService } from '../checklists/index.js';
 
 /** The figures of one row of the summary. */
 export interface Figures {
@@ -110,9 +110,8 @@ const SUMMARY_CACHE_SIZE = 50;
  * Work recorded by commune after 2025-07-01 rolls up to the district it mainly came from, so a summary by
  * district across the reform is whole; a round covering several areas counts once per area and once in the total.
  */
-export function summaryService({ db, catalog, now = () => new Date() }: { db: AppDatabase; catalog: AreaCatalog; now?: () => Date }) {
+export function summaryService({ db, catalog, checklists, now = () => new Date() }: { db: AppDatabase; catalog: AreaCatalog; checklists: ChecklistsService; now?: () => Date }) {
   const repository = summaryRepository(db);
-  const checklists = checklistsService({ db, now });
 
   /**
    * A summary reads a whole period, so the same one asked again (the page, then its exports; a page reloaded)

@@ -7,7 +7,7 @@ import { asText, type FieldErrors } from '../../lib/forms.js';
 import { ConflictError, NotFoundError } from '../../lib/errors.js';
 import type { MessageKey } from '../../i18n/index.js';
 import { readUserForm, userIdParamsSchema, userListQuerySchema, type UserFormValues } from './users.schemas.js';
-import { usersService, type PublicUser } from './users.service.js';
+import { type PublicUser } from './users.service.js';
 
 function parseId(params: unknown): number {
   const parsed = userIdParamsSchema.safeParse(params);
@@ -17,7 +17,7 @@ function parseId(params: unknown): number {
 
 /** Account management for admins: /admin/users. */
 export async function adminUsersRoutes(app: FastifyInstance): Promise<void> {
-  const service = usersService({ db: app.db, catalog: app.catalog, now: app.now });
+  const service = app.services.users;
   const config = { permission: 'users.manage' as const };
   const areaOptions = { districts: app.catalog.districts, communes: app.catalog.communes };
 
@@ -116,13 +116,13 @@ const ownPasswordFormSchema = z.object({
 
 /** The signed-in person's own page: password, sessions and language. */
 export async function profileRoutes(app: FastifyInstance): Promise<void> {
-  const service = usersService({ db: app.db, catalog: app.catalog, now: app.now });
+  const service = app.services.users;
   const config = { permission: 'app.use' as const };
 
   function profileData(request: FastifyRequest) {
     const account = service.findById(request.user!.id);
     const area = account.areaId === null ? null : app.catalog.byId.get(account.areaId);
-    const sessions = app.auth.sessionsOf(account.id).map((session) => ({ ...session, current: session.id === request.sessionId, device: describeDevice(session.userAgent) }));
+    const sessions = app.services.auth.sessionsOf(account.id).map((session) => ({ ...session, current: session.id === request.sessionId, device: describeDevice(session.userAgent) }));
     return { account, area, sessions };
   }
 
@@ -133,7 +133,7 @@ export async function profileRoutes(app: FastifyInstance): Promise<void> {
   app.post('/password', { config }, async (request, reply) => {
     const form = ownPasswordFormSchema.parse(request.body ?? {});
     const deviceToken = request.cookies[DEVICE_COOKIE];
-    const result = await service.changeOwnPassword(request.actor, request.sessionId!, form, (user, password) => app.auth.checkCurrentPassword(request.actor, user, password, deviceToken));
+    const result = await service.changeOwnPassword(request.actor, request.sessionId!, form, (user, password) => app.services.auth.checkCurrentPassword(request.actor, user, password, deviceToken));
     if (!result.ok) return reply.code(result.locked ? 429 : 422).render('users/profile', { ...profileData(request), errors: result.errors });
     return reply.flash('profile.passwordChanged').seeOther('/profile');
   });
@@ -143,11 +143,11 @@ export async function profileRoutes(app: FastifyInstance): Promise<void> {
     const form = endSessionsSchema.parse(request.body ?? {});
     const current = request.sessionId!;
     if (form.others) {
-      app.auth.endSessions(request.actor, current, 'others');
+      app.services.auth.endSessions(request.actor, current, 'others');
       return reply.flash('profile.sessionsEnded').seeOther('/profile#sessions');
     }
     if (!form.session) return reply.seeOther('/profile#sessions');
-    app.auth.endSessions(request.actor, current, [form.session]);
+    app.services.auth.endSessions(request.actor, current, [form.session]);
     if (form.session === current) return reply.endSessionCookies().rotateCsrf().header('Clear-Site-Data', '"cache"').seeOther('/login');
     return reply.flash('profile.sessionEnded').seeOther('/profile#sessions');
   });

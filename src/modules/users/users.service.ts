@@ -6,22 +6,16 @@ import { ConflictError, NotFoundError, RuleError } from '../../lib/errors.js';
 import { addFieldError, zodFieldErrors, type FieldErrors, type FormResult } from '../../lib/forms.js';
 import { pageWindow, type Page } from '../../lib/pagination.js';
 import type { Language } from '../../i18n/index.js';
-import type { AreaCatalog } from '../areas/areas.service.js';
+import type { AreaCatalog } from '../areas/index.js';
 import type { Actor } from '../../access/actor.js';
-import { hashPassword, isGuessable } from '../auth/passwords.js';
-import type { PasswordCheck } from '../auth/auth.service.js';
-import { sessionsRepository } from '../auth/sessions.repository.js';
-import { auditService, diff, type Snapshot } from '../audit/audit.service.js';
+import { hashPassword, isGuessable } from '../auth/index.js';
+import type { PasswordCheck } from '../auth/index.js';
+import { sessionsRepository } from '../auth/index.js';
+import { diff, type Snapshot } from '../audit/index.js';
 import { usersRepository, type UserRow } from './users.repository.js';
-import { onceFor, submissionKeyPattern, formKeysRepository } from '../form-keys/form-keys.repository.js';
-import {
-  newUserSchema,
-  ownPasswordSchema,
-  passwordResetSchema,
-  userUpdateSchema,
-  type UserFormValues,
-  type UserListQuery,
-} from './users.schemas.js';
+import { onceFor, submissionKeyPattern, formKeysRepository } from '../form-keys/index.js';
+import { newUserSchema, ownPasswordSchema, passwordResetSchema, userUpdateSchema, type UserFormValues, type UserListQuery } from './users.schemas.js';
+import type { AuditService } from '../audit/index.js';
 
 export type PublicUser = Omit<UserRow, 'passwordHash'>;
 
@@ -33,13 +27,13 @@ function withoutSecret(user: UserRow): PublicUser {
 export interface UsersServiceDeps {
   db: AppDatabase;
   catalog: AreaCatalog;
+  audit: AuditService;
   now?: () => Date;
 }
 
-export function usersService({ db, catalog, now = () => new Date() }: UsersServiceDeps) {
+export function usersService({ db, catalog, audit, now = () => new Date() }: UsersServiceDeps) {
   const repository = usersRepository(db);
   const sessions = sessionsRepository(db);
-  const audit = auditService(db, now);
 
   function snapshot(user: UserRow): Snapshot {
     return {

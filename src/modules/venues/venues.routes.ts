@@ -6,13 +6,9 @@ import { ConflictError, NotFoundError } from '../../lib/errors.js';
 import type { FieldErrors } from '../../lib/forms.js';
 import { fieldValue, uploadedFile } from '../../lib/uploads.js';
 import { scopeIncludes } from '../../access/scope.js';
-import { inspectionsService } from '../inspections/inspections.service.js';
-import { findingsService } from '../findings/findings.service.js';
-import { followUpsService } from '../follow-ups/follow-ups.service.js';
-import { roundsRepository } from '../rounds/rounds.repository.js';
+import { roundsRepository } from '../rounds/index.js';
 import { importTemplateCsv, venueImporter } from './venues.import.js';
 import { readVenueForm, venueIdParamsSchema, venueListQuerySchema, type VenueFormValues, type VenueListQuery } from './venues.schemas.js';
-import { venuesService } from './venues.service.js';
 
 function parseId(params: unknown): number {
   const parsed = venueIdParamsSchema.safeParse(params);
@@ -38,12 +34,12 @@ const searchQuerySchema = z.object({
 });
 
 export default async function venuesRoutes(app: FastifyInstance): Promise<void> {
-  const service = venuesService({ db: app.db, catalog: app.catalog, now: app.now });
-  const checks = inspectionsService({ db: app.db, catalog: app.catalog, dataDir: app.config.DATA_DIR, now: app.now });
+  const service = app.services.venues;
+  const checks = app.services.inspections;
   const importer = venueImporter({ service, catalog: app.catalog, dataDir: app.config.DATA_DIR });
   const rounds = roundsRepository(app.db);
-  const findings = findingsService({ db: app.db, catalog: app.catalog, now: app.now });
-  const followUps = followUpsService({ db: app.db, catalog: app.catalog, dataDir: app.config.DATA_DIR, now: app.now });
+  const findings = app.services.findings;
+  const followUps = app.services.followUps;
 
   /** The venue's whole story in time order: reports, findings, referrals and follow-ups. */
   function historyOf(request: FastifyRequest, venueId: number) {

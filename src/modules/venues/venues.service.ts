@@ -5,13 +5,14 @@ import { ConflictError, NotFoundError } from '../../lib/errors.js';
 import { addFieldError, zodFieldErrors, type FieldErrors } from '../../lib/forms.js';
 import { pageWindow, type Page } from '../../lib/pagination.js';
 import { searchKey, searchWords } from '../../lib/text.js';
-import type { AreaCatalog, AreaRecord } from '../areas/areas.service.js';
+import type { AreaCatalog, AreaRecord } from '../areas/index.js';
 import type { Actor } from '../../access/actor.js';
 import { scopeIncludes } from '../../access/scope.js';
-import { auditService, diff, type Snapshot } from '../audit/audit.service.js';
-import { submissionKeyPattern, formKeysRepository } from '../form-keys/form-keys.repository.js';
+import { diff, type Snapshot } from '../audit/index.js';
+import { submissionKeyPattern, formKeysRepository } from '../form-keys/index.js';
 import { venuesRepository, type VenueListFilter, type VenueRow, type VenueWrite } from './venues.repository.js';
 import { venueInputSchema, type VenueFormValues, type VenueInput, type VenueListQuery } from './venues.schemas.js';
+import type { AuditService } from '../audit/index.js';
 
 export interface VenueListItem extends VenueRow {
   area: AreaRecord | undefined;
@@ -33,9 +34,8 @@ export function dedupeKey(name: string, address: string): string {
   return `${normalise(name)}|${normalise(address)}`;
 }
 
-export function venuesService({ db, catalog, now = () => new Date() }: { db: AppDatabase; catalog: AreaCatalog; now?: () => Date }) {
+export function venuesService({ db, catalog, audit, now = () => new Date() }: { db: AppDatabase; catalog: AreaCatalog; audit: AuditService; now?: () => Date }) {
   const repository = venuesRepository(db);
-  const audit = auditService(db, now);
   const submissions = formKeysRepository(db);
 
   function toWrite(input: VenueInput): VenueWrite {

@@ -8,7 +8,7 @@ import { Jimp } from 'jimp';
 import { buildTestApp, type TestApp } from '../../helpers/app.js';
 import { loginAs } from '../../helpers/auth.js';
 import { createReport, createRound, createRoundWithTeam, createVenue } from '../../helpers/factories.js';
-import { createBackup, dailyBackup, restoreBackup, verifyBackup, BackupError } from '../../../src/modules/backups/backups.service.js';
+import { createBackup, dailyBackup, restoreBackup, verifyBackup, BackupError } from '../../../src/modules/backups/index.js';
 
 let test: TestApp;
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'pcmbn-backups-'));

@@ -5,7 +5,6 @@ import { buildTestApp, type TestApp } from '../../helpers/app.js';
 import { loginAs, type SignedInClient } from '../../helpers/auth.js';
 import { answersFor, createReport, createRoundWithTeam, createVenue, district } from '../../helpers/factories.js';
 import { html, textOf } from '../../helpers/html.js';
-import { checklistsService } from '../../../src/modules/checklists/checklists.service.js';
 
 let test: TestApp;
 let head: SignedInClient;
@@ -272,7 +271,7 @@ describe('checklist versions', () => {
     const after = html((await head.get(`/checks/${id}`)).body);
     expect(textOf(after, '.answers-table')).toBe(labelBefore);
     expect(textOf(after, 'hgroup')).toContain('phiên bản 1');
-    const latest = checklistsService({ db: test.app.db }).latest();
+    const latest = test.app.services.checklists.latest();
     expect(latest.version).toBe(2);
     expect(latest.body.items.find((item) => item.code === 'A1')!.vi).toBe('Nội dung A1 đã sửa trong phiên bản mới');
     expect(latest.body.items.find((item) => item.code === 'I2')).toBeUndefined();

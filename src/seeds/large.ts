@@ -8,12 +8,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { openDatabase } from './client.js';
-import { runMigrations } from './migrate.js';
-import { seedAdministrativeUnits } from './seed.js';
-import { buildAreaCatalog } from '../src/modules/areas/areas.service.js';
-import { checklistsService } from '../src/modules/checklists/checklists.service.js';
-import { hashPassword } from '../src/modules/auth/passwords.js';
+import { openDatabase } from '../../db/client.js';
+import { runMigrations } from '../../db/migrate.js';
+import { seedAdministrativeUnits } from '../../db/seed.js';
+import { buildAreaCatalog } from '../modules/areas/index.js';
+import { checklistsService } from '../modules/checklists/index.js';
+import { auditService } from '../modules/audit/index.js';
+import { hashPassword } from '../modules/auth/index.js';
 
 const { values } = parseArgs({ options: { reports: { type: 'string', default: '1000000' }, 'data-dir': { type: 'string', default: './data-large' } } });
 const reportCount = Number(values.reports);
@@ -27,7 +28,7 @@ fs.rmSync(dataDir, { recursive: true, force: true });
 const db = openDatabase(file);
 runMigrations(db);
 seedAdministrativeUnits(db, { info: log });
-const checklists = checklistsService({ db });
+const checklists = checklistsService({ db, audit: auditService(db) });
 checklists.seed();
 const checklist = checklists.latest();
 const catalog = buildAreaCatalog(db, '14');

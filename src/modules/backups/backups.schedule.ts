@@ -1,6 +1,6 @@
 import fp from 'fastify-plugin';
-import { todayInVietnam } from '../lib/dates.js';
-import { dailyBackup } from '../modules/backups/backups.service.js';
+import { todayInVietnam } from '../../lib/dates.js';
+import { dailyBackup } from './backups.service.js';
 
 const HOUR = 60 * 60 * 1000;
 
@@ -31,5 +31,5 @@ export default fp(
       if (timer) clearInterval(timer);
     });
   },
-  { name: 'backups', dependencies: ['db'] },
+  { name: 'backups-schedule', dependencies: ['db'] },
 );

@@ -1,0 +1,4 @@
+/** The inspections feature's public face: other folders import it through this file only. */
+export { type CheckRow, inspectionsRepository } from './inspections.repository.js';
+export { default as inspectionsRoutes } from './inspections.routes.js';
+export { inspectionsService, MAX_ATTACHMENTS } from './inspections.service.js';

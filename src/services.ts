@@ -1,0 +1,59 @@
+import type { AppDatabase } from '../db/client.js';
+import type { AppConfig } from './config.js';
+import { nowIso } from './lib/dates.js';
+import { auditService } from './modules/audit/index.js';
+import { buildAreaCatalog } from './modules/areas/index.js';
+import { authService, secretsRepository } from './modules/auth/index.js';
+import { campaignsService } from './modules/campaigns/index.js';
+import { checklistsService } from './modules/checklists/index.js';
+import { findingsService } from './modules/findings/index.js';
+import { followUpsService } from './modules/follow-ups/index.js';
+import { homeService } from './modules/home/index.js';
+import { inspectionsService } from './modules/inspections/index.js';
+import { outreachService } from './modules/outreach/index.js';
+import { roundsService } from './modules/rounds/index.js';
+import { summaryService } from './modules/summaries/index.js';
+import { usersService } from './modules/users/index.js';
+import { venuesService } from './modules/venues/index.js';
+
+export interface ServiceContext {
+  db: AppDatabase;
+  config: AppConfig;
+  /** The clock every service reads, replaceable in tests. */
+  now: () => Date;
+}
+
+/**
+ * The composition root: every service is built here once, in dependency order, with the database and the
+ * clock, and handed to routes (`app.services`) and plugins. Nothing else constructs a service.
+ */
+export function buildServices({ db, config, now }: ServiceContext) {
+  const catalog = buildAreaCatalog(db, config.PROVINCE_CODE);
+  const dataDir = config.DATA_DIR;
+  const audit = auditService(db, now);
+  const checklists = checklistsService({ db, audit, now });
+  const users = usersService({ db, catalog, audit, now });
+  const auth = authService({ db, catalog, audit, now, idleMinutes: config.SESSION_IDLE_MINUTES, maxHours: config.SESSION_MAX_HOURS });
+  const findings = findingsService({ db, catalog, audit, now });
+  const followUps = followUpsService({ db, catalog, dataDir, audit, findings, now });
+  const inspections = inspectionsService({ db, catalog, dataDir, audit, checklists, findings, now });
+  const venues = venuesService({ db, catalog, audit, now });
+  const rounds = roundsService({ db, catalog, audit, now });
+  const campaigns = campaignsService({ db, catalog, audit, now });
+  const outreach = outreachService({ db, catalog, audit, now });
+  const summaries = summaryService({ db, catalog, checklists, now });
+  const home = homeService({ db, audit, findings, followUps });
+  const secrets = { csrfKey: secretsRepository(db).getOrCreate('csrf', nowIso(now())) };
+  return { catalog, audit, checklists, users, auth, findings, followUps, inspections, venues, rounds, campaigns, outreach, summaries, home, secrets };
+}
+
+export type Services = ReturnType<typeof buildServices>;
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every service, built once by the composition root. */
+    services: Services;
+    /** The province's administrative units, read once at start. */
+    catalog: Services['catalog'];
+  }
+}
