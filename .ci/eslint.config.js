@@ -10,6 +10,32 @@ export default tseslint.config(
     files: ['static/js/**/*.js'],
     languageOptions: { sourceType: 'script', globals: { window: 'readonly', document: 'readonly', HTMLFormElement: 'readonly', DOMParser: 'readonly' } },
   },
+  // Layering: a feature is used by others only through its folder's index.ts; plugins, access rules, the
+  // administrative units, lib and db sit below the features and import none of them.
+  {
+    files: ['src/modules/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ regex: '^\\.\\./(?!\\.\\.)[^/]+/(?!index\\.js$).+', message: 'Import another feature through its index.ts only.' }] }],
+    },
+  },
+  {
+    files: ['src/plugins/**/*.ts', 'src/access/**/*.ts', 'src/areas/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ regex: '^\\.\\./(modules|services|seeds)(/|\\.js$)', message: 'Plugins, access rules and areas sit below the features: take what you need as an option instead.' }] }],
+    },
+  },
+  {
+    files: ['src/lib/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ regex: '^\\.\\./(?!i18n/)', message: 'lib is framework-free: it imports nothing of the app but message types.' }] }],
+    },
+  },
+  {
+    files: ['db/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ regex: '/src/(?!lib/)', message: 'db/ (schema, client, migrations, reference data) imports no feature; seeds live in src/seeds.' }] }],
+    },
+  },
   {
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],

@@ -2,7 +2,7 @@ import type { AppDatabase } from '../db/client.js';
 import type { AppConfig } from './config.js';
 import { nowIso } from './lib/dates.js';
 import { auditService } from './modules/audit/index.js';
-import { buildAreaCatalog } from './modules/areas/index.js';
+import { buildAreaCatalog } from './areas/index.js';
 import { authService, secretsRepository } from './modules/auth/index.js';
 import { campaignsService } from './modules/campaigns/index.js';
 import { checklistsService } from './modules/checklists/index.js';

@@ -1,6 +1,6 @@
 import { inArray, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
 import type { AnySQLiteColumn } from 'drizzle-orm/sqlite-core';
-import type { AreaCatalog } from '../modules/areas/index.js';
+import type { AreaCatalog } from '../areas/index.js';
 
 /**
  * The areas whose records a user may see. A user tied to a district sees the district's records and, since

@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util';
 import { openDatabase } from '../../db/client.js';
 import { runMigrations } from '../../db/migrate.js';
 import { seedAdministrativeUnits } from '../../db/seed.js';
-import { buildAreaCatalog } from '../modules/areas/index.js';
+import { buildAreaCatalog } from '../areas/index.js';
 import { checklistsService } from '../modules/checklists/index.js';
 import { auditService } from '../modules/audit/index.js';
 import { hashPassword } from '../modules/auth/index.js';

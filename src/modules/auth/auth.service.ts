@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { AppDatabase } from '../../../db/client.js';
 import { inTransaction } from '../../../db/transaction.js';
 import { nowIso } from '../../lib/dates.js';
-import type { AreaCatalog } from '../areas/index.js';
+import type { AreaCatalog } from '../../areas/index.js';
 import type { UserRow } from '../users/index.js';
 import { usersRepository } from '../users/index.js';
 import type { Actor } from '../../access/actor.js';

@@ -1,5 +1,5 @@
 import type { Message } from '../../i18n/index.js';
-import type { AreaCatalog } from '../areas/index.js';
+import type { AreaCatalog } from '../../areas/index.js';
 import type { Actor } from '../../access/actor.js';
 import { can } from '../../access/permissions.js';
 import { scopeIncludes, scopeOfArea } from '../../access/scope.js';

@@ -9,7 +9,7 @@ import { addFieldError, asList, asText, type FieldErrors, type FormResult } from
 import { pageWindow, type Page } from '../../lib/pagination.js';
 import { cleanText } from '../../lib/text.js';
 import { vocabularyCodes } from '../../lib/vocabulary.js';
-import type { AreaCatalog, AreaRecord } from '../areas/index.js';
+import type { AreaCatalog, AreaRecord } from '../../areas/index.js';
 import type { Actor } from '../../access/actor.js';
 import { can } from '../../access/permissions.js';
 import { linkedAreasInScope, rollupDistrict, scopeIncludes, type AreaScope } from '../../access/scope.js';

@@ -9,7 +9,7 @@ import { addFieldError, asText, zodFieldErrors, type FieldErrors, type FormResul
 import { pageWindow, type Page } from '../../lib/pagination.js';
 import { cleanText } from '../../lib/text.js';
 import { vocabularyCodes } from '../../lib/vocabulary.js';
-import type { AreaCatalog } from '../areas/index.js';
+import type { AreaCatalog } from '../../areas/index.js';
 import type { Actor } from '../../access/actor.js';
 import { can } from '../../access/permissions.js';
 import { diff } from '../audit/index.js';

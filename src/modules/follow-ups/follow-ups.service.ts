@@ -13,7 +13,7 @@ import { parseWholeNumber } from '../../lib/money.js';
 import { cleanText } from '../../lib/text.js';
 import { newStoredName, sniffFileType, storedFilePath } from '../../lib/uploads.js';
 import { vocabularyCodes } from '../../lib/vocabulary.js';
-import type { AreaCatalog } from '../areas/index.js';
+import type { AreaCatalog } from '../../areas/index.js';
 import type { Actor } from '../../access/actor.js';
 import { can } from '../../access/permissions.js';
 import { scopeIncludes, scopeOfArea } from '../../access/scope.js';

@@ -13,7 +13,7 @@ import { imageSize, MAX_IMAGE_PIXELS } from '../../lib/images.js';
 import { makeThumbnail } from '../../lib/thumbnails.js';
 import { newStoredName, sniffFileType, storedFilePath } from '../../lib/uploads.js';
 import { cleanText } from '../../lib/text.js';
-import type { AreaCatalog } from '../areas/index.js';
+import type { AreaCatalog } from '../../areas/index.js';
 import type { Actor } from '../../access/actor.js';
 import { diff, type Snapshot } from '../audit/index.js';
 import { itemApplies, type Checklist, type ChecklistItem } from '../checklists/index.js';

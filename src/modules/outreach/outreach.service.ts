@@ -10,7 +10,7 @@ import { pageWindow, type Page } from '../../lib/pagination.js';
 import { parseWholeNumber } from '../../lib/money.js';
 import { cleanText } from '../../lib/text.js';
 import { vocabularyCodes } from '../../lib/vocabulary.js';
-import { areaExistsThroughout, type AreaCatalog } from '../areas/index.js';
+import { areaExistsThroughout, type AreaCatalog } from '../../areas/index.js';
 import type { Actor } from '../../access/actor.js';
 import { areaColumnInScope, scopeIncludes } from '../../access/scope.js';
 import { diff, type Snapshot } from '../audit/index.js';

@@ -6,7 +6,7 @@ import { ConflictError, NotFoundError, RuleError } from '../../lib/errors.js';
 import { addFieldError, hasErrors, zodFieldErrors, type FieldErrors, type FormResult } from '../../lib/forms.js';
 import { pageWindow, type Page } from '../../lib/pagination.js';
 import { searchKey, searchWords } from '../../lib/text.js';
-import { areaExistsThroughout, type AreaCatalog, type AreaRecord } from '../areas/index.js';
+import { areaExistsThroughout, type AreaCatalog, type AreaRecord } from '../../areas/index.js';
 import type { Actor } from '../../access/actor.js';
 import { scopeIncludes } from '../../access/scope.js';
 import { diff, type Snapshot } from '../audit/index.js';

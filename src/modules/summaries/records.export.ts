@@ -3,7 +3,7 @@ import { stringify } from 'csv-stringify';
 import ExcelJS from 'exceljs';
 import type { AppDatabase } from '../../../db/client.js';
 import type { Translate, MessageKey } from '../../i18n/index.js';
-import type { AreaCatalog } from '../areas/index.js';
+import type { AreaCatalog } from '../../areas/index.js';
 import type { AreaScope } from '../../access/scope.js';
 import { vocabularyLabel } from '../../lib/vocabulary.js';
 import { formatDate, formatMoment } from '../../lib/dates.js';

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { dataGeneration, type AppDatabase } from '../../../db/client.js';
 import { parseDateInput, todayInVietnam } from '../../lib/dates.js';
 import { addFieldError, asText, type FieldErrors } from '../../lib/forms.js';
-import type { AreaCatalog, AreaRecord } from '../areas/index.js';
+import type { AreaCatalog, AreaRecord } from '../../areas/index.js';
 import type { Actor } from '../../access/actor.js';
 import { rollupDistrict, scopeIncludes } from '../../access/scope.js';
 import { summaryRepository, type SummaryFilter } from './summary.repository.js';

@@ -6,7 +6,7 @@ import type { Message } from '../../i18n/index.js';
 import { zodFieldErrors } from '../../lib/forms.js';
 import { searchKey } from '../../lib/text.js';
 import { vocabulary } from '../../lib/vocabulary.js';
-import type { AreaCatalog } from '../areas/index.js';
+import type { AreaCatalog } from '../../areas/index.js';
 import type { Actor } from '../../access/actor.js';
 import { scopeIncludes } from '../../access/scope.js';
 import { venueInputSchema, type VenueInput } from './venues.schemas.js';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { buildAreaCatalog } from '../../../src/modules/areas/index.js';
+import { buildAreaCatalog } from '../../../src/areas/index.js';
 import { buildTestApp, type TestApp } from '../../helpers/app.js';
 
 let test: TestApp;

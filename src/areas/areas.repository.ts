@@ -1,6 +1,6 @@
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
-import type { AppDatabase } from '../../../db/client.js';
-import { areaLinks, areas } from '../../../db/schema/index.js';
+import type { AppDatabase } from '../../db/client.js';
+import { areaLinks, areas } from '../../db/schema/index.js';
 
 export type AreaRecord = typeof areas.$inferSelect;
 

@@ -1,5 +1,5 @@
-import type { AppDatabase } from '../../../db/client.js';
-import { REFORM_DATE } from '../../lib/dates.js';
+import type { AppDatabase } from '../../db/client.js';
+import { REFORM_DATE } from '../lib/dates.js';
 import { areasRepository, type AreaRecord } from './areas.repository.js';
 
 export type { AreaRecord };
