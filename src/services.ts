@@ -7,7 +7,7 @@ import { authService, secretsRepository } from './modules/auth/index.js';
 import { campaignsService } from './modules/campaigns/index.js';
 import { checklistsService } from './modules/checklists/index.js';
 import { findingsService } from './modules/findings/index.js';
-import { followUpsService } from './modules/follow-ups/index.js';
+import { followUpsService } from './modules/findings/index.js';
 import { homeService } from './modules/home/index.js';
 import { inspectionsService } from './modules/inspections/index.js';
 import { outreachService } from './modules/outreach/index.js';

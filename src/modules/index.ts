@@ -9,7 +9,7 @@ import { summariesRoutes } from './summaries/index.js';
 import { checklistsRoutes } from './checklists/index.js';
 import { inspectionsRoutes } from './inspections/index.js';
 import { findingsRoutes } from './findings/index.js';
-import { followUpsRoutes } from './follow-ups/index.js';
+import { followUpsRoutes } from './findings/index.js';
 import { healthRoutes } from './health/index.js';
 import { homeRoutes } from './home/index.js';
 import { roundsRoutes } from './rounds/index.js';

@@ -14,7 +14,7 @@ import { seedAdministrativeUnits } from '../../db/seed.js';
 import { buildAreaCatalog } from '../areas/index.js';
 import { checklistsService } from '../modules/checklists/index.js';
 import { auditService } from '../modules/audit/index.js';
-import { hashPassword } from '../modules/auth/index.js';
+import { hashPassword } from '../access/passwords.js';
 
 const { values } = parseArgs({ options: { reports: { type: 'string', default: '1000000' }, 'data-dir': { type: 'string', default: './data-large' } } });
 const reportCount = Number(values.reports);

@@ -5,8 +5,8 @@ import { Client, createUser, loginAs } from '../helpers/auth.js';
 
 // Counts every password verification the server performs (sign-ins and their decoys alike).
 const verified = vi.hoisted(() => ({ count: 0 }));
-vi.mock('../../src/modules/auth/passwords.js', async (importOriginal) => {
-  const original = await importOriginal<typeof import('../../src/modules/auth/passwords.js')>();
+vi.mock('../../src/access/passwords.js', async (importOriginal) => {
+  const original = await importOriginal<typeof import('../../src/access/passwords.js')>();
   return {
     ...original,
     verifyPassword: async (password: string, stored: string) => {

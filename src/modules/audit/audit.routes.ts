@@ -1,9 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { formatDate, nextDay, parseDateInput, startOfDayInVietnam } from '../../lib/dates.js';
-import { roles } from '../../../db/schema/index.js';
-import type { Actor } from '../../access/actor.js';
-import { usersRepository } from '../users/index.js';
 import type { AuditFilter } from './audit.repository.js';
 
 const optionalDate = z
@@ -25,13 +22,6 @@ const auditQuerySchema = z.object({
 /** /audit: the append-only trail, read-only, for admins and auditors (limited to their area if they have one). */
 export default async function auditRoutes(app: FastifyInstance): Promise<void> {
   const service = app.services.audit;
-  const users = usersRepository(app.db);
-
-  /** People to filter by: admins (who manage accounts) see everyone with emails; others only people of their area, by name. */
-  function filterPeople(actor: Actor): Array<{ id: number; name: string; email: string | null }> {
-    if (actor.role === 'admin') return users.list({}, 1000, 0).map(({ id, name, email }) => ({ id, name, email }));
-    return users.activeInScope(roles, actor.scope, { limit: 1000 }).map(({ id, name }) => ({ id, name, email: null }));
-  }
 
   app.get('/', { config: { permission: 'audit.read' } }, async (request, reply) => {
     const query = auditQuerySchema.parse(request.query ?? {});
@@ -53,6 +43,6 @@ export default async function auditRoutes(app: FastifyInstance): Promise<void> {
     };
     const data = { page, query: shown, pageLink };
     if (request.isHtmx && request.htmxTarget === 'audit-results') return reply.render('audit/_results', data);
-    return reply.render('audit/index', { ...data, users: filterPeople(request.actor), recordTypes: service.recordTypes() });
+    return reply.render('audit/index', { ...data, users: app.services.users.peopleToFilterBy(request.actor), recordTypes: service.recordTypes() });
   });
 }

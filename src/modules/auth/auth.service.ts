@@ -6,10 +6,10 @@ import type { AreaCatalog } from '../../areas/index.js';
 import type { UserRow } from '../users/index.js';
 import { usersRepository } from '../users/index.js';
 import type { Actor } from '../../access/actor.js';
-import { decoyHash, verifyPassword } from './passwords.js';
+import { decoyHash, verifyPassword, type PasswordCheck } from '../../access/passwords.js';
 import { scopeOfArea } from '../../access/scope.js';
-import { sessionsRepository, type SessionRow } from './sessions.repository.js';
-import { accountKeyOf, loginThrottle, sha256, type AttemptSource } from './throttle.js';
+import { sessionsRepository, type SessionRow } from '../../access/sessions.repository.js';
+import { accountKeyOf, loginThrottle, sha256, type AttemptSource } from '../../access/throttle.js';
 import type { AuditService } from '../audit/index.js';
 
 /** Known devices not used for this long are forgotten. */
@@ -20,7 +20,6 @@ export type SignInResult =
   | { outcome: 'invalid' }
   | { outcome: 'locked'; retryAfterSeconds: number };
 
-export type PasswordCheck = { outcome: 'ok' } | { outcome: 'wrong' } | { outcome: 'locked'; retryAfterSeconds: number };
 
 export interface SignInRequest {
   email: string;

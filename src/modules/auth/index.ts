@@ -1,6 +1,4 @@
 /** The auth feature's public face: other folders import it through this file only. */
 export { default as authRoutes } from './auth.routes.js';
-export { authService, type AuthService, type PasswordCheck } from './auth.service.js';
-export { hashPassword, isGuessable, MIN_PASSWORD_LENGTH } from './passwords.js';
+export { authService, type AuthService } from './auth.service.js';
 export { secretsRepository } from './secrets.repository.js';
-export { sessionsRepository } from './sessions.repository.js';

@@ -5,9 +5,7 @@ import { severities } from '../../../db/schema/index.js';
 import { ConflictError, NotFoundError, RuleError } from '../../lib/errors.js';
 import { asText, type FieldErrors } from '../../lib/forms.js';
 import { scopeIncludes } from '../../access/scope.js';
-import { inspectionsRepository } from '../inspections/index.js';
-import { MAX_ATTACHMENTS } from '../inspections/index.js';
-import { readFollowUpForm, type FollowUpFormValues } from '../follow-ups/index.js';
+import { readFollowUpForm, type FollowUpFormValues } from './follow-ups.service.js';
 import { findingListQuerySchema, type FindingListQuery } from './findings.service.js';
 
 const idParams = z.object({ id: z.coerce.number().int().positive().max(2 ** 31) });
@@ -31,8 +29,6 @@ const emptyFollowUp = (): FollowUpFormValues => ({ measure: '', fineAmount: '', 
 export default async function findingsRoutes(app: FastifyInstance): Promise<void> {
   const service = app.services.findings;
   const followUps = app.services.followUps;
-  const checks = inspectionsRepository(app.db);
-  const reports = app.services.inspections;
   const read = { permission: 'findings.read' as const };
 
   function renderFinding(request: FastifyRequest, reply: FastifyReply, id: number, extra: { followUpValues?: FollowUpFormValues; followUpErrors?: FieldErrors; referralErrors?: FieldErrors; referralValues?: Record<string, string>; alert?: unknown } = {}) {
@@ -61,34 +57,6 @@ export default async function findingsRoutes(app: FastifyInstance): Promise<void
   });
 
   app.get('/findings/:id', { config: read }, async (request, reply) => renderFinding(request, reply, parseId(request.params)));
-
-  /** A finding outside the checklist, from the report's page. */
-  app.post('/checks/:id/findings', { config: { permission: 'checks.file' } }, async (request, reply) => {
-    const checkId = parseId(request.params);
-    const check = checks.findById(checkId, request.actor.scope);
-    if (!check) throw new NotFoundError('check');
-    try {
-      const result = service.addFinding(request.actor, check, request.body);
-      if (!result.ok) {
-        // Back to the report page with the finding form as typed and its errors.
-        const detail = reports.getReport(request.actor, checkId);
-        return reply.code(422).render('checks/show', {
-          detail,
-          values: reports.formValuesOf(detail),
-          errors: {},
-          reviewErrors: {},
-          attachmentErrors: {},
-          maxAttachments: MAX_ATTACHMENTS,
-          findingErrors: result.errors,
-          findingValues: request.body,
-        });
-      }
-      return reply.flash('findings.added').seeOther(`/findings/${result.value.id}`);
-    } catch (error) {
-      if (error instanceof RuleError) return reply.renderError(403, error.userMessage);
-      throw error;
-    }
-  });
 
   app.post('/findings/:id/referral', { config: { permission: 'findings.refer' } }, async (request, reply) => {
     const id = parseId(request.params);

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { AppDatabase } from '../../../db/client.js';
 import type { Translate } from '../../i18n/index.js';
-import { severities, type CheckAnswer, type Severity } from '../../../db/schema/index.js';
+import { severities, type CheckAnswer, type checks, type Severity } from '../../../db/schema/index.js';
 import { inTransaction } from '../../../db/transaction.js';
 import { nowIso, parseDateInput, todayInVietnam } from '../../lib/dates.js';
 import { ConflictError, NotFoundError, RuleError } from '../../lib/errors.js';
@@ -14,10 +14,11 @@ import type { Actor } from '../../access/actor.js';
 import { can } from '../../access/permissions.js';
 import { diff } from '../audit/index.js';
 import type { ChecklistItem } from '../checklists/index.js';
-import type { CheckRow } from '../inspections/index.js';
-import { followUpsRepository, type FollowUpRow } from '../follow-ups/index.js';
+import { followUpsRepository, type FollowUpRow } from './follow-ups.repository.js';
 import { findingsRepository, type FindingListFilter, type FindingListRow, type FindingRow } from './findings.repository.js';
 import type { AuditService } from '../audit/index.js';
+
+type CheckRow = typeof checks.$inferSelect;
 
 /** A finding as people read it: a checklist item's text states the requirement, so it is marked as not met. */
 export function findingTitle(t: Translate, finding: { itemCode: string | null; title: string }): string {

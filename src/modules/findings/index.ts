@@ -1,4 +1,7 @@
-/** The findings feature's public face: other folders import it through this file only. */
+/** The findings feature's public face (findings and their follow-ups): other folders import it through this file only. */
 export { type FindingRow, findingsRepository } from './findings.repository.js';
 export { default as findingsRoutes } from './findings.routes.js';
 export { type FindingsService, canClose, defaultSeverity, findingsService, findingTitle } from './findings.service.js';
+export { type FollowUpRow, followUpsRepository } from './follow-ups.repository.js';
+export { default as followUpsRoutes } from './follow-ups.routes.js';
+export { type FollowUpsService, type FollowUpFormValues, followUpsService, isOverdue, readFollowUpForm } from './follow-ups.service.js';

@@ -5,7 +5,7 @@ import { inspectionsRepository } from '../inspections/index.js';
 import { roundsRepository } from '../rounds/index.js';
 import type { AuditService } from '../audit/index.js';
 import type { FindingsService } from '../findings/index.js';
-import type { FollowUpsService } from '../follow-ups/index.js';
+import type { FollowUpsService } from '../findings/index.js';
 
 /** What each role's home page shows: the work waiting for that person, each count linking to its list. */
 export function homeService({ db, audit, findings, followUps }: { db: AppDatabase; audit: AuditService; findings: FindingsService; followUps: FollowUpsService }) {

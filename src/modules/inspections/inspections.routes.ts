@@ -58,7 +58,7 @@ export default async function inspectionsRoutes(app: FastifyInstance): Promise<v
   }
 
   /** The report page: the form for its inspector while it is a draft, the read-only record otherwise. */
-  function renderReport(reply: FastifyReply, detail: ReportDetail, extra: { values?: ReportFormValues; errors?: FieldErrors; savedInPart?: boolean; alert?: Message; typedComment?: string; conflict?: Message; conflictDetails?: unknown; reviewErrors?: FieldErrors; attachmentErrors?: FieldErrors } = {}) {
+  function renderReport(reply: FastifyReply, detail: ReportDetail, extra: { values?: ReportFormValues; errors?: FieldErrors; savedInPart?: boolean; alert?: Message; typedComment?: string; conflict?: Message; conflictDetails?: unknown; reviewErrors?: FieldErrors; attachmentErrors?: FieldErrors; findingErrors?: FieldErrors; findingValues?: unknown } = {}) {
     return reply.render('checks/show', {
       savedInPart: extra.savedInPart ?? false,
       alert: extra.alert,
@@ -71,8 +71,8 @@ export default async function inspectionsRoutes(app: FastifyInstance): Promise<v
       reviewErrors: extra.reviewErrors ?? {},
       attachmentErrors: extra.attachmentErrors ?? {},
       maxAttachments: MAX_ATTACHMENTS,
-      findingErrors: {},
-      findingValues: {},
+      findingErrors: extra.findingErrors ?? {},
+      findingValues: extra.findingValues ?? {},
     });
   }
 
@@ -234,4 +234,17 @@ export default async function inspectionsRoutes(app: FastifyInstance): Promise<v
         .send(fs.createReadStream(found.path));
     });
   }
+
+  /** A finding outside the checklist, from the report's page; refused, the page comes back with the form as typed. */
+  app.post('/checks/:id/findings', { config: file }, async (request, reply) => {
+    const id = parseId(request.params);
+    try {
+      const result = service.addFinding(request.actor, id, request.body);
+      if (!result.ok) return renderReport(reply.code(422), service.getReport(request.actor, id), { findingErrors: result.errors, findingValues: request.body });
+      return reply.flash('findings.added').seeOther(`/findings/${result.value.id}`);
+    } catch (error) {
+      if (error instanceof RuleError) return reply.renderError(403, error.userMessage);
+      throw error;
+    }
+  });
 }

@@ -233,6 +233,11 @@ export function inspectionsService({ db, catalog, dataDir, audit, checklists, fi
       return { ok: true, value: { id } };
     },
 
+    /** A finding outside the checklist, added to a report the person may see. */
+    addFinding(actor: Actor, id: number, body: unknown) {
+      return findings.addFinding(actor, load(actor, id), body);
+    },
+
     getReport(actor: Actor, id: number): ReportDetail {
       const check = load(actor, id);
       const venue = venues.findById(check.venueId, { all: true })!;

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { roles } from '../../../db/schema/index.js';
 import { asText } from '../../lib/forms.js';
 import { cleanText } from '../../lib/text.js';
-import { MIN_PASSWORD_LENGTH } from '../auth/index.js';
+import { MIN_PASSWORD_LENGTH } from '../../access/passwords.js';
 
 export const emailField = z
   .string()

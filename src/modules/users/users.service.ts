@@ -1,5 +1,5 @@
 import type { AppDatabase } from '../../../db/client.js';
-import type { Role } from '../../../db/schema/index.js';
+import { roles, type Role } from '../../../db/schema/index.js';
 import { inTransaction } from '../../../db/transaction.js';
 import { nowIso } from '../../lib/dates.js';
 import { ConflictError, NotFoundError, RuleError } from '../../lib/errors.js';
@@ -8,9 +8,8 @@ import { pageWindow, type Page } from '../../lib/pagination.js';
 import type { Language } from '../../i18n/index.js';
 import type { AreaCatalog } from '../../areas/index.js';
 import type { Actor } from '../../access/actor.js';
-import { hashPassword, isGuessable } from '../auth/index.js';
-import type { PasswordCheck } from '../auth/index.js';
-import { sessionsRepository } from '../auth/index.js';
+import { hashPassword, isGuessable, type PasswordCheck } from '../../access/passwords.js';
+import { sessionsRepository } from '../../access/sessions.repository.js';
 import { diff, type Snapshot } from '../audit/index.js';
 import { usersRepository, type UserRow } from './users.repository.js';
 import { onceFor, submissionKeyPattern, formKeysRepository } from '../form-keys/index.js';
@@ -72,6 +71,12 @@ export function usersService({ db, catalog, audit, now = () => new Date() }: Use
 
     findById(id: number): PublicUser {
       return withoutSecret(load(id));
+    },
+
+    /** People to filter a list by: admins (who manage accounts) see everyone with emails; others only people of their area, by name. */
+    peopleToFilterBy(actor: Actor): Array<{ id: number; name: string; email: string | null }> {
+      if (actor.role === 'admin') return repository.list({}, 1000, 0).map(({ id, name, email }) => ({ id, name, email }));
+      return repository.activeInScope(roles, actor.scope, { limit: 1000 }).map(({ id, name }) => ({ id, name, email: null }));
     },
 
     findByEmail(email: string): PublicUser | undefined {

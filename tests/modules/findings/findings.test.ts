@@ -4,7 +4,7 @@ import { buildTestApp, htmxHeaders, type TestApp } from '../../helpers/app.js';
 import { loginAs, type SignedInClient } from '../../helpers/auth.js';
 import { answersFor, createReport, createRoundWithTeam, createVenue, district } from '../../helpers/factories.js';
 import { html, textOf } from '../../helpers/html.js';
-import { isOverdue } from '../../../src/modules/follow-ups/index.js';
+import { isOverdue } from '../../../src/modules/findings/index.js';
 import { todayInVietnam } from '../../../src/lib/dates.js';
 import { canClose, defaultSeverity } from '../../../src/modules/findings/index.js';
 

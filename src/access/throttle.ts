@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { AppDatabase } from '../../../db/client.js';
-import { inTransaction } from '../../../db/transaction.js';
-import { nowIso } from '../../lib/dates.js';
+import type { AppDatabase } from '../../db/client.js';
+import { inTransaction } from '../../db/transaction.js';
+import { nowIso } from '../lib/dates.js';
 import { sessionsRepository, type AttemptCount } from './sessions.repository.js';
 
 /** Guesses at one password that are verified, per place they come from, within the window. */

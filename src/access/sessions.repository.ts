@@ -1,6 +1,6 @@
 import { and, count, desc, eq, gte, inArray, lt, min, max, ne, sql } from 'drizzle-orm';
-import type { AppDatabase } from '../../../db/client.js';
-import { knownDevices, loginAttempts, sessions, users } from '../../../db/schema/index.js';
+import type { AppDatabase } from '../../db/client.js';
+import { knownDevices, loginAttempts, sessions, users } from '../../db/schema/index.js';
 
 export type SessionRow = typeof sessions.$inferSelect;
 

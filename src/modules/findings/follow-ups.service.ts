@@ -18,11 +18,11 @@ import type { Actor } from '../../access/actor.js';
 import { can } from '../../access/permissions.js';
 import { scopeIncludes, scopeOfArea } from '../../access/scope.js';
 import { onceFor } from '../form-keys/index.js';
-import { findingsRepository, type FindingRow } from '../findings/index.js';
+import { findingsRepository, type FindingRow } from './findings.repository.js';
 import { usersRepository } from '../users/index.js';
 import { followUpsRepository, type FollowUpListFilter, type FollowUpListRow, type FollowUpRow } from './follow-ups.repository.js';
 import type { AuditService } from '../audit/index.js';
-import type { FindingsService } from '../findings/index.js';
+import type { FindingsService } from './findings.service.js';
 
 /** Files in the comments of one follow-up, as a report has at most so many attachments. */
 export const MAX_COMMENT_FILES = 20;
