@@ -7,7 +7,7 @@ import type { AppConfig } from './config.js';
 import authPlugin from './plugins/auth.js';
 import csrfPlugin from './plugins/csrf.js';
 import dbPlugin from './plugins/db.js';
-import errorsPlugin, { plainErrorPage } from './plugins/errors.js';
+import errorsPlugin, { plainErrorHeaders, plainErrorPage } from './plugins/errors.js';
 import i18nPlugin from './plugins/i18n.js';
 import rateLimitsPlugin from './plugins/rate-limits.js';
 import securityPlugin from './plugins/security.js';
@@ -40,15 +40,14 @@ export function serverOptions(config: AppConfig): FastifyServerOptions {
     requestTimeout: 60_000,
     trustProxy: config.TRUST_PROXY,
     frameworkErrors: (_error, _request, reply) => {
-      (reply as unknown as FastifyReply).code(400).header('Cache-Control', 'no-store').type('text/html; charset=utf-8').send(plainErrorPage(400));
+      (reply as unknown as FastifyReply).code(400).headers(plainErrorHeaders).send(plainErrorPage());
     },
     clientErrorHandler: (error, socket) => {
       if (!socket.writable) return socket.destroy(error);
       const status = (error as { code?: string }).code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
-      const body = plainErrorPage(status === 431 ? 431 : 400);
-      socket.end(
-        `HTTP/1.1 ${status} ${status === 431 ? 'Request Header Fields Too Large' : 'Bad Request'}\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n${body}`,
-      );
+      const body = plainErrorPage();
+      const headers = Object.entries(plainErrorHeaders).map(([name, value]) => `${name}: ${value}\r\n`).join('');
+      socket.end(`HTTP/1.1 ${status} ${status === 431 ? 'Request Header Fields Too Large' : 'Bad Request'}\r\n${headers}Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
     },
   };
 }

@@ -60,6 +60,20 @@ export async function isGuessable(password: string, personal: string[]): Promise
   // The whole value, an email's local part, each without diacritics or separators, and their words.
   const values = personal.flatMap((value) => [value, value.split('@')[0]!]);
   const inputs = values.flatMap((value) => [value, plain(value), plain(value).replace(/[^a-z0-9]/g, ''), ...searchKey(value).split(/[^a-z0-9]+/)]).filter((word) => word.length >= 3);
+  if (madeOfKnownWords(password, values)) return true;
   const candidates = new Set([password.normalize('NFC'), searchKey(password)]);
   return [...candidates].some((candidate) => zxcvbn(candidate.slice(0, 100), inputs).score < 3);
+}
+
+/**
+ * Whether a password is only the person's own name and email words (the province's name is in most emails),
+ * in any order, with digits and punctuation around them ("Phạm Minh Tuấn 1990", "tuan.pham@sonla"): the estimator scores
+ * such phrases by length, but anyone who knows the person tries them first.
+ */
+function madeOfKnownWords(password: string, personal: string[]): boolean {
+  const words = new Set(personal.flatMap((value) => searchKey(value).split(/[^a-z0-9]+/)));
+  const known = [...words].filter((word) => word.length >= 2 && !/^\d+$/.test(word)).sort((a, b) => b.length - a.length);
+  let letters = searchKey(password).replace(/[^a-z]/g, '');
+  for (const word of known) letters = letters.split(word).join('');
+  return letters.length < 4;
 }

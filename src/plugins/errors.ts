@@ -42,12 +42,21 @@ function escapeHtml(text: string): string {
  * A self-contained error page for requests the framework refuses before any plugin runs (a URL that does not
  * parse, a header with forbidden characters): in Vietnamese and English, with no template or asset needed.
  */
-export function plainErrorPage(status: 400 | 431): string {
-  const vi = translator('vi');
-  const en = translator('en');
-  const title = `${vi('error.400.title')} · ${en('error.400.title')}`;
-  return `<!doctype html><html lang="vi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(title)}</title></head><body><main><h1>${status} · ${escapeHtml(title)}</h1><p>${escapeHtml(vi('error.400.body'))}</p><p lang="en">${escapeHtml(en('error.400.body'))}</p><p><a href="/">${escapeHtml(vi('error.goHome'))}</a></p></main></body></html>`;
+export function plainErrorPage(): string {
+  const t = translator('vi');
+  const title = `${t('error.400.title')} · ${t('app.name')}`;
+  return `<!doctype html><html lang="vi" data-theme="light"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(title)}</title><link rel="stylesheet" href="/static/vendor/pico/pico.min.css"><link rel="stylesheet" href="/static/css/app.css"></head><body><main class="container"><article class="error-page"><h1>${escapeHtml(t('error.400.title'))}</h1><p>${escapeHtml(t('error.400.body'))}</p><p><a href="/" role="button" class="secondary">${escapeHtml(t('error.goHome'))}</a></p></article></main></body></html>`;
 }
+
+/** The security headers every page carries, for the pages answered before any plugin runs. */
+export const plainErrorHeaders = {
+  'Content-Type': 'text/html; charset=utf-8',
+  'Cache-Control': 'no-store',
+  'Content-Security-Policy': "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'",
+  'X-Content-Type-Options': 'nosniff',
+  'X-Frame-Options': 'DENY',
+  'Referrer-Policy': 'no-referrer',
+};
 
 /** People see a page in their language for every error; stack traces go to the log only. */
 export default fp(

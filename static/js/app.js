@@ -35,6 +35,12 @@
     if (source && source.hasAttribute && source.hasAttribute('data-team-add')) {
       event.detail.parameters.index = String(document.querySelectorAll('#team-rows .team-row').length);
     }
+    // A GET that includes a form (overlap checks, venue search) never carries its secrets into the URL,
+    // where logs and history would keep them.
+    if (event.detail.verb === 'get') {
+      delete event.detail.parameters._csrf;
+      delete event.detail.parameters.submissionKey;
+    }
   });
 
   // Errors of htmx requests are shown in the page instead of failing silently.

@@ -73,7 +73,10 @@ describe.skipIf(!chromiumPath)('rounds in a real browser', () => {
 
     await page.fill('#field-endDate', '22/05/2025');
     // A change asks for overlap warnings; their answer fills the warnings box and leaves the form as typed.
-    await Promise.all([page.waitForResponse((response) => response.url().includes('/rounds/overlaps')), page.locator('#field-endDate').press('Tab')]);
+    const [overlaps] = await Promise.all([page.waitForResponse((response) => response.url().includes('/rounds/overlaps')), page.locator('#field-endDate').press('Tab')]);
+    // The form's token and one-time key stay out of the GET's URL (and so out of logs and history).
+    expect(overlaps.url()).not.toContain('_csrf');
+    expect(overlaps.url()).not.toContain('submissionKey');
     await page.waitForTimeout(100);
     expect(await page.inputValue('#field-title')).toBe('Kiểm tra đột xuất quán karaoke');
     expect(await page.locator('#round-form #overlap-warnings').count()).toBe(1);

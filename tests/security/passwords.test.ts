@@ -24,6 +24,10 @@ describe('easily guessed passwords', () => {
     ['a Vietnamese common word with digits', 'matkhau12345'],
     ['the same with diacritics', 'mậtkhẩu12345'],
     ['a keyboard run', 'qwertyuiop'],
+    ['the name with spaces and a year', 'Lò Văn Dũng 1990'],
+    ['the name in another order with dots', 'Dung.Lo.Van.1985'],
+    ['the email with its domain', 'dung.lo@sonla.gov.vn'],
+    ['the province twice with a year', 'Sơn La 2024 Sơn La'],
   ])('refuses %s when an admin creates an account, and writes nothing', async (_label, password) => {
     const admin = await loginAs(test.app, 'admin');
     const before = userCount();

@@ -36,6 +36,8 @@ describe('requests refused before routing', () => {
       expect(response.body, url).toContain('Yêu cầu không hợp lệ');
       expect(response.body, url).not.toContain('FST_ERR');
       expect(response.body, url).not.toContain('"statusCode"');
+      expect(response.headers['content-security-policy'], url).toContain("default-src 'self'");
+      expect(response.headers['x-content-type-options'], url).toBe('nosniff');
     }
   });
 
