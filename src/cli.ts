@@ -7,7 +7,7 @@ import { seedAdministrativeUnits } from '../db/seed.js';
 import { loadConfig } from './config.js';
 import { translator } from './i18n/index.js';
 import type { FieldErrors } from './lib/forms.js';
-import { RuleError } from './lib/errors.js';
+import { isRuleError } from './lib/errors.js';
 import { buildServices } from './services.js';
 import { systemActor } from './access/actor.js';
 import { BackupError, createBackup, restoreBackup } from './modules/backups/index.js';
@@ -117,7 +117,7 @@ async function main(argv: string[]): Promise<string> {
         throw new CliError(usage);
     }
   } catch (error) {
-    if (error instanceof RuleError) throw new CliError(t(error.userMessage.key, error.userMessage.params));
+    if (isRuleError(error)) throw new CliError(t(error.userMessage.key, error.userMessage.params));
     throw error;
   } finally {
     db.$client.close();

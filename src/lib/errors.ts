@@ -14,9 +14,20 @@ export class ConflictError extends Error {
   }
 }
 
-/** A request that is well formed but not allowed by the record's state (e.g. completing a cancelled round). */
-export class RuleError extends Error {
+/** The person may not do this to this record (403), with why. */
+export class ForbiddenError extends Error {
   constructor(public readonly userMessage: Message) {
     super(userMessage.key);
   }
 }
+
+/** A request that is well formed but not allowed in the record's state (409), e.g. completing a cancelled round. */
+export class StateError extends Error {
+  constructor(public readonly userMessage: Message) {
+    super(userMessage.key);
+  }
+}
+
+/** An error a person is shown with its own message: 403 or 409. */
+export type RuleError = ForbiddenError | StateError;
+export const isRuleError = (error: unknown): error is RuleError => error instanceof ForbiddenError || error instanceof StateError;

@@ -1,7 +1,7 @@
 import fp from 'fastify-plugin';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ZodError } from 'zod';
-import { ConflictError, NotFoundError, RuleError } from '../lib/errors.js';
+import { ConflictError, ForbiddenError, NotFoundError, StateError } from '../lib/errors.js';
 import { translator, type Message, type MessageKey } from '../i18n/index.js';
 
 export type ErrorStatus = 400 | 403 | 404 | 409 | 413 | 429 | 500;
@@ -70,7 +70,8 @@ export default fp(
     app.setErrorHandler((error, request, reply) => {
       if (error instanceof NotFoundError) return renderError(request, reply, 404);
       if (error instanceof ConflictError) return renderError(request, reply, 409, error.userMessage);
-      if (error instanceof RuleError) return renderError(request, reply, 409, error.userMessage);
+      if (error instanceof StateError) return renderError(request, reply, 409, error.userMessage);
+      if (error instanceof ForbiddenError) return renderError(request, reply, 403, error.userMessage);
       if (error instanceof ZodError) return renderError(request, reply, 400);
       const statusCode = (error as { statusCode?: number }).statusCode ?? 500;
       if (statusCode === 413) return renderError(request, reply, 413);

@@ -4,14 +4,6 @@ import type { Actor } from '../../access/actor.js';
 import { can } from '../../access/permissions.js';
 import { scopeIncludes, scopeOfArea } from '../../access/scope.js';
 
-/** A change the person's role allows in general but not on this campaign (answered 403 with the reason). */
-export class CampaignForbiddenError extends Error {
-  readonly statusCode = 403;
-  constructor(public readonly userMessage: Message) {
-    super(userMessage.key);
-  }
-}
-
 /**
  * Who may change a campaign, beyond the route's permission.
  *

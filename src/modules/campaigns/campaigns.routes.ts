@@ -2,10 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { campaignStatuses } from '../../../db/schema/index.js';
-import { ConflictError, NotFoundError, RuleError } from '../../lib/errors.js';
+import { ConflictError, NotFoundError, StateError } from '../../lib/errors.js';
 import { asText, type FieldErrors } from '../../lib/forms.js';
 import { scopeIncludes } from '../../access/scope.js';
-import { CampaignForbiddenError } from './campaigns.policy.js';
 import { campaignListQuerySchema, campaignTransitions, metrics, readCampaignForm, readTargetRows, type CampaignFormValues, type TargetFormRow } from './campaigns.service.js';
 
 const idParams = z.object({ id: z.coerce.number().int().positive().max(2 ** 31) });
@@ -79,13 +78,8 @@ export default async function campaignsRoutes(app: FastifyInstance): Promise<voi
   app.get('/:id', { config: read }, async (request, reply) => renderShow(request, reply, parseId(request.params)));
 
   app.get('/:id/edit', { config: write }, async (request, reply) => {
-    try {
-      const campaign = service.getCampaignToChange(request.actor, parseId(request.params));
-      return renderForm(request, reply, 'campaigns/edit', service.formValuesOf(campaign), {}, { campaign });
-    } catch (error) {
-      if (error instanceof CampaignForbiddenError) return reply.renderError(403, error.userMessage);
-      throw error;
-    }
+    const campaign = service.getCampaignToChange(request.actor, parseId(request.params));
+    return renderForm(request, reply, 'campaigns/edit', service.formValuesOf(campaign), {}, { campaign });
   });
 
   app.post('/:id', { config: write }, async (request, reply) => {
@@ -95,7 +89,6 @@ export default async function campaignsRoutes(app: FastifyInstance): Promise<voi
       const result = service.updateCampaign(request.actor, id, values);
       if (!result.ok) return renderForm(request, reply.code(422), 'campaigns/edit', values, result.errors, { campaign: service.getCampaign(id) });
     } catch (error) {
-      if (error instanceof CampaignForbiddenError) return reply.renderError(403, error.userMessage);
       if (!(error instanceof ConflictError)) throw error;
       const campaign = service.getCampaign(id);
       return renderForm(request, reply.code(409), 'campaigns/edit', { ...values, version: String(campaign.version) }, {}, { campaign, conflict: error.userMessage });
@@ -108,8 +101,7 @@ export default async function campaignsRoutes(app: FastifyInstance): Promise<voi
     try {
       service.changeStatus(request.actor, id, asText((request.body as Record<string, unknown> | undefined)?.to));
     } catch (error) {
-      if (error instanceof CampaignForbiddenError) return reply.renderError(403, error.userMessage);
-      if (error instanceof RuleError) return renderShow(request, reply.code(409), id, { alert: error.userMessage });
+      if (error instanceof StateError) return renderShow(request, reply.code(409), id, { alert: error.userMessage });
       throw error;
     }
     return reply.flash('campaigns.statusChanged').seeOther(`/campaigns/${id}`);

@@ -4,7 +4,7 @@ import type { AppDatabase } from '../../../db/client.js';
 import { campaigns, campaignStatuses, campaignTargets, checks, outreachActivities, roundAreas, rounds, users, type CampaignStatus } from '../../../db/schema/index.js';
 import { inTransaction } from '../../../db/transaction.js';
 import { formatDate, nowIso, parseDateInput } from '../../lib/dates.js';
-import { ConflictError, NotFoundError, RuleError } from '../../lib/errors.js';
+import { ConflictError, ForbiddenError, NotFoundError, StateError } from '../../lib/errors.js';
 import { addFieldError, asList, asText, type FieldErrors, type FormResult } from '../../lib/forms.js';
 import { pageWindow, type Page } from '../../lib/pagination.js';
 import { cleanText } from '../../lib/text.js';
@@ -16,7 +16,7 @@ import { linkedAreasInScope, rollupDistrict, scopeIncludes, type AreaScope } fro
 import { diff, type Snapshot } from '../audit/index.js';
 import { onceFor } from '../form-keys/index.js';
 import { usersRepository } from '../users/index.js';
-import { CampaignForbiddenError, campaignsPolicy } from './campaigns.policy.js';
+import { campaignsPolicy } from './campaigns.policy.js';
 import type { AuditService } from '../audit/index.js';
 
 export type CampaignRow = typeof campaigns.$inferSelect;
@@ -104,7 +104,7 @@ export function campaignsService({ db, catalog, audit, now = () => new Date() }:
   function loadForChange(actor: Actor, id: number): CampaignRow {
     const campaign = load(id);
     const refusal = campaignsPolicy.refusal(actor, ownerAreaOf(campaign), catalog);
-    if (refusal) throw new CampaignForbiddenError(refusal);
+    if (refusal) throw new ForbiddenError(refusal);
     return campaign;
   }
 
@@ -270,9 +270,9 @@ export function campaignsService({ db, catalog, audit, now = () => new Date() }:
 
     changeStatus(actor: Actor, id: number, to: string): void {
       const campaign = loadForChange(actor, id);
-      if (!(campaignStatuses as readonly string[]).includes(to)) throw new RuleError({ key: 'errors.unknownStatus' });
+      if (!(campaignStatuses as readonly string[]).includes(to)) throw new StateError({ key: 'errors.unknownStatus' });
       if (!(campaignTransitions[campaign.status] as string[]).includes(to)) {
-        throw new RuleError({ key: 'errors.campaign.transition', params: { from: `campaignStatus.${campaign.status}`, to: `campaignStatus.${to}` } });
+        throw new StateError({ key: 'errors.campaign.transition', params: { from: `campaignStatus.${campaign.status}`, to: `campaignStatus.${to}` } });
       }
       inTransaction(db, () => {
         db.update(campaigns).set({ status: to as CampaignStatus, updatedAt: nowIso(now()), version: sql`${campaigns.version} + 1` }).where(eq(campaigns.id, id)).run();

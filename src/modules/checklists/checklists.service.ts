@@ -5,7 +5,7 @@ import type { AppDatabase } from '../../../db/client.js';
 import { severities, type Severity } from '../../../db/schema/index.js';
 import { inTransaction } from '../../../db/transaction.js';
 import { nowIso } from '../../lib/dates.js';
-import { ConflictError, NotFoundError, RuleError } from '../../lib/errors.js';
+import { ConflictError, NotFoundError, StateError } from '../../lib/errors.js';
 import { addFieldError, asList, asText, type FieldErrors, type FormResult } from '../../lib/forms.js';
 import { cleanText } from '../../lib/text.js';
 import type { Actor } from '../../access/actor.js';
@@ -145,7 +145,7 @@ export function checklistsService({ db, audit, now = () => new Date() }: { db: A
 
     saveDraft(actor: Actor, id: number, values: ChecklistDraftValues): FormResult<null> {
       const draft = this.get(id);
-      if (draft.status !== 'draft') throw new RuleError({ key: 'checklists.readOnly' });
+      if (draft.status !== 'draft') throw new StateError({ key: 'checklists.readOnly' });
       const errors: FieldErrors = {};
       const titleVi = cleanText(values.titleVi);
       const titleEn = cleanText(values.titleEn);
@@ -181,7 +181,7 @@ export function checklistsService({ db, audit, now = () => new Date() }: { db: A
 
     publish(actor: Actor, id: number): void {
       const draft = this.get(id);
-      if (draft.status !== 'draft') throw new RuleError({ key: 'checklists.readOnly' });
+      if (draft.status !== 'draft') throw new StateError({ key: 'checklists.readOnly' });
       inTransaction(db, () => {
         if (!repository.publish(id, nowIso(now()))) throw new ConflictError();
         audit.record(actor, { action: 'status', recordType: 'checklist', recordId: id, changes: { status: ['draft', 'published'], version: [null, draft.version] } });

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { severities } from '../../../db/schema/index.js';
-import { ConflictError, NotFoundError, RuleError } from '../../lib/errors.js';
+import { ConflictError, NotFoundError, StateError } from '../../lib/errors.js';
 import { asText, type FieldErrors } from '../../lib/forms.js';
 import { scopeIncludes } from '../../access/scope.js';
 import { readFollowUpForm, type FollowUpFormValues } from './follow-ups.service.js';
@@ -65,7 +65,6 @@ export default async function findingsRoutes(app: FastifyInstance): Promise<void
       if (!result.ok) return renderFinding(request, reply.code(422), id, { referralErrors: result.errors, referralValues: request.body as Record<string, string> });
     } catch (error) {
       if (error instanceof ConflictError) return renderFinding(request, reply.code(409), id, { alert: error.userMessage, referralValues: request.body as Record<string, string> });
-      if (error instanceof RuleError) return reply.renderError(409, error.userMessage);
       throw error;
     }
     return reply.flash('findings.referred').seeOther(`/findings/${id}`);
@@ -76,7 +75,7 @@ export default async function findingsRoutes(app: FastifyInstance): Promise<void
     try {
       service.changeSeverity(request.actor, id, asText((request.body as Record<string, unknown> | undefined)?.severity));
     } catch (error) {
-      if (error instanceof RuleError || error instanceof ConflictError) return renderFinding(request, reply.code(409), id, { alert: error.userMessage });
+      if (error instanceof StateError || error instanceof ConflictError) return renderFinding(request, reply.code(409), id, { alert: error.userMessage });
       throw error;
     }
     return reply.flash('findings.severityChanged').seeOther(`/findings/${id}`);
@@ -87,7 +86,7 @@ export default async function findingsRoutes(app: FastifyInstance): Promise<void
     try {
       service.close(request.actor, id);
     } catch (error) {
-      if (error instanceof RuleError || error instanceof ConflictError) return renderFinding(request, reply.code(409), id, { alert: error.userMessage });
+      if (error instanceof StateError || error instanceof ConflictError) return renderFinding(request, reply.code(409), id, { alert: error.userMessage });
       throw error;
     }
     return reply.flash('findings.closed').seeOther(`/findings/${id}`);
@@ -101,7 +100,7 @@ export default async function findingsRoutes(app: FastifyInstance): Promise<void
       if (!result.ok) return renderFinding(request, reply.code(422), id, { followUpValues: values, followUpErrors: result.errors });
       return reply.flash('followUps.created').seeOther(`/follow-ups/${result.value.id}`);
     } catch (error) {
-      if (error instanceof RuleError) return renderFinding(request, reply.code(409), id, { alert: error.userMessage, followUpValues: values });
+      if (error instanceof StateError) return renderFinding(request, reply.code(409), id, { alert: error.userMessage, followUpValues: values });
       throw error;
     }
   });

@@ -4,7 +4,7 @@ import type { Translate } from '../../i18n/index.js';
 import { severities, type CheckAnswer, type checks, type Severity } from '../../../db/schema/index.js';
 import { inTransaction } from '../../../db/transaction.js';
 import { nowIso, parseDateInput, todayInVietnam } from '../../lib/dates.js';
-import { ConflictError, NotFoundError, RuleError } from '../../lib/errors.js';
+import { ConflictError, NotFoundError, ForbiddenError, StateError } from '../../lib/errors.js';
 import { addFieldError, asText, zodFieldErrors, type FieldErrors, type FormResult } from '../../lib/forms.js';
 import { pageWindow, type Page } from '../../lib/pagination.js';
 import { cleanText } from '../../lib/text.js';
@@ -256,10 +256,10 @@ export function findingsService({ db, catalog, audit, now = () => new Date() }: 
 
     /** A finding outside the checklist, added to a submitted or approved report by its inspector or a head. */
     addFinding(actor: Actor, check: CheckRow, body: unknown): FormResult<{ id: number }> {
-      if (check.status === 'draft' || check.status === 'returned') throw new RuleError({ key: 'findings.reportNotSubmitted' });
-      if (check.inspectorId !== actor.userId && !can(actor.role, 'checks.review')) throw new RuleError({ key: 'findings.notYourReport' });
+      if (check.status === 'draft' || check.status === 'returned') throw new ForbiddenError({ key: 'findings.reportNotSubmitted' });
+      if (check.inspectorId !== actor.userId && !can(actor.role, 'checks.review')) throw new ForbiddenError({ key: 'findings.notYourReport' });
       // An approved report is a settled record: only a head adds to what it found.
-      if (check.status === 'approved' && !can(actor.role, 'checks.review')) throw new RuleError({ key: 'findings.approvedHeadsOnly' });
+      if (check.status === 'approved' && !can(actor.role, 'checks.review')) throw new ForbiddenError({ key: 'findings.approvedHeadsOnly' });
       const form = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
       const parsed = newFindingSchema.safeParse({ title: asText(form.title), severity: asText(form.severity), description: asText(form.description), legalBasis: asText(form.legalBasis) });
       if (!parsed.success) return { ok: false, errors: zodFieldErrors(parsed.error) };
@@ -297,7 +297,7 @@ export function findingsService({ db, catalog, audit, now = () => new Date() }: 
     /** Records the referral of a critical finding (to whom, when, the case reference) and the victim-detail note. */
     refer(actor: Actor, id: number, body: unknown): FormResult<null> {
       const finding = load(actor, id);
-      if (finding.severity !== 'critical') throw new RuleError({ key: 'findings.notCritical' });
+      if (finding.severity !== 'critical') throw new StateError({ key: 'findings.notCritical' });
       const form = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
       const parsed = referralSchema.safeParse({ agency: asText(form.agency), referredOn: asText(form.referredOn), reference: asText(form.reference), victimDetails: asText(form.victimDetails) });
       const errors: FieldErrors = parsed.success ? {} : zodFieldErrors(parsed.error);
@@ -328,10 +328,10 @@ export function findingsService({ db, catalog, audit, now = () => new Date() }: 
      */
     changeSeverity(actor: Actor, id: number, severity: string): void {
       const finding = load(actor, id);
-      if (!(severities as readonly string[]).includes(severity)) throw new RuleError({ key: 'errors.finding.severity' });
-      if (finding.status !== 'open') throw new RuleError({ key: 'findings.closedReadOnly' });
+      if (!(severities as readonly string[]).includes(severity)) throw new StateError({ key: 'errors.finding.severity' });
+      if (finding.status !== 'open') throw new StateError({ key: 'findings.closedReadOnly' });
       if (finding.itemCode && defaultSeverity({ code: finding.itemCode, category: finding.category, severity: 'low' }) === 'critical' && severity !== 'critical') {
-        throw new RuleError({ key: 'findings.alwaysCritical' });
+        throw new StateError({ key: 'findings.alwaysCritical' });
       }
       if (severity === finding.severity) return;
       inTransaction(db, () => {
@@ -342,7 +342,7 @@ export function findingsService({ db, catalog, audit, now = () => new Date() }: 
 
     close(actor: Actor, id: number): void {
       const finding = load(actor, id);
-      if (!canClose(finding, followUps.forFindings([id]))) throw new RuleError({ key: 'findings.cannotClose' });
+      if (!canClose(finding, followUps.forFindings([id]))) throw new StateError({ key: 'findings.cannotClose' });
       inTransaction(db, () => markClosed(actor, finding, finding.version, nowIso(now())));
     },
 

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { followUpStatuses } from '../../../db/schema/index.js';
-import { ConflictError, NotFoundError, RuleError } from '../../lib/errors.js';
+import { ConflictError, ForbiddenError, isRuleError, NotFoundError } from '../../lib/errors.js';
 import { asText, type FieldErrors } from '../../lib/forms.js';
 import { fieldValue, uploadedFile } from '../../lib/uploads.js';
 import { scopeIncludes } from '../../access/scope.js';
@@ -67,7 +67,7 @@ export default async function followUpsRoutes(app: FastifyInstance): Promise<voi
     try {
       service.changeStatus(request.actor, id, asText((request.body as Record<string, unknown> | undefined)?.to));
     } catch (error) {
-      if (error instanceof RuleError || error instanceof ConflictError) return renderFollowUp(request, reply.code(error instanceof RuleError && error.userMessage.key === 'followUps.notYours' ? 403 : 409), id, { alert: error.userMessage });
+      if (isRuleError(error) || error instanceof ConflictError) return renderFollowUp(request, reply.code(error instanceof ForbiddenError ? 403 : 409), id, { alert: error.userMessage });
       throw error;
     }
     return reply.flash('followUps.statusChanged').seeOther(`/follow-ups/${id}`);
@@ -79,7 +79,7 @@ export default async function followUpsRoutes(app: FastifyInstance): Promise<voi
       const result = service.verify(request.actor, id, request.body);
       if (!result.ok) return renderFollowUp(request, reply.code(422), id, { verifyErrors: result.errors, typedNote: fieldValue(request.body, 'note') });
     } catch (error) {
-      if (error instanceof RuleError || error instanceof ConflictError) return renderFollowUp(request, reply.code(409), id, { alert: error.userMessage });
+      if (isRuleError(error) || error instanceof ConflictError) return renderFollowUp(request, reply.code(409), id, { alert: error.userMessage });
       throw error;
     }
     return reply.flash('followUps.verified').seeOther(`/follow-ups/${id}`);

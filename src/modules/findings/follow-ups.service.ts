@@ -6,7 +6,7 @@ import type { AppDatabase } from '../../../db/client.js';
 import { followUpStatuses, responsibleKinds, type FollowUpStatus } from '../../../db/schema/index.js';
 import { inTransaction } from '../../../db/transaction.js';
 import { formatDate, nowIso, parseDateInput, todayInVietnam } from '../../lib/dates.js';
-import { ConflictError, NotFoundError, RuleError } from '../../lib/errors.js';
+import { ConflictError, NotFoundError, ForbiddenError, StateError } from '../../lib/errors.js';
 import { addFieldError, asText, type FieldErrors, type FormResult } from '../../lib/forms.js';
 import { pageWindow, type Page } from '../../lib/pagination.js';
 import { parseWholeNumber } from '../../lib/money.js';
@@ -216,7 +216,7 @@ export function followUpsService({
     createFollowUp(actor: Actor, findingId: number, values: FollowUpFormValues): FormResult<{ id: number }> {
       const finding = findings.findById(findingId, actor.scope);
       if (!finding) throw new NotFoundError('finding');
-      if (finding.status !== 'open') throw new RuleError({ key: 'followUps.findingClosed' });
+      if (finding.status !== 'open') throw new StateError({ key: 'followUps.findingClosed' });
       const errors: FieldErrors = {};
       if (!vocabularyCodes('follow_up_actions').includes(values.measure)) addFieldError(errors, 'measure', 'errors.followUp.measure');
       let fineAmount: number | null = null;
@@ -273,10 +273,10 @@ export function followUpsService({
 
     changeStatus(actor: Actor, id: number, to: string): void {
       const followUp = load(actor, id);
-      if (!mayWork(actor, followUp)) throw new RuleError({ key: 'followUps.notYours' });
-      if (!(followUpStatuses as readonly string[]).includes(to)) throw new RuleError({ key: 'errors.unknownStatus' });
+      if (!mayWork(actor, followUp)) throw new ForbiddenError({ key: 'followUps.notYours' });
+      if (!(followUpStatuses as readonly string[]).includes(to)) throw new StateError({ key: 'errors.unknownStatus' });
       const target = to as FollowUpStatus;
-      if (!manualTransitions[followUp.status].includes(target)) throw new RuleError({ key: 'errors.followUp.transition', params: { from: `followUpStatus.${followUp.status}`, to: `followUpStatus.${to}` } });
+      if (!manualTransitions[followUp.status].includes(target)) throw new StateError({ key: 'errors.followUp.transition', params: { from: `followUpStatus.${followUp.status}`, to: `followUpStatus.${to}` } });
       inTransaction(db, () => {
         const at = nowIso(now());
         if (!repository.update(id, followUp.version, { status: target, doneAt: target === 'done' ? at : null, updatedAt: at })) throw new ConflictError();
@@ -287,7 +287,7 @@ export function followUpsService({
     /** Verification needs evidence: a later approved report answering the same item "compliant", or a head's note. */
     verify(actor: Actor, id: number, body: unknown): FormResult<null> {
       const followUp = load(actor, id);
-      if (followUp.status === 'verified') throw new RuleError({ key: 'followUps.alreadyVerified' });
+      if (followUp.status === 'verified') throw new StateError({ key: 'followUps.alreadyVerified' });
       const finding = findings.findById(followUp.findingId, { all: true })!;
       const form = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
       const checkId = /^\d{1,9}$/.test(asText(form.checkId)) ? Number(asText(form.checkId)) : null;

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { checkStatuses } from '../../../db/schema/index.js';
-import { ConflictError, NotFoundError, RuleError } from '../../lib/errors.js';
+import { ConflictError, NotFoundError, StateError } from '../../lib/errors.js';
 import { asText, type FieldErrors } from '../../lib/forms.js';
 import { uploadedFile } from '../../lib/uploads.js';
 import type { Message } from '../../i18n/index.js';
@@ -95,14 +95,9 @@ export default async function inspectionsRoutes(app: FastifyInstance): Promise<v
   app.post('/rounds/:id/checks', { config: file }, async (request, reply) => {
     const round = loadRound(request);
     const values = readStartForm(request.body);
-    try {
-      const result = service.startReport(request.actor, round.id, values);
-      if (!result.ok) return renderStart(request, reply.code(422), values, result.errors);
-      return reply.seeOther(`/checks/${result.value.id}`);
-    } catch (error) {
-      if (error instanceof RuleError) return reply.renderError(403, error.userMessage);
-      throw error;
-    }
+    const result = service.startReport(request.actor, round.id, values);
+    if (!result.ok) return renderStart(request, reply.code(422), values, result.errors);
+    return reply.seeOther(`/checks/${result.value.id}`);
   });
 
   app.get('/checks', { config: read }, async (request, reply) => {
@@ -145,7 +140,6 @@ export default async function inspectionsRoutes(app: FastifyInstance): Promise<v
         const conflictDetails = service.conflictDetails(request.actor, id, values);
         return renderReport(reply.code(409), fresh, { values: { ...values, version: String(fresh.check.version) }, conflict: error.userMessage, conflictDetails });
       }
-      if (error instanceof RuleError) return reply.renderError(403, error.userMessage);
       throw error;
     }
   });
@@ -161,7 +155,7 @@ export default async function inspectionsRoutes(app: FastifyInstance): Promise<v
       const result = service.review(request.actor, id, parsed.data.decision, parsed.data.comment, parsed.data.version);
       if (!result.ok) return renderReport(reply.code(422), service.getReport(request.actor, id), { reviewErrors: result.errors, typedComment: parsed.data.comment });
     } catch (error) {
-      if (error instanceof ConflictError || error instanceof RuleError) {
+      if (error instanceof ConflictError || error instanceof StateError) {
         // Shown at the top: once someone else has reviewed the report, the review panel is gone.
         return renderReport(reply.code(409), service.getReport(request.actor, id), { alert: error.userMessage, typedComment: parsed.data.comment });
       }
@@ -172,28 +166,18 @@ export default async function inspectionsRoutes(app: FastifyInstance): Promise<v
 
   app.post('/checks/:id/amendments', { config: review }, async (request, reply) => {
     const id = parseId(request.params);
-    try {
-      const amendmentId = service.amend(request.actor, id);
-      return reply.flash('checks.amendmentStarted').seeOther(`/checks/${amendmentId}`);
-    } catch (error) {
-      if (error instanceof RuleError) return reply.code(409).renderError(409, error.userMessage);
-      throw error;
-    }
+    const amendmentId = service.amend(request.actor, id);
+    return reply.flash('checks.amendmentStarted').seeOther(`/checks/${amendmentId}`);
   });
 
   app.post('/checks/:id/attachments', { config: file }, async (request, reply) => {
     const id = parseId(request.params);
     const upload = uploadedFile(request.body);
     let errors: FieldErrors = {};
-    try {
-      if (!upload) errors = { file: [{ key: 'errors.attachment.none' }] };
-      else {
-        const result = await service.addAttachment(request.actor, id, { filename: upload.filename, content: await upload.toBuffer() });
-        if (!result.ok) errors = result.errors;
-      }
-    } catch (error) {
-      if (error instanceof RuleError) return reply.renderError(403, error.userMessage);
-      throw error;
+    if (!upload) errors = { file: [{ key: 'errors.attachment.none' }] };
+    else {
+      const result = await service.addAttachment(request.actor, id, { filename: upload.filename, content: await upload.toBuffer() });
+      if (!result.ok) errors = result.errors;
     }
     const detail = service.getReport(request.actor, id);
     const status = Object.keys(errors).length > 0 ? 422 : 200;
@@ -205,12 +189,7 @@ export default async function inspectionsRoutes(app: FastifyInstance): Promise<v
   app.post('/checks/:id/attachments/:attachmentId/delete', { config: file }, async (request, reply) => {
     const params = attachmentParamsSchema.safeParse(request.params);
     if (!params.success) throw new NotFoundError('attachment');
-    try {
-      service.removeAttachment(request.actor, params.data.id, params.data.attachmentId);
-    } catch (error) {
-      if (error instanceof RuleError) return reply.renderError(403, error.userMessage);
-      throw error;
-    }
+    service.removeAttachment(request.actor, params.data.id, params.data.attachmentId);
     const detail = service.getReport(request.actor, params.data.id);
     if (request.isHtmx) return reply.render('checks/_attachments', { detail, attachmentErrors: {}, maxAttachments: MAX_ATTACHMENTS });
     return reply.seeOther(`/checks/${params.data.id}#attachments`);
@@ -238,13 +217,8 @@ export default async function inspectionsRoutes(app: FastifyInstance): Promise<v
   /** A finding outside the checklist, from the report's page; refused, the page comes back with the form as typed. */
   app.post('/checks/:id/findings', { config: file }, async (request, reply) => {
     const id = parseId(request.params);
-    try {
-      const result = service.addFinding(request.actor, id, request.body);
-      if (!result.ok) return renderReport(reply.code(422), service.getReport(request.actor, id), { findingErrors: result.errors, findingValues: request.body });
-      return reply.flash('findings.added').seeOther(`/findings/${result.value.id}`);
-    } catch (error) {
-      if (error instanceof RuleError) return reply.renderError(403, error.userMessage);
-      throw error;
-    }
+    const result = service.addFinding(request.actor, id, request.body);
+    if (!result.ok) return renderReport(reply.code(422), service.getReport(request.actor, id), { findingErrors: result.errors, findingValues: request.body });
+    return reply.flash('findings.added').seeOther(`/findings/${result.value.id}`);
   });
 }

@@ -6,7 +6,7 @@ import type { CheckAnswer } from '../../../db/schema/index.js';
 import { inTransaction } from '../../../db/transaction.js';
 import type { Message, MessageKey } from '../../i18n/index.js';
 import { formatDate, nowIso, parseDateInput, todayInVietnam } from '../../lib/dates.js';
-import { ConflictError, NotFoundError, RuleError } from '../../lib/errors.js';
+import { ConflictError, NotFoundError, ForbiddenError, StateError } from '../../lib/errors.js';
 import { addFieldError, type FieldErrors, type FormResult } from '../../lib/forms.js';
 import { pageWindow, type Page } from '../../lib/pagination.js';
 import { imageSize, MAX_IMAGE_PIXELS } from '../../lib/images.js';
@@ -171,7 +171,7 @@ export function inspectionsService({ db, catalog, dataDir, audit, checklists, fi
     /** Starts a draft report for one venue; a repeated submission answers with the draft it already made. */
     startReport(actor: Actor, roundId: number, values: StartReportValues): FormResult<{ id: number }> {
       const round = loadRound(actor, roundId);
-      if (!inspectionsPolicy.canFileInRound(actor, round, teamUserIds(roundId))) throw new RuleError({ key: 'checks.notOnTeam' });
+      if (!inspectionsPolicy.canFileInRound(actor, round, teamUserIds(roundId))) throw new ForbiddenError({ key: 'checks.notOnTeam' });
       const key = submissionKeyPattern.test(values.submissionKey) ? values.submissionKey : null;
       const earlier = key ? submissions.find(key, actor.userId, 'check') : undefined;
       if (earlier !== undefined) return { ok: true, value: { id: earlier } };
@@ -305,7 +305,7 @@ export function inspectionsService({ db, catalog, dataDir, audit, checklists, fi
       // The route has usually just loaded the report (to read the form's items): no need to read it twice.
       const detail = loaded && loaded.check.id === id ? loaded : this.getReport(actor, id);
       const { check } = detail;
-      if (!inspectionsPolicy.canEdit(actor, check)) throw new RuleError({ key: check.inspectorId === actor.userId ? 'checks.notEditable' : 'checks.notYours' });
+      if (!inspectionsPolicy.canEdit(actor, check)) throw new ForbiddenError({ key: check.inspectorId === actor.userId ? 'checks.notEditable' : 'checks.notYours' });
 
       const errors: FieldErrors = {};
       const visitDate = validateVisitDate(values.visitDate, detail.round, errors);
@@ -411,7 +411,7 @@ export function inspectionsService({ db, catalog, dataDir, audit, checklists, fi
     /** A head approves a submitted report, or returns it to its inspector with a comment. */
     review(actor: Actor, id: number, decision: 'approve' | 'return', comment: string, version?: number): FormResult<null> {
       const check = load(actor, id);
-      if (!inspectionsPolicy.canReview(actor, check)) throw new RuleError({ key: check.status === 'submitted' && check.inspectorId === actor.userId ? 'checks.notOwnReview' : 'checks.notReviewable' });
+      if (!inspectionsPolicy.canReview(actor, check)) throw new StateError({ key: check.status === 'submitted' && check.inspectorId === actor.userId ? 'checks.notOwnReview' : 'checks.notReviewable' });
       if (version !== undefined && version !== check.version) throw new ConflictError({ key: 'errors.check.stale' });
       if (decision === 'return' && !comment.trim()) return { ok: false, errors: { comment: [{ key: 'errors.review.commentRequired' }] } };
       const at = nowIso(now());
@@ -434,7 +434,7 @@ export function inspectionsService({ db, catalog, dataDir, audit, checklists, fi
     /** A head corrects an approved report by filing an amendment: a new draft with the same content, linked to it. */
     amend(actor: Actor, id: number): number {
       const detail = this.getReport(actor, id);
-      if (!inspectionsPolicy.canAmend(actor, detail.check, detail.pendingAmendmentId)) throw new RuleError({ key: 'checks.notAmendable' });
+      if (!inspectionsPolicy.canAmend(actor, detail.check, detail.pendingAmendmentId)) throw new StateError({ key: 'checks.notAmendable' });
       const { check } = detail;
       return inTransaction(db, () => {
         const at = nowIso(now());
@@ -486,7 +486,7 @@ export function inspectionsService({ db, catalog, dataDir, audit, checklists, fi
      */
     async addAttachment(actor: Actor, id: number, file: { filename: string; content: Buffer }): Promise<FormResult<{ id: number }>> {
       const check = load(actor, id);
-      if (!inspectionsPolicy.canEdit(actor, check)) throw new RuleError({ key: 'checks.notEditable' });
+      if (!inspectionsPolicy.canEdit(actor, check)) throw new ForbiddenError({ key: 'checks.notEditable' });
       const fail = (key: MessageKey, params?: Message['params']): FormResult<{ id: number }> => ({ ok: false, errors: { file: [params ? { key, params } : { key }] } });
       const tooMany = () => fail('errors.attachment.tooMany', { max: MAX_ATTACHMENTS });
       // Counted again when the row is written: this early answer only spares the work on a full report.
@@ -516,7 +516,7 @@ export function inspectionsService({ db, catalog, dataDir, audit, checklists, fi
         // together (or a report submitted while the image was processed) cannot pass them.
         const attachmentId = inTransaction(db, () => {
           const current = repository.findById(id, actor.scope);
-          if (!current || !inspectionsPolicy.canEdit(actor, current)) throw new RuleError({ key: 'checks.notEditable' });
+          if (!current || !inspectionsPolicy.canEdit(actor, current)) throw new ForbiddenError({ key: 'checks.notEditable' });
           if (repository.countAttachments(id) >= MAX_ATTACHMENTS) return null;
           const newId = repository.insertAttachment({
             checkId: id,
@@ -545,7 +545,7 @@ export function inspectionsService({ db, catalog, dataDir, audit, checklists, fi
 
     removeAttachment(actor: Actor, id: number, attachmentId: number): void {
       const check = load(actor, id);
-      if (!inspectionsPolicy.canEdit(actor, check)) throw new RuleError({ key: 'checks.notEditable' });
+      if (!inspectionsPolicy.canEdit(actor, check)) throw new ForbiddenError({ key: 'checks.notEditable' });
       const attachment = repository.findAttachment(id, attachmentId);
       if (!attachment) throw new NotFoundError('attachment');
       inTransaction(db, () => {

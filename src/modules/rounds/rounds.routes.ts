@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { roundKinds, roundStatuses } from '../../../db/schema/index.js';
-import { ConflictError, NotFoundError, RuleError } from '../../lib/errors.js';
+import { ConflictError, NotFoundError, StateError } from '../../lib/errors.js';
 import { asText, type FieldErrors } from '../../lib/forms.js';
 import type { Message } from '../../i18n/index.js';
 import { readRoundForm, roundIdParamsSchema, roundListQuerySchema, statusChangeSchema, type RoundFormValues, type RoundListQuery } from './rounds.schemas.js';
@@ -189,7 +189,7 @@ export default async function roundsRoutes(app: FastifyInstance): Promise<void> 
     try {
       service.changeStatus(request.actor, id, parsed.data);
     } catch (error) {
-      if (!(error instanceof ConflictError) && !(error instanceof RuleError)) throw error;
+      if (!(error instanceof ConflictError) && !(error instanceof StateError)) throw error;
       // Show the round as it is now, with why the change was refused, instead of a dead-end error page.
       return reply.code(409).render('rounds/show', { ...showData(request, id), alert: error.userMessage });
     }

@@ -2,7 +2,7 @@ import type { AppDatabase } from '../../../db/client.js';
 import { roles, type Role } from '../../../db/schema/index.js';
 import { inTransaction } from '../../../db/transaction.js';
 import { formatDate, nowIso, parseDateInput, REFORM_DATE, todayInVietnam } from '../../lib/dates.js';
-import { ConflictError, NotFoundError, RuleError } from '../../lib/errors.js';
+import { ConflictError, NotFoundError, StateError } from '../../lib/errors.js';
 import { addFieldError, hasErrors, zodFieldErrors, type FieldErrors, type FormResult } from '../../lib/forms.js';
 import { pageWindow, type Page } from '../../lib/pagination.js';
 import { searchKey, searchWords } from '../../lib/text.js';
@@ -306,7 +306,7 @@ export function roundsService({ db, catalog, audit, now = () => new Date() }: Ro
     /** Saves an edit; throws ConflictError when the round changed since the form was loaded. */
     updateRound(actor: Actor, id: number, values: RoundFormValues): FormResult<{ id: number }> {
       const round = load(actor, id);
-      if (round.status === 'cancelled') throw new RuleError({ key: 'rounds.readOnly' });
+      if (round.status === 'cancelled') throw new StateError({ key: 'rounds.readOnly' });
       const teamUserIds = repository.teamOf(id).flatMap((member) => (member.userId === null ? [] : [member.userId]));
       const result = validate(values, actor, { campaignId: round.campaignId, teamUserIds });
       if (!result.ok) return result;
@@ -331,7 +331,7 @@ export function roundsService({ db, catalog, audit, now = () => new Date() }: Ro
     changeStatus(actor: Actor, id: number, change: StatusChangeInput): void {
       const round = load(actor, id);
       if (!statusTransitions[round.status].includes(change.to)) {
-        throw new RuleError({ key: 'errors.status.invalidTransition', params: { from: `status.${round.status}`, to: `status.${change.to}` } });
+        throw new StateError({ key: 'errors.status.invalidTransition', params: { from: `status.${round.status}`, to: `status.${change.to}` } });
       }
       if (change.version !== undefined && change.version !== round.version) throw new ConflictError({ key: 'errors.staleVersion' });
       const at = nowIso(now());

@@ -2,7 +2,7 @@ import type { AppDatabase } from '../../../db/client.js';
 import { roles, type Role } from '../../../db/schema/index.js';
 import { inTransaction } from '../../../db/transaction.js';
 import { nowIso } from '../../lib/dates.js';
-import { ConflictError, NotFoundError, RuleError } from '../../lib/errors.js';
+import { ConflictError, NotFoundError, StateError } from '../../lib/errors.js';
 import { addFieldError, zodFieldErrors, type FieldErrors, type FormResult } from '../../lib/forms.js';
 import { pageWindow, type Page } from '../../lib/pagination.js';
 import type { Language } from '../../i18n/index.js';
@@ -57,7 +57,7 @@ export function usersService({ db, catalog, audit, now = () => new Date() }: Use
   /** The last active admin can be neither disabled nor given another role: someone must be able to manage accounts. */
   function guardLastAdmin(user: UserRow, nextRole: Role | null): void {
     const losesAdmin = user.role === 'admin' && user.disabledAt === null && nextRole !== 'admin';
-    if (losesAdmin && repository.countActiveAdmins() <= 1) throw new RuleError({ key: 'errors.lastAdmin' });
+    if (losesAdmin && repository.countActiveAdmins() <= 1) throw new StateError({ key: 'errors.lastAdmin' });
   }
 
   function areaOf(user: UserRow): number[] {
@@ -155,7 +155,7 @@ export function usersService({ db, catalog, audit, now = () => new Date() }: Use
     /** Disables (or enables) an account; disabling ends all its sessions at once. */
     setDisabled(actor: Actor, id: number, disabled: boolean): void {
       const user = load(id);
-      if (disabled && user.id === actor.userId) throw new RuleError({ key: 'errors.disableSelf' });
+      if (disabled && user.id === actor.userId) throw new StateError({ key: 'errors.disableSelf' });
       if (disabled) guardLastAdmin(user, null);
       if ((user.disabledAt !== null) === disabled) return;
       inTransaction(db, () => {
