@@ -2,6 +2,7 @@ import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import multipart from '@fastify/multipart';
 import fp from 'fastify-plugin';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { FastifyInstance, FastifyReply, FastifyServerOptions } from 'fastify';
 import type { AppConfig } from './config.js';
 import authPlugin from './plugins/auth.js';
@@ -54,6 +55,9 @@ export function serverOptions(config: AppConfig): FastifyServerOptions {
 
 /** The whole app as a plugin: cross-cutting plugins first, then the feature modules. It never listens. */
 export async function app(instance: FastifyInstance, options: AppOptions): Promise<void> {
+  // Route params and query strings are checked by their zod schemas (`schema: { params, querystring }`).
+  instance.setValidatorCompiler(validatorCompiler);
+  instance.setSerializerCompiler(serializerCompiler);
   await instance.register(dbPlugin, { config: options.config, ...(options.now ? { now: options.now } : {}) });
   const services: Services = { ...buildServices({ db: instance.db, config: options.config, now: instance.now }), ...options.services };
   instance.decorate('services', services);

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { Message, MessageKey, MessageParams } from '../i18n/index.js';
 
 /** Messages per form field, as catalog keys translated in the view. */
@@ -34,6 +34,22 @@ export function asList(value: unknown): string[] {
 export function asText(value: unknown): string {
   const first = Array.isArray(value) ? value[0] : value;
   return typeof first === 'string' ? first : '';
+}
+
+/**
+ * Building blocks of form schemas. A posted form is read first exactly as typed (so a refused form comes back
+ * with everything in it): `formText` is one text field ('' when missing), `formList` a field sent any number of
+ * times, `formFlag` a checkbox. These never fail; the validating schema of each endpoint then turns the values
+ * into typed input with a message per field.
+ */
+export const formText = z.unknown().optional().transform(asText);
+export const formList = z.unknown().optional().transform(asList);
+export const formFlag = z.unknown().optional().transform((value) => ['1', 'on', 'true', 'yes'].includes(asText(value)));
+
+/** Runs an endpoint's validating schema over values read from a form: typed input, or messages per field. */
+export function parseForm<T>(schema: z.ZodType<T>, values: unknown): FormResult<T> {
+  const parsed = schema.safeParse(values);
+  return parsed.success ? { ok: true, value: parsed.data } : { ok: false, errors: zodFieldErrors(parsed.error) };
 }
 
 /** A result that is either a value or the field errors to show beside the form's fields. */

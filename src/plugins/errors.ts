@@ -73,6 +73,8 @@ export default fp(
       if (error instanceof StateError) return renderError(request, reply, 409, error.userMessage);
       if (error instanceof ForbiddenError) return renderError(request, reply, 403, error.userMessage);
       if (error instanceof ZodError) return renderError(request, reply, 400);
+      // A route's params schema refused the URL: there is no such record (as for an id that does not exist).
+      if ((error as { validation?: unknown; validationContext?: string }).validation) return renderError(request, reply, (error as { validationContext?: string }).validationContext === 'params' ? 404 : 400);
       const statusCode = (error as { statusCode?: number }).statusCode ?? 500;
       if (statusCode === 413) return renderError(request, reply, 413);
       if (statusCode === 429) return renderError(request, reply, 429);

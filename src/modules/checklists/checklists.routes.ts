@@ -1,18 +1,12 @@
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
-import { ConflictError, NotFoundError } from '../../lib/errors.js';
-import { readDraftForm, severities } from './checklists.service.js';
-
-const idParams = z.object({ id: z.coerce.number().int().positive().max(2 ** 31) });
-
-function parseId(params: unknown): number {
-  const parsed = idParams.safeParse(params);
-  if (!parsed.success) throw new NotFoundError('checklist');
-  return parsed.data.id;
-}
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { ConflictError } from '../../lib/errors.js';
+import { idParamsSchema as params } from '../../lib/params.js';
+import { draftFormSchema, severities } from './checklists.service.js';
 
 /** /admin/checklists: versions of the inspection checklist; a new version is an edited copy, published once. */
-export default async function checklistsRoutes(app: FastifyInstance): Promise<void> {
+export default async function checklistsRoutes(fastify: FastifyInstance): Promise<void> {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
   const service = app.services.checklists;
   const config = { permission: 'checklists.manage' as const };
 
@@ -24,19 +18,20 @@ export default async function checklistsRoutes(app: FastifyInstance): Promise<vo
     return reply.seeOther(`/admin/checklists/${service.startDraft(request.actor)}`);
   });
 
-  app.get('/:id', { config }, async (_request, reply) => {
-    const checklist = service.get(parseId(_request.params));
+  app.get('/:id', { config, schema: { params } }, async (request, reply) => {
+    const checklist = service.get(request.params.id);
     return reply.render('checklists/show', { checklist, severities, values: null, errors: {} });
   });
 
-  app.post('/:id', { config }, async (request, reply) => {
-    const id = parseId(request.params);
-    const values = readDraftForm(request.body);
+  app.post('/:id', { config, schema: { params } }, async (request, reply) => {
+    const { id } = request.params;
+    const form = draftFormSchema.parse(request.body ?? {});
+    const values = form.draft;
     try {
       const result = service.saveDraft(request.actor, id, values);
       if (!result.ok) return reply.code(422).render('checklists/show', { checklist: service.get(id), severities, values, errors: result.errors });
       // "Save and publish" publishes what was just saved, so no edit is lost.
-      if ((request.body as Record<string, unknown> | undefined)?.publish === '1') {
+      if (form.publish) {
         service.publish(request.actor, id);
         return reply.flash('checklists.published').seeOther(`/admin/checklists/${id}`);
       }
@@ -47,8 +42,8 @@ export default async function checklistsRoutes(app: FastifyInstance): Promise<vo
     return reply.flash('checklists.saved').seeOther(`/admin/checklists/${id}`);
   });
 
-  app.post('/:id/publication', { config }, async (request, reply) => {
-    const id = parseId(request.params);
+  app.post('/:id/publication', { config, schema: { params } }, async (request, reply) => {
+    const { id } = request.params;
     service.publish(request.actor, id);
     return reply.flash('checklists.published').seeOther(`/admin/checklists/${id}`);
   });

@@ -6,7 +6,7 @@ import { severities, type Severity } from '../../../db/schema/index.js';
 import { inTransaction } from '../../../db/transaction.js';
 import { nowIso } from '../../lib/dates.js';
 import { ConflictError, NotFoundError, StateError } from '../../lib/errors.js';
-import { addFieldError, asList, asText, type FieldErrors, type FormResult } from '../../lib/forms.js';
+import { addFieldError, formFlag, formList, formText, type FieldErrors, type FormResult } from '../../lib/forms.js';
 import { cleanText } from '../../lib/text.js';
 import type { Actor } from '../../access/actor.js';
 import { checklistsRepository, type TemplateRow } from './checklists.repository.js';
@@ -66,28 +66,43 @@ export interface ChecklistDraftValues {
 }
 
 /** Reads the draft editor's rows (parallel lists, one entry per item row). */
-export function readDraftForm(body: unknown): ChecklistDraftValues {
-  const form = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
-  const codes = asList(form.itemCode);
-  const list = (name: string) => asList(form[name]);
-  const removed = new Set(asList(form.itemRemove));
-  const [categories, severitiesTyped, applies, vis, ens, bases] = ['itemCategory', 'itemSeverity', 'itemAppliesTo', 'itemVi', 'itemEn', 'itemBasis'].map(list) as string[][];
-  return {
-    titleVi: asText(form.titleVi),
-    titleEn: asText(form.titleEn),
-    revision: asText(form.revision),
-    items: codes.map((code, index) => ({
-      code,
-      category: categories![index] ?? '',
-      severity: severitiesTyped![index] ?? '',
-      appliesTo: applies![index] ?? '',
-      vi: vis![index] ?? '',
-      en: ens![index] ?? '',
-      basis: bases![index] ?? '',
-      remove: removed.has(code),
-    })),
-  };
-}
+/** The draft editor's form as typed (item fields come once per row), and whether to publish after saving. */
+export const draftFormSchema = z
+  .object({
+    titleVi: formText,
+    titleEn: formText,
+    revision: formText,
+    itemCode: formList,
+    itemCategory: formList,
+    itemSeverity: formList,
+    itemAppliesTo: formList,
+    itemVi: formList,
+    itemEn: formList,
+    itemBasis: formList,
+    itemRemove: formList,
+    publish: formFlag,
+  })
+  .transform((form): { draft: ChecklistDraftValues; publish: boolean } => {
+    const removed = new Set(form.itemRemove);
+    return {
+      publish: form.publish,
+      draft: {
+        titleVi: form.titleVi,
+        titleEn: form.titleEn,
+        revision: form.revision,
+        items: form.itemCode.map((code, index) => ({
+          code,
+          category: form.itemCategory[index] ?? '',
+          severity: form.itemSeverity[index] ?? '',
+          appliesTo: form.itemAppliesTo[index] ?? '',
+          vi: form.itemVi[index] ?? '',
+          en: form.itemEn[index] ?? '',
+          basis: form.itemBasis[index] ?? '',
+          remove: removed.has(code),
+        })),
+      },
+    };
+  });
 
 /** Parsed published versions, per database (a published version never changes). */
 const publishedCaches = new WeakMap<AppDatabase, Map<number, Checklist>>();
