@@ -5,7 +5,7 @@ import ExcelJS from 'exceljs';
 import { inTransaction } from '../../../db/transaction.js';
 import { formatDate } from '../../lib/dates.js';
 import { parseForm } from '../../lib/forms.js';
-import { addRecordSheet, recordBatches, recordColumns, recordKinds, recordsCsv } from './records.export.js';
+import { addRecordSheet, recordColumns, recordKinds, recordsCsv } from './records.export.js';
 import { addSummarySheet, summaryCsv, summaryLines, summaryPdf, totalLabel, type SummaryContext } from './summary.formats.js';
 import { figureColumns, type Summary } from './summary.service.js';
 import { recordFileParamsSchema, summaryFilterSchema, summaryQuerySchema as querystring, type SummaryQuery, type TypedSummaryQuery } from './summaries.schemas.js';
@@ -134,9 +134,9 @@ export default async function summariesRoutes(fastify: FastifyInstance): Promise
     const filter = { from: summary.from, to: summary.to, scope: request.actor.scope, approvedOnly: true, ...(summary.campaignId ? { campaignId: summary.campaignId } : {}) };
     (async () => {
       await addSummarySheet(workbook, summary, ctx);
-      await addRecordSheet(workbook, request.t('export.sheet.reports'), recordBatches(app.db, 'reports', filter, app.catalog, request.t, request.lang), recordColumns('reports', request.t));
-      await addRecordSheet(workbook, request.t('export.sheet.findings'), recordBatches(app.db, 'findings', filter, app.catalog, request.t, request.lang), recordColumns('findings', request.t));
-      await addRecordSheet(workbook, request.t('export.sheet.followups'), recordBatches(app.db, 'followups', filter, app.catalog, request.t, request.lang), recordColumns('followups', request.t));
+      await addRecordSheet(workbook, request.t('export.sheet.reports'), service.records('reports', filter, request.t, request.lang), recordColumns('reports', request.t));
+      await addRecordSheet(workbook, request.t('export.sheet.findings'), service.records('findings', filter, request.t, request.lang), recordColumns('findings', request.t));
+      await addRecordSheet(workbook, request.t('export.sheet.followups'), service.records('followups', filter, request.t, request.lang), recordColumns('followups', request.t));
       await workbook.commit();
     })().catch((error: unknown) => {
       request.log.error({ err: error }, 'xlsx export failed');
@@ -180,7 +180,7 @@ export default async function summariesRoutes(fastify: FastifyInstance): Promise
     const filter = { from, to, scope: request.actor.scope, ...(query.campaign ? { campaignId: query.campaign } : {}) };
     recordExport(request, { kind, format, from, to, campaign: query.campaign ?? null });
     const header = recordColumns(kind, request.t);
-    const rows = recordBatches(app.db, kind, filter, app.catalog, request.t, request.lang);
+    const rows = service.records(kind, filter, request.t, request.lang);
     reply
       .header('Content-Type', contentTypes[format])
       .header('Content-Disposition', `attachment; filename="${kind}${scopeSuffix(request)}-${from}-${to}.${format}"`)

@@ -6,6 +6,9 @@ import { rollupDistrict, scopeIncludes } from '../../access/scope.js';
 import { summaryRepository, type SummaryFilter } from './summary.repository.js';
 import type { ChecklistsService } from '../checklists/index.js';
 import type { SummaryQuery } from './summaries.schemas.js';
+import type { Language, Translate } from '../../i18n/index.js';
+import type { Cell } from './records.columns.js';
+import { recordBatches, type RecordFilter, type RecordKind } from './records.export.js';
 
 /** The figures of one row of the summary. */
 export interface Figures {
@@ -121,6 +124,11 @@ export function summaryService({ db, catalog, checklists, now = () => new Date()
   }
 
   return {
+    /** The rows of a record export, as the reader's language shows them (streamed in batches). */
+    records(kind: RecordKind, filter: RecordFilter, t: Translate, lang: Language): AsyncGenerator<Record<string, Cell>> {
+      return recordBatches(db, kind, filter, catalog, t, lang);
+    },
+
     /** Whether a campaign exists (a summary's filter naming another is refused). */
     campaignExists(id: number): boolean {
       return repository.campaignExists(id);
