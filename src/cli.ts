@@ -6,11 +6,12 @@ import { runMigrations } from '../db/migrate.js';
 import { seedAdministrativeUnits } from '../db/seed.js';
 import { loadConfig } from './config.js';
 import { translator } from './i18n/index.js';
-import type { FieldErrors } from './lib/forms.js';
+import { parseForm, type FieldErrors } from './lib/forms.js';
 import { isRuleError } from './lib/errors.js';
 import { buildServices } from './services.js';
 import { systemActor } from './access/actor.js';
 import { BackupError, createBackup, restoreBackup } from './modules/backups/index.js';
+import { newUserSchema, passwordResetSchema, userUpdateSchema } from './modules/users/index.js';
 
 // Behind the explicit modes on the data files: whatever else this command writes is private too (it may hold personal data).
 process.umask(0o077);
@@ -78,15 +79,8 @@ async function main(argv: string[]): Promise<string> {
           areaId = String(area.id);
         }
         const password = await readPassword();
-        const result = await users.createUser(actor, {
-          email: values.email ?? '',
-          name: values.name ?? '',
-          role: values.role ?? '',
-          areaId,
-          password,
-          version: '',
-          submissionKey: '',
-        });
+        const input = parseForm(newUserSchema, { email: values.email ?? '', name: values.name ?? '', role: values.role ?? '', areaId, password });
+        const result = input.ok ? await users.createUser(actor, input.value, '') : input;
         if (!result.ok) throw new CliError(explain(result.errors));
         return `Created account ${values.email} (${values.role}), id ${result.value.id}`;
       }
@@ -98,18 +92,15 @@ async function main(argv: string[]): Promise<string> {
       }
       case 'set-role': {
         const user = find(rest[0]);
-        const result = users.updateUser(actor, user.id, {
-          name: user.name,
-          role: rest[1] ?? '',
-          areaId: user.areaId === null ? '' : String(user.areaId),
-          version: String(user.version),
-        });
+        const input = parseForm(userUpdateSchema, { name: user.name, role: rest[1] ?? '', areaId: user.areaId === null ? '' : String(user.areaId), version: String(user.version) });
+        const result = input.ok ? users.updateUser(actor, user.id, input.value) : input;
         if (!result.ok) throw new CliError(explain(result.errors));
         return `${user.email} is now ${rest[1]}`;
       }
       case 'reset-password': {
         const user = find(rest[0]);
-        const result = await users.resetPassword(actor, user.id, await readPassword());
+        const input = parseForm(passwordResetSchema, { password: await readPassword() });
+        const result = input.ok ? await users.resetPassword(actor, user.id, input.value) : input;
         if (!result.ok) throw new CliError(explain(result.errors));
         return `Password reset for ${user.email}; their sessions have ended`;
       }

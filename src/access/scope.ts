@@ -34,10 +34,19 @@ export function rollupDistrict(catalog: AreaCatalog, areaId: number, scope: Area
   return catalog.districts.find((district) => scopeIncludes(scope, district.id) && catalog.districtFamily(district.id).includes(area.id))?.id ?? primary;
 }
 
-/** The one condition that limits a query to a scope, for a table whose rows carry their area. */
-export function areaColumnInScope(column: AnySQLiteColumn | SQLWrapper, scope: AreaScope): SQL | undefined {
+/**
+ * The one condition that limits a query to a scope, for a table whose rows carry their area; undefined for the
+ * whole province. The column is a drizzle column, or a column of a hand-written query (`sql\`c.area_id\``): the
+ * answer goes in `.where()` (where `and()` drops undefined) and inside `sql` templates (`${and(base, scope)}`).
+ */
+export function areaColumnInScope(column: SQLWrapper, scope: AreaScope): SQL | undefined {
   if (scope.all) return undefined;
-  return inArray(column as AnySQLiteColumn, scope.areaIds.length > 0 ? scope.areaIds : [-1]);
+  return inArray(column, scopeAreaIds(scope));
+}
+
+/** The area ids of a limited scope; a scope with none matches nothing. */
+function scopeAreaIds(scope: { areaIds: number[] }): number[] {
+  return scope.areaIds.length > 0 ? scope.areaIds : [-1];
 }
 
 /** The same for records with several areas held in a link table: at least one of them in scope. */
@@ -49,6 +58,5 @@ export function linkedAreasInScope(
   scope: AreaScope,
 ): SQL | undefined {
   if (scope.all) return undefined;
-  const ids = scope.areaIds.length > 0 ? scope.areaIds : [-1];
-  return sql`exists (select 1 from ${linkTable} where ${linkRecordColumn} = ${recordIdColumn} and ${inArray(linkAreaColumn, ids)})`;
+  return sql`exists (select 1 from ${linkTable} where ${linkRecordColumn} = ${recordIdColumn} and ${areaColumnInScope(linkAreaColumn, scope)})`;
 }

@@ -72,15 +72,11 @@ export async function createUser(app: FastifyInstance, role: Role, options: { ar
   counter += 1;
   const email = options.email ?? `${role}-${counter}@sonla.gov.vn`;
   const service = app.services.users;
-  const result = await service.createUser(systemActor('test'), {
-    email,
-    name: options.name ?? `Người dùng ${role} ${counter}`,
-    role,
-    areaId: options.areaId === undefined ? '' : String(options.areaId),
-    password: options.password ?? TEST_PASSWORD,
-    version: '',
-    submissionKey: '',
-  });
+  const result = await service.createUser(
+    systemActor('test'),
+    { email, name: options.name ?? `Người dùng ${role} ${counter}`, role, areaId: options.areaId ?? null, password: options.password ?? TEST_PASSWORD },
+    '',
+  );
   if (!result.ok) throw new Error(`could not create user: ${JSON.stringify(result.errors)}`);
   return { id: result.value.id, email, password: options.password ?? TEST_PASSWORD };
 }

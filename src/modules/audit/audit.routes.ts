@@ -1,30 +1,16 @@
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
-import { formatDate, nextDay, parseDateInput, startOfDayInVietnam } from '../../lib/dates.js';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { formatDate, nextDay, startOfDayInVietnam } from '../../lib/dates.js';
 import type { AuditFilter } from './audit.repository.js';
-
-const optionalDate = z
-  .string()
-  .max(20)
-  .transform((value) => parseDateInput(value) ?? undefined)
-  .optional()
-  .catch(undefined);
-
-const auditQuerySchema = z.object({
-  user: z.coerce.number().int().positive().optional().catch(undefined),
-  type: z.string().regex(/^[a-z_]{1,40}$/).optional().catch(undefined),
-  record: z.coerce.number().int().positive().optional().catch(undefined),
-  from: optionalDate,
-  to: optionalDate,
-  page: z.coerce.number().int().min(1).max(100000).catch(1).default(1),
-});
+import { auditQuerySchema as querystring } from './audit.schemas.js';
 
 /** /audit: the append-only trail, read-only, for admins and auditors (limited to their area if they have one). */
-export default async function auditRoutes(app: FastifyInstance): Promise<void> {
+export default async function auditRoutes(fastify: FastifyInstance): Promise<void> {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
   const service = app.services.audit;
 
-  app.get('/', { config: { permission: 'audit.read' } }, async (request, reply) => {
-    const query = auditQuerySchema.parse(request.query ?? {});
+  app.get('/', { config: { permission: 'audit.read' }, schema: { querystring } }, async (request, reply) => {
+    const query = request.query;
     const filter: AuditFilter = {
       ...(query.user ? { userId: query.user } : {}),
       ...(query.type ? { recordType: query.type } : {}),

@@ -1,23 +1,15 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { z } from 'zod';
-import { asText } from '../../lib/forms.js';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { addFieldError, hasErrors, parseForm } from '../../lib/forms.js';
 import { localPath } from '../../lib/paths.js';
 import { DEVICE_COOKIE, SESSION_COOKIE } from '../../plugins/auth.js';
 import { systemActor } from '../../access/actor.js';
-import { readUserForm } from '../users/index.js';
+import { newUserSchema, setupFormSchema } from '../users/index.js';
 import type { FieldErrors } from '../../lib/forms.js';
+import { loginFormSchema, loginQuerySchema, setupQuerySchema } from './auth.schemas.js';
 
-const loginBodySchema = z.object({
-  email: z.string().max(1000).catch(''),
-  password: z.string().max(1000).catch(''),
-  next: z.string().max(2000).catch(''),
-  remember: z.literal('1').optional().catch(undefined),
-});
-
-const loginQuerySchema = z.object({ next: z.string().max(2000).optional().catch(undefined) });
-const setupQuerySchema = z.object({ token: z.string().max(200).optional().catch(undefined) });
-
-export default async function authRoutes(app: FastifyInstance): Promise<void> {
+export default async function authRoutes(fastify: FastifyInstance): Promise<void> {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
   const users = app.services.users;
 
   function signInRequest(request: FastifyRequest, email: string, password: string, remember: boolean) {
@@ -32,14 +24,14 @@ export default async function authRoutes(app: FastifyInstance): Promise<void> {
     };
   }
 
-  app.get('/login', { config: { public: true } }, async (request, reply) => {
-    const { next } = loginQuerySchema.parse(request.query ?? {});
+  app.get('/login', { config: { public: true }, schema: { querystring: loginQuerySchema } }, async (request, reply) => {
+    const { next } = request.query;
     if (request.user) return reply.redirect(localPath(next), 303);
     return reply.render('auth/login', { maxHours: app.config.SESSION_MAX_HOURS, email: '', next: localPath(next, ''), remember: false, error: null });
   });
 
   app.post('/login', { config: { public: true } }, async (request, reply) => {
-    const form = loginBodySchema.parse(request.body ?? {});
+    const form = loginFormSchema.parse(request.body ?? {});
     const email = form.email.trim().slice(0, 200);
     const next = localPath(form.next, '');
     const remember = form.remember === '1';
@@ -65,25 +57,26 @@ export default async function authRoutes(app: FastifyInstance): Promise<void> {
   });
 
   /** First run only: with the token printed in the log, create the first administrator. */
-  function setupAllowed(token: unknown): boolean {
-    return app.setup.token !== null && typeof token === 'string' && token === app.setup.token && users.countUsers() === 0;
+  function setupAllowed(token: string | undefined): boolean {
+    return app.setup.token !== null && token !== undefined && token === app.setup.token && users.countUsers() === 0;
   }
 
-  app.get('/setup', { config: { public: true } }, async (request, reply) => {
-    const { token } = setupQuerySchema.parse(request.query ?? {});
+  app.get('/setup', { config: { public: true }, schema: { querystring: setupQuerySchema } }, async (request, reply) => {
+    const { token } = request.query;
     if (!setupAllowed(token)) return reply.renderError(403, { key: 'setup.refused' });
-    return reply.render('auth/setup', { token, values: readUserForm({}), errors: {} as FieldErrors });
+    return reply.render('auth/setup', { token, values: setupFormSchema.parse({}), errors: {} as FieldErrors });
   });
 
   app.post('/setup', { config: { public: true } }, async (request, reply) => {
-    const body = (request.body ?? {}) as Record<string, unknown>;
-    const token = asText(body.token);
+    const form = setupFormSchema.parse(request.body ?? {});
+    const token = form.token;
     if (!setupAllowed(token)) return reply.renderError(403, { key: 'setup.refused' });
-    const values = { ...readUserForm(body), role: 'admin', areaId: '' };
+    const values = { ...form, role: 'admin', areaId: '' };
     const errors: FieldErrors = {};
-    if (values.password !== asText(body.passwordConfirm)) errors.passwordConfirm = [{ key: 'errors.password.mismatch' }];
-    const result = Object.keys(errors).length === 0 ? await users.createUser(systemActor('setup'), values) : { ok: false as const, errors };
-    if (!result.ok) return reply.code(422).render('auth/setup', { token, values: { ...values, password: '' }, errors: result.errors });
+    if (values.password !== values.passwordConfirm) addFieldError(errors, 'passwordConfirm', 'errors.password.mismatch');
+    const parsed = hasErrors(errors) ? { ok: false as const, errors } : parseForm(newUserSchema, values);
+    const result = parsed.ok ? await users.createUser(systemActor('setup'), parsed.value, values.submissionKey) : parsed;
+    if (!result.ok) return reply.code(422).render('auth/setup', { token, values: { ...values, password: '', passwordConfirm: '' }, errors: result.errors });
     app.setup.token = null;
     const signIn = await app.services.auth.signIn(signInRequest(request, values.email, values.password, false));
     if (signIn.outcome === 'ok') reply.startSession(signIn.token, signIn.deviceToken, false).rotateCsrf();

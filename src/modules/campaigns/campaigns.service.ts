@@ -1,6 +1,7 @@
 import { and, desc, eq, gte, inArray, lte, ne, or, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { AppDatabase } from '../../../db/client.js';
+import { countsAsFact } from '../../../db/conditions.js';
 import { campaigns, campaignStatuses, campaignTargets, checks, outreachActivities, roundAreas, rounds, users, type CampaignStatus } from '../../../db/schema/index.js';
 import { inTransaction } from '../../../db/transaction.js';
 import { formatDate, nowIso, parseDateInput } from '../../lib/dates.js';
@@ -367,7 +368,7 @@ export function campaignsService({ db, catalog, audit, now = () => new Date() }:
         .select({ campaignId: rounds.campaignId, areaId: checks.areaId, venues: sql<number>`count(distinct ${checks.venueId})` })
         .from(checks)
         .innerJoin(rounds, eq(rounds.id, checks.roundId))
-        .where(and(inArray(rounds.campaignId, ids), eq(checks.status, 'approved'), sql`${checks.supersededById} is null`))
+        .where(and(inArray(rounds.campaignId, ids), countsAsFact(checks)))
         .groupBy(rounds.campaignId, checks.areaId)
         .all()
         .filter((row) => visible(row.areaId));

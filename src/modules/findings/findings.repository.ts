@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, gte, inArray, isNull, lte, sql, type SQL } from 'drizzle-orm';
 import type { AppDatabase } from '../../../db/client.js';
+import { countsAsFact } from '../../../db/conditions.js';
 import { cappedCount } from '../../../db/count.js';
 import { findingConfirmations, findings, followUps, venues } from '../../../db/schema/index.js';
 import { areaColumnInScope, type AreaScope } from '../../access/scope.js';
@@ -48,7 +49,7 @@ export function findingsRepository(db: AppDatabase) {
     if (filter.from) parts.push(gte(findings.visitDate, filter.from));
     if (filter.to) parts.push(lte(findings.visitDate, filter.to));
     if (filter.referred) parts.push(sql`${findings.referredOn} is not null`);
-    if (filter.approvedOnly) parts.push(sql`exists (select 1 from checks c where c.id = ${findings.checkId} and c.status = 'approved' and c.superseded_by_id is null)`);
+    if (filter.approvedOnly) parts.push(sql`exists (select 1 from checks c where c.id = ${findings.checkId} and ${countsAsFact('c')})`);
     if (filter.category !== undefined) parts.push(eq(findings.category, filter.category));
     if (filter.campaignId) parts.push(sql`${findings.roundId} in (select id from rounds where campaign_id = ${filter.campaignId})`);
     return parts.length > 0 ? and(...parts) : undefined;

@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, gte, inArray, isNotNull, lt, lte, sql, type SQL } from 'drizzle-orm';
 import type { AppDatabase } from '../../../db/client.js';
+import { countsAsFact } from '../../../db/conditions.js';
 import { cappedCount } from '../../../db/count.js';
 import { findings, followUpComments, followUps, users, venues, type FollowUpStatus } from '../../../db/schema/index.js';
 import { areaColumnInScope, type AreaScope } from '../../access/scope.js';
@@ -60,7 +61,7 @@ export function followUpsRepository(db: AppDatabase) {
       const conditions: SQL[] = [sql`f.id = ${followUps.findingId}`];
       if (filter.findingFrom) conditions.push(sql`f.visit_date >= ${filter.findingFrom}`);
       if (filter.findingTo) conditions.push(sql`f.visit_date <= ${filter.findingTo}`);
-      if (filter.approvedOnly) conditions.push(sql`exists (select 1 from checks c where c.id = f.check_id and c.status = 'approved' and c.superseded_by_id is null)`);
+      if (filter.approvedOnly) conditions.push(sql`exists (select 1 from checks c where c.id = f.check_id and ${countsAsFact('c')})`);
       if (filter.campaignId) conditions.push(sql`f.round_id in (select id from rounds where campaign_id = ${filter.campaignId})`);
       parts.push(sql`exists (select 1 from findings f where ${sql.join(conditions, sql` and `)})`);
     }

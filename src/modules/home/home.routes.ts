@@ -1,12 +1,7 @@
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
 import { LANG_COOKIE } from '../../plugins/i18n.js';
 import { localPath } from '../../lib/paths.js';
-
-const languageBodySchema = z.object({
-  lang: z.enum(['vi', 'en']),
-  returnTo: z.string().optional(),
-});
+import { languageFormSchema } from './home.schemas.js';
 
 export default async function homeRoutes(app: FastifyInstance): Promise<void> {
   const home = app.services.home;
@@ -19,7 +14,7 @@ export default async function homeRoutes(app: FastifyInstance): Promise<void> {
 
   /** Public so the sign-in page can switch too; a signed-in person's choice is also kept on their account. */
   app.post('/language', { config: { public: true } }, async (request, reply) => {
-    const parsed = languageBodySchema.safeParse(request.body);
+    const parsed = languageFormSchema.safeParse(request.body);
     if (!parsed.success) return reply.renderError(400);
     reply.setCookie(LANG_COOKIE, parsed.data.lang, { path: '/', httpOnly: true, sameSite: 'lax', maxAge: 60 * 60 * 24 * 365 });
     if (request.user) users.setLanguage(request.actor, parsed.data.lang);

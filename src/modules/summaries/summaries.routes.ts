@@ -1,13 +1,15 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { PassThrough } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { inTransaction } from '../../../db/transaction.js';
 import { formatDate } from '../../lib/dates.js';
-import { NotFoundError } from '../../lib/errors.js';
-import { addRecordSheet, recordBatches, recordColumns, recordKinds, recordsCsv, type RecordKind } from './records.export.js';
+import { parseForm } from '../../lib/forms.js';
+import { addRecordSheet, recordColumns, recordKinds, recordsCsv } from './records.export.js';
 import { addSummarySheet, summaryCsv, summaryLines, summaryPdf, totalLabel, type SummaryContext } from './summary.formats.js';
-import { figureColumns, type Summary, type SummaryQuery, type TypedSummaryQuery } from './summary.service.js';
-import type { FieldErrors } from '../../lib/forms.js';
+import { figureColumns, type Summary } from './summary.service.js';
+import { recordFileParamsSchema, summaryFilterSchema, summaryQuerySchema as querystring, type SummaryQuery, type TypedSummaryQuery } from './summaries.schemas.js';
+import type { FieldErrors, FormResult } from '../../lib/forms.js';
 
 type Format = 'csv' | 'xlsx' | 'pdf';
 const contentTypes: Record<Format, string> = {
@@ -17,8 +19,10 @@ const contentTypes: Record<Format, string> = {
 };
 
 /** /reports/districts: the per-area summary of a period, on the page and as CSV, XLSX and PDF; and record exports. */
-export default async function summariesRoutes(app: FastifyInstance): Promise<void> {
+export default async function summariesRoutes(fastify: FastifyInstance): Promise<void> {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
   const service = app.services.summaries;
+  const filterSchema = summaryFilterSchema((id) => service.campaignExists(id));
   const campaigns = app.services.campaigns;
   const audit = app.services.audit;
   const config = { permission: 'reports.read' as const };
@@ -102,14 +106,19 @@ export default async function summariesRoutes(app: FastifyInstance): Promise<voi
   }
 
   /** The summary page with its filters as typed and each problem beside its field (no table, no file). */
-  function renderQueryErrors(reply: FastifyReply, read: { errors: FieldErrors; typed: TypedSummaryQuery }) {
-    return reply.code(422).render('reports/districts', { summary: null, errors: read.errors, typed: read.typed, figureColumns, campaignOptions: campaigns.all(), recordKinds });
+  function renderQueryErrors(reply: FastifyReply, errors: FieldErrors, typed: TypedSummaryQuery) {
+    return reply.code(422).render('reports/districts', { summary: null, errors, typed, figureColumns, campaignOptions: campaigns.all(), recordKinds });
   }
 
-  async function sendSummary(request: FastifyRequest, reply: FastifyReply, format: Format) {
-    const read = service.readQuery(request.query);
-    if (!read.ok) return renderQueryErrors(reply, read);
-    const query: SummaryQuery = read.query;
+  /** The filters as typed → the query they ask for, or their messages. */
+  function readQuery(typed: TypedSummaryQuery): FormResult<SummaryQuery> {
+    return parseForm(filterSchema, typed);
+  }
+
+  async function sendSummary(request: FastifyRequest, reply: FastifyReply, typed: TypedSummaryQuery, format: Format) {
+    const read = readQuery(typed);
+    if (!read.ok) return renderQueryErrors(reply, read.errors, typed);
+    const query = read.value;
     const summary = service.summarise(request.actor, query);
     const ctx = context(request, summary);
     const name = `tong-hop-${summary.level === 'district' ? 'huyen' : 'xa'}${summary.campaignId ? `-ke-hoach-${summary.campaignId}` : ''}${scopeSuffix(request)}-${summary.from}-${summary.to}.${format}`;
@@ -125,9 +134,9 @@ export default async function summariesRoutes(app: FastifyInstance): Promise<voi
     const filter = { from: summary.from, to: summary.to, scope: request.actor.scope, approvedOnly: true, ...(summary.campaignId ? { campaignId: summary.campaignId } : {}) };
     (async () => {
       await addSummarySheet(workbook, summary, ctx);
-      await addRecordSheet(workbook, request.t('export.sheet.reports'), recordBatches(app.db, 'reports', filter, app.catalog, request.t, request.lang), recordColumns('reports', request.t));
-      await addRecordSheet(workbook, request.t('export.sheet.findings'), recordBatches(app.db, 'findings', filter, app.catalog, request.t, request.lang), recordColumns('findings', request.t));
-      await addRecordSheet(workbook, request.t('export.sheet.followups'), recordBatches(app.db, 'followups', filter, app.catalog, request.t, request.lang), recordColumns('followups', request.t));
+      await addRecordSheet(workbook, request.t('export.sheet.reports'), service.records('reports', filter, request.t, request.lang), recordColumns('reports', request.t));
+      await addRecordSheet(workbook, request.t('export.sheet.findings'), service.records('findings', filter, request.t, request.lang), recordColumns('findings', request.t));
+      await addRecordSheet(workbook, request.t('export.sheet.followups'), service.records('followups', filter, request.t, request.lang), recordColumns('followups', request.t));
       await workbook.commit();
     })().catch((error: unknown) => {
       request.log.error({ err: error }, 'xlsx export failed');
@@ -136,10 +145,10 @@ export default async function summariesRoutes(app: FastifyInstance): Promise<voi
     return reply.send(stream);
   }
 
-  app.get('/districts', { config }, async (request, reply) => {
-    const read = service.readQuery(request.query);
-    if (!read.ok) return renderQueryErrors(reply, read);
-    const query = read.query;
+  app.get('/districts', { config, schema: { querystring } }, async (request, reply) => {
+    const read = readQuery(request.query);
+    if (!read.ok) return renderQueryErrors(reply, read.errors, request.query);
+    const query = read.value;
     const summary = service.summarise(request.actor, query);
     const ctx = context(request, summary);
     return reply.render('reports/districts', {
@@ -158,23 +167,20 @@ export default async function summariesRoutes(app: FastifyInstance): Promise<voi
   });
 
   for (const format of ['csv', 'xlsx', 'pdf'] as const) {
-    app.get(`/districts.${format}`, { config: { ...config, export: true } }, async (request, reply) => sendSummary(request, reply, format));
+    app.get(`/districts.${format}`, { config: { ...config, export: true }, schema: { querystring } }, async (request, reply) => sendSummary(request, reply, request.query, format));
   }
 
   /** Record exports: /reports/records/reports.csv, findings.xlsx, outreach.csv, flat.xlsx … (same period filters). */
-  app.get('/records/:file', { config: { ...config, export: true } }, async (request, reply) => {
-    const match = /^(reports|findings|followups|outreach|flat)\.(csv|xlsx)$/.exec(String((request.params as { file?: string }).file ?? ''));
-    if (!match) throw new NotFoundError('export');
-    const kind = match[1] as RecordKind;
-    const format = match[2] as 'csv' | 'xlsx';
-    const read = service.readQuery(request.query);
-    if (!read.ok) return renderQueryErrors(reply, read);
-    const query = read.query;
+  app.get('/records/:file', { config: { ...config, export: true }, schema: { params: recordFileParamsSchema, querystring } }, async (request, reply) => {
+    const { kind, format } = request.params.file;
+    const read = readQuery(request.query);
+    if (!read.ok) return renderQueryErrors(reply, read.errors, request.query);
+    const query = read.value;
     const { from, to } = service.period(query);
     const filter = { from, to, scope: request.actor.scope, ...(query.campaign ? { campaignId: query.campaign } : {}) };
     recordExport(request, { kind, format, from, to, campaign: query.campaign ?? null });
     const header = recordColumns(kind, request.t);
-    const rows = recordBatches(app.db, kind, filter, app.catalog, request.t, request.lang);
+    const rows = service.records(kind, filter, request.t, request.lang);
     reply
       .header('Content-Type', contentTypes[format])
       .header('Content-Disposition', `attachment; filename="${kind}${scopeSuffix(request)}-${from}-${to}.${format}"`)

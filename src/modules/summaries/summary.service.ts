@@ -1,12 +1,14 @@
-import { z } from 'zod';
 import { dataGeneration, type AppDatabase } from '../../../db/client.js';
-import { parseDateInput, todayInVietnam } from '../../lib/dates.js';
-import { addFieldError, asText, type FieldErrors } from '../../lib/forms.js';
+import { todayInVietnam } from '../../lib/dates.js';
 import type { AreaCatalog, AreaRecord } from '../../areas/index.js';
 import type { Actor } from '../../access/actor.js';
 import { rollupDistrict, scopeIncludes } from '../../access/scope.js';
 import { summaryRepository, type SummaryFilter } from './summary.repository.js';
 import type { ChecklistsService } from '../checklists/index.js';
+import type { SummaryQuery } from './summaries.schemas.js';
+import type { Language, Translate } from '../../i18n/index.js';
+import type { Cell } from './records.columns.js';
+import { recordBatches, type RecordFilter, type RecordKind } from './records.export.js';
 
 /** The figures of one row of the summary. */
 export interface Figures {
@@ -67,17 +69,6 @@ export const figureColumns = [
   'women',
 ] as const satisfies ReadonlyArray<keyof Figures>;
 
-export const summaryQuerySchema = z.object({
-  from: z.string().max(20).optional().catch(undefined),
-  to: z.string().max(20).optional().catch(undefined),
-  campaign: z.coerce.number().int().positive().optional().catch(undefined),
-  level: z.enum(['district', 'commune']).catch('district').default('district'),
-});
-export type SummaryQuery = z.infer<typeof summaryQuerySchema>;
-
-/** The summary's filters exactly as typed, for the form when they do not read. */
-export type TypedSummaryQuery = Record<'from' | 'to' | 'campaign' | 'level', string>;
-
 function emptyFigures(categories: string[]): Figures {
   return {
     rounds: 0,
@@ -133,33 +124,21 @@ export function summaryService({ db, catalog, checklists, now = () => new Date()
   }
 
   return {
-    /**
-     * Reads a summary's filters. A date that does not read, "to" before "from", an unknown campaign or level
-     * is an error to show beside its field: never silently replaced, so no file is made for another period.
-     */
-    readQuery(raw: unknown): { ok: true; query: SummaryQuery } | { ok: false; errors: FieldErrors; typed: TypedSummaryQuery } {
-      const source = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
-      const typed: TypedSummaryQuery = { from: asText(source.from).slice(0, 20), to: asText(source.to).slice(0, 20), campaign: asText(source.campaign).slice(0, 20), level: asText(source.level).slice(0, 20) };
-      const errors: FieldErrors = {};
-      const from = typed.from.trim() ? parseDateInput(typed.from) : null;
-      const to = typed.to.trim() ? parseDateInput(typed.to) : null;
-      if (typed.from.trim() && !from) addFieldError(errors, 'from', 'errors.date.invalid');
-      if (typed.to.trim() && !to) addFieldError(errors, 'to', 'errors.date.invalid');
-      if (from && to && to < from) addFieldError(errors, 'to', 'errors.endBeforeStart');
-      if (typed.campaign.trim()) {
-        const id = /^\d{1,9}$/.test(typed.campaign.trim()) ? Number(typed.campaign.trim()) : 0;
-        if (!id || !db.$client.prepare('select 1 from campaigns where id = ?').get(id)) addFieldError(errors, 'campaign', 'errors.summary.campaign');
-      }
-      if (typed.level.trim() && !['district', 'commune'].includes(typed.level.trim())) addFieldError(errors, 'level', 'errors.summary.level');
-      if (Object.keys(errors).length > 0) return { ok: false, errors, typed };
-      return { ok: true, query: summaryQuerySchema.parse(source) };
+    /** The rows of a record export, as the reader's language shows them (streamed in batches). */
+    records(kind: RecordKind, filter: RecordFilter, t: Translate, lang: Language): AsyncGenerator<Record<string, Cell>> {
+      return recordBatches(db, kind, filter, catalog, t, lang);
+    },
+
+    /** Whether a campaign exists (a summary's filter naming another is refused). */
+    campaignExists(id: number): boolean {
+      return repository.campaignExists(id);
     },
 
     /** The period a query asks for; by default the current year. */
     period(query: SummaryQuery): { from: string; to: string } {
       const year = todayInVietnam(now()).slice(0, 4);
-      const from = (query.from && parseDateInput(query.from)) || `${year}-01-01`;
-      const to = (query.to && parseDateInput(query.to)) || `${year}-12-31`;
+      const from = query.from ?? `${year}-01-01`;
+      const to = query.to ?? `${year}-12-31`;
       return from <= to ? { from, to } : { from: to, to: from };
     },
 

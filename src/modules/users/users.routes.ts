@@ -1,22 +1,31 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { z } from 'zod';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { DEVICE_COOKIE } from '../../plugins/auth.js';
 import { roles } from '../../../db/schema/index.js';
-import { asText, type FieldErrors } from '../../lib/forms.js';
-import { ConflictError, NotFoundError } from '../../lib/errors.js';
+import { parseForm, type FieldErrors } from '../../lib/forms.js';
+import { ConflictError } from '../../lib/errors.js';
+import { idParamsSchema as params } from '../../lib/params.js';
 import type { MessageKey } from '../../i18n/index.js';
-import { readUserForm, userIdParamsSchema, userListQuerySchema, type UserFormValues } from './users.schemas.js';
+import {
+  disabledFormSchema,
+  endSessionsFormSchema,
+  newUserSchema,
+  ownPasswordFormSchema,
+  ownPasswordSchema,
+  passwordResetFormSchema,
+  passwordResetSchema,
+  userFormSchema,
+  userListQuerySchema,
+  userUpdateSchema,
+  type UserFormValues,
+} from './users.schemas.js';
+import { usersPolicy } from './users.policy.js';
 import { type PublicUser } from './users.service.js';
 
-function parseId(params: unknown): number {
-  const parsed = userIdParamsSchema.safeParse(params);
-  if (!parsed.success) throw new NotFoundError('user');
-  return parsed.data.id;
-}
-
 /** Account management for admins: /admin/users. */
-export async function adminUsersRoutes(app: FastifyInstance): Promise<void> {
+export async function adminUsersRoutes(fastify: FastifyInstance): Promise<void> {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
   const service = app.services.users;
   const config = { permission: 'users.manage' as const };
   const areaOptions = { districts: app.catalog.districts, communes: app.catalog.communes };
@@ -26,11 +35,11 @@ export async function adminUsersRoutes(app: FastifyInstance): Promise<void> {
   }
 
   function renderEdit(request: FastifyRequest, reply: FastifyReply, user: PublicUser, values: UserFormValues, errors: FieldErrors, extra: Record<string, unknown> = {}) {
-    return reply.render('users/edit', { account: user, values, errors, roles, ...areaOptions, isSelf: request.user?.id === user.id, ...extra });
+    return reply.render('users/edit', { account: user, values, errors, roles, ...areaOptions, can: { enable: usersPolicy.canEnable(request.actor, user), disable: usersPolicy.canDisable(request.actor, user) }, ...extra });
   }
 
-  app.get('/', { config }, async (request, reply) => {
-    const query = userListQuerySchema.parse(request.query ?? {});
+  app.get('/', { config, schema: { querystring: userListQuerySchema } }, async (request, reply) => {
+    const query = request.query;
     const listed = service.listUsers(query);
     const page = { ...listed, items: listed.items.map((user) => ({ ...user, areaName: user.areaId === null ? null : (app.catalog.byId.get(user.areaId)?.name ?? null) })) };
     const data = {
@@ -52,26 +61,28 @@ export async function adminUsersRoutes(app: FastifyInstance): Promise<void> {
   });
 
   app.get('/new', { config }, async (_request, reply) => {
-    return reply.render('users/new', { values: { ...readUserForm({ role: 'inspector' }), submissionKey: randomUUID() }, errors: {}, roles, ...areaOptions });
+    return reply.render('users/new', { values: { ...userFormSchema.parse({ role: 'inspector' }), submissionKey: randomUUID() }, errors: {}, roles, ...areaOptions });
   });
 
   app.post('/', { config }, async (request, reply) => {
-    const values = readUserForm(request.body);
-    const result = await service.createUser(request.actor, values);
+    const values = userFormSchema.parse(request.body ?? {});
+    const parsed = parseForm(newUserSchema, values);
+    const result = parsed.ok ? await service.createUser(request.actor, parsed.value, values.submissionKey) : parsed;
     if (!result.ok) return reply.code(422).render('users/new', { values: { ...values, password: '' }, errors: result.errors, roles, ...areaOptions });
     return reply.flash('users.created').seeOther(`/admin/users/${result.value.id}`);
   });
 
-  app.get('/:id', { config }, async (request, reply) => {
-    const user = service.findById(parseId(request.params));
+  app.get('/:id', { config, schema: { params } }, async (request, reply) => {
+    const user = service.findById(request.params.id);
     return renderEdit(request, reply, user, valuesOf(user), {});
   });
 
-  app.post('/:id', { config }, async (request, reply) => {
-    const id = parseId(request.params);
-    const values = readUserForm(request.body);
+  app.post('/:id', { config, schema: { params } }, async (request, reply) => {
+    const { id } = request.params;
+    const values = userFormSchema.parse(request.body ?? {});
     try {
-      const result = service.updateUser(request.actor, id, values);
+      const parsed = parseForm(userUpdateSchema, values);
+      const result = parsed.ok ? service.updateUser(request.actor, id, parsed.value) : parsed;
       if (!result.ok) return renderEdit(request, reply.code(422), service.findById(id), values, result.errors);
     } catch (error) {
       if (!(error instanceof ConflictError)) throw error;
@@ -82,18 +93,18 @@ export async function adminUsersRoutes(app: FastifyInstance): Promise<void> {
   });
 
   /** The account's disabled state as a sub-resource: a POST disables it, or re-enables it with enable=1. */
-  app.post('/:id/disabled', { config }, async (request, reply) => {
-    const id = parseId(request.params);
-    const enable = asText((request.body as Record<string, unknown> | undefined)?.enable) === '1';
+  app.post('/:id/disabled', { config, schema: { params } }, async (request, reply) => {
+    const { id } = request.params;
+    const { enable } = disabledFormSchema.parse(request.body ?? {});
     service.setDisabled(request.actor, id, !enable);
     const flash: MessageKey = enable ? 'users.enabled' : 'users.disabled';
     return reply.flash(flash).seeOther(`/admin/users/${id}`);
   });
 
-  app.post('/:id/password', { config }, async (request, reply) => {
-    const id = parseId(request.params);
-    const password = asText((request.body as Record<string, unknown> | undefined)?.password);
-    const result = await service.resetPassword(request.actor, id, password);
+  app.post('/:id/password', { config, schema: { params } }, async (request, reply) => {
+    const { id } = request.params;
+    const parsed = parseForm(passwordResetSchema, passwordResetFormSchema.parse(request.body ?? {}));
+    const result = parsed.ok ? await service.resetPassword(request.actor, id, parsed.value) : parsed;
     if (!result.ok) {
       const user = service.findById(id);
       return renderEdit(request, reply.code(422), user, valuesOf(user), result.errors);
@@ -101,18 +112,6 @@ export async function adminUsersRoutes(app: FastifyInstance): Promise<void> {
     return reply.flash('users.passwordReset').seeOther(`/admin/users/${id}`);
   });
 }
-
-const endSessionsSchema = z.object({
-  /** One session (its id as listed), or every other one. */
-  session: z.string().regex(/^[0-9a-f]{64}$/).optional().catch(undefined),
-  others: z.literal('1').optional().catch(undefined),
-});
-
-const ownPasswordFormSchema = z.object({
-  currentPassword: z.string().max(1000).catch(''),
-  password: z.string().max(1000).catch(''),
-  passwordConfirm: z.string().max(1000).catch(''),
-});
 
 /** The signed-in person's own page: password, sessions and language. */
 export async function profileRoutes(app: FastifyInstance): Promise<void> {
@@ -133,14 +132,14 @@ export async function profileRoutes(app: FastifyInstance): Promise<void> {
   app.post('/password', { config }, async (request, reply) => {
     const form = ownPasswordFormSchema.parse(request.body ?? {});
     const deviceToken = request.cookies[DEVICE_COOKIE];
-    const result = await service.changeOwnPassword(request.actor, request.sessionId!, form, (user, password) => app.services.auth.checkCurrentPassword(request.actor, user, password, deviceToken));
+    const result = await service.changeOwnPassword(request.actor, request.sessionId!, parseForm(ownPasswordSchema, form), form.currentPassword, (user, password) => app.services.auth.checkCurrentPassword(request.actor, user, password, deviceToken));
     if (!result.ok) return reply.code(result.locked ? 429 : 422).render('users/profile', { ...profileData(request), errors: result.errors });
     return reply.flash('profile.passwordChanged').seeOther('/profile');
   });
 
   /** Ends one of the person's sessions, or all the others; ending the current one signs out here too. */
   app.post('/sessions/end', { config }, async (request, reply) => {
-    const form = endSessionsSchema.parse(request.body ?? {});
+    const form = endSessionsFormSchema.parse(request.body ?? {});
     const current = request.sessionId!;
     if (form.others) {
       app.services.auth.endSessions(request.actor, current, 'others');

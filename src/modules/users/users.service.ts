@@ -3,7 +3,7 @@ import { roles, type Role } from '../../../db/schema/index.js';
 import { inTransaction } from '../../../db/transaction.js';
 import { nowIso } from '../../lib/dates.js';
 import { ConflictError, NotFoundError, StateError } from '../../lib/errors.js';
-import { addFieldError, zodFieldErrors, type FieldErrors, type FormResult } from '../../lib/forms.js';
+import { addFieldError, hasErrors, type FieldErrors, type FormResult } from '../../lib/forms.js';
 import { pageWindow, type Page } from '../../lib/pagination.js';
 import type { Language } from '../../i18n/index.js';
 import type { AreaCatalog } from '../../areas/index.js';
@@ -11,9 +11,10 @@ import type { Actor } from '../../access/actor.js';
 import { hashPassword, isGuessable, type PasswordCheck } from '../../access/passwords.js';
 import { sessionsRepository } from '../../access/sessions.repository.js';
 import { diff, type Snapshot } from '../audit/index.js';
+import { usersPolicy } from './users.policy.js';
 import { usersRepository, type UserRow } from './users.repository.js';
 import { onceFor, submissionKeyPattern, formKeysRepository } from '../form-keys/index.js';
-import { newUserSchema, ownPasswordSchema, passwordResetSchema, userUpdateSchema, type UserFormValues, type UserListQuery } from './users.schemas.js';
+import type { NewUserInput, OwnPasswordInput, PasswordResetInput, UserListQuery, UserUpdateInput } from './users.schemas.js';
 import type { AuditService } from '../audit/index.js';
 
 export type PublicUser = Omit<UserRow, 'passwordHash'>;
@@ -92,23 +93,20 @@ export function usersService({ db, catalog, audit, now = () => new Date() }: Use
       return { items, total, page: window.page, pageCount: window.pageCount, pageSize: window.pageSize, capped: window.capped };
     },
 
-    async createUser(actor: Actor, values: UserFormValues): Promise<FormResult<{ id: number }>> {
+    /** Creates an account; the area, a taken email and a guessable password are checked here. */
+    async createUser(actor: Actor, input: NewUserInput, submissionKey: string): Promise<FormResult<{ id: number }>> {
       // The same form sent twice answers with the account the first one made (not "email taken").
-      const earlier = submissionKeyPattern.test(values.submissionKey) ? formKeysRepository(db).find(values.submissionKey, actor.userId, 'user') : undefined;
+      const earlier = submissionKeyPattern.test(submissionKey) ? formKeysRepository(db).find(submissionKey, actor.userId, 'user') : undefined;
       if (earlier !== undefined) return { ok: true, value: { id: earlier } };
-      const parsed = newUserSchema.safeParse(values);
-      const errors: FieldErrors = parsed.success ? {} : zodFieldErrors(parsed.error);
-      if (parsed.success) {
-        checkArea(parsed.data.areaId, errors);
-        if (repository.findByEmail(parsed.data.email)) addFieldError(errors, 'email', 'errors.email.taken');
-        if (await isGuessable(parsed.data.password, [parsed.data.email, parsed.data.name])) addFieldError(errors, 'password', 'errors.password.weak');
-      }
-      if (!parsed.success || Object.keys(errors).length > 0) return { ok: false, errors };
-      const input = parsed.data;
+      const errors: FieldErrors = {};
+      checkArea(input.areaId, errors);
+      if (repository.findByEmail(input.email)) addFieldError(errors, 'email', 'errors.email.taken');
+      if (await isGuessable(input.password, [input.email, input.name])) addFieldError(errors, 'password', 'errors.password.weak');
+      if (hasErrors(errors)) return { ok: false, errors };
       const passwordHash = await hashPassword(input.password);
       const at = nowIso(now());
       try {
-        const id = inTransaction(db, () => onceFor(db, values.submissionKey, actor.userId, 'user', () => {
+        const id = inTransaction(db, () => onceFor(db, submissionKey, actor.userId, 'user', () => {
           const userId = repository.insert({
             email: input.email,
             name: input.name,
@@ -133,17 +131,16 @@ export function usersService({ db, catalog, audit, now = () => new Date() }: Use
       }
     },
 
-    updateUser(actor: Actor, id: number, values: Pick<UserFormValues, 'name' | 'role' | 'areaId' | 'version'>): FormResult<{ id: number }> {
+    updateUser(actor: Actor, id: number, input: UserUpdateInput): FormResult<{ id: number }> {
       const user = load(id);
-      const parsed = userUpdateSchema.safeParse(values);
-      const errors: FieldErrors = parsed.success ? {} : zodFieldErrors(parsed.error);
-      if (parsed.success) checkArea(parsed.data.areaId, errors);
-      if (!parsed.success || Object.keys(errors).length > 0) return { ok: false, errors };
-      if (Number(values.version) !== user.version) throw new ConflictError();
-      guardLastAdmin(user, parsed.data.role);
+      const errors: FieldErrors = {};
+      checkArea(input.areaId, errors);
+      if (hasErrors(errors)) return { ok: false, errors };
+      if (input.version !== user.version) throw new ConflictError();
+      guardLastAdmin(user, input.role);
       inTransaction(db, () => {
         const at = nowIso(now());
-        if (!repository.update(id, user.version, { ...parsed.data, updatedAt: at })) throw new ConflictError();
+        if (!repository.update(id, user.version, { name: input.name, role: input.role, areaId: input.areaId, updatedAt: at })) throw new ConflictError();
         const updated = repository.findById(id)!;
         // A change of role or area takes effect at once: the person signs in again with the new rights.
         if (updated.role !== user.role || updated.areaId !== user.areaId) sessions.deleteForUser(id);
@@ -155,7 +152,7 @@ export function usersService({ db, catalog, audit, now = () => new Date() }: Use
     /** Disables (or enables) an account; disabling ends all its sessions at once. */
     setDisabled(actor: Actor, id: number, disabled: boolean): void {
       const user = load(id);
-      if (disabled && user.id === actor.userId) throw new StateError({ key: 'errors.disableSelf' });
+      if (disabled && user.disabledAt === null && !usersPolicy.canDisable(actor, user)) throw new StateError({ key: 'errors.disableSelf' });
       if (disabled) guardLastAdmin(user, null);
       if ((user.disabledAt !== null) === disabled) return;
       inTransaction(db, () => {
@@ -168,12 +165,10 @@ export function usersService({ db, catalog, audit, now = () => new Date() }: Use
     },
 
     /** An admin (or the command line) sets a new password; every session of the account ends. */
-    async resetPassword(actor: Actor, id: number, password: string): Promise<FormResult<{ id: number }>> {
+    async resetPassword(actor: Actor, id: number, input: PasswordResetInput): Promise<FormResult<{ id: number }>> {
       const user = load(id);
-      const parsed = passwordResetSchema.safeParse({ password });
-      if (!parsed.success) return { ok: false, errors: zodFieldErrors(parsed.error) };
-      if (await isGuessable(parsed.data.password, [user.email, user.name])) return { ok: false, errors: { password: [{ key: 'errors.password.weak' }] } };
-      const passwordHash = await hashPassword(parsed.data.password);
+      if (await isGuessable(input.password, [user.email, user.name])) return { ok: false, errors: { password: [{ key: 'errors.password.weak' }] } };
+      const passwordHash = await hashPassword(input.password);
       inTransaction(db, () => {
         const at = nowIso(now());
         const current = repository.findById(id)!;
@@ -185,30 +180,31 @@ export function usersService({ db, catalog, audit, now = () => new Date() }: Use
     },
 
     /**
-     * A person changes their own password: the current one is required, checked by `checkCurrent` (which limits
-     * and audits wrong guesses like sign-ins); their other sessions end.
+     * A person changes their own password: `change` is the form read by the route (the new password typed twice,
+     * or its messages); the current one, when typed, is checked by `checkCurrent` (which limits and audits wrong
+     * guesses like sign-ins) even when the rest was refused; their other sessions end.
      */
     async changeOwnPassword(
       actor: Actor,
       sessionId: string,
-      form: { currentPassword: string; password: string; passwordConfirm: string },
+      change: FormResult<OwnPasswordInput>,
+      currentPassword: string,
       checkCurrent: (user: UserRow, password: string) => Promise<PasswordCheck>,
     ): Promise<FormResult<null> & { locked?: boolean }> {
       if (actor.userId === null) throw new NotFoundError('user');
       const user = load(actor.userId);
-      const parsed = ownPasswordSchema.safeParse(form);
-      const errors: FieldErrors = parsed.success ? {} : zodFieldErrors(parsed.error);
-      if (parsed.success && (await isGuessable(parsed.data.password, [user.email, user.name]))) addFieldError(errors, 'password', 'errors.password.weak');
-      if (form.currentPassword) {
-        const check = await checkCurrent(user, form.currentPassword);
+      const errors: FieldErrors = change.ok ? {} : { ...change.errors };
+      if (change.ok && (await isGuessable(change.value.password, [user.email, user.name]))) addFieldError(errors, 'password', 'errors.password.weak');
+      if (currentPassword) {
+        const check = await checkCurrent(user, currentPassword);
         if (check.outcome === 'locked') {
           addFieldError(errors, 'currentPassword', 'auth.lockedPassword', { minutes: Math.ceil(check.retryAfterSeconds / 60) });
           return { ok: false, errors, locked: true };
         }
         if (check.outcome === 'wrong') addFieldError(errors, 'currentPassword', 'errors.currentPassword.wrong');
       }
-      if (!parsed.success || Object.keys(errors).length > 0) return { ok: false, errors };
-      const passwordHash = await hashPassword(parsed.data.password);
+      if (!change.ok || hasErrors(errors)) return { ok: false, errors };
+      const passwordHash = await hashPassword(change.value.password);
       inTransaction(db, () => {
         const at = nowIso(now());
         const current = repository.findById(user.id)!;
