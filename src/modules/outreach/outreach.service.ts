@@ -1,7 +1,5 @@
-import { and, desc, eq, gte, inArray, lte, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { AppDatabase } from '../../../db/client.js';
-import { campaigns, outreachActivities, outreachTargetGroups } from '../../../db/schema/index.js';
 import { inTransaction } from '../../../db/transaction.js';
 import { formatDate, nowIso, parseDateInput } from '../../lib/dates.js';
 import { ConflictError, NotFoundError } from '../../lib/errors.js';
@@ -12,12 +10,13 @@ import { cleanText } from '../../lib/text.js';
 import { vocabularyCodes } from '../../lib/vocabulary.js';
 import { areaExistsThroughout, type AreaCatalog } from '../../areas/index.js';
 import type { Actor } from '../../access/actor.js';
-import { areaColumnInScope, scopeIncludes } from '../../access/scope.js';
+import { scopeIncludes } from '../../access/scope.js';
 import { diff, type Snapshot } from '../audit/index.js';
 import { submissionKeyPattern, formKeysRepository } from '../form-keys/index.js';
 import type { AuditService } from '../audit/index.js';
+import { outreachRepository, type ActivityListFilter, type ActivityRow, type ActivityWrite } from './outreach.repository.js';
 
-export type ActivityRow = typeof outreachActivities.$inferSelect;
+export type { ActivityRow };
 
 export interface ActivityFormValues {
   campaignId: string;
@@ -72,6 +71,7 @@ function count(value: string, field: string, errors: FieldErrors, required = fal
 
 export function outreachService({ db, catalog, audit, now = () => new Date() }: { db: AppDatabase; catalog: AreaCatalog; audit: AuditService; now?: () => Date }) {
   const submissions = formKeysRepository(db);
+  const repository = outreachRepository(db);
 
   function snapshot(activity: ActivityRow, groups: string[]): Snapshot {
     return {
@@ -93,23 +93,17 @@ export function outreachService({ db, catalog, audit, now = () => new Date() }: 
   }
 
   function groupsOf(ids: number[]): Map<number, string[]> {
-    const result = new Map<number, string[]>();
-    if (ids.length === 0) return result;
-    for (const row of db.select().from(outreachTargetGroups).where(inArray(outreachTargetGroups.activityId, ids)).all()) {
-      if (!result.has(row.activityId)) result.set(row.activityId, []);
-      result.get(row.activityId)!.push(row.groupCode);
-    }
-    return result;
+    return repository.groupsOf(ids);
   }
 
-  function validate(actor: Actor, values: ActivityFormValues, currentCampaignId: number | null): FormResult<Omit<ActivityRow, 'id' | 'version' | 'createdAt' | 'updatedAt' | 'createdBy'> & { targetGroups: string[] }> {
+  function validate(actor: Actor, values: ActivityFormValues, currentCampaignId: number | null): FormResult<ActivityWrite & { targetGroups: string[] }> {
     const errors: FieldErrors = {};
     const activityDate = parseDateInput(values.activityDate);
     if (!values.activityDate.trim()) addFieldError(errors, 'activityDate', 'errors.date.required');
     else if (!activityDate) addFieldError(errors, 'activityDate', 'errors.date.invalid');
     let campaignId: number | null = null;
     if (values.campaignId) {
-      const campaign = /^\d{1,9}$/.test(values.campaignId) ? db.select().from(campaigns).where(eq(campaigns.id, Number(values.campaignId))).get() : undefined;
+      const campaign = /^\d{1,9}$/.test(values.campaignId) ? repository.findCampaign(Number(values.campaignId)) : undefined;
       if (!campaign) addFieldError(errors, 'campaignId', 'errors.outreach.campaign');
       else if (campaign.status === 'closed' && campaign.id !== currentCampaignId) addFieldError(errors, 'campaignId', 'errors.campaign.closed');
       else {
@@ -149,38 +143,32 @@ export function outreachService({ db, catalog, audit, now = () => new Date() }: 
     };
   }
 
-  function conditions(actor: Actor, query: OutreachListQuery): SQL | undefined {
-    const parts: SQL[] = [];
-    const inScope = areaColumnInScope(outreachActivities.areaId, actor.scope);
-    if (inScope) parts.push(inScope);
-    if (query.campaign) parts.push(eq(outreachActivities.campaignId, query.campaign));
-    if (query.area) parts.push(inArray(outreachActivities.areaId, catalog.filterIds(query.area).length ? catalog.filterIds(query.area) : [-1]));
-    if (query.format) parts.push(eq(outreachActivities.format, query.format));
-    if (query.channel) parts.push(eq(outreachActivities.channel, query.channel));
-    if (query.group) parts.push(sql`exists (select 1 from ${outreachTargetGroups} where ${outreachTargetGroups.activityId} = ${outreachActivities.id} and ${outreachTargetGroups.groupCode} = ${query.group})`);
+  function filterOf(actor: Actor, query: OutreachListQuery): ActivityListFilter {
+    const filter: ActivityListFilter = { scope: actor.scope };
+    if (query.campaign) filter.campaignId = query.campaign;
+    if (query.area) filter.areaIds = catalog.filterIds(query.area);
+    if (query.format) filter.format = query.format;
+    if (query.channel) filter.channel = query.channel;
+    if (query.group) filter.group = query.group;
     const from = query.from ? parseDateInput(query.from) : null;
     const to = query.to ? parseDateInput(query.to) : null;
-    if (from) parts.push(gte(outreachActivities.activityDate, from));
-    if (to) parts.push(lte(outreachActivities.activityDate, to));
-    return parts.length > 0 ? and(...parts) : undefined;
+    if (from) filter.from = from;
+    if (to) filter.to = to;
+    return filter;
   }
 
   function load(actor: Actor, id: number): ActivityRow {
-    const activity = db.select().from(outreachActivities).where(and(eq(outreachActivities.id, id), areaColumnInScope(outreachActivities.areaId, actor.scope))).get();
+    const activity = repository.findById(id, actor.scope);
     if (!activity) throw new NotFoundError('activity');
     return activity;
   }
 
   return {
     listActivities(actor: Actor, query: OutreachListQuery): Page<ActivityRow & { groups: string[] }> & { totals: { sessions: number; participants: number; women: number } } {
-      const where = conditions(actor, query);
-      const totals = db
-        .select({ sessions: sql<number>`count(*)`, participants: sql<number>`coalesce(sum(${outreachActivities.participantsTotal}), 0)`, women: sql<number>`coalesce(sum(${outreachActivities.participantsWomen}), 0)` })
-        .from(outreachActivities)
-        .where(where)
-        .get()!;
+      const filter = filterOf(actor, query);
+      const totals = repository.totals(filter);
       const window = pageWindow(query.page, totals.sessions);
-      const rows = db.select().from(outreachActivities).where(where).orderBy(desc(outreachActivities.activityDate), desc(outreachActivities.id)).limit(window.pageSize).offset(window.offset).all();
+      const rows = repository.list(filter, window.pageSize, window.offset);
       const groups = groupsOf(rows.map((row) => row.id));
       return { items: rows.map((row) => ({ ...row, areaName: catalog.byId.get(row.areaId)?.name ?? '', groups: groups.get(row.id) ?? [] })), total: totals.sessions, page: window.page, pageCount: window.pageCount, pageSize: window.pageSize, capped: false, totals };
     },
@@ -222,8 +210,7 @@ export function outreachService({ db, catalog, audit, now = () => new Date() }: 
       const id = inTransaction(db, () => {
         const again = key ? submissions.find(key, actor.userId, 'outreach') : undefined;
         if (again !== undefined) return again;
-        const row = db.insert(outreachActivities).values({ ...columns, createdBy: actor.userId, createdAt: at, updatedAt: at }).returning().get();
-        db.insert(outreachTargetGroups).values(targetGroups.map((groupCode) => ({ activityId: row.id, groupCode }))).run();
+        const row = repository.insert(columns, targetGroups, { createdBy: actor.userId, at });
         audit.record(actor, { action: 'create', recordType: 'outreach', recordId: row.id, changes: diff(null, snapshot(row, targetGroups)), areaIds: [row.areaId] });
         if (key) submissions.remember(key, actor.userId, 'outreach', row.id, at);
         return row.id;
@@ -239,14 +226,7 @@ export function outreachService({ db, catalog, audit, now = () => new Date() }: 
       if (Number(values.version) !== activity.version) throw new ConflictError();
       const { targetGroups, ...columns } = result.value;
       inTransaction(db, () => {
-        const changed = db
-          .update(outreachActivities)
-          .set({ ...columns, updatedAt: nowIso(now()), version: sql`${outreachActivities.version} + 1` })
-          .where(and(eq(outreachActivities.id, id), eq(outreachActivities.version, activity.version)))
-          .run().changes;
-        if (changed === 0) throw new ConflictError();
-        db.delete(outreachTargetGroups).where(eq(outreachTargetGroups.activityId, id)).run();
-        db.insert(outreachTargetGroups).values(targetGroups.map((groupCode) => ({ activityId: id, groupCode }))).run();
+        if (!repository.update(id, activity.version, columns, targetGroups, nowIso(now()))) throw new ConflictError();
         const after = snapshot(load(actor, id), targetGroups);
         audit.record(actor, { action: 'update', recordType: 'outreach', recordId: id, changes: diff(before, after), areaIds: [activity.areaId, columns.areaId] });
       });
@@ -255,20 +235,7 @@ export function outreachService({ db, catalog, audit, now = () => new Date() }: 
 
     /** Activities in a date range (for the calendar), in scope and optionally in one area. */
     between(actor: Actor, from: string, to: string, areaId?: number): ActivityRow[] {
-      return db
-        .select()
-        .from(outreachActivities)
-        .where(
-          and(
-            areaColumnInScope(outreachActivities.areaId, actor.scope),
-            gte(outreachActivities.activityDate, from),
-            lte(outreachActivities.activityDate, to),
-            areaId ? inArray(outreachActivities.areaId, catalog.filterIds(areaId).length ? catalog.filterIds(areaId) : [-1]) : undefined,
-          ),
-        )
-        .orderBy(outreachActivities.activityDate)
-        .limit(2000)
-        .all();
+      return repository.between({ scope: actor.scope, from, to, ...(areaId ? { areaIds: catalog.filterIds(areaId) } : {}) }, 2000);
     },
   };
 }
