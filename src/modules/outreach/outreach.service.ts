@@ -1,73 +1,19 @@
-import { z } from 'zod';
 import type { AppDatabase } from '../../../db/client.js';
 import { inTransaction } from '../../../db/transaction.js';
 import { formatDate, nowIso, parseDateInput } from '../../lib/dates.js';
 import { ConflictError, NotFoundError } from '../../lib/errors.js';
-import { addFieldError, asList, asText, type FieldErrors, type FormResult } from '../../lib/forms.js';
+import { addFieldError, type FieldErrors, type FormResult } from '../../lib/forms.js';
 import { pageWindow, type Page } from '../../lib/pagination.js';
-import { parseWholeNumber } from '../../lib/money.js';
-import { cleanText } from '../../lib/text.js';
-import { vocabularyCodes } from '../../lib/vocabulary.js';
 import { areaExistsThroughout, type AreaCatalog } from '../../areas/index.js';
 import type { Actor } from '../../access/actor.js';
 import { scopeIncludes } from '../../access/scope.js';
 import { diff, type Snapshot } from '../audit/index.js';
 import { submissionKeyPattern, formKeysRepository } from '../form-keys/index.js';
 import type { AuditService } from '../audit/index.js';
+import type { ActivityFormValues, ActivityInput, OutreachListQuery } from './outreach.schemas.js';
 import { outreachRepository, type ActivityListFilter, type ActivityRow, type ActivityWrite } from './outreach.repository.js';
 
 export type { ActivityRow };
-
-export interface ActivityFormValues {
-  campaignId: string;
-  activityDate: string;
-  areaId: string;
-  village: string;
-  format: string;
-  channel: string;
-  targetGroups: string[];
-  organisingAgency: string;
-  participantsTotal: string;
-  participantsWomen: string;
-  leaflets: string;
-  posters: string;
-  broadcastMinutes: string;
-  notes: string;
-  version: string;
-  submissionKey: string;
-}
-
-export function readActivityForm(body: unknown): ActivityFormValues {
-  const form = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
-  const fields = ['campaignId', 'activityDate', 'areaId', 'village', 'format', 'channel', 'organisingAgency', 'participantsTotal', 'participantsWomen', 'leaflets', 'posters', 'broadcastMinutes', 'notes', 'version', 'submissionKey'] as const;
-  return { ...(Object.fromEntries(fields.map((field) => [field, asText(form[field])])) as Omit<ActivityFormValues, 'targetGroups'>), targetGroups: asList(form.targetGroups).slice(0, 30) };
-}
-
-export const outreachListQuerySchema = z.object({
-  campaign: z.coerce.number().int().positive().optional().catch(undefined),
-  area: z.coerce.number().int().positive().optional().catch(undefined),
-  format: z.string().max(40).optional().catch(undefined),
-  channel: z.string().max(40).optional().catch(undefined),
-  group: z.string().max(40).optional().catch(undefined),
-  from: z.string().max(20).optional().catch(undefined),
-  to: z.string().max(20).optional().catch(undefined),
-  page: z.coerce.number().int().min(1).max(100000).catch(1).default(1),
-});
-export type OutreachListQuery = z.infer<typeof outreachListQuerySchema>;
-
-/** A whole number ≥ 0 typed in a form ('1.200' as Vietnamese write thousands); '' is 0 unless required. */
-function count(value: string, field: string, errors: FieldErrors, required = false): number {
-  if (value.trim() === '') {
-    if (required) addFieldError(errors, field, 'errors.outreach.numberRequired');
-    return 0;
-  }
-  const number = parseWholeNumber(value);
-  if (number === null || number > 10_000_000) {
-    addFieldError(errors, field, 'errors.wholeNumber');
-    return 0;
-  }
-  return number;
-}
 
 export function outreachService({ db, catalog, audit, now = () => new Date() }: { db: AppDatabase; catalog: AreaCatalog; audit: AuditService; now?: () => Date }) {
   const submissions = formKeysRepository(db);
@@ -96,51 +42,25 @@ export function outreachService({ db, catalog, audit, now = () => new Date() }: 
     return repository.groupsOf(ids);
   }
 
-  function validate(actor: Actor, values: ActivityFormValues, currentCampaignId: number | null): FormResult<ActivityWrite & { targetGroups: string[] }> {
+  /** The rules that need the records: the campaign (open, and the date within its period) and the area (offered, in scope, existing on that date). */
+  function check(actor: Actor, input: ActivityInput, currentCampaignId: number | null): FormResult<ActivityWrite & { targetGroups: string[] }> {
     const errors: FieldErrors = {};
-    const activityDate = parseDateInput(values.activityDate);
-    if (!values.activityDate.trim()) addFieldError(errors, 'activityDate', 'errors.date.required');
-    else if (!activityDate) addFieldError(errors, 'activityDate', 'errors.date.invalid');
-    let campaignId: number | null = null;
-    if (values.campaignId) {
-      const campaign = /^\d{1,9}$/.test(values.campaignId) ? repository.findCampaign(Number(values.campaignId)) : undefined;
+    if (input.campaignId !== null) {
+      const campaign = repository.findCampaign(input.campaignId);
       if (!campaign) addFieldError(errors, 'campaignId', 'errors.outreach.campaign');
       else if (campaign.status === 'closed' && campaign.id !== currentCampaignId) addFieldError(errors, 'campaignId', 'errors.campaign.closed');
-      else {
-        campaignId = campaign.id;
-        if (activityDate && (activityDate < campaign.startDate || activityDate > campaign.endDate)) {
-          addFieldError(errors, 'activityDate', 'errors.outreach.outsideCampaign', { from: formatDate(campaign.startDate), to: formatDate(campaign.endDate) });
-        }
+      else if (input.activityDate < campaign.startDate || input.activityDate > campaign.endDate) {
+        addFieldError(errors, 'activityDate', 'errors.outreach.outsideCampaign', { from: formatDate(campaign.startDate), to: formatDate(campaign.endDate) });
       }
     }
-    const areaId = /^\d{1,9}$/.test(values.areaId) ? Number(values.areaId) : null;
-    const area = areaId === null ? undefined : catalog.byId.get(areaId);
+    const area = catalog.byId.get(input.areaId);
     if (!area || !catalog.isOffered(area.id)) addFieldError(errors, 'areaId', 'errors.venue.area');
     else if (!scopeIncludes(actor.scope, area.id)) addFieldError(errors, 'areaId', 'errors.areas.outOfScope', { area: area.name });
-    else if (activityDate && !areaExistsThroughout(area, activityDate, activityDate)) {
+    else if (!areaExistsThroughout(area, input.activityDate, input.activityDate)) {
       addFieldError(errors, 'areaId', area.level === 'district' ? 'errors.areas.districtAfterReform' : 'errors.areas.communeBeforeReform', { area: area.name });
     }
-    const village = cleanText(values.village);
-    if (village.length > 120) addFieldError(errors, 'village', 'errors.tooLong', { max: 120 });
-    if (!vocabularyCodes('outreach_formats').includes(values.format)) addFieldError(errors, 'format', 'errors.outreach.format');
-    if (!vocabularyCodes('outreach_channels').includes(values.channel)) addFieldError(errors, 'channel', 'errors.outreach.channel');
-    const groups = [...new Set(values.targetGroups)];
-    if (groups.length === 0) addFieldError(errors, 'targetGroups', 'errors.outreach.groupsRequired');
-    else if (groups.some((group) => !vocabularyCodes('target_groups').includes(group))) addFieldError(errors, 'targetGroups', 'errors.outreach.groups');
-    if (!vocabularyCodes('agencies').includes(values.organisingAgency)) addFieldError(errors, 'organisingAgency', 'errors.referral.agency');
-    const participantsTotal = count(values.participantsTotal, 'participantsTotal', errors, true);
-    const participantsWomen = count(values.participantsWomen, 'participantsWomen', errors, true);
-    if (participantsWomen > participantsTotal) addFieldError(errors, 'participantsWomen', 'errors.outreach.womenOverTotal', { total: participantsTotal });
-    const leaflets = count(values.leaflets, 'leaflets', errors);
-    const posters = count(values.posters, 'posters', errors);
-    const broadcastMinutes = count(values.broadcastMinutes, 'broadcastMinutes', errors);
-    const notes = values.notes.trim();
-    if (notes.length > 2000) addFieldError(errors, 'notes', 'errors.tooLong', { max: 2000 });
-    if (Object.keys(errors).length > 0 || !activityDate || !area) return { ok: false, errors };
-    return {
-      ok: true,
-      value: { campaignId, activityDate, areaId: area.id, village, format: values.format, channel: values.channel, organisingAgency: values.organisingAgency, participantsTotal, participantsWomen, leaflets, posters, broadcastMinutes, notes, targetGroups: groups },
-    };
+    if (Object.keys(errors).length > 0) return { ok: false, errors };
+    return { ok: true, value: input };
   }
 
   function filterOf(actor: Actor, query: OutreachListQuery): ActivityListFilter {
@@ -199,11 +119,12 @@ export function outreachService({ db, catalog, audit, now = () => new Date() }: 
       };
     },
 
-    createActivity(actor: Actor, values: ActivityFormValues): FormResult<{ id: number }> {
-      const key = submissionKeyPattern.test(values.submissionKey) ? values.submissionKey : null;
+    /** Records an activity; the same form sent twice (same one-time key) answers with the activity the first one made. */
+    createActivity(actor: Actor, input: ActivityInput, submissionKey: string): FormResult<{ id: number }> {
+      const key = submissionKeyPattern.test(submissionKey) ? submissionKey : null;
       const earlier = key ? submissions.find(key, actor.userId, 'outreach') : undefined;
       if (earlier !== undefined) return { ok: true, value: { id: earlier } };
-      const result = validate(actor, values, null);
+      const result = check(actor, input, null);
       if (!result.ok) return result;
       const { targetGroups, ...columns } = result.value;
       const at = nowIso(now());
@@ -218,12 +139,13 @@ export function outreachService({ db, catalog, audit, now = () => new Date() }: 
       return { ok: true, value: { id } };
     },
 
-    updateActivity(actor: Actor, id: number, values: ActivityFormValues): FormResult<{ id: number }> {
+    /** Saves an edit; throws ConflictError when the activity changed since the form was loaded (its version). */
+    updateActivity(actor: Actor, id: number, input: ActivityInput, expectedVersion: number): FormResult<{ id: number }> {
       const activity = load(actor, id);
       const before = snapshot(activity, groupsOf([id]).get(id) ?? []);
-      const result = validate(actor, values, activity.campaignId);
+      const result = check(actor, input, activity.campaignId);
       if (!result.ok) return result;
-      if (Number(values.version) !== activity.version) throw new ConflictError();
+      if (expectedVersion !== activity.version) throw new ConflictError();
       const { targetGroups, ...columns } = result.value;
       inTransaction(db, () => {
         if (!repository.update(id, activity.version, columns, targetGroups, nowIso(now()))) throw new ConflictError();

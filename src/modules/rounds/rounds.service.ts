@@ -140,7 +140,7 @@ export function roundsService({ db, catalog, audit, now = () => new Date() }: Ro
       }
     }
     if (parsed.success && parsed.data.campaignId !== null) {
-      const campaign = db.$client.prepare('select start_date as startDate, end_date as endDate, status from campaigns where id = ?').get(parsed.data.campaignId) as { startDate: string; endDate: string; status: string } | undefined;
+      const campaign = repository.campaignPeriod(parsed.data.campaignId);
       if (!campaign) addFieldError(errors, 'campaignId', 'errors.outreach.campaign');
       else if (campaign.status === 'closed' && parsed.data.campaignId !== currentCampaignId) addFieldError(errors, 'campaignId', 'errors.campaign.closed');
       else if (parsed.data.startDate < campaign.startDate || parsed.data.endDate > campaign.endDate) {
@@ -209,6 +209,28 @@ export function roundsService({ db, catalog, audit, now = () => new Date() }: Ro
       const areaIds = repository.areaIdsByRound(rows.map((row) => row.id));
       const items = rows.map((row) => ({ ...row, areas: areasOf(areaIds.get(row.id) ?? []) }));
       return { items, total, page: window.page, pageCount: window.pageCount, pageSize: window.pageSize, capped: window.capped };
+    },
+
+    /** A round this person may see with the ids of its areas, or undefined (another area's round is not found). */
+    findRound(actor: Actor, id: number): (RoundRow & { areaIds: number[] }) | undefined {
+      const round = repository.findById(id, actor.scope);
+      return round ? { ...round, areaIds: repository.areaIdsByRound([id]).get(id) ?? [] } : undefined;
+    },
+
+    /** The newest rounds this person may see, as a picker's or a filter's options. */
+    roundOptions(actor: Actor, limit: number): Array<{ id: number; title: string; startDate: string }> {
+      return repository.options(actor.scope, limit);
+    },
+
+    /** The newest rounds this person may see that cover one of these areas. */
+    roundsCovering(actor: Actor, areaIds: number[], limit: number): RoundRow[] {
+      return repository.list({ scope: actor.scope, words: [], areaIds }, limit, 0);
+    },
+
+    /** Rounds this person may see over part of a period (YYYY-MM-DD, inclusive), optionally in one area and what it covers. */
+    roundsBetween(actor: Actor, from: string, to: string, areaId: number | undefined, limit: number): RoundRow[] {
+      const areaIds = areaId ? catalog.filterIds(areaId) : undefined;
+      return repository.list({ scope: actor.scope, words: [], overlaps: { from, to }, ...(areaIds ? { areaIds } : {}) }, limit, 0);
     },
 
     /** Years a user may filter by: every year with a round, and the current one. */

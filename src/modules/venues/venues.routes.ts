@@ -6,7 +6,6 @@ import { ConflictError, NotFoundError } from '../../lib/errors.js';
 import type { FieldErrors } from '../../lib/forms.js';
 import { fieldValue, uploadedFile } from '../../lib/uploads.js';
 import { scopeIncludes } from '../../access/scope.js';
-import { roundsRepository } from '../rounds/index.js';
 import { importTemplateCsv, venueImporter } from './venues.import.js';
 import { readVenueForm, venueIdParamsSchema, venueListQuerySchema, type VenueFormValues, type VenueListQuery } from './venues.schemas.js';
 
@@ -37,7 +36,7 @@ export default async function venuesRoutes(app: FastifyInstance): Promise<void> 
   const service = app.services.venues;
   const checks = app.services.inspections;
   const importer = venueImporter({ service, catalog: app.catalog, dataDir: app.config.DATA_DIR });
-  const rounds = roundsRepository(app.db);
+  const rounds = app.services.rounds;
   const findings = app.services.findings;
   const followUps = app.services.followUps;
 
@@ -63,7 +62,7 @@ export default async function venuesRoutes(app: FastifyInstance): Promise<void> 
   /** Rounds a re-inspection of this venue can be filed in: open rounds covering its area that this person may file in. */
   function reinspectionRounds(request: FastifyRequest, areaId: number) {
     return rounds
-      .list({ scope: request.actor.scope, words: [], areaIds: app.catalog.relatedAreas(areaId) }, 50, 0)
+      .roundsCovering(request.actor, app.catalog.relatedAreas(areaId), 50)
       .filter((round) => (round.status === 'planned' || round.status === 'in_progress') && checks.canFileInRound(request.actor, round.id));
   }
   const read = { permission: 'venues.read' as const };
@@ -91,10 +90,9 @@ export default async function venuesRoutes(app: FastifyInstance): Promise<void> 
   /** Venues to pick from while filing a report in a round (search as you type). */
   app.get('/search', { config: read }, async (request, reply) => {
     const query = searchQuerySchema.parse(request.query ?? {});
-    const round = query.round ? rounds.findById(query.round, request.actor.scope) : undefined;
+    const round = query.round ? rounds.findRound(request.actor, query.round) : undefined;
     if (!round) throw new NotFoundError('round');
-    const areaIds = rounds.areaIdsByRound([round.id]).get(round.id) ?? [];
-    return reply.render('venues/_picker', { ...service.searchInAreas(request.actor, areaIds, query.q), q: query.q });
+    return reply.render('venues/_picker', { ...service.searchInAreas(request.actor, round.areaIds, query.q), q: query.q });
   });
 
   app.get('/new', { config: write }, async (request, reply) => {
