@@ -1,13 +1,10 @@
-import { z } from 'zod';
 import type { AppDatabase } from '../../../db/client.js';
 import { campaignStatuses, type CampaignStatus } from '../../../db/schema/index.js';
 import { inTransaction } from '../../../db/transaction.js';
-import { formatDate, nowIso, parseDateInput } from '../../lib/dates.js';
+import { formatDate, nowIso } from '../../lib/dates.js';
 import { ConflictError, ForbiddenError, NotFoundError, StateError } from '../../lib/errors.js';
-import { addFieldError, asList, asText, type FieldErrors, type FormResult } from '../../lib/forms.js';
+import { addFieldError, type FieldErrors, type FormResult } from '../../lib/forms.js';
 import { pageWindow, type Page } from '../../lib/pagination.js';
-import { cleanText } from '../../lib/text.js';
-import { vocabularyCodes } from '../../lib/vocabulary.js';
 import type { AreaCatalog, AreaRecord } from '../../areas/index.js';
 import type { Actor } from '../../access/actor.js';
 import { can } from '../../access/permissions.js';
@@ -16,50 +13,14 @@ import { diff, type Snapshot } from '../audit/index.js';
 import { onceFor } from '../form-keys/index.js';
 import { usersRepository } from '../users/index.js';
 import { campaignsPolicy } from './campaigns.policy.js';
+import { metrics, type CampaignFormValues, type CampaignInput, type CampaignListQuery, type Metric, type TargetFormRow, type TargetsInput } from './campaigns.schemas.js';
 import { campaignsRepository, type CampaignRow, type CampaignWrite, type TargetRow } from './campaigns.repository.js';
 import type { AuditService } from '../audit/index.js';
 
 export type { CampaignRow, TargetRow };
-
-export const metrics = ['rounds', 'venues', 'sessions', 'participants'] as const;
-export type Metric = (typeof metrics)[number];
+export { metrics };
 
 export const campaignTransitions: Record<CampaignStatus, CampaignStatus[]> = { draft: ['active'], active: ['closed'], closed: [] };
-
-export interface CampaignFormValues {
-  title: string;
-  planNumber: string;
-  kind: string;
-  startDate: string;
-  endDate: string;
-  ownerId: string;
-  description: string;
-  version: string;
-  submissionKey: string;
-}
-
-export function readCampaignForm(body: unknown): CampaignFormValues {
-  const form = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
-  const fields = ['title', 'planNumber', 'kind', 'startDate', 'endDate', 'ownerId', 'description', 'version', 'submissionKey'] as const;
-  return Object.fromEntries(fields.map((field) => [field, asText(form[field])])) as unknown as CampaignFormValues;
-}
-
-/** One row of the targets form as typed (kept whole when the form comes back with errors). */
-export type TargetFormRow = { areaId: string } & Record<Metric, string>;
-
-export function readTargetRows(body: unknown): TargetFormRow[] {
-  const form = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
-  const areaIds = asList(form.targetArea).slice(0, 500);
-  const columns = Object.fromEntries(metrics.map((metric) => [metric, asList(form[`target_${metric}`])])) as Record<Metric, string[]>;
-  return areaIds.map((areaId, index) => ({ areaId, ...(Object.fromEntries(metrics.map((metric) => [metric, columns[metric][index] ?? ''])) as Record<Metric, string>) }));
-}
-
-export const campaignListQuerySchema = z.object({
-  status: z.enum(campaignStatuses).optional().catch(undefined),
-  year: z.coerce.number().int().min(1900).max(2199).optional().catch(undefined),
-  page: z.coerce.number().int().min(1).max(100000).catch(1).default(1),
-});
-export type CampaignListQuery = z.infer<typeof campaignListQuerySchema>;
 
 export interface ProgressRow {
   area: AreaRecord;
@@ -123,35 +84,20 @@ export function campaignsService({ db, catalog, audit, now = () => new Date() }:
     return campaign;
   }
 
-  function validate(actor: Actor, values: CampaignFormValues): FormResult<CampaignWrite> {
+  /**
+   * The owner decides whose campaign it is: someone this person may pick, and, for a person of one area, someone
+   * of that area (no owner would make it province-wide, out of their hands).
+   */
+  function check(actor: Actor, input: CampaignInput): FormResult<CampaignWrite> {
     const errors: FieldErrors = {};
-    const title = cleanText(values.title);
-    if (!title) addFieldError(errors, 'title', 'errors.campaign.titleRequired');
-    else if (title.length > 200) addFieldError(errors, 'title', 'errors.campaign.titleTooLong');
-    const planNumber = cleanText(values.planNumber);
-    if (planNumber.length > 100) addFieldError(errors, 'planNumber', 'errors.decisionNumber.tooLong');
-    if (!vocabularyCodes('campaign_kinds').includes(values.kind)) addFieldError(errors, 'kind', 'errors.campaign.kind');
-    const startDate = parseDateInput(values.startDate);
-    const endDate = parseDateInput(values.endDate);
-    for (const [field, raw, parsed] of [['startDate', values.startDate, startDate], ['endDate', values.endDate, endDate]] as const) {
-      if (!raw.trim()) addFieldError(errors, field, 'errors.date.required');
-      else if (!parsed) addFieldError(errors, field, 'errors.date.invalid');
-    }
-    if (startDate && endDate && endDate < startDate) addFieldError(errors, 'endDate', 'errors.endBeforeStart');
-    // The owner decides whose campaign it is: someone this person may pick, and, for a person of one area, someone
-    // of that area (no owner would make it province-wide, out of their hands).
-    let ownerId: number | null = null;
-    if (values.ownerId) {
-      const owner = /^\d{1,9}$/.test(values.ownerId) ? accounts.activeInScope(OWNER_ROLES, actor.scope, { ids: [Number(values.ownerId)] })[0] : undefined;
+    if (input.ownerId !== null) {
+      const owner = accounts.activeInScope(OWNER_ROLES, actor.scope, { ids: [input.ownerId] })[0];
       if (!owner) addFieldError(errors, 'ownerId', 'errors.campaign.ownerNotPickable');
-      else ownerId = owner.id;
     } else if (!campaignsPolicy.worksProvinceWide(actor)) {
       addFieldError(errors, 'ownerId', 'errors.campaign.ownerRequiredInArea');
     }
-    const description = values.description.trim();
-    if (description.length > 5000) addFieldError(errors, 'description', 'errors.tooLong', { max: 5000 });
-    if (Object.keys(errors).length > 0 || !startDate || !endDate) return { ok: false, errors };
-    return { ok: true, value: { title, planNumber, kind: values.kind, startDate, endDate, ownerId, description } };
+    if (Object.keys(errors).length > 0) return { ok: false, errors };
+    return { ok: true, value: input };
   }
 
   return {
@@ -213,12 +159,13 @@ export function campaignsService({ db, catalog, audit, now = () => new Date() }:
       };
     },
 
-    createCampaign(actor: Actor, values: CampaignFormValues, options: { isSample?: boolean; status?: CampaignStatus } = {}): FormResult<{ id: number }> {
-      const result = validate(actor, values);
+    /** Creates a campaign; the same form sent twice (same one-time key) answers with the campaign the first one made. */
+    createCampaign(actor: Actor, input: CampaignInput, options: { submissionKey?: string; isSample?: boolean; status?: CampaignStatus } = {}): FormResult<{ id: number }> {
+      const result = check(actor, input);
       if (!result.ok) return result;
       const at = nowIso(now());
       const id = inTransaction(db, () =>
-        onceFor(db, values.submissionKey, actor.userId, 'campaign', () => {
+        onceFor(db, options.submissionKey, actor.userId, 'campaign', () => {
           const row = repository.insert(result.value, { status: options.status ?? 'draft', isSample: options.isSample ?? false, at });
           audit.record(actor, { action: 'create', recordType: 'campaign', recordId: row.id, changes: diff(null, snapshot(row)) });
           return row.id;
@@ -227,9 +174,10 @@ export function campaignsService({ db, catalog, audit, now = () => new Date() }:
       return { ok: true, value: { id } };
     },
 
-    updateCampaign(actor: Actor, id: number, values: CampaignFormValues): FormResult<{ id: number }> {
+    /** Saves an edit; throws ConflictError when the campaign changed since the form was loaded (its version). */
+    updateCampaign(actor: Actor, id: number, input: CampaignInput, expectedVersion: number): FormResult<{ id: number }> {
       const campaign = loadForChange(actor, id);
-      const result = validate(actor, values);
+      const result = check(actor, input);
       if (!result.ok) return result;
       const outside = repository.workOutside(id, result.value.startDate, result.value.endDate);
       if (outside.rounds + outside.activities > 0) {
@@ -237,7 +185,7 @@ export function campaignsService({ db, catalog, audit, now = () => new Date() }:
         addFieldError(errors, 'startDate', 'errors.campaign.workOutside', outside);
         return { ok: false, errors };
       }
-      if (Number(values.version) !== campaign.version) throw new ConflictError();
+      if (expectedVersion !== campaign.version) throw new ConflictError();
       inTransaction(db, () => {
         if (!repository.update(id, campaign.version, result.value, nowIso(now()))) throw new ConflictError();
         audit.record(actor, { action: 'update', recordType: 'campaign', recordId: id, changes: diff(snapshot(campaign), snapshot(load(id))) });
@@ -261,31 +209,18 @@ export function campaignsService({ db, catalog, audit, now = () => new Date() }:
      * Replaces the targets of the areas the person may see from the form's rows (area, four numbers); a row of
      * zeros is dropped; other areas' targets stay as they are. Errors are keyed by row and column.
      */
-    saveTargets(actor: Actor, id: number, rows: TargetFormRow[]): FormResult<null> {
+    saveTargets(actor: Actor, id: number, rows: TargetsInput): FormResult<null> {
       load(id);
       const errors: FieldErrors = {};
       const parsed = new Map<number, Record<Metric, number>>();
-      rows.forEach((row, index) => {
-        const filled = metrics.some((metric) => row[metric].trim() !== '');
-        if (!row.areaId) {
-          if (filled) addFieldError(errors, `targetArea_${index}`, 'errors.campaign.targetAreaMissing');
-          return;
-        }
-        const areaId = /^\d{1,9}$/.test(row.areaId) ? Number(row.areaId) : -1;
-        const area = catalog.byId.get(areaId);
-        if (!area || !catalog.isOffered(areaId) || !scopeIncludes(actor.scope, areaId)) {
+      rows.forEach(({ row: index, areaId, values }) => {
+        const area = areaId === null ? undefined : catalog.byId.get(areaId);
+        if (!area || !catalog.isOffered(area.id) || !scopeIncludes(actor.scope, area.id)) {
           addFieldError(errors, `targetArea_${index}`, 'errors.campaign.targetArea');
           return;
         }
-        const values = zeroMetrics();
-        for (const metric of metrics) {
-          const text = row[metric].trim();
-          if (text === '') continue;
-          if (!/^\d{1,7}$/.test(text)) addFieldError(errors, `target_${metric}_${index}`, 'errors.campaign.targetNumber');
-          else values[metric] = Number(text);
-        }
-        if (parsed.has(areaId)) addFieldError(errors, `targetArea_${index}`, 'errors.campaign.targetTwice', { area: area.name });
-        if (metrics.some((metric) => values[metric] > 0)) parsed.set(areaId, values);
+        if (parsed.has(area.id)) addFieldError(errors, `targetArea_${index}`, 'errors.campaign.targetTwice', { area: area.name });
+        if (metrics.some((metric) => values[metric] > 0)) parsed.set(area.id, values);
       });
       if (Object.keys(errors).length > 0) {
         addFieldError(errors, 'targets', 'errors.campaign.targetsInvalid');
