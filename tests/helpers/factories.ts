@@ -2,6 +2,7 @@ import { usersRepository } from '../../src/modules/users/index.js';
 import type { FastifyInstance } from 'fastify';
 import { systemActor } from '../../src/access/actor.js';
 import type { RoundFormValues } from '../../src/modules/rounds/index.js';
+import { venueFormSchema, venueInputSchema } from '../../src/modules/venues/index.js';
 
 /** A district of the configured province by (part of) its name. */
 export function district(app: FastifyInstance, name: string) {
@@ -69,7 +70,7 @@ let venueCounter = 0;
 export function createVenue(app: FastifyInstance, overrides: Record<string, string> = {}): number {
   venueCounter += 1;
   const service = app.services.venues;
-  const result = service.createVenue(systemActor('test'), {
+  const values = venueFormSchema.parse({
     kind: 'karaoke',
     name: `Karaoke Thử ${venueCounter}`,
     areaId: String(district(app, 'Bắc Yên').id),
@@ -87,6 +88,9 @@ export function createVenue(app: FastifyInstance, overrides: Record<string, stri
     confirmDuplicate: '1',
     ...overrides,
   });
+  const input = venueInputSchema.safeParse(values);
+  if (!input.success) throw new Error(`invalid factory venue: ${JSON.stringify(input.error.issues)}`);
+  const result = service.createVenue(systemActor('test'), input.data, { submissionKey: values.submissionKey, confirmDuplicate: values.confirmDuplicate === '1' });
   if (!result.ok) throw new Error(`invalid factory venue: ${JSON.stringify(result.errors)}`);
   return result.id;
 }
