@@ -1,7 +1,7 @@
 import { usersRepository } from '../../src/modules/users/index.js';
 import type { FastifyInstance } from 'fastify';
 import { systemActor } from '../../src/access/actor.js';
-import type { RoundFormValues } from '../../src/modules/rounds/index.js';
+import { roundInputSchema, type RoundFormValues } from '../../src/modules/rounds/index.js';
 import { venueFormSchema, venueInputSchema } from '../../src/modules/venues/index.js';
 
 /** A district of the configured province by (part of) its name. */
@@ -36,9 +36,9 @@ export function roundFields(app: FastifyInstance, overrides: Record<string, stri
 }
 
 /** Creates a round through the service (the same rules as the form) and returns its id. */
-export function createRound(app: FastifyInstance, values: Partial<RoundFormValues> = {}): number {
+export function createRound(app: FastifyInstance, overrides: Partial<RoundFormValues> = {}): number {
   const service = app.services.rounds;
-  const result = service.createRound(systemActor('test'), {
+  const values: RoundFormValues = {
     title: 'Đợt kiểm tra',
     decisionNumber: '',
     kind: 'planned',
@@ -51,8 +51,11 @@ export function createRound(app: FastifyInstance, values: Partial<RoundFormValue
     version: '',
     campaignId: '',
     submissionKey: '',
-    ...values,
-  });
+    ...overrides,
+  };
+  const input = roundInputSchema.safeParse(values);
+  if (!input.success) throw new Error(`invalid factory round: ${JSON.stringify(input.error.issues)}`);
+  const result = service.createRound(systemActor('test'), input.data, values.submissionKey);
   if (!result.ok) throw new Error(`invalid factory round: ${JSON.stringify(result.errors)}`);
   return result.value.id;
 }
