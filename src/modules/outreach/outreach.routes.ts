@@ -54,6 +54,8 @@ export default async function outreachRoutes(fastify: FastifyInstance): Promise<
 
   app.post('/', { config: write }, async (request, reply) => {
     const values = activityFormSchema.parse(request.body ?? {});
+    const earlier = service.createdWith(request.actor, values.submissionKey);
+    if (earlier !== undefined) return reply.flash('outreach.created').seeOther(`/outreach/${earlier}`);
     const parsed = parseForm(activityInputSchema, values);
     const result = parsed.ok ? service.createActivity(request.actor, parsed.value, values.submissionKey) : parsed;
     if (!result.ok) return renderForm(request, reply.code(422), 'outreach/new', values, result.errors);
@@ -63,7 +65,7 @@ export default async function outreachRoutes(fastify: FastifyInstance): Promise<
   app.get('/:id', { config: read, schema: { params } }, async (request, reply) => {
     const activity = service.getActivity(request.actor, request.params.id);
     const campaign = activity.campaignId ? campaigns.getCampaign(activity.campaignId) : null;
-    return reply.render('outreach/show', { activity, campaign, area: app.catalog.byId.get(activity.areaId) });
+    return reply.render('outreach/show', { activity, campaign, can: service.abilities(request.actor), area: app.catalog.byId.get(activity.areaId) });
   });
 
   app.get('/:id/edit', { config: write, schema: { params } }, async (request, reply) => {

@@ -10,6 +10,7 @@ import { scopeIncludes } from '../../access/scope.js';
 import { diff, type Snapshot } from '../audit/index.js';
 import { submissionKeyPattern, formKeysRepository } from '../form-keys/index.js';
 import type { AuditService } from '../audit/index.js';
+import { outreachPolicy, type ActivityAbilities } from './outreach.policy.js';
 import type { ActivityFormValues, ActivityInput, OutreachListQuery } from './outreach.schemas.js';
 import { outreachRepository, type ActivityListFilter, type ActivityRow, type ActivityWrite } from './outreach.repository.js';
 
@@ -119,6 +120,14 @@ export function outreachService({ db, catalog, audit, now = () => new Date() }: 
       };
     },
 
+    /**
+     * The outreach a form with this one-time key already created, if any (a key used for another kind of form is
+     * refused with 409). Asked before the form is read, so a repeated form answers as the first one did.
+     */
+    createdWith(actor: Actor, submissionKey: string): number | undefined {
+      return submissionKeyPattern.test(submissionKey) ? submissions.find(submissionKey, actor.userId, 'outreach') : undefined;
+    },
+
     /** Records an activity; the same form sent twice (same one-time key) answers with the activity the first one made. */
     createActivity(actor: Actor, input: ActivityInput, submissionKey: string): FormResult<{ id: number }> {
       const key = submissionKeyPattern.test(submissionKey) ? submissionKey : null;
@@ -153,6 +162,11 @@ export function outreachService({ db, catalog, audit, now = () => new Date() }: 
         audit.record(actor, { action: 'update', recordType: 'outreach', recordId: id, changes: diff(before, after), areaIds: [activity.areaId, columns.areaId] });
       });
       return { ok: true, value: { id } };
+    },
+
+    /** What this person may do on an activity's page (the template shows only these). */
+    abilities(actor: Actor): ActivityAbilities {
+      return outreachPolicy.abilities(actor);
     },
 
     /** Activities in a date range (for the calendar), in scope and optionally in one area. */

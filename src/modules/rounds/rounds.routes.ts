@@ -79,6 +79,7 @@ export default async function roundsRoutes(fastify: FastifyInstance): Promise<vo
       canFile: checks.canFileInRound(request.actor, id),
       warnings: service.overlapWarnings(request.actor, service.formValuesOf(round), id),
       campaign: round.campaignId ? campaigns.getCampaign(round.campaignId) : null,
+      can: service.abilities(request.actor, round),
     };
   }
 
@@ -156,6 +157,8 @@ export default async function roundsRoutes(fastify: FastifyInstance): Promise<vo
   app.post('/', { config: { permission: 'rounds.write' } }, async (request, reply) => {
     const values = roundFormSchema.parse(request.body ?? {});
     if (wantsCheck(request)) return renderForm(request, reply, 'rounds/new', formData(request, values, {}, { action: '/rounds', overlapsChecked: true }));
+    const earlier = service.createdWith(request.actor, values.submissionKey);
+    if (earlier !== undefined) return reply.flash('rounds.created').seeOther(`/rounds/${earlier}`);
     const parsed = parseRound(service, request.actor, values);
     const result = parsed.ok ? service.createRound(request.actor, parsed.value, values.submissionKey) : parsed;
     if (!result.ok) return renderForm(request, reply.code(422), 'rounds/new', formData(request, values, result.errors, { action: '/rounds' }));
@@ -168,7 +171,7 @@ export default async function roundsRoutes(fastify: FastifyInstance): Promise<vo
 
   app.get('/:id/edit', { config: { permission: 'rounds.write' }, schema: { params } }, async (request, reply) => {
     const round = service.getRound(request.actor, request.params.id);
-    if (round.status === 'cancelled') return reply.renderError(409, { key: 'rounds.readOnly' });
+    if (!service.abilities(request.actor, round).edit) return reply.renderError(409, { key: 'rounds.readOnly' });
     return reply.render('rounds/edit', formData(request, service.formValuesOf(round), {}, { action: `/rounds/${round.id}`, round }));
   });
 

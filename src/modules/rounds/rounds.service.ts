@@ -16,6 +16,7 @@ import { roundsRepository, type RoundListFilter, type RoundRow, type RoundWrite 
 import { usersRepository } from '../users/index.js';
 import { statusTransitions, type RoundAreasDraft, type RoundFormValues, type RoundInput, type RoundListQuery, type RoundStatus, type StatusChangeInput } from './rounds.schemas.js';
 import type { AuditService } from '../audit/index.js';
+import { roundsPolicy, type RoundAbilities } from './rounds.policy.js';
 
 export interface RoundListItem extends RoundRow {
   areas: AreaRecord[];
@@ -262,6 +263,11 @@ export function roundsService({ db, catalog, audit, now = () => new Date() }: Ro
       };
     },
 
+    /** What this person may do on the round's page (the template shows only these). */
+    abilities(actor: Actor, round: RoundRow): RoundAbilities {
+      return roundsPolicy.abilities(actor, round);
+    },
+
     /** The form values of a stored round, for its edit page. */
     formValuesOf(round: RoundDetail): RoundFormValues {
       return {
@@ -287,6 +293,14 @@ export function roundsService({ db, catalog, audit, now = () => new Date() }: Ro
     addAreaErrors(actor: Actor, areas: RoundAreasDraft, errors: FieldErrors): FieldErrors {
       addAreaErrors(actor, areas, errors);
       return errors;
+    },
+
+    /**
+     * The round a form with this one-time key already created, if any (a key used for another kind of form is
+     * refused with 409). Asked before the form is read, so a repeated form answers as the first one did.
+     */
+    createdWith(actor: Actor, submissionKey: string): number | undefined {
+      return submissionKeyPattern.test(submissionKey) ? submissions.find(submissionKey, actor.userId, 'round') : undefined;
     },
 
     /** Creates a round; the same form sent twice (same submission key) answers with the round the first one made. */
@@ -339,7 +353,7 @@ export function roundsService({ db, catalog, audit, now = () => new Date() }: Ro
     /** A round about to be edited: 404 when this person may not see it, 409 when it is cancelled (read-only). */
     editableRound(actor: Actor, id: number): RoundRow {
       const round = load(actor, id);
-      if (round.status === 'cancelled') throw new StateError({ key: 'rounds.readOnly' });
+      if (!roundsPolicy.isEditable(round)) throw new StateError({ key: 'rounds.readOnly' });
       return round;
     },
 

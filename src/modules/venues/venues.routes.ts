@@ -101,6 +101,8 @@ export default async function venuesRoutes(fastify: FastifyInstance): Promise<vo
 
   app.post('/', { config: write }, async (request, reply) => {
     const values = venueFormSchema.parse(request.body ?? {});
+    const earlier = service.createdWith(request.actor, values.submissionKey);
+    if (earlier !== undefined) return reply.flash('venues.created').seeOther(`/venues/${earlier}`);
     const parsed = parseForm(venueInputSchema, values);
     const result = parsed.ok ? service.createVenue(request.actor, parsed.value, { submissionKey: values.submissionKey, confirmDuplicate: values.confirmDuplicate === '1' }) : parsed;
     if (!result.ok) return renderForm(request, reply.code(422), 'venues/new', values, result.errors, { duplicate: 'duplicate' in result ? result.duplicate : undefined });
@@ -140,7 +142,7 @@ export default async function venuesRoutes(fastify: FastifyInstance): Promise<vo
   app.get('/:id', { config: read, schema: { params } }, async (request, reply) => {
     const venue = service.getVenue(request.actor, request.params.id);
     const history = historyOf(request, venue.id);
-    return reply.render('venues/show', { venue, ...history, reinspectionRounds: history.openFindings.length > 0 ? reinspectionRounds(request, venue.areaId) : [] });
+    return reply.render('venues/show', { venue, can: service.abilities(request.actor), ...history, reinspectionRounds: history.openFindings.length > 0 ? reinspectionRounds(request, venue.areaId) : [] });
   });
 
   /** Starts a re-inspection of this venue in the chosen round (the report form lists its open findings). */

@@ -13,6 +13,7 @@ import { submissionKeyPattern, formKeysRepository } from '../form-keys/index.js'
 import { venuesRepository, type VenueListFilter, type VenueRow, type VenueWrite } from './venues.repository.js';
 import type { VenueFormValues, VenueInput, VenueListQuery } from './venues.schemas.js';
 import type { AuditService } from '../audit/index.js';
+import { venuesPolicy, type VenueAbilities } from './venues.policy.js';
 
 export interface VenueListItem extends VenueRow {
   area: AreaRecord | undefined;
@@ -132,6 +133,14 @@ export function venuesService({ db, catalog, audit, now = () => new Date() }: { 
       };
     },
 
+    /**
+     * The venue a form with this one-time key already created, if any (a key used for another kind of form is
+     * refused with 409). Asked before the form is read, so a repeated form answers as the first one did.
+     */
+    createdWith(actor: Actor, submissionKey: string): number | undefined {
+      return submissionKeyPattern.test(submissionKey) ? submissions.find(submissionKey, actor.userId, 'venue') : undefined;
+    },
+
     /** Creates a venue; a likely duplicate in the same area is refused with a link to it until the person confirms. */
     createVenue(actor: Actor, input: VenueInput, options: { submissionKey: string; confirmDuplicate: boolean }): VenueSaveResult {
       const key = submissionKeyPattern.test(options.submissionKey) ? options.submissionKey : null;
@@ -198,6 +207,11 @@ export function venuesService({ db, catalog, audit, now = () => new Date() }: { 
     /** Venues in these areas (and those formed from or into them) that the person may see. */
     countOpenInAreas(actor: Actor, areaIds: number[]): number {
       return repository.countInAreas([...new Set(areaIds.flatMap((id) => catalog.relatedAreas(id)))].filter((id) => scopeIncludes(actor.scope, id)));
+    },
+
+    /** What this person may do on a venue's page (the template shows only these). */
+    abilities(actor: Actor): VenueAbilities {
+      return venuesPolicy.abilities(actor);
     },
 
     findByIds(ids: number[]): VenueRow[] {
