@@ -15,6 +15,7 @@ import {
   roundListQuerySchema,
   roundOverlapsQuerySchema,
   statusChangeSchema,
+  statusFormSchema,
   teamRowQuerySchema,
   type RoundFormValues,
   type RoundInput,
@@ -205,7 +206,7 @@ export default async function roundsRoutes(fastify: FastifyInstance): Promise<vo
 
   app.post('/:id/status', { config: { permission: 'rounds.write' }, schema: { params } }, async (request, reply) => {
     const { id } = request.params;
-    const parsed = statusChangeSchema.safeParse(request.body ?? {});
+    const parsed = statusChangeSchema.safeParse(statusFormSchema.parse(request.body ?? {}));
     if (!parsed.success) {
       service.getRound(request.actor, id); // 404 before 400 for a round that does not exist
       return reply.renderError(400);

@@ -197,9 +197,21 @@ export const roundListQuerySchema = z.object({
 });
 export type RoundListQuery = z.infer<typeof roundListQuerySchema>;
 
+/** The status form as typed; a version left out (an older page) is not checked. */
+export const statusFormSchema = z.object({
+  to: formText,
+  note: formText,
+  version: z
+    .unknown()
+    .optional()
+    .transform((value) => (value === undefined ? undefined : formText.parse(value))),
+});
+export type StatusFormValues = z.infer<typeof statusFormSchema>;
+
+/** A status change asked for; anything that does not read answers 400 (the page sends only valid values). */
 export const statusChangeSchema = z.object({
   to: z.enum(roundStatuses),
-  note: z.string().trim().max(1000, 'errors.note.tooLong').default(''),
+  note: z.string().trim().max(1000, 'errors.note.tooLong'),
   version: z.coerce.number().int().positive().optional(),
 });
 export type StatusChangeInput = z.infer<typeof statusChangeSchema>;
