@@ -37,10 +37,8 @@ export function seedSampleRounds(db: AppDatabase, { catalog, rounds, campaigns }
         kind: 'inspection_programme',
         startDate: sample.programme.period[0],
         endDate: sample.programme.period[1],
-        ownerId: '',
+        ownerId: null,
         description: `${sample.programme.basis}. Dữ liệu mẫu: các đợt kiểm tra theo nguồn ${sample.source.replace(/\(article by ([^)]+)\)/, '(bài viết của $1)')}.`,
-        version: '',
-        submissionKey: '',
       },
       { isSample: true, status: 'closed' },
     );

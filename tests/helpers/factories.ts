@@ -1,7 +1,8 @@
 import { usersRepository } from '../../src/modules/users/index.js';
 import type { FastifyInstance } from 'fastify';
 import { systemActor } from '../../src/access/actor.js';
-import type { RoundFormValues } from '../../src/modules/rounds/index.js';
+import { roundInputSchema, type RoundFormValues } from '../../src/modules/rounds/index.js';
+import { venueFormSchema, venueInputSchema } from '../../src/modules/venues/index.js';
 
 /** A district of the configured province by (part of) its name. */
 export function district(app: FastifyInstance, name: string) {
@@ -35,9 +36,9 @@ export function roundFields(app: FastifyInstance, overrides: Record<string, stri
 }
 
 /** Creates a round through the service (the same rules as the form) and returns its id. */
-export function createRound(app: FastifyInstance, values: Partial<RoundFormValues> = {}): number {
+export function createRound(app: FastifyInstance, overrides: Partial<RoundFormValues> = {}): number {
   const service = app.services.rounds;
-  const result = service.createRound(systemActor('test'), {
+  const values: RoundFormValues = {
     title: 'Đợt kiểm tra',
     decisionNumber: '',
     kind: 'planned',
@@ -50,8 +51,11 @@ export function createRound(app: FastifyInstance, values: Partial<RoundFormValue
     version: '',
     campaignId: '',
     submissionKey: '',
-    ...values,
-  });
+    ...overrides,
+  };
+  const input = roundInputSchema.safeParse(values);
+  if (!input.success) throw new Error(`invalid factory round: ${JSON.stringify(input.error.issues)}`);
+  const result = service.createRound(systemActor('test'), input.data, values.submissionKey);
   if (!result.ok) throw new Error(`invalid factory round: ${JSON.stringify(result.errors)}`);
   return result.value.id;
 }
@@ -69,7 +73,7 @@ let venueCounter = 0;
 export function createVenue(app: FastifyInstance, overrides: Record<string, string> = {}): number {
   venueCounter += 1;
   const service = app.services.venues;
-  const result = service.createVenue(systemActor('test'), {
+  const values = venueFormSchema.parse({
     kind: 'karaoke',
     name: `Karaoke Thử ${venueCounter}`,
     areaId: String(district(app, 'Bắc Yên').id),
@@ -87,6 +91,9 @@ export function createVenue(app: FastifyInstance, overrides: Record<string, stri
     confirmDuplicate: '1',
     ...overrides,
   });
+  const input = venueInputSchema.safeParse(values);
+  if (!input.success) throw new Error(`invalid factory venue: ${JSON.stringify(input.error.issues)}`);
+  const result = service.createVenue(systemActor('test'), input.data, { submissionKey: values.submissionKey, confirmDuplicate: values.confirmDuplicate === '1' });
   if (!result.ok) throw new Error(`invalid factory venue: ${JSON.stringify(result.errors)}`);
   return result.id;
 }

@@ -1,13 +1,8 @@
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { todayInVietnam } from '../../lib/dates.js';
 import { scopeIncludes } from '../../access/scope.js';
-import { roundsRepository } from '../rounds/index.js';
-
-const querySchema = z.object({
-  month: z.string().regex(/^(19|20|21)\d{2}-(0[1-9]|1[0-2])$/).optional().catch(undefined),
-  area: z.coerce.number().int().positive().optional().catch(undefined),
-});
+import { calendarQuerySchema as querystring } from './calendar.schemas.js';
 
 interface CalendarItem {
   kind: 'round' | 'outreach';
@@ -27,20 +22,19 @@ function shiftMonth(month: string, delta: number): string {
 }
 
 /** /calendar?month=YYYY-MM: the month's rounds and outreach, as a grid (weeks from Monday) and as a week list for phones. */
-export default async function calendarRoutes(app: FastifyInstance): Promise<void> {
+export default async function calendarRoutes(fastify: FastifyInstance): Promise<void> {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
   const outreach = app.services.outreach;
-  const rounds = roundsRepository(app.db);
+  const rounds = app.services.rounds;
 
-  app.get('/', { config: { permission: 'rounds.read' } }, async (request, reply) => {
-    const query = querySchema.parse(request.query ?? {});
-    const askedMonth = (request.query as Record<string, unknown> | undefined)?.month;
-    const monthInvalid = askedMonth !== undefined && askedMonth !== '' && query.month === undefined;
+  app.get('/', { config: { permission: 'rounds.read' }, schema: { querystring } }, async (request, reply) => {
+    const query = request.query;
+    const { monthInvalid } = query;
     const month = query.month ?? todayInVietnam(app.now()).slice(0, 7);
     const first = `${month}-01`;
     const lastDay = new Date(Date.UTC(Number(month.slice(0, 4)), Number(month.slice(5, 7)), 0)).getUTCDate();
     const last = `${month}-${String(lastDay).padStart(2, '0')}`;
-    const areaIds = query.area ? app.catalog.filterIds(query.area) : undefined;
-    const roundRows = rounds.list({ scope: request.actor.scope, words: [], overlaps: { from: first, to: last }, ...(areaIds ? { areaIds } : {}) }, 500, 0);
+    const roundRows = rounds.roundsBetween(request.actor, first, last, query.area, 500);
     const items: CalendarItem[] = [
       ...roundRows.filter((round) => round.status !== 'cancelled').map((round) => ({ kind: 'round' as const, id: round.id, title: round.title, start: round.startDate, end: round.endDate, status: round.status })),
       ...outreach.between(request.actor, first, last, query.area).map((activity) => ({ kind: 'outreach' as const, id: activity.id, title: activity.format, areaName: app.catalog.byId.get(activity.areaId)?.name ?? '', start: activity.activityDate, end: activity.activityDate })),

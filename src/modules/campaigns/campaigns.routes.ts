@@ -1,21 +1,26 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { z } from 'zod';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { campaignStatuses } from '../../../db/schema/index.js';
-import { ConflictError, NotFoundError, StateError } from '../../lib/errors.js';
-import { asText, type FieldErrors } from '../../lib/forms.js';
+import { ConflictError, StateError } from '../../lib/errors.js';
+import { parseForm, type FieldErrors } from '../../lib/forms.js';
+import { idParamsSchema as params } from '../../lib/params.js';
 import { scopeIncludes } from '../../access/scope.js';
-import { campaignListQuerySchema, campaignTransitions, metrics, readCampaignForm, readTargetRows, type CampaignFormValues, type TargetFormRow } from './campaigns.service.js';
+import {
+  campaignFormSchema,
+  campaignInputSchema,
+  campaignListQuerySchema,
+  campaignStatusFormSchema,
+  metrics,
+  targetsFormSchema,
+  targetsInputSchema,
+  type CampaignFormValues,
+  type TargetFormRow,
+} from './campaigns.schemas.js';
+import { campaignTransitions } from './campaigns.service.js';
 
-const idParams = z.object({ id: z.coerce.number().int().positive().max(2 ** 31) });
-
-function parseId(params: unknown): number {
-  const parsed = idParams.safeParse(params);
-  if (!parsed.success) throw new NotFoundError('campaign');
-  return parsed.data.id;
-}
-
-export default async function campaignsRoutes(app: FastifyInstance): Promise<void> {
+export default async function campaignsRoutes(fastify: FastifyInstance): Promise<void> {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
   const service = app.services.campaigns;
   const outreach = app.services.outreach;
   const read = { permission: 'campaigns.read' as const };
@@ -46,8 +51,8 @@ export default async function campaignsRoutes(app: FastifyInstance): Promise<voi
     });
   }
 
-  app.get('/', { config: read }, async (request, reply) => {
-    const query = campaignListQuerySchema.parse(request.query ?? {});
+  app.get('/', { config: read, schema: { querystring: campaignListQuerySchema } }, async (request, reply) => {
+    const query = request.query;
     const page = service.listCampaigns(query, request.actor.scope);
     const years: number[] = [];
     for (let year = Number(new Date(app.now()).getUTCFullYear()) + 1; year >= 2016; year -= 1) years.push(year);
@@ -65,28 +70,35 @@ export default async function campaignsRoutes(app: FastifyInstance): Promise<voi
   });
 
   app.get('/new', { config: write }, async (request, reply) => {
-    return renderForm(request, reply, 'campaigns/new', { ...readCampaignForm({ kind: 'inspection_programme' }), ownerId: String(request.user!.id), submissionKey: randomUUID() }, {});
+    return renderForm(request, reply, 'campaigns/new', { ...campaignFormSchema.parse({ kind: 'inspection_programme' }), ownerId: String(request.user!.id), submissionKey: randomUUID() }, {});
   });
 
   app.post('/', { config: write }, async (request, reply) => {
-    const values = readCampaignForm(request.body);
-    const result = service.createCampaign(request.actor, values);
+    const values = campaignFormSchema.parse(request.body ?? {});
+    const parsed = parseForm(campaignInputSchema, values);
+    const result = parsed.ok ? service.createCampaign(request.actor, parsed.value, { submissionKey: values.submissionKey }) : parsed;
     if (!result.ok) return renderForm(request, reply.code(422), 'campaigns/new', values, result.errors);
     return reply.flash('campaigns.created').seeOther(`/campaigns/${result.value.id}`);
   });
 
-  app.get('/:id', { config: read }, async (request, reply) => renderShow(request, reply, parseId(request.params)));
+  app.get('/:id', { config: read, schema: { params } }, async (request, reply) => renderShow(request, reply, request.params.id));
 
-  app.get('/:id/edit', { config: write }, async (request, reply) => {
-    const campaign = service.getCampaignToChange(request.actor, parseId(request.params));
+  app.get('/:id/edit', { config: write, schema: { params } }, async (request, reply) => {
+    const campaign = service.getCampaignToChange(request.actor, request.params.id);
     return renderForm(request, reply, 'campaigns/edit', service.formValuesOf(campaign), {}, { campaign });
   });
 
-  app.post('/:id', { config: write }, async (request, reply) => {
-    const id = parseId(request.params);
-    const values = readCampaignForm(request.body);
+  app.post('/:id', { config: write, schema: { params } }, async (request, reply) => {
+    const { id } = request.params;
+    const values = campaignFormSchema.parse(request.body ?? {});
     try {
-      const result = service.updateCampaign(request.actor, id, values);
+      const parsed = parseForm(campaignInputSchema, values);
+      if (!parsed.ok) {
+        // Whether this person may change the campaign is answered before the form's mistakes are shown.
+        service.getCampaignToChange(request.actor, id);
+        return renderForm(request, reply.code(422), 'campaigns/edit', values, parsed.errors, { campaign: service.getCampaign(id) });
+      }
+      const result = service.updateCampaign(request.actor, id, parsed.value, Number(values.version));
       if (!result.ok) return renderForm(request, reply.code(422), 'campaigns/edit', values, result.errors, { campaign: service.getCampaign(id) });
     } catch (error) {
       if (!(error instanceof ConflictError)) throw error;
@@ -96,10 +108,11 @@ export default async function campaignsRoutes(app: FastifyInstance): Promise<voi
     return reply.flash('campaigns.updated').seeOther(`/campaigns/${id}`);
   });
 
-  app.post('/:id/status', { config: write }, async (request, reply) => {
-    const id = parseId(request.params);
+  app.post('/:id/status', { config: write, schema: { params } }, async (request, reply) => {
+    const { id } = request.params;
+    const form = campaignStatusFormSchema.parse(request.body ?? {});
     try {
-      service.changeStatus(request.actor, id, asText((request.body as Record<string, unknown> | undefined)?.to));
+      service.changeStatus(request.actor, id, form.to);
     } catch (error) {
       if (error instanceof StateError) return renderShow(request, reply.code(409), id, { alert: error.userMessage });
       throw error;
@@ -107,10 +120,11 @@ export default async function campaignsRoutes(app: FastifyInstance): Promise<voi
     return reply.flash('campaigns.statusChanged').seeOther(`/campaigns/${id}`);
   });
 
-  app.post('/:id/targets', { config: write }, async (request, reply) => {
-    const id = parseId(request.params);
-    const rows = readTargetRows(request.body);
-    const result = service.saveTargets(request.actor, id, rows);
+  app.post('/:id/targets', { config: write, schema: { params } }, async (request, reply) => {
+    const { id } = request.params;
+    const rows = targetsFormSchema.parse(request.body ?? {});
+    const parsed = parseForm(targetsInputSchema, rows);
+    const result = parsed.ok ? service.saveTargets(request.actor, id, parsed.value) : parsed;
     if (!result.ok) return renderShow(request, reply.code(422), id, { targetErrors: result.errors, targetRows: rows });
     return reply.flash('campaigns.targetsSaved').seeOther(`/campaigns/${id}#targets`);
   });

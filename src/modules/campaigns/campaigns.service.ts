@@ -1,67 +1,26 @@
-import { and, desc, eq, gte, inArray, lte, ne, or, sql, type SQL } from 'drizzle-orm';
-import { z } from 'zod';
 import type { AppDatabase } from '../../../db/client.js';
-import { countsAsFact } from '../../../db/conditions.js';
-import { campaigns, campaignStatuses, campaignTargets, checks, outreachActivities, roundAreas, rounds, users, type CampaignStatus } from '../../../db/schema/index.js';
+import { campaignStatuses, type CampaignStatus } from '../../../db/schema/index.js';
 import { inTransaction } from '../../../db/transaction.js';
-import { formatDate, nowIso, parseDateInput } from '../../lib/dates.js';
+import { formatDate, nowIso } from '../../lib/dates.js';
 import { ConflictError, ForbiddenError, NotFoundError, StateError } from '../../lib/errors.js';
-import { addFieldError, asList, asText, type FieldErrors, type FormResult } from '../../lib/forms.js';
+import { addFieldError, type FieldErrors, type FormResult } from '../../lib/forms.js';
 import { pageWindow, type Page } from '../../lib/pagination.js';
-import { cleanText } from '../../lib/text.js';
-import { vocabularyCodes } from '../../lib/vocabulary.js';
 import type { AreaCatalog, AreaRecord } from '../../areas/index.js';
 import type { Actor } from '../../access/actor.js';
 import { can } from '../../access/permissions.js';
-import { linkedAreasInScope, rollupDistrict, scopeIncludes, type AreaScope } from '../../access/scope.js';
+import { rollupDistrict, scopeIncludes, type AreaScope } from '../../access/scope.js';
 import { diff, type Snapshot } from '../audit/index.js';
 import { onceFor } from '../form-keys/index.js';
 import { usersRepository } from '../users/index.js';
 import { campaignsPolicy } from './campaigns.policy.js';
+import { metrics, type CampaignFormValues, type CampaignInput, type CampaignListQuery, type Metric, type TargetFormRow, type TargetsInput } from './campaigns.schemas.js';
+import { campaignsRepository, type CampaignRow, type CampaignWrite, type TargetRow } from './campaigns.repository.js';
 import type { AuditService } from '../audit/index.js';
 
-export type CampaignRow = typeof campaigns.$inferSelect;
-export type TargetRow = typeof campaignTargets.$inferSelect;
-
-export const metrics = ['rounds', 'venues', 'sessions', 'participants'] as const;
-export type Metric = (typeof metrics)[number];
+export type { CampaignRow, TargetRow };
+export { metrics };
 
 export const campaignTransitions: Record<CampaignStatus, CampaignStatus[]> = { draft: ['active'], active: ['closed'], closed: [] };
-
-export interface CampaignFormValues {
-  title: string;
-  planNumber: string;
-  kind: string;
-  startDate: string;
-  endDate: string;
-  ownerId: string;
-  description: string;
-  version: string;
-  submissionKey: string;
-}
-
-export function readCampaignForm(body: unknown): CampaignFormValues {
-  const form = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
-  const fields = ['title', 'planNumber', 'kind', 'startDate', 'endDate', 'ownerId', 'description', 'version', 'submissionKey'] as const;
-  return Object.fromEntries(fields.map((field) => [field, asText(form[field])])) as unknown as CampaignFormValues;
-}
-
-/** One row of the targets form as typed (kept whole when the form comes back with errors). */
-export type TargetFormRow = { areaId: string } & Record<Metric, string>;
-
-export function readTargetRows(body: unknown): TargetFormRow[] {
-  const form = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
-  const areaIds = asList(form.targetArea).slice(0, 500);
-  const columns = Object.fromEntries(metrics.map((metric) => [metric, asList(form[`target_${metric}`])])) as Record<Metric, string[]>;
-  return areaIds.map((areaId, index) => ({ areaId, ...(Object.fromEntries(metrics.map((metric) => [metric, columns[metric][index] ?? ''])) as Record<Metric, string>) }));
-}
-
-export const campaignListQuerySchema = z.object({
-  status: z.enum(campaignStatuses).optional().catch(undefined),
-  year: z.coerce.number().int().min(1900).max(2199).optional().catch(undefined),
-  page: z.coerce.number().int().min(1).max(100000).catch(1).default(1),
-});
-export type CampaignListQuery = z.infer<typeof campaignListQuerySchema>;
 
 export interface ProgressRow {
   area: AreaRecord;
@@ -95,6 +54,7 @@ export interface CampaignAbilities {
 
 export function campaignsService({ db, catalog, audit, now = () => new Date() }: { db: AppDatabase; catalog: AreaCatalog; audit: AuditService; now?: () => Date }) {
   const accounts = usersRepository(db);
+  const repository = campaignsRepository(db);
 
   /** The area of a campaign's owner (null for no owner or an owner of the whole province). */
   function ownerAreaOf(campaign: CampaignRow): number | null {
@@ -119,66 +79,33 @@ export function campaignsService({ db, catalog, audit, now = () => new Date() }:
   }
 
   function load(id: number): CampaignRow {
-    const campaign = db.select().from(campaigns).where(eq(campaigns.id, id)).get();
+    const campaign = repository.findById(id);
     if (!campaign) throw new NotFoundError('campaign');
     return campaign;
   }
 
-  function validate(actor: Actor, values: CampaignFormValues): FormResult<Omit<CampaignRow, 'id' | 'version' | 'status' | 'isSample' | 'createdAt' | 'updatedAt'>> {
+  /**
+   * The owner decides whose campaign it is: someone this person may pick, and, for a person of one area, someone
+   * of that area (no owner would make it province-wide, out of their hands).
+   */
+  function check(actor: Actor, input: CampaignInput): FormResult<CampaignWrite> {
     const errors: FieldErrors = {};
-    const title = cleanText(values.title);
-    if (!title) addFieldError(errors, 'title', 'errors.campaign.titleRequired');
-    else if (title.length > 200) addFieldError(errors, 'title', 'errors.campaign.titleTooLong');
-    const planNumber = cleanText(values.planNumber);
-    if (planNumber.length > 100) addFieldError(errors, 'planNumber', 'errors.decisionNumber.tooLong');
-    if (!vocabularyCodes('campaign_kinds').includes(values.kind)) addFieldError(errors, 'kind', 'errors.campaign.kind');
-    const startDate = parseDateInput(values.startDate);
-    const endDate = parseDateInput(values.endDate);
-    for (const [field, raw, parsed] of [['startDate', values.startDate, startDate], ['endDate', values.endDate, endDate]] as const) {
-      if (!raw.trim()) addFieldError(errors, field, 'errors.date.required');
-      else if (!parsed) addFieldError(errors, field, 'errors.date.invalid');
-    }
-    if (startDate && endDate && endDate < startDate) addFieldError(errors, 'endDate', 'errors.endBeforeStart');
-    // The owner decides whose campaign it is: someone this person may pick, and, for a person of one area, someone
-    // of that area (no owner would make it province-wide, out of their hands).
-    let ownerId: number | null = null;
-    if (values.ownerId) {
-      const owner = /^\d{1,9}$/.test(values.ownerId) ? accounts.activeInScope(OWNER_ROLES, actor.scope, { ids: [Number(values.ownerId)] })[0] : undefined;
+    if (input.ownerId !== null) {
+      const owner = accounts.activeInScope(OWNER_ROLES, actor.scope, { ids: [input.ownerId] })[0];
       if (!owner) addFieldError(errors, 'ownerId', 'errors.campaign.ownerNotPickable');
-      else ownerId = owner.id;
     } else if (!campaignsPolicy.worksProvinceWide(actor)) {
       addFieldError(errors, 'ownerId', 'errors.campaign.ownerRequiredInArea');
     }
-    const description = values.description.trim();
-    if (description.length > 5000) addFieldError(errors, 'description', 'errors.tooLong', { max: 5000 });
-    if (Object.keys(errors).length > 0 || !startDate || !endDate) return { ok: false, errors };
-    return { ok: true, value: { title, planNumber, kind: values.kind, startDate, endDate, ownerId, description } };
-  }
-
-  /** The campaign's rounds and activities that a new period would leave outside it. */
-  function workOutside(id: number, startDate: string, endDate: string): { rounds: number; activities: number } {
-    const roundCount = db
-      .select({ n: sql<number>`count(*)` })
-      .from(rounds)
-      .where(and(eq(rounds.campaignId, id), sql`(${rounds.startDate} < ${startDate} or ${rounds.endDate} > ${endDate})`))
-      .get()!.n;
-    const activityCount = db
-      .select({ n: sql<number>`count(*)` })
-      .from(outreachActivities)
-      .where(and(eq(outreachActivities.campaignId, id), sql`(${outreachActivities.activityDate} < ${startDate} or ${outreachActivities.activityDate} > ${endDate})`))
-      .get()!.n;
-    return { rounds: roundCount, activities: activityCount };
+    if (Object.keys(errors).length > 0) return { ok: false, errors };
+    return { ok: true, value: input };
   }
 
   return {
     listCampaigns(query: CampaignListQuery, scope: AreaScope): Page<CampaignRow & { progress: CampaignProgress }> {
-      const parts: SQL[] = [];
-      if (query.status) parts.push(eq(campaigns.status, query.status));
-      if (query.year) parts.push(lte(campaigns.startDate, `${query.year}-12-31`), gte(campaigns.endDate, `${query.year}-01-01`));
-      const where = parts.length > 0 ? and(...parts) : undefined;
-      const total = db.select({ n: sql<number>`count(*)` }).from(campaigns).where(where).get()!.n;
+      const filter = { ...(query.status ? { status: query.status } : {}), ...(query.year ? { year: query.year } : {}) };
+      const total = repository.count(filter);
       const window = pageWindow(query.page, total);
-      const rows = db.select().from(campaigns).where(where).orderBy(desc(campaigns.startDate), desc(campaigns.id)).limit(window.pageSize).offset(window.offset).all();
+      const rows = repository.list(filter, window.pageSize, window.offset);
       const progress = this.progressOf(rows.map((row) => row.id), scope);
       const items = rows.map((row) => ({ ...row, progress: progress.get(row.id)! }));
       return { items, total, page: window.page, pageCount: window.pageCount, pageSize: window.pageSize, capped: window.capped };
@@ -187,17 +114,17 @@ export function campaignsService({ db, catalog, audit, now = () => new Date() }:
     /** Campaigns a round or an activity can be put in (not closed, and the one it is in already), newest first. */
     options(currentId: string | number | null = null): CampaignRow[] {
       const current = /^\d{1,9}$/.test(String(currentId ?? '')) ? Number(currentId) : -1;
-      return db.select().from(campaigns).where(or(ne(campaigns.status, 'closed'), eq(campaigns.id, current))).orderBy(desc(campaigns.startDate)).limit(200).all();
+      return repository.openOrId(current);
     },
 
     all(): CampaignRow[] {
-      return db.select().from(campaigns).orderBy(desc(campaigns.startDate)).limit(500).all();
+      return repository.all(500);
     },
 
     getCampaign(id: number): CampaignRow & { ownerName: string | null; ownerAreaId: number | null; targets: TargetRow[] } {
       const campaign = load(id);
-      const owner = campaign.ownerId ? db.select({ name: users.name, areaId: users.areaId }).from(users).where(eq(users.id, campaign.ownerId)).get() : undefined;
-      const targets = db.select().from(campaignTargets).where(eq(campaignTargets.campaignId, id)).all();
+      const owner = campaign.ownerId ? repository.ownerOf(campaign.ownerId) : undefined;
+      const targets = repository.targetsOf([id]);
       return { ...campaign, ownerName: owner?.name ?? null, ownerAreaId: owner?.areaId ?? null, targets };
     },
 
@@ -232,13 +159,14 @@ export function campaignsService({ db, catalog, audit, now = () => new Date() }:
       };
     },
 
-    createCampaign(actor: Actor, values: CampaignFormValues, options: { isSample?: boolean; status?: CampaignStatus } = {}): FormResult<{ id: number }> {
-      const result = validate(actor, values);
+    /** Creates a campaign; the same form sent twice (same one-time key) answers with the campaign the first one made. */
+    createCampaign(actor: Actor, input: CampaignInput, options: { submissionKey?: string; isSample?: boolean; status?: CampaignStatus } = {}): FormResult<{ id: number }> {
+      const result = check(actor, input);
       if (!result.ok) return result;
       const at = nowIso(now());
       const id = inTransaction(db, () =>
-        onceFor(db, values.submissionKey, actor.userId, 'campaign', () => {
-          const row = db.insert(campaigns).values({ ...result.value, status: options.status ?? 'draft', isSample: options.isSample ?? false, createdAt: at, updatedAt: at }).returning().get();
+        onceFor(db, options.submissionKey, actor.userId, 'campaign', () => {
+          const row = repository.insert(result.value, { status: options.status ?? 'draft', isSample: options.isSample ?? false, at });
           audit.record(actor, { action: 'create', recordType: 'campaign', recordId: row.id, changes: diff(null, snapshot(row)) });
           return row.id;
         }, at),
@@ -246,24 +174,20 @@ export function campaignsService({ db, catalog, audit, now = () => new Date() }:
       return { ok: true, value: { id } };
     },
 
-    updateCampaign(actor: Actor, id: number, values: CampaignFormValues): FormResult<{ id: number }> {
+    /** Saves an edit; throws ConflictError when the campaign changed since the form was loaded (its version). */
+    updateCampaign(actor: Actor, id: number, input: CampaignInput, expectedVersion: number): FormResult<{ id: number }> {
       const campaign = loadForChange(actor, id);
-      const result = validate(actor, values);
+      const result = check(actor, input);
       if (!result.ok) return result;
-      const outside = workOutside(id, result.value.startDate, result.value.endDate);
+      const outside = repository.workOutside(id, result.value.startDate, result.value.endDate);
       if (outside.rounds + outside.activities > 0) {
         const errors: FieldErrors = {};
         addFieldError(errors, 'startDate', 'errors.campaign.workOutside', outside);
         return { ok: false, errors };
       }
-      if (Number(values.version) !== campaign.version) throw new ConflictError();
+      if (expectedVersion !== campaign.version) throw new ConflictError();
       inTransaction(db, () => {
-        const changed = db
-          .update(campaigns)
-          .set({ ...result.value, updatedAt: nowIso(now()), version: sql`${campaigns.version} + 1` })
-          .where(and(eq(campaigns.id, id), eq(campaigns.version, campaign.version)))
-          .run().changes;
-        if (changed === 0) throw new ConflictError();
+        if (!repository.update(id, campaign.version, result.value, nowIso(now()))) throw new ConflictError();
         audit.record(actor, { action: 'update', recordType: 'campaign', recordId: id, changes: diff(snapshot(campaign), snapshot(load(id))) });
       });
       return { ok: true, value: { id } };
@@ -276,7 +200,7 @@ export function campaignsService({ db, catalog, audit, now = () => new Date() }:
         throw new StateError({ key: 'errors.campaign.transition', params: { from: `campaignStatus.${campaign.status}`, to: `campaignStatus.${to}` } });
       }
       inTransaction(db, () => {
-        db.update(campaigns).set({ status: to as CampaignStatus, updatedAt: nowIso(now()), version: sql`${campaigns.version} + 1` }).where(eq(campaigns.id, id)).run();
+        repository.setStatus(id, to as CampaignStatus, nowIso(now()));
         audit.record(actor, { action: 'status', recordType: 'campaign', recordId: id, changes: { status: [campaign.status, to] } });
       });
     },
@@ -285,41 +209,27 @@ export function campaignsService({ db, catalog, audit, now = () => new Date() }:
      * Replaces the targets of the areas the person may see from the form's rows (area, four numbers); a row of
      * zeros is dropped; other areas' targets stay as they are. Errors are keyed by row and column.
      */
-    saveTargets(actor: Actor, id: number, rows: TargetFormRow[]): FormResult<null> {
+    saveTargets(actor: Actor, id: number, rows: TargetsInput): FormResult<null> {
       load(id);
       const errors: FieldErrors = {};
       const parsed = new Map<number, Record<Metric, number>>();
-      rows.forEach((row, index) => {
-        const filled = metrics.some((metric) => row[metric].trim() !== '');
-        if (!row.areaId) {
-          if (filled) addFieldError(errors, `targetArea_${index}`, 'errors.campaign.targetAreaMissing');
-          return;
-        }
-        const areaId = /^\d{1,9}$/.test(row.areaId) ? Number(row.areaId) : -1;
-        const area = catalog.byId.get(areaId);
-        if (!area || !catalog.isOffered(areaId) || !scopeIncludes(actor.scope, areaId)) {
+      rows.forEach(({ row: index, areaId, values }) => {
+        const area = areaId === null ? undefined : catalog.byId.get(areaId);
+        if (!area || !catalog.isOffered(area.id) || !scopeIncludes(actor.scope, area.id)) {
           addFieldError(errors, `targetArea_${index}`, 'errors.campaign.targetArea');
           return;
         }
-        const values = zeroMetrics();
-        for (const metric of metrics) {
-          const text = row[metric].trim();
-          if (text === '') continue;
-          if (!/^\d{1,7}$/.test(text)) addFieldError(errors, `target_${metric}_${index}`, 'errors.campaign.targetNumber');
-          else values[metric] = Number(text);
-        }
-        if (parsed.has(areaId)) addFieldError(errors, `targetArea_${index}`, 'errors.campaign.targetTwice', { area: area.name });
-        if (metrics.some((metric) => values[metric] > 0)) parsed.set(areaId, values);
+        if (parsed.has(area.id)) addFieldError(errors, `targetArea_${index}`, 'errors.campaign.targetTwice', { area: area.name });
+        if (metrics.some((metric) => values[metric] > 0)) parsed.set(area.id, values);
       });
       if (Object.keys(errors).length > 0) {
         addFieldError(errors, 'targets', 'errors.campaign.targetsInvalid');
         return { ok: false, errors };
       }
       inTransaction(db, () => {
-        const before = db.select().from(campaignTargets).where(eq(campaignTargets.campaignId, id)).all();
+        const before = repository.targetsOf([id]);
         const mine = before.filter((target) => scopeIncludes(actor.scope, target.areaId));
-        if (mine.length > 0) db.delete(campaignTargets).where(and(eq(campaignTargets.campaignId, id), inArray(campaignTargets.areaId, mine.map((target) => target.areaId)))).run();
-        if (parsed.size > 0) db.insert(campaignTargets).values([...parsed].map(([areaId, values]) => ({ campaignId: id, areaId, ...values }))).run();
+        repository.replaceTargets(id, mine.map((target) => target.areaId), [...parsed].map(([areaId, values]) => ({ areaId, ...values })));
         const describe = (list: Array<{ areaId: number } & Record<Metric, number>>) =>
           list.map((row) => `${catalog.byId.get(row.areaId)?.name}: ${metrics.map((metric) => row[metric]).join('/')}`).sort().join('; ');
         audit.record(actor, {
@@ -355,35 +265,10 @@ export function campaignsService({ db, catalog, audit, now = () => new Date() }:
       const result = new Map<number, CampaignProgress>();
       if (ids.length === 0) return result;
       const visible = (areaId: number) => scopeIncludes(scope, areaId);
-      const targets = db.select().from(campaignTargets).where(inArray(campaignTargets.campaignId, ids)).all().filter((target) => visible(target.areaId));
-      const roundPairs = db
-        .select({ campaignId: rounds.campaignId, roundId: roundAreas.roundId, areaId: roundAreas.areaId })
-        .from(roundAreas)
-        .innerJoin(rounds, eq(rounds.id, roundAreas.roundId))
-        // Rounds held (in progress or completed), as the district summary counts them.
-        .where(and(inArray(rounds.campaignId, ids), inArray(rounds.status, ['in_progress', 'completed'])))
-        .all()
-        .filter((pair) => visible(pair.areaId));
-      const venuesByArea = db
-        .select({ campaignId: rounds.campaignId, areaId: checks.areaId, venues: sql<number>`count(distinct ${checks.venueId})` })
-        .from(checks)
-        .innerJoin(rounds, eq(rounds.id, checks.roundId))
-        .where(and(inArray(rounds.campaignId, ids), countsAsFact(checks)))
-        .groupBy(rounds.campaignId, checks.areaId)
-        .all()
-        .filter((row) => visible(row.areaId));
-      const outreachByArea = db
-        .select({
-          campaignId: outreachActivities.campaignId,
-          areaId: outreachActivities.areaId,
-          sessions: sql<number>`count(*)`,
-          participants: sql<number>`coalesce(sum(${outreachActivities.participantsTotal}), 0)`,
-        })
-        .from(outreachActivities)
-        .where(inArray(outreachActivities.campaignId, ids))
-        .groupBy(outreachActivities.campaignId, outreachActivities.areaId)
-        .all()
-        .filter((row) => visible(row.areaId));
+      const targets = repository.targetsOf(ids).filter((target) => visible(target.areaId));
+      const roundPairs = repository.heldRoundAreas(ids).filter((pair) => visible(pair.areaId));
+      const venuesByArea = repository.venuesCheckedByArea(ids).filter((row) => visible(row.areaId));
+      const outreachByArea = repository.outreachByArea(ids).filter((row) => visible(row.areaId));
 
       for (const id of ids) {
         // Each row's areas: a target's area (with its communes); then the districts of work outside every target.
@@ -454,13 +339,7 @@ export function campaignsService({ db, catalog, audit, now = () => new Date() }:
 
     /** The campaign's rounds the person may see. */
     roundsOf(id: number, scope: AreaScope) {
-      return db
-        .select()
-        .from(rounds)
-        .where(and(eq(rounds.campaignId, id), linkedAreasInScope(roundAreas, roundAreas.roundId, roundAreas.areaId, rounds.id, scope)))
-        .orderBy(desc(rounds.startDate))
-        .limit(500)
-        .all();
+      return repository.roundsOf(id, scope);
     },
 
     /** The owner picker: names only, of people this person may name. */

@@ -1,18 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { z } from 'zod';
-import { ConflictError, NotFoundError } from '../../lib/errors.js';
-import type { FieldErrors } from '../../lib/forms.js';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { ConflictError } from '../../lib/errors.js';
+import { parseForm, type FieldErrors } from '../../lib/forms.js';
+import { idParamsSchema as params } from '../../lib/params.js';
 import { scopeIncludes } from '../../access/scope.js';
-import { outreachListQuerySchema, readActivityForm, type ActivityFormValues, type OutreachListQuery } from './outreach.service.js';
-
-const idParams = z.object({ id: z.coerce.number().int().positive().max(2 ** 31) });
-
-function parseId(params: unknown): number {
-  const parsed = idParams.safeParse(params);
-  if (!parsed.success) throw new NotFoundError('activity');
-  return parsed.data.id;
-}
+import {
+  activityFormSchema,
+  activityInputSchema,
+  newActivityQuerySchema,
+  outreachListQuerySchema,
+  type ActivityFormValues,
+  type OutreachListQuery,
+} from './outreach.schemas.js';
 
 function listQueryString(query: OutreachListQuery, page: number): string {
   const params = new URLSearchParams();
@@ -22,7 +22,8 @@ function listQueryString(query: OutreachListQuery, page: number): string {
   return text ? `?${text}` : '';
 }
 
-export default async function outreachRoutes(app: FastifyInstance): Promise<void> {
+export default async function outreachRoutes(fastify: FastifyInstance): Promise<void> {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
   const service = app.services.outreach;
   const campaigns = app.services.campaigns;
   const read = { permission: 'outreach.read' as const };
@@ -37,8 +38,8 @@ export default async function outreachRoutes(app: FastifyInstance): Promise<void
     return reply.render(page, { values, errors, campaignOptions: campaigns.options(values.campaignId), ...areaOptions(request), ...extra });
   }
 
-  app.get('/', { config: read }, async (request, reply) => {
-    const query = outreachListQuerySchema.parse(request.query ?? {});
+  app.get('/', { config: read, schema: { querystring: outreachListQuerySchema } }, async (request, reply) => {
+    const query = request.query;
     const page = service.listActivities(request.actor, query);
     const filtered = Object.entries(query).some(([key, value]) => key !== 'page' && value !== undefined && value !== '');
     const data = { page, query, filtered, pageLink: (number: number) => `/outreach${listQueryString(query, number)}` };
@@ -46,34 +47,38 @@ export default async function outreachRoutes(app: FastifyInstance): Promise<void
     return reply.render('outreach/index', { ...data, campaignOptions: campaigns.all(), ...areaOptions(request) });
   });
 
-  app.get('/new', { config: write }, async (request, reply) => {
-    const campaignId = z.coerce.number().int().positive().optional().catch(undefined).parse((request.query as Record<string, unknown>).campaign);
-    return renderForm(request, reply, 'outreach/new', { ...readActivityForm({ campaignId: campaignId ? String(campaignId) : '' }), submissionKey: randomUUID() }, {});
+  app.get('/new', { config: write, schema: { querystring: newActivityQuerySchema } }, async (request, reply) => {
+    const campaignId = request.query.campaign;
+    return renderForm(request, reply, 'outreach/new', { ...activityFormSchema.parse({ campaignId: campaignId ? String(campaignId) : '' }), submissionKey: randomUUID() }, {});
   });
 
   app.post('/', { config: write }, async (request, reply) => {
-    const values = readActivityForm(request.body);
-    const result = service.createActivity(request.actor, values);
+    const values = activityFormSchema.parse(request.body ?? {});
+    const earlier = service.createdWith(request.actor, values.submissionKey);
+    if (earlier !== undefined) return reply.flash('outreach.created').seeOther(`/outreach/${earlier}`);
+    const parsed = parseForm(activityInputSchema, values);
+    const result = parsed.ok ? service.createActivity(request.actor, parsed.value, values.submissionKey) : parsed;
     if (!result.ok) return renderForm(request, reply.code(422), 'outreach/new', values, result.errors);
     return reply.flash('outreach.created').seeOther(`/outreach/${result.value.id}`);
   });
 
-  app.get('/:id', { config: read }, async (request, reply) => {
-    const activity = service.getActivity(request.actor, parseId(request.params));
+  app.get('/:id', { config: read, schema: { params } }, async (request, reply) => {
+    const activity = service.getActivity(request.actor, request.params.id);
     const campaign = activity.campaignId ? campaigns.getCampaign(activity.campaignId) : null;
-    return reply.render('outreach/show', { activity, campaign, area: app.catalog.byId.get(activity.areaId) });
+    return reply.render('outreach/show', { activity, campaign, can: service.abilities(request.actor), area: app.catalog.byId.get(activity.areaId) });
   });
 
-  app.get('/:id/edit', { config: write }, async (request, reply) => {
-    const activity = service.getActivity(request.actor, parseId(request.params));
+  app.get('/:id/edit', { config: write, schema: { params } }, async (request, reply) => {
+    const activity = service.getActivity(request.actor, request.params.id);
     return renderForm(request, reply, 'outreach/edit', service.formValuesOf(activity), {}, { activity });
   });
 
-  app.post('/:id', { config: write }, async (request, reply) => {
-    const id = parseId(request.params);
-    const values = readActivityForm(request.body);
+  app.post('/:id', { config: write, schema: { params } }, async (request, reply) => {
+    const { id } = request.params;
+    const values = activityFormSchema.parse(request.body ?? {});
     try {
-      const result = service.updateActivity(request.actor, id, values);
+      const parsed = parseForm(activityInputSchema, values);
+      const result = parsed.ok ? service.updateActivity(request.actor, id, parsed.value, Number(values.version)) : parsed;
       if (!result.ok) return renderForm(request, reply.code(422), 'outreach/edit', values, result.errors, { activity: service.getActivity(request.actor, id) });
     } catch (error) {
       if (!(error instanceof ConflictError)) throw error;

@@ -1,77 +1,24 @@
-import { and, desc, eq, gte, inArray, lte, sql, type SQL } from 'drizzle-orm';
-import { z } from 'zod';
 import type { AppDatabase } from '../../../db/client.js';
-import { campaigns, outreachActivities, outreachTargetGroups } from '../../../db/schema/index.js';
 import { inTransaction } from '../../../db/transaction.js';
 import { formatDate, nowIso, parseDateInput } from '../../lib/dates.js';
 import { ConflictError, NotFoundError } from '../../lib/errors.js';
-import { addFieldError, asList, asText, type FieldErrors, type FormResult } from '../../lib/forms.js';
+import { addFieldError, type FieldErrors, type FormResult } from '../../lib/forms.js';
 import { pageWindow, type Page } from '../../lib/pagination.js';
-import { parseWholeNumber } from '../../lib/money.js';
-import { cleanText } from '../../lib/text.js';
-import { vocabularyCodes } from '../../lib/vocabulary.js';
 import { areaExistsThroughout, type AreaCatalog } from '../../areas/index.js';
 import type { Actor } from '../../access/actor.js';
-import { areaColumnInScope, scopeIncludes } from '../../access/scope.js';
+import { scopeIncludes } from '../../access/scope.js';
 import { diff, type Snapshot } from '../audit/index.js';
 import { submissionKeyPattern, formKeysRepository } from '../form-keys/index.js';
 import type { AuditService } from '../audit/index.js';
+import { outreachPolicy, type ActivityAbilities } from './outreach.policy.js';
+import type { ActivityFormValues, ActivityInput, OutreachListQuery } from './outreach.schemas.js';
+import { outreachRepository, type ActivityListFilter, type ActivityRow, type ActivityWrite } from './outreach.repository.js';
 
-export type ActivityRow = typeof outreachActivities.$inferSelect;
-
-export interface ActivityFormValues {
-  campaignId: string;
-  activityDate: string;
-  areaId: string;
-  village: string;
-  format: string;
-  channel: string;
-  targetGroups: string[];
-  organisingAgency: string;
-  participantsTotal: string;
-  participantsWomen: string;
-  leaflets: string;
-  posters: string;
-  broadcastMinutes: string;
-  notes: string;
-  version: string;
-  submissionKey: string;
-}
-
-export function readActivityForm(body: unknown): ActivityFormValues {
-  const form = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
-  const fields = ['campaignId', 'activityDate', 'areaId', 'village', 'format', 'channel', 'organisingAgency', 'participantsTotal', 'participantsWomen', 'leaflets', 'posters', 'broadcastMinutes', 'notes', 'version', 'submissionKey'] as const;
-  return { ...(Object.fromEntries(fields.map((field) => [field, asText(form[field])])) as Omit<ActivityFormValues, 'targetGroups'>), targetGroups: asList(form.targetGroups).slice(0, 30) };
-}
-
-export const outreachListQuerySchema = z.object({
-  campaign: z.coerce.number().int().positive().optional().catch(undefined),
-  area: z.coerce.number().int().positive().optional().catch(undefined),
-  format: z.string().max(40).optional().catch(undefined),
-  channel: z.string().max(40).optional().catch(undefined),
-  group: z.string().max(40).optional().catch(undefined),
-  from: z.string().max(20).optional().catch(undefined),
-  to: z.string().max(20).optional().catch(undefined),
-  page: z.coerce.number().int().min(1).max(100000).catch(1).default(1),
-});
-export type OutreachListQuery = z.infer<typeof outreachListQuerySchema>;
-
-/** A whole number ≥ 0 typed in a form ('1.200' as Vietnamese write thousands); '' is 0 unless required. */
-function count(value: string, field: string, errors: FieldErrors, required = false): number {
-  if (value.trim() === '') {
-    if (required) addFieldError(errors, field, 'errors.outreach.numberRequired');
-    return 0;
-  }
-  const number = parseWholeNumber(value);
-  if (number === null || number > 10_000_000) {
-    addFieldError(errors, field, 'errors.wholeNumber');
-    return 0;
-  }
-  return number;
-}
+export type { ActivityRow };
 
 export function outreachService({ db, catalog, audit, now = () => new Date() }: { db: AppDatabase; catalog: AreaCatalog; audit: AuditService; now?: () => Date }) {
   const submissions = formKeysRepository(db);
+  const repository = outreachRepository(db);
 
   function snapshot(activity: ActivityRow, groups: string[]): Snapshot {
     return {
@@ -93,94 +40,56 @@ export function outreachService({ db, catalog, audit, now = () => new Date() }: 
   }
 
   function groupsOf(ids: number[]): Map<number, string[]> {
-    const result = new Map<number, string[]>();
-    if (ids.length === 0) return result;
-    for (const row of db.select().from(outreachTargetGroups).where(inArray(outreachTargetGroups.activityId, ids)).all()) {
-      if (!result.has(row.activityId)) result.set(row.activityId, []);
-      result.get(row.activityId)!.push(row.groupCode);
-    }
-    return result;
+    return repository.groupsOf(ids);
   }
 
-  function validate(actor: Actor, values: ActivityFormValues, currentCampaignId: number | null): FormResult<Omit<ActivityRow, 'id' | 'version' | 'createdAt' | 'updatedAt' | 'createdBy'> & { targetGroups: string[] }> {
+  /** The rules that need the records: the campaign (open, and the date within its period) and the area (offered, in scope, existing on that date). */
+  function check(actor: Actor, input: ActivityInput, currentCampaignId: number | null): FormResult<ActivityWrite & { targetGroups: string[] }> {
     const errors: FieldErrors = {};
-    const activityDate = parseDateInput(values.activityDate);
-    if (!values.activityDate.trim()) addFieldError(errors, 'activityDate', 'errors.date.required');
-    else if (!activityDate) addFieldError(errors, 'activityDate', 'errors.date.invalid');
-    let campaignId: number | null = null;
-    if (values.campaignId) {
-      const campaign = /^\d{1,9}$/.test(values.campaignId) ? db.select().from(campaigns).where(eq(campaigns.id, Number(values.campaignId))).get() : undefined;
+    if (input.campaignId !== null) {
+      const campaign = repository.findCampaign(input.campaignId);
       if (!campaign) addFieldError(errors, 'campaignId', 'errors.outreach.campaign');
       else if (campaign.status === 'closed' && campaign.id !== currentCampaignId) addFieldError(errors, 'campaignId', 'errors.campaign.closed');
-      else {
-        campaignId = campaign.id;
-        if (activityDate && (activityDate < campaign.startDate || activityDate > campaign.endDate)) {
-          addFieldError(errors, 'activityDate', 'errors.outreach.outsideCampaign', { from: formatDate(campaign.startDate), to: formatDate(campaign.endDate) });
-        }
+      else if (input.activityDate < campaign.startDate || input.activityDate > campaign.endDate) {
+        addFieldError(errors, 'activityDate', 'errors.outreach.outsideCampaign', { from: formatDate(campaign.startDate), to: formatDate(campaign.endDate) });
       }
     }
-    const areaId = /^\d{1,9}$/.test(values.areaId) ? Number(values.areaId) : null;
-    const area = areaId === null ? undefined : catalog.byId.get(areaId);
+    const area = catalog.byId.get(input.areaId);
     if (!area || !catalog.isOffered(area.id)) addFieldError(errors, 'areaId', 'errors.venue.area');
     else if (!scopeIncludes(actor.scope, area.id)) addFieldError(errors, 'areaId', 'errors.areas.outOfScope', { area: area.name });
-    else if (activityDate && !areaExistsThroughout(area, activityDate, activityDate)) {
+    else if (!areaExistsThroughout(area, input.activityDate, input.activityDate)) {
       addFieldError(errors, 'areaId', area.level === 'district' ? 'errors.areas.districtAfterReform' : 'errors.areas.communeBeforeReform', { area: area.name });
     }
-    const village = cleanText(values.village);
-    if (village.length > 120) addFieldError(errors, 'village', 'errors.tooLong', { max: 120 });
-    if (!vocabularyCodes('outreach_formats').includes(values.format)) addFieldError(errors, 'format', 'errors.outreach.format');
-    if (!vocabularyCodes('outreach_channels').includes(values.channel)) addFieldError(errors, 'channel', 'errors.outreach.channel');
-    const groups = [...new Set(values.targetGroups)];
-    if (groups.length === 0) addFieldError(errors, 'targetGroups', 'errors.outreach.groupsRequired');
-    else if (groups.some((group) => !vocabularyCodes('target_groups').includes(group))) addFieldError(errors, 'targetGroups', 'errors.outreach.groups');
-    if (!vocabularyCodes('agencies').includes(values.organisingAgency)) addFieldError(errors, 'organisingAgency', 'errors.referral.agency');
-    const participantsTotal = count(values.participantsTotal, 'participantsTotal', errors, true);
-    const participantsWomen = count(values.participantsWomen, 'participantsWomen', errors, true);
-    if (participantsWomen > participantsTotal) addFieldError(errors, 'participantsWomen', 'errors.outreach.womenOverTotal', { total: participantsTotal });
-    const leaflets = count(values.leaflets, 'leaflets', errors);
-    const posters = count(values.posters, 'posters', errors);
-    const broadcastMinutes = count(values.broadcastMinutes, 'broadcastMinutes', errors);
-    const notes = values.notes.trim();
-    if (notes.length > 2000) addFieldError(errors, 'notes', 'errors.tooLong', { max: 2000 });
-    if (Object.keys(errors).length > 0 || !activityDate || !area) return { ok: false, errors };
-    return {
-      ok: true,
-      value: { campaignId, activityDate, areaId: area.id, village, format: values.format, channel: values.channel, organisingAgency: values.organisingAgency, participantsTotal, participantsWomen, leaflets, posters, broadcastMinutes, notes, targetGroups: groups },
-    };
+    if (Object.keys(errors).length > 0) return { ok: false, errors };
+    return { ok: true, value: input };
   }
 
-  function conditions(actor: Actor, query: OutreachListQuery): SQL | undefined {
-    const parts: SQL[] = [];
-    const inScope = areaColumnInScope(outreachActivities.areaId, actor.scope);
-    if (inScope) parts.push(inScope);
-    if (query.campaign) parts.push(eq(outreachActivities.campaignId, query.campaign));
-    if (query.area) parts.push(inArray(outreachActivities.areaId, catalog.filterIds(query.area).length ? catalog.filterIds(query.area) : [-1]));
-    if (query.format) parts.push(eq(outreachActivities.format, query.format));
-    if (query.channel) parts.push(eq(outreachActivities.channel, query.channel));
-    if (query.group) parts.push(sql`exists (select 1 from ${outreachTargetGroups} where ${outreachTargetGroups.activityId} = ${outreachActivities.id} and ${outreachTargetGroups.groupCode} = ${query.group})`);
+  function filterOf(actor: Actor, query: OutreachListQuery): ActivityListFilter {
+    const filter: ActivityListFilter = { scope: actor.scope };
+    if (query.campaign) filter.campaignId = query.campaign;
+    if (query.area) filter.areaIds = catalog.filterIds(query.area);
+    if (query.format) filter.format = query.format;
+    if (query.channel) filter.channel = query.channel;
+    if (query.group) filter.group = query.group;
     const from = query.from ? parseDateInput(query.from) : null;
     const to = query.to ? parseDateInput(query.to) : null;
-    if (from) parts.push(gte(outreachActivities.activityDate, from));
-    if (to) parts.push(lte(outreachActivities.activityDate, to));
-    return parts.length > 0 ? and(...parts) : undefined;
+    if (from) filter.from = from;
+    if (to) filter.to = to;
+    return filter;
   }
 
   function load(actor: Actor, id: number): ActivityRow {
-    const activity = db.select().from(outreachActivities).where(and(eq(outreachActivities.id, id), areaColumnInScope(outreachActivities.areaId, actor.scope))).get();
+    const activity = repository.findById(id, actor.scope);
     if (!activity) throw new NotFoundError('activity');
     return activity;
   }
 
   return {
     listActivities(actor: Actor, query: OutreachListQuery): Page<ActivityRow & { groups: string[] }> & { totals: { sessions: number; participants: number; women: number } } {
-      const where = conditions(actor, query);
-      const totals = db
-        .select({ sessions: sql<number>`count(*)`, participants: sql<number>`coalesce(sum(${outreachActivities.participantsTotal}), 0)`, women: sql<number>`coalesce(sum(${outreachActivities.participantsWomen}), 0)` })
-        .from(outreachActivities)
-        .where(where)
-        .get()!;
+      const filter = filterOf(actor, query);
+      const totals = repository.totals(filter);
       const window = pageWindow(query.page, totals.sessions);
-      const rows = db.select().from(outreachActivities).where(where).orderBy(desc(outreachActivities.activityDate), desc(outreachActivities.id)).limit(window.pageSize).offset(window.offset).all();
+      const rows = repository.list(filter, window.pageSize, window.offset);
       const groups = groupsOf(rows.map((row) => row.id));
       return { items: rows.map((row) => ({ ...row, areaName: catalog.byId.get(row.areaId)?.name ?? '', groups: groups.get(row.id) ?? [] })), total: totals.sessions, page: window.page, pageCount: window.pageCount, pageSize: window.pageSize, capped: false, totals };
     },
@@ -211,19 +120,27 @@ export function outreachService({ db, catalog, audit, now = () => new Date() }: 
       };
     },
 
-    createActivity(actor: Actor, values: ActivityFormValues): FormResult<{ id: number }> {
-      const key = submissionKeyPattern.test(values.submissionKey) ? values.submissionKey : null;
+    /**
+     * The outreach a form with this one-time key already created, if any (a key used for another kind of form is
+     * refused with 409). Asked before the form is read, so a repeated form answers as the first one did.
+     */
+    createdWith(actor: Actor, submissionKey: string): number | undefined {
+      return submissionKeyPattern.test(submissionKey) ? submissions.find(submissionKey, actor.userId, 'outreach') : undefined;
+    },
+
+    /** Records an activity; the same form sent twice (same one-time key) answers with the activity the first one made. */
+    createActivity(actor: Actor, input: ActivityInput, submissionKey: string): FormResult<{ id: number }> {
+      const key = submissionKeyPattern.test(submissionKey) ? submissionKey : null;
       const earlier = key ? submissions.find(key, actor.userId, 'outreach') : undefined;
       if (earlier !== undefined) return { ok: true, value: { id: earlier } };
-      const result = validate(actor, values, null);
+      const result = check(actor, input, null);
       if (!result.ok) return result;
       const { targetGroups, ...columns } = result.value;
       const at = nowIso(now());
       const id = inTransaction(db, () => {
         const again = key ? submissions.find(key, actor.userId, 'outreach') : undefined;
         if (again !== undefined) return again;
-        const row = db.insert(outreachActivities).values({ ...columns, createdBy: actor.userId, createdAt: at, updatedAt: at }).returning().get();
-        db.insert(outreachTargetGroups).values(targetGroups.map((groupCode) => ({ activityId: row.id, groupCode }))).run();
+        const row = repository.insert(columns, targetGroups, { createdBy: actor.userId, at });
         audit.record(actor, { action: 'create', recordType: 'outreach', recordId: row.id, changes: diff(null, snapshot(row, targetGroups)), areaIds: [row.areaId] });
         if (key) submissions.remember(key, actor.userId, 'outreach', row.id, at);
         return row.id;
@@ -231,44 +148,30 @@ export function outreachService({ db, catalog, audit, now = () => new Date() }: 
       return { ok: true, value: { id } };
     },
 
-    updateActivity(actor: Actor, id: number, values: ActivityFormValues): FormResult<{ id: number }> {
+    /** Saves an edit; throws ConflictError when the activity changed since the form was loaded (its version). */
+    updateActivity(actor: Actor, id: number, input: ActivityInput, expectedVersion: number): FormResult<{ id: number }> {
       const activity = load(actor, id);
       const before = snapshot(activity, groupsOf([id]).get(id) ?? []);
-      const result = validate(actor, values, activity.campaignId);
+      const result = check(actor, input, activity.campaignId);
       if (!result.ok) return result;
-      if (Number(values.version) !== activity.version) throw new ConflictError();
+      if (expectedVersion !== activity.version) throw new ConflictError();
       const { targetGroups, ...columns } = result.value;
       inTransaction(db, () => {
-        const changed = db
-          .update(outreachActivities)
-          .set({ ...columns, updatedAt: nowIso(now()), version: sql`${outreachActivities.version} + 1` })
-          .where(and(eq(outreachActivities.id, id), eq(outreachActivities.version, activity.version)))
-          .run().changes;
-        if (changed === 0) throw new ConflictError();
-        db.delete(outreachTargetGroups).where(eq(outreachTargetGroups.activityId, id)).run();
-        db.insert(outreachTargetGroups).values(targetGroups.map((groupCode) => ({ activityId: id, groupCode }))).run();
+        if (!repository.update(id, activity.version, columns, targetGroups, nowIso(now()))) throw new ConflictError();
         const after = snapshot(load(actor, id), targetGroups);
         audit.record(actor, { action: 'update', recordType: 'outreach', recordId: id, changes: diff(before, after), areaIds: [activity.areaId, columns.areaId] });
       });
       return { ok: true, value: { id } };
     },
 
+    /** What this person may do on an activity's page (the template shows only these). */
+    abilities(actor: Actor): ActivityAbilities {
+      return outreachPolicy.abilities(actor);
+    },
+
     /** Activities in a date range (for the calendar), in scope and optionally in one area. */
     between(actor: Actor, from: string, to: string, areaId?: number): ActivityRow[] {
-      return db
-        .select()
-        .from(outreachActivities)
-        .where(
-          and(
-            areaColumnInScope(outreachActivities.areaId, actor.scope),
-            gte(outreachActivities.activityDate, from),
-            lte(outreachActivities.activityDate, to),
-            areaId ? inArray(outreachActivities.areaId, catalog.filterIds(areaId).length ? catalog.filterIds(areaId) : [-1]) : undefined,
-          ),
-        )
-        .orderBy(outreachActivities.activityDate)
-        .limit(2000)
-        .all();
+      return repository.between({ scope: actor.scope, from, to, ...(areaId ? { areaIds: catalog.filterIds(areaId) } : {}) }, 2000);
     },
   };
 }

@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { AppDatabase } from '../../../db/client.js';
-import { roundAreas, rounds, roundStatusChanges, roundTeamMembers } from '../../../db/schema/index.js';
+import { campaigns, roundAreas, rounds, roundStatusChanges, roundTeamMembers } from '../../../db/schema/index.js';
 import { linkedAreasInScope, type AreaScope } from '../../access/scope.js';
 import type { RoundKind, RoundStatus, TeamRole } from './rounds.schemas.js';
 
@@ -267,6 +267,11 @@ export function roundsRepository(db: AppDatabase) {
         .where(and(eq(rounds.id, id), eq(rounds.version, expectedVersion)))
         .run();
       return result.changes > 0;
+    },
+
+    /** The period and status of the campaign a round is put in. */
+    campaignPeriod(campaignId: number): { startDate: string; endDate: string; status: string } | undefined {
+      return db.select({ startDate: campaigns.startDate, endDate: campaigns.endDate, status: campaigns.status }).from(campaigns).where(eq(campaigns.id, campaignId)).get();
     },
 
     addStatusChange(change: { roundId: number; fromStatus: RoundStatus | null; toStatus: RoundStatus; changedAt: string; note: string }): void {

@@ -1,12 +1,27 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { z } from 'zod';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { roundKinds, roundStatuses } from '../../../db/schema/index.js';
-import { ConflictError, NotFoundError, StateError } from '../../lib/errors.js';
-import { asText, type FieldErrors } from '../../lib/forms.js';
+import { ConflictError, StateError } from '../../lib/errors.js';
+import { parseForm, type FieldErrors, type FormResult } from '../../lib/forms.js';
+import { idParamsSchema as params } from '../../lib/params.js';
 import type { Message } from '../../i18n/index.js';
-import { readRoundForm, roundIdParamsSchema, roundListQuerySchema, statusChangeSchema, type RoundFormValues, type RoundListQuery } from './rounds.schemas.js';
-import { type RoundDetail } from './rounds.service.js';
+import type { Actor } from '../../access/actor.js';
+import {
+  roundAreasDraftSchema,
+  roundFormSchema,
+  roundInputSchema,
+  roundIntentSchema,
+  roundListQuerySchema,
+  roundOverlapsQuerySchema,
+  statusChangeSchema,
+  statusFormSchema,
+  teamRowQuerySchema,
+  type RoundFormValues,
+  type RoundInput,
+  type RoundListQuery,
+} from './rounds.schemas.js';
+import { type RoundDetail, type RoundsService } from './rounds.service.js';
 
 /** The round page lists this many of its reports; the rest are a link to the filtered list away. */
 const REPORTS_SHOWN = 50;
@@ -38,13 +53,18 @@ function listQueryString(query: RoundListQuery, overrides: Partial<Record<keyof 
   return text ? `?${text}` : '';
 }
 
-function parseId(params: unknown): number {
-  const parsed = roundIdParamsSchema.safeParse(params);
-  if (!parsed.success) throw new NotFoundError('round');
-  return parsed.data.id;
+/**
+ * The round form's values as typed input. A refused form is also checked against the area rules, so every
+ * mistake shows on the first submit.
+ */
+function parseRound(service: RoundsService, actor: Actor, values: RoundFormValues): FormResult<RoundInput> {
+  const parsed = parseForm(roundInputSchema, values);
+  if (parsed.ok) return parsed;
+  return { ok: false, errors: service.addAreaErrors(actor, roundAreasDraftSchema.parse(values), parsed.errors) };
 }
 
-export default async function roundsRoutes(app: FastifyInstance): Promise<void> {
+export default async function roundsRoutes(fastify: FastifyInstance): Promise<void> {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
   const service = app.services.rounds;
   const checks = app.services.inspections;
   const venues = app.services.venues;
@@ -60,6 +80,7 @@ export default async function roundsRoutes(app: FastifyInstance): Promise<void> 
       canFile: checks.canFileInRound(request.actor, id),
       warnings: service.overlapWarnings(request.actor, service.formValuesOf(round), id),
       campaign: round.campaignId ? campaigns.getCampaign(round.campaignId) : null,
+      can: service.abilities(request.actor, round),
     };
   }
 
@@ -95,8 +116,8 @@ export default async function roundsRoutes(app: FastifyInstance): Promise<void> 
     return reply.render(page, data);
   }
 
-  app.get('/', { config: { permission: 'rounds.read' } }, async (request, reply) => {
-    const query = roundListQuerySchema.parse(request.query ?? {});
+  app.get('/', { config: { permission: 'rounds.read' }, schema: { querystring: roundListQuerySchema } }, async (request, reply) => {
+    const query = request.query;
     const page = service.listRounds(request.actor, query);
     const filtered = Boolean(query.q || query.area || query.year || query.status || query.kind || query.from || query.to || query.held || query.campaign);
     const data = {
@@ -119,46 +140,50 @@ export default async function roundsRoutes(app: FastifyInstance): Promise<void> 
     return reply.render('rounds/new', formData(request, { ...emptyForm, submissionKey: randomUUID() }, {}, { action: '/rounds' }));
   });
 
-  app.get('/team-row', { config: { permission: 'rounds.write' } }, async (request, reply) => {
-    const index = z.coerce.number().int().min(0).max(100).catch(0).parse((request.query as { index?: string }).index);
+  app.get('/team-row', { config: { permission: 'rounds.write' }, schema: { querystring: teamRowQuerySchema } }, async (request, reply) => {
+    const { index } = request.query;
     return reply.render('rounds/_team_row', { row: { fullName: '', agency: '', teamRole: 'member', userId: '' }, index, teamAccounts: service.teamAccounts(request.actor) });
   });
 
   /** Live warnings while the form is filled in (overlapping round in the area, head of team busy); never blocking. */
-  app.get('/overlaps', { config: { permission: 'rounds.write' } }, async (request, reply) => {
-    const values = readRoundForm(request.query);
-    const excludeId = /^\d{1,9}$/.test(asText((request.query as Record<string, unknown>).roundId)) ? Number(asText((request.query as Record<string, unknown>).roundId)) : null;
+  app.get('/overlaps', { config: { permission: 'rounds.write' }, schema: { querystring: roundOverlapsQuerySchema } }, async (request, reply) => {
+    const { values, excludeId } = request.query;
     const warnings = service.overlapWarnings(request.actor, values, excludeId);
     return reply.render('rounds/_warnings', { warnings, inForm: true });
   });
 
   /** "Check for overlaps" (the form without JavaScript): the form back with its warnings, nothing saved. */
-  const wantsCheck = (request: FastifyRequest) => asText((request.body as Record<string, unknown> | undefined)?.intent) === 'check';
+  const wantsCheck = (request: FastifyRequest) => roundIntentSchema.parse(request.body ?? {}).intent === 'check';
 
   app.post('/', { config: { permission: 'rounds.write' } }, async (request, reply) => {
-    const values = readRoundForm(request.body);
+    const values = roundFormSchema.parse(request.body ?? {});
     if (wantsCheck(request)) return renderForm(request, reply, 'rounds/new', formData(request, values, {}, { action: '/rounds', overlapsChecked: true }));
-    const result = service.createRound(request.actor, values);
+    const earlier = service.createdWith(request.actor, values.submissionKey);
+    if (earlier !== undefined) return reply.flash('rounds.created').seeOther(`/rounds/${earlier}`);
+    const parsed = parseRound(service, request.actor, values);
+    const result = parsed.ok ? service.createRound(request.actor, parsed.value, values.submissionKey) : parsed;
     if (!result.ok) return renderForm(request, reply.code(422), 'rounds/new', formData(request, values, result.errors, { action: '/rounds' }));
     return reply.flash('rounds.created').seeOther(`/rounds/${result.value.id}`);
   });
 
-  app.get('/:id', { config: { permission: 'rounds.read' } }, async (request, reply) => {
-    return reply.render('rounds/show', showData(request, parseId(request.params)));
+  app.get('/:id', { config: { permission: 'rounds.read' }, schema: { params } }, async (request, reply) => {
+    return reply.render('rounds/show', showData(request, request.params.id));
   });
 
-  app.get('/:id/edit', { config: { permission: 'rounds.write' } }, async (request, reply) => {
-    const round = service.getRound(request.actor, parseId(request.params));
-    if (round.status === 'cancelled') return reply.renderError(409, { key: 'rounds.readOnly' });
+  app.get('/:id/edit', { config: { permission: 'rounds.write' }, schema: { params } }, async (request, reply) => {
+    const round = service.getRound(request.actor, request.params.id);
+    if (!service.abilities(request.actor, round).edit) return reply.renderError(409, { key: 'rounds.readOnly' });
     return reply.render('rounds/edit', formData(request, service.formValuesOf(round), {}, { action: `/rounds/${round.id}`, round }));
   });
 
-  app.post('/:id', { config: { permission: 'rounds.write' } }, async (request, reply) => {
-    const id = parseId(request.params);
-    const values = readRoundForm(request.body);
+  app.post('/:id', { config: { permission: 'rounds.write' }, schema: { params } }, async (request, reply) => {
+    const { id } = request.params;
+    const values = roundFormSchema.parse(request.body ?? {});
     if (wantsCheck(request)) return renderForm(request, reply, 'rounds/edit', formData(request, values, {}, { action: `/rounds/${id}`, round: service.getRound(request.actor, id), overlapsChecked: true }));
     try {
-      const result = service.updateRound(request.actor, id, values);
+      service.editableRound(request.actor, id);
+      const parsed = parseRound(service, request.actor, values);
+      const result = parsed.ok ? service.updateRound(request.actor, id, parsed.value, Number(values.version)) : parsed;
       if (!result.ok) {
         const round = service.getRound(request.actor, id);
         return renderForm(request, reply.code(422), 'rounds/edit', formData(request, values, result.errors, { action: `/rounds/${id}`, round }));
@@ -179,9 +204,9 @@ export default async function roundsRoutes(app: FastifyInstance): Promise<void> 
     return reply.flash('rounds.updated').seeOther(`/rounds/${id}`);
   });
 
-  app.post('/:id/status', { config: { permission: 'rounds.write' } }, async (request, reply) => {
-    const id = parseId(request.params);
-    const parsed = statusChangeSchema.safeParse(request.body ?? {});
+  app.post('/:id/status', { config: { permission: 'rounds.write' }, schema: { params } }, async (request, reply) => {
+    const { id } = request.params;
+    const parsed = statusChangeSchema.safeParse(statusFormSchema.parse(request.body ?? {}));
     if (!parsed.success) {
       service.getRound(request.actor, id); // 404 before 400 for a round that does not exist
       return reply.renderError(400);

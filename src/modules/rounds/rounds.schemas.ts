@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { roundKinds, roundStatuses, teamRoles, type RoundKind, type RoundStatus, type TeamRole } from '../../../db/schema/index.js';
 import { parseDateInput } from '../../lib/dates.js';
-import { asList, asText } from '../../lib/forms.js';
+import { formList, formText } from '../../lib/forms.js';
 import { cleanText } from '../../lib/text.js';
 import { vocabularyCodes } from '../../lib/vocabulary.js';
 
@@ -30,36 +30,80 @@ export interface RoundFormValues {
   submissionKey: string;
 }
 
-/** Reads a posted round form into its values; any shape of body gives a values object, never a throw. */
-export function readRoundForm(body: unknown): RoundFormValues {
-  const form = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
-  const names = asList(form.teamName);
-  const agencies = asList(form.teamAgency);
-  const roles = asList(form.teamRole);
-  const accounts = asList(form.teamUser);
+/** The round form's fields as posted (team fields come once per row). */
+const roundFormFields = z.object({
+  title: formText,
+  decisionNumber: formText,
+  kind: formText,
+  areaIds: formList,
+  startDate: formText,
+  endDate: formText,
+  leadAgency: formText,
+  objectives: formText,
+  teamName: formList,
+  teamAgency: formList,
+  teamRole: formList,
+  teamUser: formList,
+  version: formText,
+  campaignId: formText,
+  submissionKey: formText,
+});
+
+function toRoundFormValues(form: z.infer<typeof roundFormFields>): RoundFormValues {
   // One row more than allowed is kept so that the rules see the team is too large.
-  const rowCount = Math.min(Math.max(names.length, agencies.length, roles.length, accounts.length), MAX_TEAM_ROWS + 1);
+  const rowCount = Math.min(Math.max(form.teamName.length, form.teamAgency.length, form.teamRole.length, form.teamUser.length), MAX_TEAM_ROWS + 1);
   const team = Array.from({ length: rowCount }, (_, index) => ({
-    fullName: names[index] ?? '',
-    agency: agencies[index] ?? '',
-    teamRole: roles[index] ?? '',
-    userId: accounts[index] ?? '',
+    fullName: form.teamName[index] ?? '',
+    agency: form.teamAgency[index] ?? '',
+    teamRole: form.teamRole[index] ?? '',
+    userId: form.teamUser[index] ?? '',
   }));
   return {
-    title: asText(form.title),
-    decisionNumber: asText(form.decisionNumber),
-    kind: asText(form.kind),
-    areaIds: asList(form.areaIds),
-    startDate: asText(form.startDate),
-    endDate: asText(form.endDate),
-    leadAgency: asText(form.leadAgency),
-    objectives: asText(form.objectives),
+    title: form.title,
+    decisionNumber: form.decisionNumber,
+    kind: form.kind,
+    areaIds: form.areaIds,
+    startDate: form.startDate,
+    endDate: form.endDate,
+    leadAgency: form.leadAgency,
+    objectives: form.objectives,
     team,
-    version: asText(form.version),
-    campaignId: asText(form.campaignId),
-    submissionKey: asText(form.submissionKey),
+    version: form.version,
+    campaignId: form.campaignId,
+    submissionKey: form.submissionKey,
   };
 }
+
+/** Reads a posted round form into its values; any shape of body gives the values, never an error. */
+export const roundFormSchema = roundFormFields.transform(toRoundFormValues);
+
+/** "Check for overlaps" (the form without JavaScript) sends `intent=check`: the form comes back with its warnings, nothing saved. */
+export const roundIntentSchema = z.object({ intent: formText });
+export type RoundIntent = z.infer<typeof roundIntentSchema>;
+
+/** /rounds/overlaps: the form being filled in, as a query, and the round being edited (left out of its own clashes). */
+export const roundOverlapsQuerySchema = roundFormFields.extend({ roundId: formText }).transform((form) => ({
+  values: toRoundFormValues(form),
+  excludeId: /^\d{1,9}$/.test(form.roundId) ? Number(form.roundId) : null,
+}));
+export type RoundOverlapsQuery = z.infer<typeof roundOverlapsQuerySchema>;
+
+/** /rounds/team-row?index=: one more blank team row, numbered after the others. */
+export const teamRowQuerySchema = z.object({ index: z.coerce.number().int().min(0).max(100).catch(0) });
+export type TeamRowQuery = z.infer<typeof teamRowQuerySchema>;
+
+/**
+ * The areas and dates of a form whose fields were refused, as far as they read: the area rules are checked on
+ * them too, so every mistake shows on the first submit.
+ */
+export const roundAreasDraftSchema = z
+  .object({ areaIds: z.array(z.string()), startDate: z.string(), endDate: z.string() })
+  .transform((values) => ({
+    areaIds: [...new Set(values.areaIds.filter((id) => /^\d{1,9}$/.test(id)).map(Number))],
+    startDate: parseDateInput(values.startDate),
+    endDate: parseDateInput(values.endDate),
+  }));
+export type RoundAreasDraft = z.infer<typeof roundAreasDraftSchema>;
 
 const dateField = z
   .string()
@@ -153,11 +197,21 @@ export const roundListQuerySchema = z.object({
 });
 export type RoundListQuery = z.infer<typeof roundListQuerySchema>;
 
-export const roundIdParamsSchema = z.object({ id: z.coerce.number().int().positive().max(2 ** 31) });
+/** The status form as typed; a version left out (an older page) is not checked. */
+export const statusFormSchema = z.object({
+  to: formText,
+  note: formText,
+  version: z
+    .unknown()
+    .optional()
+    .transform((value) => (value === undefined ? undefined : formText.parse(value))),
+});
+export type StatusFormValues = z.infer<typeof statusFormSchema>;
 
+/** A status change asked for; anything that does not read answers 400 (the page sends only valid values). */
 export const statusChangeSchema = z.object({
   to: z.enum(roundStatuses),
-  note: z.string().trim().max(1000, 'errors.note.tooLong').default(''),
+  note: z.string().trim().max(1000, 'errors.note.tooLong'),
   version: z.coerce.number().int().positive().optional(),
 });
 export type StatusChangeInput = z.infer<typeof statusChangeSchema>;

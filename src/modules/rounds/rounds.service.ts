@@ -3,7 +3,7 @@ import { roles, type Role } from '../../../db/schema/index.js';
 import { inTransaction } from '../../../db/transaction.js';
 import { formatDate, nowIso, parseDateInput, REFORM_DATE, todayInVietnam } from '../../lib/dates.js';
 import { ConflictError, NotFoundError, StateError } from '../../lib/errors.js';
-import { addFieldError, hasErrors, zodFieldErrors, type FieldErrors, type FormResult } from '../../lib/forms.js';
+import { addFieldError, hasErrors, type FieldErrors, type FormResult } from '../../lib/forms.js';
 import { pageWindow, type Page } from '../../lib/pagination.js';
 import { searchKey, searchWords } from '../../lib/text.js';
 import { areaExistsThroughout, type AreaCatalog, type AreaRecord } from '../../areas/index.js';
@@ -14,8 +14,9 @@ import { submissionKeyPattern, formKeysRepository } from '../form-keys/index.js'
 import type { Message, MessageKey } from '../../i18n/index.js';
 import { roundsRepository, type RoundListFilter, type RoundRow, type RoundWrite } from './rounds.repository.js';
 import { usersRepository } from '../users/index.js';
-import { roundInputSchema, statusTransitions, type RoundFormValues, type RoundInput, type RoundListQuery, type RoundStatus, type StatusChangeInput } from './rounds.schemas.js';
+import { statusTransitions, type RoundAreasDraft, type RoundFormValues, type RoundInput, type RoundListQuery, type RoundStatus, type StatusChangeInput } from './rounds.schemas.js';
 import type { AuditService } from '../audit/index.js';
+import { roundsPolicy, type RoundAbilities } from './rounds.policy.js';
 
 export interface RoundListItem extends RoundRow {
   areas: AreaRecord[];
@@ -108,51 +109,53 @@ export function roundsService({ db, catalog, audit, now = () => new Date() }: Ro
     return [...pickable, ...kept].sort((a, b) => a.name.localeCompare(b.name, 'vi') || a.id - b.id);
   }
 
-  /** Field rules plus the area rules, which need the province's units: all errors at once, so the form shows them together. */
-  function validate(values: RoundFormValues, actor: Actor, current: { campaignId: number | null; teamUserIds: number[] } = { campaignId: null, teamUserIds: [] }): FormResult<RoundInput> {
-    const scope = actor.scope;
-    const currentCampaignId = current.campaignId;
-    const parsed = roundInputSchema.safeParse(values);
-    const errors: FieldErrors = parsed.success ? {} : zodFieldErrors(parsed.error);
-    const areaIds = parsed.success
-      ? parsed.data.areaIds
-      : [...new Set(values.areaIds.filter((id) => /^\d{1,9}$/.test(id)).map(Number))];
+  /**
+   * The area rules, which need the province's units: areas of the province and of this person's scope, and
+   * existing over the round's dates (districts before the reform, communes after). Added to `errors`; the
+   * area-and-date rule is checked whenever both dates read and the areas are not refused already.
+   */
+  function addAreaErrors(actor: Actor, areas: RoundAreasDraft, errors: FieldErrors): void {
     const provinceName = catalog.province.name;
-    for (const areaId of areaIds) {
+    for (const areaId of areas.areaIds) {
       const area = catalog.byId.get(areaId);
       if (!area || !catalog.isOffered(areaId)) {
         addFieldError(errors, 'areaIds', 'errors.areas.outside', { province: provinceName });
         break;
       }
-      if (!scopeIncludes(scope, areaId)) {
+      if (!scopeIncludes(actor.scope, areaId)) {
         addFieldError(errors, 'areaIds', 'errors.areas.outOfScope', { area: area.name });
         break;
       }
     }
-    // The area-and-date rule is checked whenever both dates read, so every error shows on the first submit.
-    const startDate = parsed.success ? parsed.data.startDate : parseDateInput(values.startDate);
-    const endDate = parsed.success ? parsed.data.endDate : parseDateInput(values.endDate);
+    const { startDate, endDate } = areas;
     if (startDate && endDate && startDate <= endDate && !errors.areaIds) {
-      for (const area of areasOf(areaIds)) {
+      for (const area of areasOf(areas.areaIds)) {
         if (areaExistsThroughout(area, startDate, endDate)) continue;
         const key = area.level === 'district' ? 'errors.areas.districtAfterReform' : 'errors.areas.communeBeforeReform';
         addFieldError(errors, 'areaIds', key, { area: area.name });
       }
     }
-    if (parsed.success && parsed.data.campaignId !== null) {
-      const campaign = db.$client.prepare('select start_date as startDate, end_date as endDate, status from campaigns where id = ?').get(parsed.data.campaignId) as { startDate: string; endDate: string; status: string } | undefined;
+  }
+
+  /** The rules of a round that need the records: its areas, its campaign (open, and covering its dates), and the accounts on its team. */
+  function check(actor: Actor, input: RoundInput, current: { campaignId: number | null; teamUserIds: number[] } = { campaignId: null, teamUserIds: [] }): FormResult<RoundInput> {
+    const errors: FieldErrors = {};
+    addAreaErrors(actor, input, errors);
+    if (input.campaignId !== null) {
+      const campaign = repository.campaignPeriod(input.campaignId);
       if (!campaign) addFieldError(errors, 'campaignId', 'errors.outreach.campaign');
-      else if (campaign.status === 'closed' && parsed.data.campaignId !== currentCampaignId) addFieldError(errors, 'campaignId', 'errors.campaign.closed');
-      else if (parsed.data.startDate < campaign.startDate || parsed.data.endDate > campaign.endDate) {
+      else if (campaign.status === 'closed' && input.campaignId !== current.campaignId) addFieldError(errors, 'campaignId', 'errors.campaign.closed');
+      else if (input.startDate < campaign.startDate || input.endDate > campaign.endDate) {
         addFieldError(errors, 'campaignId', 'errors.round.outsideCampaign', { from: formatDate(campaign.startDate), to: formatDate(campaign.endDate) });
       }
     }
     // A team member linked to an account must be one this person may pick (an active account of their area, or
     // one already on the round); an empty name takes the account's name. Nothing tells whether another id exists.
-    if (parsed.success && parsed.data.team.some((member) => member.userId !== null)) {
-      const named = parsed.data.team.flatMap((member) => (member.userId === null ? [] : [member.userId]));
+    const team = input.team.map((member) => ({ ...member }));
+    if (team.some((member) => member.userId !== null)) {
+      const named = team.flatMap((member) => (member.userId === null ? [] : [member.userId]));
       const pickable = new Map(pickableTeamAccounts(actor, { keptUserIds: current.teamUserIds, ids: named }).map((account) => [account.id, account]));
-      parsed.data.team.forEach((member, index) => {
+      team.forEach((member, index) => {
         if (member.userId === null) return;
         const account = pickable.get(member.userId);
         if (!account) {
@@ -161,8 +164,8 @@ export function roundsService({ db, catalog, audit, now = () => new Date() }: Ro
         } else if (!member.fullName) member.fullName = account.name;
       });
     }
-    if (!parsed.success || hasErrors(errors)) return { ok: false, errors };
-    return { ok: true, value: parsed.data };
+    if (hasErrors(errors)) return { ok: false, errors };
+    return { ok: true, value: { ...input, team } };
   }
 
   function load(actor: Actor, id: number): RoundRow {
@@ -211,6 +214,28 @@ export function roundsService({ db, catalog, audit, now = () => new Date() }: Ro
       return { items, total, page: window.page, pageCount: window.pageCount, pageSize: window.pageSize, capped: window.capped };
     },
 
+    /** A round this person may see with the ids of its areas, or undefined (another area's round is not found). */
+    findRound(actor: Actor, id: number): (RoundRow & { areaIds: number[] }) | undefined {
+      const round = repository.findById(id, actor.scope);
+      return round ? { ...round, areaIds: repository.areaIdsByRound([id]).get(id) ?? [] } : undefined;
+    },
+
+    /** The newest rounds this person may see, as a picker's or a filter's options. */
+    roundOptions(actor: Actor, limit: number): Array<{ id: number; title: string; startDate: string }> {
+      return repository.options(actor.scope, limit);
+    },
+
+    /** The newest rounds this person may see that cover one of these areas. */
+    roundsCovering(actor: Actor, areaIds: number[], limit: number): RoundRow[] {
+      return repository.list({ scope: actor.scope, words: [], areaIds }, limit, 0);
+    },
+
+    /** Rounds this person may see over part of a period (YYYY-MM-DD, inclusive), optionally in one area and what it covers. */
+    roundsBetween(actor: Actor, from: string, to: string, areaId: number | undefined, limit: number): RoundRow[] {
+      const areaIds = areaId ? catalog.filterIds(areaId) : undefined;
+      return repository.list({ scope: actor.scope, words: [], overlaps: { from, to }, ...(areaIds ? { areaIds } : {}) }, limit, 0);
+    },
+
     /** Years a user may filter by: every year with a round, and the current one. */
     yearOptions(actor: Actor): number[] {
       const range = repository.yearRange(actor.scope);
@@ -238,6 +263,11 @@ export function roundsService({ db, catalog, audit, now = () => new Date() }: Ro
       };
     },
 
+    /** What this person may do on the round's page (the template shows only these). */
+    abilities(actor: Actor, round: RoundRow): RoundAbilities {
+      return roundsPolicy.abilities(actor, round);
+    },
+
     /** The form values of a stored round, for its edit page. */
     formValuesOf(round: RoundDetail): RoundFormValues {
       return {
@@ -256,12 +286,29 @@ export function roundsService({ db, catalog, audit, now = () => new Date() }: Ro
       };
     },
 
+    /**
+     * The area rules over a form whose own fields were refused, added to those errors, so every mistake shows on
+     * the first submit rather than one after another.
+     */
+    addAreaErrors(actor: Actor, areas: RoundAreasDraft, errors: FieldErrors): FieldErrors {
+      addAreaErrors(actor, areas, errors);
+      return errors;
+    },
+
+    /**
+     * The round a form with this one-time key already created, if any (a key used for another kind of form is
+     * refused with 409). Asked before the form is read, so a repeated form answers as the first one did.
+     */
+    createdWith(actor: Actor, submissionKey: string): number | undefined {
+      return submissionKeyPattern.test(submissionKey) ? submissions.find(submissionKey, actor.userId, 'round') : undefined;
+    },
+
     /** Creates a round; the same form sent twice (same submission key) answers with the round the first one made. */
-    createRound(actor: Actor, values: RoundFormValues): FormResult<{ id: number }> {
-      const key = submissionKeyPattern.test(values.submissionKey) ? values.submissionKey : null;
+    createRound(actor: Actor, input: RoundInput, submissionKey: string): FormResult<{ id: number }> {
+      const key = submissionKeyPattern.test(submissionKey) ? submissionKey : null;
       const earlier = key ? submissions.find(key, actor.userId, 'round') : undefined;
       if (earlier !== undefined) return { ok: true, value: { id: earlier } };
-      const result = validate(values, actor);
+      const result = check(actor, input);
       if (!result.ok) return result;
       const id = inTransaction(db, () => {
         const again = key ? submissions.find(key, actor.userId, 'round') : undefined;
@@ -303,14 +350,19 @@ export function roundsService({ db, catalog, audit, now = () => new Date() }: Ro
       return insertAudited(actor, input, status, true);
     },
 
-    /** Saves an edit; throws ConflictError when the round changed since the form was loaded. */
-    updateRound(actor: Actor, id: number, values: RoundFormValues): FormResult<{ id: number }> {
+    /** A round about to be edited: 404 when this person may not see it, 409 when it is cancelled (read-only). */
+    editableRound(actor: Actor, id: number): RoundRow {
       const round = load(actor, id);
-      if (round.status === 'cancelled') throw new StateError({ key: 'rounds.readOnly' });
+      if (!roundsPolicy.isEditable(round)) throw new StateError({ key: 'rounds.readOnly' });
+      return round;
+    },
+
+    /** Saves an edit; throws ConflictError when the round changed since the form was loaded (its version). */
+    updateRound(actor: Actor, id: number, input: RoundInput, expectedVersion: number): FormResult<{ id: number }> {
+      const round = this.editableRound(actor, id);
       const teamUserIds = repository.teamOf(id).flatMap((member) => (member.userId === null ? [] : [member.userId]));
-      const result = validate(values, actor, { campaignId: round.campaignId, teamUserIds });
+      const result = check(actor, input, { campaignId: round.campaignId, teamUserIds });
       if (!result.ok) return result;
-      const expectedVersion = Number(values.version);
       if (!Number.isInteger(expectedVersion) || expectedVersion !== round.version) throw new ConflictError({ key: 'errors.staleVersion' });
       inTransaction(db, () => {
         const before = snapshotById(id);

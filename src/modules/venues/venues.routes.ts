@@ -1,20 +1,23 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { z } from 'zod';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { venueStatuses } from '../../../db/schema/index.js';
 import { ConflictError, NotFoundError } from '../../lib/errors.js';
-import type { FieldErrors } from '../../lib/forms.js';
+import { parseForm, type FieldErrors } from '../../lib/forms.js';
+import { idParamsSchema as params } from '../../lib/params.js';
 import { fieldValue, uploadedFile } from '../../lib/uploads.js';
 import { scopeIncludes } from '../../access/scope.js';
-import { roundsRepository } from '../rounds/index.js';
 import { importTemplateCsv, venueImporter } from './venues.import.js';
-import { readVenueForm, venueIdParamsSchema, venueListQuerySchema, type VenueFormValues, type VenueListQuery } from './venues.schemas.js';
-
-function parseId(params: unknown): number {
-  const parsed = venueIdParamsSchema.safeParse(params);
-  if (!parsed.success) throw new NotFoundError('venue');
-  return parsed.data.id;
-}
+import {
+  importTokenParamsSchema,
+  reinspectionQuerySchema,
+  venueFormSchema,
+  venueInputSchema,
+  venueListQuerySchema,
+  venueSearchQuerySchema,
+  type VenueFormValues,
+  type VenueListQuery,
+} from './venues.schemas.js';
 
 function listQueryString(query: VenueListQuery, page: number): string {
   const params = new URLSearchParams();
@@ -28,16 +31,12 @@ function listQueryString(query: VenueListQuery, page: number): string {
   return text ? `?${text}` : '';
 }
 
-const searchQuerySchema = z.object({
-  round: z.coerce.number().int().positive().max(2 ** 31).optional().catch(undefined),
-  q: z.string().catch('').default('').transform((value) => value.slice(0, 200)),
-});
-
-export default async function venuesRoutes(app: FastifyInstance): Promise<void> {
+export default async function venuesRoutes(fastify: FastifyInstance): Promise<void> {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
   const service = app.services.venues;
   const checks = app.services.inspections;
   const importer = venueImporter({ service, catalog: app.catalog, dataDir: app.config.DATA_DIR });
-  const rounds = roundsRepository(app.db);
+  const rounds = app.services.rounds;
   const findings = app.services.findings;
   const followUps = app.services.followUps;
 
@@ -63,7 +62,7 @@ export default async function venuesRoutes(app: FastifyInstance): Promise<void> 
   /** Rounds a re-inspection of this venue can be filed in: open rounds covering its area that this person may file in. */
   function reinspectionRounds(request: FastifyRequest, areaId: number) {
     return rounds
-      .list({ scope: request.actor.scope, words: [], areaIds: app.catalog.relatedAreas(areaId) }, 50, 0)
+      .roundsCovering(request.actor, app.catalog.relatedAreas(areaId), 50)
       .filter((round) => (round.status === 'planned' || round.status === 'in_progress') && checks.canFileInRound(request.actor, round.id));
   }
   const read = { permission: 'venues.read' as const };
@@ -79,8 +78,8 @@ export default async function venuesRoutes(app: FastifyInstance): Promise<void> 
     return reply.render(page, { values, errors, statuses: venueStatuses, ...areaOptions(request), ...extra });
   }
 
-  app.get('/', { config: read }, async (request, reply) => {
-    const query = venueListQuerySchema.parse(request.query ?? {});
+  app.get('/', { config: read, schema: { querystring: venueListQuerySchema } }, async (request, reply) => {
+    const query = request.query;
     const page = service.listVenues(request.actor, query);
     const filtered = Boolean(query.q || query.area || query.kind || query.status || query.expired);
     const data = { page, query, filtered, pageLink: (number: number) => `/venues${listQueryString(query, number)}` };
@@ -89,22 +88,24 @@ export default async function venuesRoutes(app: FastifyInstance): Promise<void> 
   });
 
   /** Venues to pick from while filing a report in a round (search as you type). */
-  app.get('/search', { config: read }, async (request, reply) => {
-    const query = searchQuerySchema.parse(request.query ?? {});
-    const round = query.round ? rounds.findById(query.round, request.actor.scope) : undefined;
+  app.get('/search', { config: read, schema: { querystring: venueSearchQuerySchema } }, async (request, reply) => {
+    const query = request.query;
+    const round = query.round ? rounds.findRound(request.actor, query.round) : undefined;
     if (!round) throw new NotFoundError('round');
-    const areaIds = rounds.areaIdsByRound([round.id]).get(round.id) ?? [];
-    return reply.render('venues/_picker', { ...service.searchInAreas(request.actor, areaIds, query.q), q: query.q });
+    return reply.render('venues/_picker', { ...service.searchInAreas(request.actor, round.areaIds, query.q), q: query.q });
   });
 
   app.get('/new', { config: write }, async (request, reply) => {
-    return renderForm(request, reply, 'venues/new', { ...readVenueForm({ status: 'operating' }), submissionKey: randomUUID() }, {});
+    return renderForm(request, reply, 'venues/new', { ...venueFormSchema.parse({ status: 'operating' }), submissionKey: randomUUID() }, {});
   });
 
   app.post('/', { config: write }, async (request, reply) => {
-    const values = readVenueForm(request.body);
-    const result = service.createVenue(request.actor, values);
-    if (!result.ok) return renderForm(request, reply.code(422), 'venues/new', values, result.errors, { duplicate: result.duplicate });
+    const values = venueFormSchema.parse(request.body ?? {});
+    const earlier = service.createdWith(request.actor, values.submissionKey);
+    if (earlier !== undefined) return reply.flash('venues.created').seeOther(`/venues/${earlier}`);
+    const parsed = parseForm(venueInputSchema, values);
+    const result = parsed.ok ? service.createVenue(request.actor, parsed.value, { submissionKey: values.submissionKey, confirmDuplicate: values.confirmDuplicate === '1' }) : parsed;
+    if (!result.ok) return renderForm(request, reply.code(422), 'venues/new', values, result.errors, { duplicate: 'duplicate' in result ? result.duplicate : undefined });
     return reply.flash('venues.created').seeOther(`/venues/${result.id}`);
   });
 
@@ -127,8 +128,8 @@ export default async function venuesRoutes(app: FastifyInstance): Promise<void> 
     return reply.render('venues/import', { preview: result.preview, error: null, fileName: file.filename });
   });
 
-  app.post('/import/:token', { config: importing }, async (request, reply) => {
-    const token = String((request.params as { token?: string }).token ?? '');
+  app.post('/import/:token', { config: importing, schema: { params: importTokenParamsSchema } }, async (request, reply) => {
+    const { token } = request.params;
     if (fieldValue(request.body, 'cancel') === '1') {
       importer.cancel(request.actor, token);
       return reply.flash('import.cancelled').seeOther('/venues/import');
@@ -138,31 +139,32 @@ export default async function venuesRoutes(app: FastifyInstance): Promise<void> 
     return reply.flash('venues.importedCount', written).seeOther('/venues');
   });
 
-  app.get('/:id', { config: read }, async (request, reply) => {
-    const venue = service.getVenue(request.actor, parseId(request.params));
+  app.get('/:id', { config: read, schema: { params } }, async (request, reply) => {
+    const venue = service.getVenue(request.actor, request.params.id);
     const history = historyOf(request, venue.id);
-    return reply.render('venues/show', { venue, ...history, reinspectionRounds: history.openFindings.length > 0 ? reinspectionRounds(request, venue.areaId) : [] });
+    return reply.render('venues/show', { venue, can: service.abilities(request.actor), ...history, reinspectionRounds: history.openFindings.length > 0 ? reinspectionRounds(request, venue.areaId) : [] });
   });
 
   /** Starts a re-inspection of this venue in the chosen round (the report form lists its open findings). */
-  app.get('/:id/reinspection', { config: { permission: 'checks.file' } }, async (request, reply) => {
-    const venue = service.getVenue(request.actor, parseId(request.params));
-    const roundId = z.coerce.number().int().positive().max(2 ** 31).catch(0).parse((request.query as Record<string, unknown>).round);
+  app.get('/:id/reinspection', { config: { permission: 'checks.file' }, schema: { params, querystring: reinspectionQuerySchema } }, async (request, reply) => {
+    const venue = service.getVenue(request.actor, request.params.id);
+    const roundId = request.query.round;
     if (!reinspectionRounds(request, venue.areaId).some((round) => round.id === roundId)) throw new NotFoundError('round');
     return reply.redirect(`/rounds/${roundId}/checks/new?venue=${venue.id}&reinspection=1`, 303);
   });
 
-  app.get('/:id/edit', { config: write }, async (request, reply) => {
-    const venue = service.getVenue(request.actor, parseId(request.params));
+  app.get('/:id/edit', { config: write, schema: { params } }, async (request, reply) => {
+    const venue = service.getVenue(request.actor, request.params.id);
     return renderForm(request, reply, 'venues/edit', service.formValuesOf(venue), {}, { venue });
   });
 
-  app.post('/:id', { config: write }, async (request, reply) => {
-    const id = parseId(request.params);
-    const values = readVenueForm(request.body);
+  app.post('/:id', { config: write, schema: { params } }, async (request, reply) => {
+    const { id } = request.params;
+    const values = venueFormSchema.parse(request.body ?? {});
     try {
-      const result = service.updateVenue(request.actor, id, values);
-      if (!result.ok) return renderForm(request, reply.code(422), 'venues/edit', values, result.errors, { venue: service.getVenue(request.actor, id), duplicate: result.duplicate });
+      const parsed = parseForm(venueInputSchema, values);
+      const result = parsed.ok ? service.updateVenue(request.actor, id, parsed.value, { expectedVersion: Number(values.version), confirmDuplicate: values.confirmDuplicate === '1' }) : parsed;
+      if (!result.ok) return renderForm(request, reply.code(422), 'venues/edit', values, result.errors, { venue: service.getVenue(request.actor, id), duplicate: 'duplicate' in result ? result.duplicate : undefined });
     } catch (error) {
       if (!(error instanceof ConflictError)) throw error;
       const venue = service.getVenue(request.actor, id);

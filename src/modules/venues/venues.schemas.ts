@@ -1,52 +1,31 @@
 import { z } from 'zod';
 import { venueStatuses } from '../../../db/schema/index.js';
 import { parseDateInput } from '../../lib/dates.js';
-import { asText } from '../../lib/forms.js';
+import { formText } from '../../lib/forms.js';
 import { cleanText } from '../../lib/text.js';
 import { vocabularyCodes } from '../../lib/vocabulary.js';
 
 /** The venue form as typed, re-rendered on an error. */
-export interface VenueFormValues {
-  kind: string;
-  name: string;
-  areaId: string;
-  address: string;
-  ownerName: string;
-  phone: string;
-  businessRegistrationNumber: string;
-  licenceNumber: string;
-  licenceExpiry: string;
-  staffCount: string;
-  status: string;
-  notes: string;
-  version: string;
-  submissionKey: string;
+export const venueFormSchema = z.object({
+  kind: formText,
+  name: formText,
+  areaId: formText,
+  address: formText,
+  ownerName: formText,
+  phone: formText,
+  businessRegistrationNumber: formText,
+  licenceNumber: formText,
+  licenceExpiry: formText,
+  staffCount: formText,
+  status: formText,
+  notes: formText,
+  version: formText,
+  /** One-time key of a new-venue form, so a double click creates one venue. */
+  submissionKey: formText,
   /** Set when the person has seen the likely-duplicate warning and saves anyway. */
-  confirmDuplicate: string;
-}
-
-const fields = [
-  'kind',
-  'name',
-  'areaId',
-  'address',
-  'ownerName',
-  'phone',
-  'businessRegistrationNumber',
-  'licenceNumber',
-  'licenceExpiry',
-  'staffCount',
-  'status',
-  'notes',
-  'version',
-  'submissionKey',
-  'confirmDuplicate',
-] as const;
-
-export function readVenueForm(body: unknown): VenueFormValues {
-  const form = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
-  return Object.fromEntries(fields.map((field) => [field, asText(form[field])])) as unknown as VenueFormValues;
-}
+  confirmDuplicate: formText,
+});
+export type VenueFormValues = z.infer<typeof venueFormSchema>;
 
 const text = (max: number, key: string) => z.string().transform(cleanText).pipe(z.string().max(max, key));
 
@@ -105,4 +84,19 @@ export const venueListQuerySchema = z.object({
 });
 export type VenueListQuery = z.infer<typeof venueListQuerySchema>;
 
-export const venueIdParamsSchema = z.object({ id: z.coerce.number().int().positive().max(2 ** 31) });
+/** /venues/search: venues to pick from while filing a report in a round. */
+export const venueSearchQuerySchema = z.object({
+  round: z.coerce.number().int().positive().max(2 ** 31).optional().catch(undefined),
+  q: z.string().catch('').default('').transform((value) => value.slice(0, 200)),
+});
+export type VenueSearchQuery = z.infer<typeof venueSearchQuerySchema>;
+
+/** /venues/:id/reinspection?round=: the round chosen (an unknown one answers 404). */
+export const reinspectionQuerySchema = z.object({
+  round: z.coerce.number().int().positive().max(2 ** 31).catch(0),
+});
+export type ReinspectionQuery = z.infer<typeof reinspectionQuerySchema>;
+
+/** /venues/import/:token: the preview a confirmation or cancellation is about (an unknown one has expired). */
+export const importTokenParamsSchema = z.object({ token: z.string() });
+export type ImportTokenParams = z.infer<typeof importTokenParamsSchema>;

@@ -2,7 +2,7 @@ import type { AppDatabase } from '../../../db/client.js';
 import { inTransaction } from '../../../db/transaction.js';
 import { formatDate, nowIso, todayInVietnam } from '../../lib/dates.js';
 import { ConflictError, NotFoundError } from '../../lib/errors.js';
-import { addFieldError, zodFieldErrors, type FieldErrors } from '../../lib/forms.js';
+import { addFieldError, hasErrors, type FieldErrors } from '../../lib/forms.js';
 import { pageWindow, type Page } from '../../lib/pagination.js';
 import { searchKey, searchWords } from '../../lib/text.js';
 import type { AreaCatalog, AreaRecord } from '../../areas/index.js';
@@ -11,8 +11,9 @@ import { scopeIncludes } from '../../access/scope.js';
 import { diff, type Snapshot } from '../audit/index.js';
 import { submissionKeyPattern, formKeysRepository } from '../form-keys/index.js';
 import { venuesRepository, type VenueListFilter, type VenueRow, type VenueWrite } from './venues.repository.js';
-import { venueInputSchema, type VenueFormValues, type VenueInput, type VenueListQuery } from './venues.schemas.js';
+import type { VenueFormValues, VenueInput, VenueListQuery } from './venues.schemas.js';
 import type { AuditService } from '../audit/index.js';
+import { venuesPolicy, type VenueAbilities } from './venues.policy.js';
 
 export interface VenueListItem extends VenueRow {
   area: AreaRecord | undefined;
@@ -71,15 +72,12 @@ export function venuesService({ db, catalog, audit, now = () => new Date() }: { 
     return { ...venue, area: catalog.byId.get(venue.areaId), licenceExpired: venue.licenceExpiry !== null && venue.licenceExpiry < today };
   }
 
-  function validate(actor: Actor, values: VenueFormValues): { input?: VenueInput; errors: FieldErrors } {
-    const parsed = venueInputSchema.safeParse(values);
-    const errors: FieldErrors = parsed.success ? {} : zodFieldErrors(parsed.error);
-    if (parsed.success) {
-      const areaId = parsed.data.areaId;
-      if (!catalog.isOffered(areaId)) addFieldError(errors, 'areaId', 'errors.venue.area');
-      else if (!scopeIncludes(actor.scope, areaId)) addFieldError(errors, 'areaId', 'errors.areas.outOfScope', { area: catalog.byId.get(areaId)!.name });
-    }
-    return parsed.success && Object.keys(errors).length === 0 ? { input: parsed.data, errors } : { errors };
+  /** The area rule, which needs the province's units: one offered and in this person's scope. */
+  function areaErrors(actor: Actor, input: VenueInput): FieldErrors {
+    const errors: FieldErrors = {};
+    if (!catalog.isOffered(input.areaId)) addFieldError(errors, 'areaId', 'errors.venue.area');
+    else if (!scopeIncludes(actor.scope, input.areaId)) addFieldError(errors, 'areaId', 'errors.areas.outOfScope', { area: catalog.byId.get(input.areaId)!.name });
+    return errors;
   }
 
   function load(actor: Actor, id: number): VenueRow {
@@ -135,16 +133,24 @@ export function venuesService({ db, catalog, audit, now = () => new Date() }: { 
       };
     },
 
+    /**
+     * The venue a form with this one-time key already created, if any (a key used for another kind of form is
+     * refused with 409). Asked before the form is read, so a repeated form answers as the first one did.
+     */
+    createdWith(actor: Actor, submissionKey: string): number | undefined {
+      return submissionKeyPattern.test(submissionKey) ? submissions.find(submissionKey, actor.userId, 'venue') : undefined;
+    },
+
     /** Creates a venue; a likely duplicate in the same area is refused with a link to it until the person confirms. */
-    createVenue(actor: Actor, values: VenueFormValues): VenueSaveResult {
-      const key = submissionKeyPattern.test(values.submissionKey) ? values.submissionKey : null;
+    createVenue(actor: Actor, input: VenueInput, options: { submissionKey: string; confirmDuplicate: boolean }): VenueSaveResult {
+      const key = submissionKeyPattern.test(options.submissionKey) ? options.submissionKey : null;
       const earlier = key ? submissions.find(key, actor.userId, 'venue') : undefined;
       if (earlier !== undefined) return { ok: true, id: earlier };
-      const { input, errors } = validate(actor, values);
-      if (!input) return { ok: false, errors };
+      const errors = areaErrors(actor, input);
+      if (hasErrors(errors)) return { ok: false, errors };
       const write = toWrite(input);
       const duplicate = repository.findDuplicate(write.areaId, write.dedupeKey);
-      if (duplicate && values.confirmDuplicate !== '1') return { ok: false, errors: { name: [{ key: 'venues.duplicateField' }] }, duplicate };
+      if (duplicate && !options.confirmDuplicate) return { ok: false, errors: { name: [{ key: 'venues.duplicateField' }] }, duplicate };
       const id = inTransaction(db, () => {
         const again = key ? submissions.find(key, actor.userId, 'venue') : undefined;
         if (again !== undefined) return again;
@@ -156,14 +162,15 @@ export function venuesService({ db, catalog, audit, now = () => new Date() }: { 
       return { ok: true, id };
     },
 
-    updateVenue(actor: Actor, id: number, values: VenueFormValues): VenueSaveResult {
+    /** Saves an edit; throws ConflictError when the venue changed since the form was loaded (its version). */
+    updateVenue(actor: Actor, id: number, input: VenueInput, options: { expectedVersion: number; confirmDuplicate: boolean }): VenueSaveResult {
       const venue = load(actor, id);
-      const { input, errors } = validate(actor, values);
-      if (!input) return { ok: false, errors };
-      if (Number(values.version) !== venue.version) throw new ConflictError();
+      const errors = areaErrors(actor, input);
+      if (hasErrors(errors)) return { ok: false, errors };
+      if (options.expectedVersion !== venue.version) throw new ConflictError();
       const write = toWrite(input);
       const duplicate = repository.findDuplicate(write.areaId, write.dedupeKey, id);
-      if (duplicate && values.confirmDuplicate !== '1' && write.dedupeKey !== venue.dedupeKey) {
+      if (duplicate && !options.confirmDuplicate && write.dedupeKey !== venue.dedupeKey) {
         return { ok: false, errors: { name: [{ key: 'venues.duplicateField' }] }, duplicate };
       }
       inTransaction(db, () => {
@@ -200,6 +207,11 @@ export function venuesService({ db, catalog, audit, now = () => new Date() }: { 
     /** Venues in these areas (and those formed from or into them) that the person may see. */
     countOpenInAreas(actor: Actor, areaIds: number[]): number {
       return repository.countInAreas([...new Set(areaIds.flatMap((id) => catalog.relatedAreas(id)))].filter((id) => scopeIncludes(actor.scope, id)));
+    },
+
+    /** What this person may do on a venue's page (the template shows only these). */
+    abilities(actor: Actor): VenueAbilities {
+      return venuesPolicy.abilities(actor);
     },
 
     findByIds(ids: number[]): VenueRow[] {
