@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import type { AppDatabase } from './client.js';
 import { appMeta } from './schema/index.js';
@@ -8,6 +7,7 @@ import type { AreaCatalog } from '../src/modules/areas/areas.service.js';
 import type { RoundsService } from '../src/modules/rounds/rounds.service.js';
 import { systemActor } from '../src/modules/auth/actor.js';
 import { campaignsService } from '../src/modules/campaigns/campaigns.service.js';
+import { projectPath } from '../src/lib/project-root.js';
 
 interface Logger {
   info(message: string): void;
@@ -47,7 +47,7 @@ interface SampleFile {
 export function seedSampleRounds(db: AppDatabase, catalog: AreaCatalog, rounds: RoundsService, log: Logger): void {
   if (readMeta(db, 'sample_rounds')) return;
   if (catalog.province.code !== '14') return; // the sample history is Sơn La's
-  const file = path.join(import.meta.dirname, 'reference', 'rounds-son-la-2021-2025.json');
+  const file = projectPath('db/reference/rounds-son-la-2021-2025.json');
   const sample = JSON.parse(fs.readFileSync(file, 'utf8')) as SampleFile;
   const count = sample.rounds_in_source_order.length;
   const actor = systemActor('dữ liệu mẫu');

@@ -1,8 +1,10 @@
 /**
- * npm run bench [-- --data-dir ./data-large --duration 10 --connections 20]
+ * npm run bench [-- --data-dir ./data-large --duration 10 --connections 20 --cpu-prof ./profiles]
  * Starts the server in production mode on a large database (npm run seed:large) and measures, side by side,
  * a bare baseline route and the real pages signed in as a department head, then the CSV export of every report
- * (time and the server's peak memory), then 50 connections for 30 s while /healthz is watched.
+ * (time and the server's peak memory), then 50 connections for 30 s while /healthz is watched. Each start is
+ * timed (spawn to /healthz answering) and the server's resting memory read just after. With --cpu-prof, the
+ * server of the page runs writes a V8 CPU profile into that folder when it stops.
  */
 import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -11,9 +13,11 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import Database from 'better-sqlite3';
-import { freePort, signInOverHttp, startServer, stopServer } from '../helpers/server.js';
+import { buildServer, freePort, signInOverHttp, startServer, stopServer } from '../helpers/server.js';
 
-const { values } = parseArgs({ options: { 'data-dir': { type: 'string', default: './data-large' }, duration: { type: 'string', default: '10' }, connections: { type: 'string', default: '20' } } });
+const { values } = parseArgs({
+  options: { 'data-dir': { type: 'string', default: './data-large' }, duration: { type: 'string', default: '10' }, connections: { type: 'string', default: '20' }, 'cpu-prof': { type: 'string' } },
+});
 const sourceDir = path.resolve(values['data-dir']!);
 const duration = Number(values.duration);
 const connections = Number(values.connections);
@@ -95,14 +99,24 @@ async function single(name: string, url: string, headers: Record<string, string>
   return `| ${name} | ${first.toFixed(0)} | ${durations[Math.floor(times / 2)]!.toFixed(0)} | ${durations[times - 1]!.toFixed(0)} |`;
 }
 
-async function start(): Promise<{ server: ChildProcess; base: string }> {
+const starts: string[] = [];
+
+/** Starts the server, timing spawn to /healthz, and reads its memory after two seconds at rest. */
+async function start(label: string, nodeArgs: string[] = []): Promise<{ server: ChildProcess; base: string }> {
   const port = await freePort();
-  return { server: await startServer(dataDir, port, { stdio: 'inherit', attempts: 300 }), base: `http://127.0.0.1:${port}` };
+  const began = performance.now();
+  const server = await startServer(dataDir, port, { stdio: 'inherit', timeoutMs: 30_000, nodeArgs });
+  const startMs = performance.now() - began;
+  await new Promise((resolve) => setTimeout(resolve, 2000));
+  starts.push(`| ${label} | ${startMs.toFixed(0)} | ${rssMb(server.pid!).toFixed(0)} |`);
+  return { server, base: `http://127.0.0.1:${port}` };
 }
 
 async function main() {
+  buildServer();
   const drafts = prepareDrafts(40_000);
-  let { server, base } = await start();
+  const profile = values['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(values['cpu-prof'])}`] : [];
+  let { server, base } = await start('first start on the copy (applies any new migration)', profile);
   const head = await signIn(base, 'head@bench.local');
   const inspector = await signIn(base, drafts.inspectorEmail);
   const db = new Database(path.join(dataDir, 'app.db'), { readonly: true });
@@ -164,7 +178,10 @@ async function main() {
   // Every report as CSV, streamed: time, size and the server's peak memory, on a server that has served
   // nothing else (so the figure is the export's, not what the page runs left in the heap).
   await stopServer(server);
-  ({ server, base } = await start());
+  ({ server, base } = await start('start on the already migrated database'));
+  console.log('\n| start | spawn to /healthz ms | RSS at rest after start MB |');
+  console.log('| --- | ---: | ---: |');
+  for (const line of starts) console.log(line);
   const fresh = await signIn(base, 'head@bench.local');
   headers.cookie = fresh.cookie;
   console.log(`Fresh server RSS before the export: ${rssMb(server.pid!).toFixed(0)} MB`);

@@ -1,10 +1,10 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import { z } from 'zod';
 import type { AppDatabase } from '../../../db/client.js';
 import { severities, type Severity } from '../../../db/schema/index.js';
 import { inTransaction } from '../../../db/transaction.js';
 import { nowIso } from '../../lib/dates.js';
+import { projectPath } from '../../lib/project-root.js';
 import { ConflictError, NotFoundError, RuleError } from '../../lib/errors.js';
 import { addFieldError, asList, asText, type FieldErrors, type FormResult } from '../../lib/forms.js';
 import { cleanText } from '../../lib/text.js';
@@ -102,7 +102,7 @@ export function checklistsService({ db, now = () => new Date() }: { db: AppDatab
     /** The first version comes from the bundled checklist-venue.json, once. */
     seed(): void {
       if (repository.latestPublished(VENUE_CHECKLIST)) return;
-      const file = path.join(import.meta.dirname, '../../../db/reference/checklist-venue.json');
+      const file = projectPath('db/reference/checklist-venue.json');
       const source = JSON.parse(fs.readFileSync(file, 'utf8')) as { title_vi: string; title_en: string; categories: ChecklistBody['categories']; items: ChecklistItem[] };
       // The source notes unconfirmed bases in English; inspectors read them in Vietnamese.
       const items = source.items.map((item) => ({ ...item, basis: vietnameseBasis(item.basis) }));

@@ -1,6 +1,6 @@
 import { PassThrough, type Readable } from 'node:stream';
 import { stringify } from 'csv-stringify';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import type { AppDatabase } from '../../../db/client.js';
 import type { Translate, MessageKey } from '../../i18n/index.js';
 import type { AreaCatalog } from '../areas/areas.service.js';
@@ -295,6 +295,12 @@ export function recordsCsv(rows: AsyncGenerator<Record<string, string | number |
     csv.end();
   })().catch((error: unknown) => output.destroy(error as Error));
   return output;
+}
+
+/** A streaming workbook writing into `stream`; the spreadsheet library loads with the first one, not at start-up. */
+export async function xlsxWriter(stream: PassThrough): Promise<ExcelJS.stream.xlsx.WorkbookWriter> {
+  const { default: excel } = await import('exceljs');
+  return new excel.stream.xlsx.WorkbookWriter({ stream, useStyles: true, useSharedStrings: false });
 }
 
 /** Adds a sheet of records to a streaming workbook, row by row (each row committed so memory stays flat). */

@@ -1,12 +1,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { PassThrough } from 'node:stream';
-import ExcelJS from 'exceljs';
 import { inTransaction } from '../../../db/transaction.js';
 import { formatDate } from '../../lib/dates.js';
 import { NotFoundError } from '../../lib/errors.js';
 import { auditService } from '../audit/audit.service.js';
 import { campaignsService } from '../campaigns/campaigns.service.js';
-import { addRecordSheet, recordBatches, recordColumns, recordKinds, recordsCsv, type RecordKind } from './records.export.js';
+import { addRecordSheet, recordBatches, recordColumns, recordKinds, recordsCsv, xlsxWriter, type RecordKind } from './records.export.js';
 import { addSummarySheet, summaryCsv, summaryLines, summaryPdf, totalLabel, type SummaryContext } from './summary.formats.js';
 import { figureColumns, summaryService, type Summary, type SummaryQuery, type TypedSummaryQuery } from './summary.service.js';
 import type { FieldErrors } from '../../lib/forms.js';
@@ -118,10 +117,10 @@ export default async function reportsRoutes(app: FastifyInstance): Promise<void>
     recordExport(request, { kind: 'summary', format, from: summary.from, to: summary.to, level: summary.level, campaign: summary.campaignId });
     reply.header('Content-Type', contentTypes[format]).header('Content-Disposition', `attachment; filename="${name}"`).header('Cache-Control', 'no-store');
     if (format === 'csv') return reply.send(summaryCsv(summary, ctx));
-    if (format === 'pdf') return reply.send(summaryPdf(summary, ctx));
+    if (format === 'pdf') return reply.send(await summaryPdf(summary, ctx));
     // XLSX: the summary sheet, then the approved reports, findings and follow-ups behind it, streamed.
     const stream = new PassThrough();
-    const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream, useStyles: true, useSharedStrings: false });
+    const workbook = await xlsxWriter(stream);
     workbook.creator = ctx.generatedBy;
     workbook.created = ctx.generatedAt;
     const filter = { from: summary.from, to: summary.to, scope: request.actor.scope, approvedOnly: true, ...(summary.campaignId ? { campaignId: summary.campaignId } : {}) };
@@ -183,7 +182,7 @@ export default async function reportsRoutes(app: FastifyInstance): Promise<void>
       .header('Cache-Control', 'no-store');
     if (format === 'csv') return reply.send(recordsCsv(rows, header));
     const stream = new PassThrough();
-    const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream, useStyles: true, useSharedStrings: false });
+    const workbook = await xlsxWriter(stream);
     (async () => {
       await addRecordSheet(workbook, request.t(`export.sheet.${kind}` as never), rows, header);
       await workbook.commit();
