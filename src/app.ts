@@ -26,6 +26,8 @@ export interface AppOptions {
   config: AppConfig;
   /** A fixed clock for tests. */
   now?: () => Date;
+  /** Called with every SQL statement executed (tests count a page's statements). */
+  onStatement?: (sql: string) => void;
 }
 
 /**
@@ -54,7 +56,7 @@ export function serverOptions(config: AppConfig): FastifyServerOptions {
 
 /** The whole app as a plugin: cross-cutting plugins first, then the feature modules. It never listens. */
 export async function app(instance: FastifyInstance, options: AppOptions): Promise<void> {
-  await instance.register(dbPlugin, { config: options.config, ...(options.now ? { now: options.now } : {}) });
+  await instance.register(dbPlugin, { config: options.config, now: options.now, onStatement: options.onStatement });
   await instance.register(cookie);
   await instance.register(secretsPlugin);
   await instance.register(formbody, { bodyLimit: 1024 * 1024 });

@@ -1,4 +1,5 @@
 import { inArray, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
+import type { Bind } from '../../../db/prepared.js';
 import type { AnySQLiteColumn } from 'drizzle-orm/sqlite-core';
 import type { AreaCatalog } from '../areas/areas.service.js';
 
@@ -34,10 +35,16 @@ export function rollupDistrict(catalog: AreaCatalog, areaId: number, scope: Area
   return catalog.districts.find((district) => scopeIncludes(scope, district.id) && catalog.districtFamily(district.id).includes(area.id))?.id ?? primary;
 }
 
+/** The area ids of a scope as a query's values: bound (a prepared query, see db/prepared.ts) or inline. */
+function scopeIds(scope: { areaIds: number[] }, bind?: Bind): unknown[] {
+  const ids = scope.areaIds.length > 0 ? scope.areaIds : [-1];
+  return bind ? ids.map(bind) : ids;
+}
+
 /** The one condition that limits a query to a scope, for a table whose rows carry their area. */
-export function areaColumnInScope(column: AnySQLiteColumn | SQLWrapper, scope: AreaScope): SQL | undefined {
+export function areaColumnInScope(column: AnySQLiteColumn | SQLWrapper, scope: AreaScope, bind?: Bind): SQL | undefined {
   if (scope.all) return undefined;
-  return inArray(column as AnySQLiteColumn, scope.areaIds.length > 0 ? scope.areaIds : [-1]);
+  return inArray(column as AnySQLiteColumn, scopeIds(scope, bind));
 }
 
 /** The same for records with several areas held in a link table: at least one of them in scope. */
@@ -47,8 +54,8 @@ export function linkedAreasInScope(
   linkAreaColumn: AnySQLiteColumn,
   recordIdColumn: AnySQLiteColumn,
   scope: AreaScope,
+  bind?: Bind,
 ): SQL | undefined {
   if (scope.all) return undefined;
-  const ids = scope.areaIds.length > 0 ? scope.areaIds : [-1];
-  return sql`exists (select 1 from ${linkTable} where ${linkRecordColumn} = ${recordIdColumn} and ${inArray(linkAreaColumn, ids)})`;
+  return sql`exists (select 1 from ${linkTable} where ${linkRecordColumn} = ${recordIdColumn} and ${inArray(linkAreaColumn, scopeIds(scope, bind))})`;
 }
