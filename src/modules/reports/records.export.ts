@@ -1,5 +1,4 @@
 import { PassThrough, type Readable } from 'node:stream';
-import { stringify } from 'csv-stringify';
 import type ExcelJS from 'exceljs';
 import type { AppDatabase } from '../../../db/client.js';
 import type { Translate, MessageKey } from '../../i18n/index.js';
@@ -281,8 +280,9 @@ export function safeCell<T>(value: T): T | string {
   return typeof value === 'string' && /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
 }
 
-/** CSV (BOM, RFC 4180) streamed row by row. */
-export function recordsCsv(rows: AsyncGenerator<Record<string, string | number | null>>, header: Array<{ key: string; header: string }>): Readable {
+/** CSV (BOM, RFC 4180) streamed row by row; the CSV writer loads with the first export, not at start-up. */
+export async function recordsCsv(rows: AsyncGenerator<Record<string, string | number | null>>, header: Array<{ key: string; header: string }>): Promise<Readable> {
+  const { stringify } = await import('csv-stringify');
   const output = new PassThrough();
   output.write('\uFEFF');
   const csv = stringify({ header: true, columns: header, record_delimiter: '\r\n', quoted_match: /[",\r\n]/ });

@@ -116,7 +116,7 @@ export default async function reportsRoutes(app: FastifyInstance): Promise<void>
     const name = `tong-hop-${summary.level === 'district' ? 'huyen' : 'xa'}${summary.campaignId ? `-ke-hoach-${summary.campaignId}` : ''}${scopeSuffix(request)}-${summary.from}-${summary.to}.${format}`;
     recordExport(request, { kind: 'summary', format, from: summary.from, to: summary.to, level: summary.level, campaign: summary.campaignId });
     reply.header('Content-Type', contentTypes[format]).header('Content-Disposition', `attachment; filename="${name}"`).header('Cache-Control', 'no-store');
-    if (format === 'csv') return reply.send(summaryCsv(summary, ctx));
+    if (format === 'csv') return reply.send(await summaryCsv(summary, ctx));
     if (format === 'pdf') return reply.send(await summaryPdf(summary, ctx));
     // XLSX: the summary sheet, then the approved reports, findings and follow-ups behind it, streamed.
     const stream = new PassThrough();
@@ -180,7 +180,7 @@ export default async function reportsRoutes(app: FastifyInstance): Promise<void>
       .header('Content-Type', contentTypes[format])
       .header('Content-Disposition', `attachment; filename="${kind}${scopeSuffix(request)}-${from}-${to}.${format}"`)
       .header('Cache-Control', 'no-store');
-    if (format === 'csv') return reply.send(recordsCsv(rows, header));
+    if (format === 'csv') return reply.send(await recordsCsv(rows, header));
     const stream = new PassThrough();
     const workbook = await xlsxWriter(stream);
     (async () => {

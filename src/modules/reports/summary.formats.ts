@@ -1,7 +1,6 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
-import { stringify } from 'csv-stringify';
 import type ExcelJS from 'exceljs';
 import type { Translate, Language } from '../../i18n/index.js';
 import { formatDate, formatMoment } from '../../lib/dates.js';
@@ -59,7 +58,8 @@ function titleOf(summary: Summary, context: SummaryContext): string {
 }
 
 /** CSV with a byte-order mark (so Excel reads UTF-8 Vietnamese), RFC 4180 quoting and one header row. */
-export function summaryCsv(summary: Summary, context: SummaryContext): Readable {
+export async function summaryCsv(summary: Summary, context: SummaryContext): Promise<Readable> {
+  const { stringify } = await import('csv-stringify');
   const { header, rows } = summaryTable(summary, context);
   const output = new PassThrough();
   output.write('\uFEFF');
