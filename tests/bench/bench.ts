@@ -1,10 +1,12 @@
 /**
  * npm run bench [-- --data-dir ./data-large --duration 10 --connections 20 --cpu-prof ./profiles]
- * Starts the server in production mode on a large database (npm run seed:large) and measures, side by side,
- * a bare baseline route and the real pages signed in as a department head, then the CSV export of every report
- * (time and the server's peak memory), then 50 connections for 30 s while /healthz is watched. Each start is
- * timed (spawn to /healthz answering) and the server's resting memory read just after. With --cpu-prof, the
- * server of the page runs writes a V8 CPU profile into that folder when it stops.
+ * Builds the server and starts it as `npm start` does (production mode) on a large database (npm run seed:large)
+ * and measures, side by side, a bare baseline route and the real pages signed in as a department head, then the
+ * CSV export of every report (time and the server's peak memory), then 50 connections for 30 s while /healthz is
+ * watched. Each start is timed (spawn to /healthz answering) and the server's resting memory read just after.
+ * With --cpu-prof, the server of the page runs writes a V8 CPU profile into that folder when it stops, with the
+ * time window of each measurement beside it (windows.json): `npx tsx tests/bench/cpu-profile.ts <folder>`
+ * summarises each one.
  */
 import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -79,8 +81,14 @@ function prepareDrafts(count: number): { ids: number[]; codes: string[]; inspect
   return { ids, codes, inspectorEmail: inspector.email, visitDate: round.start.split('-').reverse().join('/') };
 }
 
+/** When each load run started and ended, on the clock V8's CPU profiles use (microseconds, monotonic). */
+const windows: Array<{ name: string; startUs: number; endUs: number }> = [];
+const nowUs = () => Number(process.hrtime.bigint() / 1000n);
+
 async function run(name: string, options: autocannon.Options): Promise<{ name: string; rps: number; p50: number; p99: number; errors: number; non2xx: number; codes: string }> {
+  const startUs = nowUs();
   const result = await autocannon({ connections, duration, ...options });
+  windows.push({ name, startUs, endUs: nowUs() });
   const codes = Object.entries(result.statusCodeStats ?? {}).map(([code, stat]) => `${code}×${(stat as { count: number }).count}`).join(' ');
   return { name, rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors + result.timeouts, non2xx: result.non2xx, codes };
 }
@@ -115,7 +123,8 @@ async function start(label: string, nodeArgs: string[] = []): Promise<{ server: 
 async function main() {
   buildServer();
   const drafts = prepareDrafts(40_000);
-  const profile = values['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(values['cpu-prof'])}`] : [];
+  const profileDir = values['cpu-prof'] ? path.resolve(values['cpu-prof']) : null;
+  const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
   let { server, base } = await start('first start on the copy (applies any new migration)', profile);
   const head = await signIn(base, 'head@bench.local');
   const inspector = await signIn(base, drafts.inspectorEmail);
@@ -178,6 +187,7 @@ async function main() {
   // Every report as CSV, streamed: time, size and the server's peak memory, on a server that has served
   // nothing else (so the figure is the export's, not what the page runs left in the heap).
   await stopServer(server);
+  if (profileDir) fs.writeFileSync(path.join(profileDir, 'windows.json'), JSON.stringify(windows, null, 2));
   ({ server, base } = await start('start on the already migrated database'));
   console.log('\n| start | spawn to /healthz ms | RSS at rest after start MB |');
   console.log('| --- | ---: | ---: |');

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gte, inArray, lte, ne, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, gte, inArray, lte, ne, sql, type SQL } from 'drizzle-orm';
 import type { AppDatabase } from '../../../db/client.js';
 import { cappedCounter } from '../../../db/count.js';
 import { preparedByShape, type Bind } from '../../../db/prepared.js';
@@ -53,7 +53,7 @@ export function checksRepository(db: AppDatabase) {
   // The page's ids come from the indexes first; only those 25 rows are joined (see the findings list too).
   const listShapes = preparedByShape((where) =>
     db
-      .select({ check: checks, venueName: venues.name, venueKind: venues.kind, inspectorName: users.name })
+      .select({ ...getTableColumns(checks), venueName: venues.name, venueKind: venues.kind, inspectorName: users.name })
       .from(checks)
       .innerJoin(venues, eq(venues.id, checks.venueId))
       .innerJoin(users, eq(users.id, checks.inspectorId))
@@ -79,7 +79,7 @@ export function checksRepository(db: AppDatabase) {
   return {
     list(filter: CheckListFilter, limit: number, offset: number): CheckListRow[] {
       const { query, params } = listShapes((bind) => conditions(filter, bind));
-      return query.all({ ...params, limit, offset }).map((row) => ({ ...row.check, venueName: row.venueName, venueKind: row.venueKind, inspectorName: row.inspectorName }));
+      return query.all({ ...params, limit, offset });
     },
 
     count(filter: CheckListFilter): number {

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gte, inArray, isNotNull, lt, lte, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, gte, inArray, isNotNull, lt, lte, sql, type SQL } from 'drizzle-orm';
 import type { AppDatabase } from '../../../db/client.js';
 import { cappedCounter } from '../../../db/count.js';
 import { preparedByShape, type Bind } from '../../../db/prepared.js';
@@ -72,7 +72,7 @@ export function followUpsRepository(db: AppDatabase) {
   // A deferred join: the page's ids come from the indexes, then only those rows are joined.
   const listShapes = preparedByShape((where) =>
     db
-      .select({ followUp: followUps, venueName: venues.name, findingTitle: findings.title, findingSeverity: findings.severity, responsibleUserName: users.name })
+      .select({ ...getTableColumns(followUps), venueName: venues.name, findingTitle: findings.title, findingSeverity: findings.severity, responsibleUserName: users.name })
       .from(followUps)
       .innerJoin(venues, eq(venues.id, followUps.venueId))
       .innerJoin(findings, eq(findings.id, followUps.findingId))
@@ -86,9 +86,7 @@ export function followUpsRepository(db: AppDatabase) {
   return {
     list(filter: FollowUpListFilter, limit: number, offset: number): FollowUpListRow[] {
       const { query, params } = listShapes((bind) => conditions(filter, bind));
-      return query
-        .all({ ...params, limit, offset })
-        .map((row) => ({ ...row.followUp, venueName: row.venueName, findingTitle: row.findingTitle, findingSeverity: row.findingSeverity, responsibleUserName: row.responsibleUserName }));
+      return query.all({ ...params, limit, offset });
     },
 
     count(filter: FollowUpListFilter): number {
