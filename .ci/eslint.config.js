@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'data/**', 'db/migrations/**', 'tests/.tmp/**'] },
+  { ignores: ['node_modules/**', 'dist/**', 'data/**', 'data-large/**', 'data-large-bench/**', 'db/migrations/**', 'tests/.tmp/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

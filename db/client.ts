@@ -28,8 +28,13 @@ function restrict(target: string, mode: number): void {
   }
 }
 
+export interface OpenOptions {
+  /** Called with the text of every statement the connection executes (tests count a page's statements with it). */
+  verbose?: (sql: string) => void;
+}
+
 /** Opens (creating if needed) the SQLite file with WAL and foreign keys on; the file is private to the app's account. */
-export function openDatabase(file: string): AppDatabase {
+export function openDatabase(file: string, options: OpenOptions = {}): AppDatabase {
   if (file !== ':memory:') {
     fs.mkdirSync(path.dirname(file), { recursive: true, mode: PRIVATE_FOLDER_MODE });
     // SQLite creates the -wal and -shm files with the database file's permissions, so the file is made private
@@ -37,47 +42,21 @@ export function openDatabase(file: string): AppDatabase {
     fs.closeSync(fs.openSync(file, 'a', PRIVATE_FILE_MODE));
     for (const part of [file, `${file}-wal`, `${file}-shm`]) if (fs.existsSync(part)) restrict(part, PRIVATE_FILE_MODE);
   }
-  const sqlite = new Database(file);
+  const sqlite = new Database(file, options.verbose ? { verbose: (message?: unknown) => options.verbose!(String(message)) } : {});
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('busy_timeout = 5000');
-  cacheStatements(sqlite);
   return drizzle(sqlite, { schema }) as AppDatabase;
 }
 
-const STATEMENT_CACHE_SIZE = 500;
-
 /**
- * drizzle prepares every query anew; compiling SQL costs more than running most of our indexed queries, so
- * prepared statements are kept by their text and reused. A statement still being iterated (a streamed
- * export) is busy and is never handed out twice.
+ * A reader of the write counters of some tables (table_versions, kept by triggers): its answer changes whenever
+ * one of them is written, by this connection or another, so a result computed from them can be kept until then.
  */
-function cacheStatements(sqlite: Database.Database): void {
-  const prepare = sqlite.prepare.bind(sqlite);
-  const cache = new Map<string, Database.Statement>();
-  sqlite.prepare = ((source: string) => {
-    const cached = cache.get(source);
-    if (cached && !cached.busy) {
-      // drizzle switches statements to raw mode for its own reads; a reused one starts in the default mode.
-      return cached.reader ? cached.raw(false) : cached;
-    }
-    const statement = prepare(source);
-    if (!cached) {
-      if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value!);
-      cache.set(source, statement);
-    }
-    return statement;
-  }) as typeof sqlite.prepare;
-}
-
-/**
- * A value that changes whenever anything is committed to the database, by this connection (total_changes)
- * or by another one (data_version): results computed from the data can be kept until it changes.
- */
-export function dataGeneration(db: AppDatabase): string {
-  const client = db.$client;
-  const own = client.prepare('select total_changes() as n').get() as { n: number };
-  const others = client.pragma('data_version', { simple: true }) as number;
-  return `${own.n}:${others}`;
+export function tableVersions(db: AppDatabase, tables: readonly string[]): () => string {
+  const statement = db.$client
+    .prepare(`select group_concat(version, '.') from (select version from table_versions where name in (${tables.map(() => '?').join(', ')}) order by name)`)
+    .pluck();
+  return () => statement.get(...tables) as string;
 }

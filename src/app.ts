@@ -28,6 +28,8 @@ export interface AppOptions {
   now?: () => Date;
   /** Services to use instead of those the composition root builds (tests). */
   services?: Partial<Services>;
+  /** Called with every SQL statement executed (tests count a page's statements). */
+  onStatement?: (sql: string) => void;
 }
 
 /**
@@ -58,7 +60,7 @@ export async function app(instance: FastifyInstance, options: AppOptions): Promi
   // Route params and query strings are checked by their zod schemas (`schema: { params, querystring }`).
   instance.setValidatorCompiler(validatorCompiler);
   instance.setSerializerCompiler(serializerCompiler);
-  await instance.register(dbPlugin, { config: options.config, ...(options.now ? { now: options.now } : {}) });
+  await instance.register(dbPlugin, { config: options.config, now: options.now, onStatement: options.onStatement });
   const services: Services = { ...buildServices({ db: instance.db, config: options.config, now: instance.now }), ...options.services };
   instance.decorate('services', services);
   instance.decorate('catalog', services.catalog);

@@ -4,8 +4,9 @@ import { parse } from 'csv-parse/sync';
 import type Database from 'better-sqlite3';
 import { cleanText, searchKey } from '../../src/lib/text.js';
 import { LAST_DAY_BEFORE_REFORM, REFORM_DATE } from '../../src/lib/dates.js';
+import { projectPath } from '../../src/lib/project-root.js';
 
-const folder = path.join(import.meta.dirname, 'vn-admin');
+const folder = projectPath('db/reference/vn-admin');
 export const AREAS_VERSION = 'vn-admin-2025-07-01';
 
 /** "Huyện Bắc Yên (121)" → { name: "Huyện Bắc Yên", code: "121" } */

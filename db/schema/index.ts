@@ -7,3 +7,4 @@ export * from './venues.js';
 export * from './checks.js';
 export * from './findings.js';
 export * from './campaigns.js';
+export * from './table-versions.js';

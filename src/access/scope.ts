@@ -1,4 +1,5 @@
 import { inArray, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
+import type { Bind } from '../../db/prepared.js';
 import type { AnySQLiteColumn } from 'drizzle-orm/sqlite-core';
 import type { AreaCatalog } from '../areas/index.js';
 
@@ -34,19 +35,21 @@ export function rollupDistrict(catalog: AreaCatalog, areaId: number, scope: Area
   return catalog.districts.find((district) => scopeIncludes(scope, district.id) && catalog.districtFamily(district.id).includes(area.id))?.id ?? primary;
 }
 
+/** The area ids of a scope as a query's values: bound (a prepared query, see db/prepared.ts) or inline; none matches nothing. */
+function scopeIds(scope: { areaIds: number[] }, bind?: Bind): unknown[] {
+  const ids = scope.areaIds.length > 0 ? scope.areaIds : [-1];
+  return bind ? ids.map(bind) : ids;
+}
+
 /**
  * The one condition that limits a query to a scope, for a table whose rows carry their area; undefined for the
  * whole province. The column is a drizzle column, or a column of a hand-written query (`sql\`c.area_id\``): the
  * answer goes in `.where()` (where `and()` drops undefined) and inside `sql` templates (`${and(base, scope)}`).
+ * A prepared query passes `bind` so the ids are placeholders.
  */
-export function areaColumnInScope(column: SQLWrapper, scope: AreaScope): SQL | undefined {
+export function areaColumnInScope(column: AnySQLiteColumn | SQLWrapper, scope: AreaScope, bind?: Bind): SQL | undefined {
   if (scope.all) return undefined;
-  return inArray(column, scopeAreaIds(scope));
-}
-
-/** The area ids of a limited scope; a scope with none matches nothing. */
-function scopeAreaIds(scope: { areaIds: number[] }): number[] {
-  return scope.areaIds.length > 0 ? scope.areaIds : [-1];
+  return inArray(column as AnySQLiteColumn, scopeIds(scope, bind));
 }
 
 /** The same for records with several areas held in a link table: at least one of them in scope. */
@@ -56,7 +59,8 @@ export function linkedAreasInScope(
   linkAreaColumn: AnySQLiteColumn,
   recordIdColumn: AnySQLiteColumn,
   scope: AreaScope,
+  bind?: Bind,
 ): SQL | undefined {
   if (scope.all) return undefined;
-  return sql`exists (select 1 from ${linkTable} where ${linkRecordColumn} = ${recordIdColumn} and ${areaColumnInScope(linkAreaColumn, scope)})`;
+  return sql`exists (select 1 from ${linkTable} where ${linkRecordColumn} = ${recordIdColumn} and ${areaColumnInScope(linkAreaColumn, scope, bind)})`;
 }

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import path from 'node:path';
+import { projectPath } from './project-root.js';
 import type { Language } from '../i18n/index.js';
 
 export interface VocabularyEntry {
@@ -10,7 +10,7 @@ export interface VocabularyEntry {
 
 type VocabularyFile = Record<string, VocabularyEntry[] | string>;
 
-const file = path.join(import.meta.dirname, '../../db/reference/vocabulary.json');
+const file = projectPath('db/reference/vocabulary.json');
 const raw = JSON.parse(fs.readFileSync(file, 'utf8')) as VocabularyFile;
 
 export type VocabularyName =

@@ -19,10 +19,10 @@ declare module 'fastify' {
  * applies migrations, loads the administrative units once, and closes the file on shutdown.
  */
 export default fp(
-  async (app, options: { config: AppConfig; now?: () => Date }) => {
+  async (app, options: { config: AppConfig; now?: () => Date; onStatement?: (sql: string) => void }) => {
     const dataDir = options.config.DATA_DIR;
     for (const folder of [dataDir, path.join(dataDir, 'uploads'), path.join(dataDir, 'backups')]) ensurePrivateFolder(folder);
-    const db = openDatabase(options.config.databaseFile);
+    const db = openDatabase(options.config.databaseFile, { verbose: options.onStatement });
     runMigrations(db);
     seedAdministrativeUnits(db, app.log);
     app.decorate('config', options.config);

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import fastifyStatic from '@fastify/static';
 import fp from 'fastify-plugin';
+import { projectPath } from '../lib/project-root.js';
 
 const require = createRequire(import.meta.url);
 const packageDir = (name: string) => path.dirname(require.resolve(`${name}/package.json`));
@@ -10,7 +11,7 @@ const packageDir = (name: string) => path.dirname(require.resolve(`${name}/packa
 export default fp(
   async (app) => {
     const maxAge = app.config.NODE_ENV === 'production' ? '1d' : 0;
-    await app.register(fastifyStatic, { root: path.join(import.meta.dirname, '../../static'), prefix: '/static/', maxAge, index: false });
+    await app.register(fastifyStatic, { root: projectPath('static'), prefix: '/static/', maxAge, index: false });
     await app.register(fastifyStatic, {
       root: path.join(packageDir('htmx.org'), 'dist'),
       prefix: '/static/vendor/htmx/',

@@ -1,10 +1,10 @@
-import path from 'node:path';
 import { Eta } from 'eta';
 import fp from 'fastify-plugin';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { dateRangeProblems, formatDate, formatMoment } from '../lib/dates.js';
 import { formatCount } from '../lib/pagination.js';
 import { formatVnd } from '../lib/money.js';
+import { projectPath } from '../lib/project-root.js';
 import { vocabulary, vocabularyLabel, type VocabularyName } from '../lib/vocabulary.js';
 import { vi, type MessageKey } from '../i18n/vi.js';
 import type { Message, Translate } from '../i18n/index.js';
@@ -28,7 +28,7 @@ declare module 'fastify' {
 }
 
 const FLASH_COOKIE = 'flash';
-const viewsDir = path.join(import.meta.dirname, '../../views');
+const viewsDir = projectPath('views');
 
 function isMessageKey(value: unknown): value is MessageKey {
   return typeof value === 'string' && value in vi;

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import type { AppDatabase } from '../../db/client.js';
 import { readMeta, writeMeta } from '../../db/seed.js';
 import { systemActor } from '../access/actor.js';
+import { projectPath } from '../lib/project-root.js';
 import type { Services } from '../services.js';
 
 interface Logger {
@@ -23,7 +23,7 @@ interface SampleFile {
 export function seedSampleRounds(db: AppDatabase, { catalog, rounds, campaigns }: Pick<Services, 'catalog' | 'rounds' | 'campaigns'>, log: Logger): void {
   if (readMeta(db, 'sample_rounds')) return;
   if (catalog.province.code !== '14') return; // the sample history is Sơn La's
-  const file = path.join(import.meta.dirname, '..', '..', 'db', 'reference', 'rounds-son-la-2021-2025.json');
+  const file = projectPath('db', 'reference', 'rounds-son-la-2021-2025.json');
   const sample = JSON.parse(fs.readFileSync(file, 'utf8')) as SampleFile;
   const count = sample.rounds_in_source_order.length;
   const actor = systemActor('dữ liệu mẫu');

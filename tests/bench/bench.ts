@@ -1,8 +1,12 @@
 /**
- * npm run bench [-- --data-dir ./data-large --duration 10 --connections 20]
- * Starts the server in production mode on a large database (npm run seed:large) and measures, side by side,
- * a bare baseline route and the real pages signed in as a department head, then the CSV export of every report
- * (time and the server's peak memory), then 50 connections for 30 s while /healthz is watched.
+ * npm run bench [-- --data-dir ./data-large --duration 10 --connections 20 --cpu-prof ./profiles]
+ * Builds the server and starts it as `npm start` does (production mode) on a large database (npm run seed:large)
+ * and measures, side by side, a bare baseline route and the real pages signed in as a department head, then the
+ * CSV export of every report (time and the server's peak memory), then 50 connections for 30 s while /healthz is
+ * watched. Each start is timed (spawn to /healthz answering) and the server's resting memory read just after.
+ * With --cpu-prof, the server of the page runs writes a V8 CPU profile into that folder when it stops, with the
+ * time window of each measurement beside it (windows.json): `npx tsx tests/bench/cpu-profile.ts <folder>`
+ * summarises each one.
  */
 import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -11,9 +15,11 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import Database from 'better-sqlite3';
-import { freePort, signInOverHttp, startServer, stopServer } from '../helpers/server.js';
+import { buildServer, freePort, signInOverHttp, startServer, stopServer } from '../helpers/server.js';
 
-const { values } = parseArgs({ options: { 'data-dir': { type: 'string', default: './data-large' }, duration: { type: 'string', default: '10' }, connections: { type: 'string', default: '20' } } });
+const { values } = parseArgs({
+  options: { 'data-dir': { type: 'string', default: './data-large' }, duration: { type: 'string', default: '10' }, connections: { type: 'string', default: '20' }, 'cpu-prof': { type: 'string' } },
+});
 const sourceDir = path.resolve(values['data-dir']!);
 const duration = Number(values.duration);
 const connections = Number(values.connections);
@@ -31,6 +37,21 @@ fs.copyFileSync(path.join(sourceDir, 'app.db'), path.join(dataDir, 'app.db'));
 function peakRssMb(pid: number): number {
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
   return Number(/VmHWM:\s+(\d+)/.exec(status)![1]) / 1024;
+}
+
+/** The CPU time a process has used so far, in milliseconds (from /proc, in clock ticks of 10 ms). */
+function cpuMs(pid: number): number {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/** Waits (up to two minutes) until the server is idle: requests cut off by a run's end may still be finishing. */
+async function quiet(pid: number): Promise<void> {
+  for (let second = 0; second < 120; second += 1) {
+    const before = cpuMs(pid);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    if (cpuMs(pid) - before < 50) return;
+  }
 }
 
 function rssMb(pid: number): number {
@@ -75,8 +96,14 @@ function prepareDrafts(count: number): { ids: number[]; codes: string[]; inspect
   return { ids, codes, inspectorEmail: inspector.email, visitDate: round.start.split('-').reverse().join('/') };
 }
 
+/** When each load run started and ended, on the clock V8's CPU profiles use (microseconds, monotonic). */
+const windows: Array<{ name: string; startUs: number; endUs: number }> = [];
+const nowUs = () => Number(process.hrtime.bigint() / 1000n);
+
 async function run(name: string, options: autocannon.Options): Promise<{ name: string; rps: number; p50: number; p99: number; errors: number; non2xx: number; codes: string }> {
+  const startUs = nowUs();
   const result = await autocannon({ connections, duration, ...options });
+  windows.push({ name, startUs, endUs: nowUs() });
   const codes = Object.entries(result.statusCodeStats ?? {}).map(([code, stat]) => `${code}×${(stat as { count: number }).count}`).join(' ');
   return { name, rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors + result.timeouts, non2xx: result.non2xx, codes };
 }
@@ -95,14 +122,25 @@ async function single(name: string, url: string, headers: Record<string, string>
   return `| ${name} | ${first.toFixed(0)} | ${durations[Math.floor(times / 2)]!.toFixed(0)} | ${durations[times - 1]!.toFixed(0)} |`;
 }
 
-async function start(): Promise<{ server: ChildProcess; base: string }> {
+const starts: string[] = [];
+
+/** Starts the server, timing spawn to /healthz, and reads its memory after two seconds at rest. */
+async function start(label: string, nodeArgs: string[] = []): Promise<{ server: ChildProcess; base: string }> {
   const port = await freePort();
-  return { server: await startServer(dataDir, port, { stdio: 'inherit', attempts: 300 }), base: `http://127.0.0.1:${port}` };
+  const began = performance.now();
+  const server = await startServer(dataDir, port, { stdio: 'inherit', timeoutMs: 30_000, nodeArgs });
+  const startMs = performance.now() - began;
+  await new Promise((resolve) => setTimeout(resolve, 2000));
+  starts.push(`| ${label} | ${startMs.toFixed(0)} | ${rssMb(server.pid!).toFixed(0)} |`);
+  return { server, base: `http://127.0.0.1:${port}` };
 }
 
 async function main() {
+  buildServer();
   const drafts = prepareDrafts(40_000);
-  let { server, base } = await start();
+  const profileDir = values['cpu-prof'] ? path.resolve(values['cpu-prof']) : null;
+  const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+  let { server, base } = await start('first start on the copy (applies any new migration)', profile);
   const head = await signIn(base, 'head@bench.local');
   const inspector = await signIn(base, drafts.inspectorEmail);
   const db = new Database(path.join(dataDir, 'app.db'), { readonly: true });
@@ -122,10 +160,6 @@ async function main() {
     ['district summary for a year', `/reports/districts?from=01/01/${year}&to=31/12/${year}`],
   ];
   for (const [name, url] of pages) results.push(await run(`GET ${name}`, { url: `${base}${url}`, headers }));
-  const yearCsv = `/reports/records/reports.csv?from=01/01/${year}&to=31/12/${year}`;
-  // Each export streams a year of reports (about a tenth of the database): allow each one its time.
-  results.push(await run('GET CSV export of a year (streamed, 60 s)', { url: `${base}${yearCsv}`, headers, timeout: 120, duration: 60 }));
-
   let next = 0;
   const answers = Object.fromEntries(drafts.codes.flatMap((code) => [[`answer_${code}`, 'compliant'], [`note_${code}`, '']]));
   results.push(
@@ -143,6 +177,11 @@ async function main() {
       ],
     }),
   );
+  // Last of the load runs: the exports still streaming when its 60 s are up keep the server busy for a while.
+  const yearCsv = `/reports/records/reports.csv?from=01/01/${year}&to=31/12/${year}`;
+  // Each export streams a year of reports (about a tenth of the database): allow each one its time.
+  results.push(await run('GET CSV export of a year (streamed, 60 s)', { url: `${base}${yearCsv}`, headers, timeout: 120, duration: 60 }));
+  await quiet(server.pid!);
   const baseline = results[0]!.rps;
   console.log(`\nMachine: ${os.cpus().length} × ${os.cpus()[0]?.model}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}`);
   console.log(`Data: ${JSON.stringify(counts)}; ${connections} connections, ${duration} s each\n`);
@@ -164,7 +203,11 @@ async function main() {
   // Every report as CSV, streamed: time, size and the server's peak memory, on a server that has served
   // nothing else (so the figure is the export's, not what the page runs left in the heap).
   await stopServer(server);
-  ({ server, base } = await start());
+  if (profileDir) fs.writeFileSync(path.join(profileDir, 'windows.json'), JSON.stringify(windows, null, 2));
+  ({ server, base } = await start('start on the already migrated database'));
+  console.log('\n| start | spawn to /healthz ms | RSS at rest after start MB |');
+  console.log('| --- | ---: | ---: |');
+  for (const line of starts) console.log(line);
   const fresh = await signIn(base, 'head@bench.local');
   headers.cookie = fresh.cookie;
   console.log(`Fresh server RSS before the export: ${rssMb(server.pid!).toFixed(0)} MB`);

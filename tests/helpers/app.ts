@@ -11,12 +11,15 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** Builds the app in-process on a fresh, migrated database in its own temporary data directory. */
-export async function buildTestApp(options: { env?: Record<string, string>; now?: () => Date } = {}): Promise<TestApp> {
+/**
+ * Builds the app in-process on a fresh, migrated database in its own temporary data directory; `onStatement`
+ * hears every SQL statement the app executes.
+ */
+export async function buildTestApp(options: { env?: Record<string, string>; now?: () => Date; onStatement?: (sql: string) => void } = {}): Promise<TestApp> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pcmbn-test-'));
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', SAMPLE_DATA: 'false', DAILY_BACKUPS: 'false', RATE_LIMIT_PER_MINUTE: '100000', DATA_DIR: dataDir, ...options.env });
   const app = Fastify({ ...serverOptions(config), logger: false });
-  await app.register(appPlugin, { config, ...(options.now ? { now: options.now } : {}) });
+  await app.register(appPlugin, { config, now: options.now, onStatement: options.onStatement });
   await app.ready();
   return {
     app,

@@ -4,7 +4,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import Database from 'better-sqlite3';
-import * as tar from 'tar';
 import { ensurePrivateFolder, PRIVATE_FILE_MODE, PRIVATE_FOLDER_MODE, type AppDatabase } from '../../../db/client.js';
 import { STORED_NAME_PATTERN, storedFilePath } from '../../lib/uploads.js';
 
@@ -44,6 +43,8 @@ export async function createBackup(db: AppDatabase, dataDir: string, file: strin
     fs.mkdirSync(path.dirname(target), { recursive: true, mode: PRIVATE_FOLDER_MODE });
     // A partial file left by an interrupted run would keep its old permissions when written over.
     fs.rmSync(partial, { force: true });
+    // The archive library loads with the first backup, not at start-up.
+    const tar = await import('tar');
     await tar.create(
       {
         gzip: true,
@@ -171,6 +172,7 @@ export async function verifyBackup(file: string): Promise<string> {
     const refused: string[] = [];
     try {
       // Refused entries are never written, not even here; tar's own checks (`strict`) stop any path leaving `work`.
+      const tar = await import('tar');
       await tar.extract({
         file,
         cwd: work,

@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import { z } from 'zod';
 import type { AppDatabase } from '../../../db/client.js';
 import { severities, type Severity } from '../../../db/schema/index.js';
@@ -7,6 +6,7 @@ import { inTransaction } from '../../../db/transaction.js';
 import { nowIso } from '../../lib/dates.js';
 import { ConflictError, NotFoundError, StateError } from '../../lib/errors.js';
 import { addFieldError, formFlag, formList, formText, type FieldErrors, type FormResult } from '../../lib/forms.js';
+import { projectPath } from '../../lib/project-root.js';
 import { cleanText } from '../../lib/text.js';
 import type { Actor } from '../../access/actor.js';
 import { checklistsRepository, type TemplateRow } from './checklists.repository.js';
@@ -116,7 +116,7 @@ export function checklistsService({ db, audit, now = () => new Date() }: { db: A
     /** The first version comes from the bundled checklist-venue.json, once. */
     seed(): void {
       if (repository.latestPublished(VENUE_CHECKLIST)) return;
-      const file = path.join(import.meta.dirname, '../../../db/reference/checklist-venue.json');
+      const file = projectPath('db/reference/checklist-venue.json');
       const source = JSON.parse(fs.readFileSync(file, 'utf8')) as { title_vi: string; title_en: string; categories: ChecklistBody['categories']; items: ChecklistItem[] };
       // The source notes unconfirmed bases in English; inspectors read them in Vietnamese.
       const items = source.items.map((item) => ({ ...item, basis: vietnameseBasis(item.basis) }));

@@ -1,7 +1,8 @@
-import { and, asc, desc, eq, gte, inArray, isNotNull, lt, lte, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, gte, inArray, isNotNull, lt, lte, sql, type SQL } from 'drizzle-orm';
 import type { AppDatabase } from '../../../db/client.js';
 import { countsAsFact } from '../../../db/conditions.js';
-import { cappedCount } from '../../../db/count.js';
+import { cappedCounter } from '../../../db/count.js';
+import { preparedByShape, type Bind } from '../../../db/prepared.js';
 import { findings, followUpComments, followUps, users, venues, type FollowUpStatus } from '../../../db/schema/index.js';
 import { areaColumnInScope, type AreaScope } from '../../access/scope.js';
 
@@ -43,48 +44,54 @@ const notDone = sql`${followUps.status} in ('open', 'in_progress')`;
 const settled = sql`${followUps.status} in ('done', 'verified')`;
 
 export function followUpsRepository(db: AppDatabase) {
-  function conditions(filter: FollowUpListFilter): SQL | undefined {
+  /** The list's filters, every value bound (the list and its counts are prepared once per shape). */
+  function conditions(filter: FollowUpListFilter, bind: Bind): SQL | undefined {
     const parts: SQL[] = [];
-    const inScope = areaColumnInScope(followUps.areaId, filter.scope);
+    const inScope = areaColumnInScope(followUps.areaId, filter.scope, bind);
     if (inScope) parts.push(inScope);
-    if (filter.responsibleUserId) parts.push(eq(followUps.responsibleUserId, filter.responsibleUserId));
-    if (filter.overdue) parts.push(lt(followUps.dueDate, filter.today), notDone);
-    if (filter.dueBy) parts.push(gte(followUps.dueDate, filter.today), lte(followUps.dueDate, filter.dueBy), notDone);
-    if (filter.areaIds) parts.push(inArray(followUps.areaId, filter.areaIds.length > 0 ? filter.areaIds : [-1]));
-    if (filter.agency) parts.push(eq(followUps.responsibleAgency, filter.agency));
-    if (filter.measure) parts.push(eq(followUps.measure, filter.measure));
+    if (filter.responsibleUserId) parts.push(eq(followUps.responsibleUserId, bind(filter.responsibleUserId)));
+    if (filter.overdue) parts.push(lt(followUps.dueDate, bind(filter.today)), notDone);
+    if (filter.dueBy) parts.push(gte(followUps.dueDate, bind(filter.today)), lte(followUps.dueDate, bind(filter.dueBy)), notDone);
+    if (filter.areaIds) parts.push(inArray(followUps.areaId, (filter.areaIds.length > 0 ? filter.areaIds : [-1]).map(bind)));
+    if (filter.agency) parts.push(eq(followUps.responsibleAgency, bind(filter.agency)));
+    if (filter.measure) parts.push(eq(followUps.measure, bind(filter.measure)));
     // The status and the group it belongs to: the group is what points SQLite at the right partial index.
-    if (filter.status) parts.push(eq(followUps.status, filter.status), filter.status === 'open' || filter.status === 'in_progress' ? notDone : settled);
-    if (filter.findingId) parts.push(eq(followUps.findingId, filter.findingId));
+    if (filter.status) parts.push(eq(followUps.status, bind(filter.status)), filter.status === 'open' || filter.status === 'in_progress' ? notDone : settled);
+    if (filter.findingId) parts.push(eq(followUps.findingId, bind(filter.findingId)));
     if (filter.open) parts.push(notDone);
     if (filter.findingFrom || filter.findingTo || filter.approvedOnly || filter.campaignId) {
       const conditions: SQL[] = [sql`f.id = ${followUps.findingId}`];
-      if (filter.findingFrom) conditions.push(sql`f.visit_date >= ${filter.findingFrom}`);
-      if (filter.findingTo) conditions.push(sql`f.visit_date <= ${filter.findingTo}`);
+      if (filter.findingFrom) conditions.push(sql`f.visit_date >= ${bind(filter.findingFrom)}`);
+      if (filter.findingTo) conditions.push(sql`f.visit_date <= ${bind(filter.findingTo)}`);
       if (filter.approvedOnly) conditions.push(sql`exists (select 1 from checks c where c.id = f.check_id and ${countsAsFact('c')})`);
-      if (filter.campaignId) conditions.push(sql`f.round_id in (select id from rounds where campaign_id = ${filter.campaignId})`);
+      if (filter.campaignId) conditions.push(sql`f.round_id in (select id from rounds where campaign_id = ${bind(filter.campaignId)})`);
       parts.push(sql`exists (select 1 from findings f where ${sql.join(conditions, sql` and `)})`);
     }
     return parts.length > 0 ? and(...parts) : undefined;
   }
 
+  // A deferred join: the page's ids come from the indexes, then only those rows are joined.
+  const listShapes = preparedByShape((where) =>
+    db
+      .select({ ...getTableColumns(followUps), venueName: venues.name, findingTitle: findings.title, findingSeverity: findings.severity, responsibleUserName: users.name })
+      .from(followUps)
+      .innerJoin(venues, eq(venues.id, followUps.venueId))
+      .innerJoin(findings, eq(findings.id, followUps.findingId))
+      .leftJoin(users, eq(users.id, followUps.responsibleUserId))
+      .where(inArray(followUps.id, db.select({ id: followUps.id }).from(followUps).where(where).orderBy(asc(followUps.dueDate), asc(followUps.id)).limit(sql.placeholder('limit')).offset(sql.placeholder('offset'))))
+      .orderBy(asc(followUps.dueDate), asc(followUps.id))
+      .prepare(),
+  );
+  const countOf = cappedCounter(db, followUps);
+
   return {
     list(filter: FollowUpListFilter, limit: number, offset: number): FollowUpListRow[] {
-      return db
-        .select({ followUp: followUps, venueName: venues.name, findingTitle: findings.title, findingSeverity: findings.severity, responsibleUserName: users.name })
-        .from(followUps)
-        .innerJoin(venues, eq(venues.id, followUps.venueId))
-        .innerJoin(findings, eq(findings.id, followUps.findingId))
-        .leftJoin(users, eq(users.id, followUps.responsibleUserId))
-        // A deferred join: the page's ids come from the indexes, then only those rows are joined.
-        .where(inArray(followUps.id, db.select({ id: followUps.id }).from(followUps).where(conditions(filter)).orderBy(asc(followUps.dueDate), asc(followUps.id)).limit(limit).offset(offset)))
-        .orderBy(asc(followUps.dueDate), asc(followUps.id))
-        .all()
-        .map((row) => ({ ...row.followUp, venueName: row.venueName, findingTitle: row.findingTitle, findingSeverity: row.findingSeverity, responsibleUserName: row.responsibleUserName }));
+      const { query, params } = listShapes((bind) => conditions(filter, bind));
+      return query.all({ ...params, limit, offset });
     },
 
     count(filter: FollowUpListFilter): number {
-      return cappedCount(db, followUps, conditions(filter));
+      return countOf((bind) => conditions(filter, bind));
     },
 
     /** Overdue follow-ups per area (for the department head's home page), in one query. */

@@ -158,9 +158,6 @@ export function followUpsService({
       if (query.mine && actor.userId !== null) filter.responsibleUserId = actor.userId;
       if (query.overdue) filter.overdue = true;
       if (query.due7) filter.dueBy = dueBy.toISOString().slice(0, 10);
-      const total = repository.count(filter);
-      const window = pageWindow(query.page, total);
-      const items = repository.list(filter, window.pageSize, window.offset);
       // How many each quick filter would show, with the other filters as they are.
       const counts = {
         all: repository.count(base),
@@ -168,6 +165,11 @@ export function followUpsService({
         overdue: repository.count({ ...base, overdue: true }),
         due7: repository.count({ ...base, dueBy: dueBy.toISOString().slice(0, 10) }),
       };
+      // With at most one quick filter on, the list's own total is one of those counts: not counted twice.
+      const quick = (['mine', 'overdue', 'due7'] as const).filter((name) => (name === 'mine' ? filter.responsibleUserId !== undefined : Boolean(query[name])));
+      const total = quick.length === 0 ? counts.all : quick.length === 1 ? counts[quick[0]!] : repository.count(filter);
+      const window = pageWindow(query.page, total);
+      const items = repository.list(filter, window.pageSize, window.offset);
       return { items, total, page: window.page, pageCount: window.pageCount, pageSize: window.pageSize, capped: window.capped, counts };
     },
 

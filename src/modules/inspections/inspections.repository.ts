@@ -1,6 +1,7 @@
-import { and, asc, desc, eq, gt, gte, inArray, lte, ne, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, gte, inArray, lte, ne, sql, type SQL } from 'drizzle-orm';
 import type { AppDatabase } from '../../../db/client.js';
-import { cappedCount } from '../../../db/count.js';
+import { cappedCounter } from '../../../db/count.js';
+import { preparedByShape, type Bind } from '../../../db/prepared.js';
 import { checkAttachments, checkItemAnswers, checks, users, venues, type CheckStatus } from '../../../db/schema/index.js';
 import { areaColumnInScope, scopeIncludes, type AreaScope } from '../../access/scope.js';
 
@@ -30,22 +31,43 @@ export interface CheckListRow extends CheckRow {
 }
 
 export function inspectionsRepository(db: AppDatabase) {
-  function conditions(filter: CheckListFilter): SQL | undefined {
+  /** The list's filters, every value bound (the list and its count are prepared once per shape). */
+  function conditions(filter: CheckListFilter, bind: Bind): SQL | undefined {
     const parts: SQL[] = [];
-    const inScope = areaColumnInScope(checks.areaId, filter.scope);
+    const inScope = areaColumnInScope(checks.areaId, filter.scope, bind);
     if (inScope) parts.push(inScope);
-    if (filter.roundId) parts.push(eq(checks.roundId, filter.roundId));
-    if (filter.venueId) parts.push(eq(checks.venueId, filter.venueId));
-    if (filter.areaIds) parts.push(inArray(checks.areaId, filter.areaIds.length > 0 ? filter.areaIds : [-1]));
-    if (filter.status) parts.push(eq(checks.status, filter.status));
-    if (filter.inspectorId) parts.push(eq(checks.inspectorId, filter.inspectorId));
-    if (filter.from) parts.push(gte(checks.visitDate, filter.from));
-    if (filter.to) parts.push(lte(checks.visitDate, filter.to));
-    if (filter.hasViolations === true) parts.push(gt(checks.violationCount, 0));
-    if (filter.hasViolations === false) parts.push(eq(checks.violationCount, 0));
-    if (filter.campaignId) parts.push(sql`${checks.roundId} in (select id from rounds where campaign_id = ${filter.campaignId})`);
+    if (filter.roundId) parts.push(eq(checks.roundId, bind(filter.roundId)));
+    if (filter.venueId) parts.push(eq(checks.venueId, bind(filter.venueId)));
+    if (filter.areaIds) parts.push(inArray(checks.areaId, (filter.areaIds.length > 0 ? filter.areaIds : [-1]).map(bind)));
+    if (filter.status) parts.push(eq(checks.status, bind(filter.status)));
+    if (filter.inspectorId) parts.push(eq(checks.inspectorId, bind(filter.inspectorId)));
+    if (filter.from) parts.push(gte(checks.visitDate, bind(filter.from)));
+    if (filter.to) parts.push(lte(checks.visitDate, bind(filter.to)));
+    if (filter.hasViolations === true) parts.push(sql`${checks.violationCount} > 0`);
+    if (filter.hasViolations === false) parts.push(sql`${checks.violationCount} = 0`);
+    if (filter.campaignId) parts.push(sql`${checks.roundId} in (select id from rounds where campaign_id = ${bind(filter.campaignId)})`);
     if (filter.currentOnly) parts.push(sql`${checks.supersededById} is null`);
     return parts.length > 0 ? and(...parts) : undefined;
+  }
+
+  // The page's ids come from the indexes first; only those 25 rows are joined (see the findings list too).
+  const listShapes = preparedByShape((where) =>
+    db
+      .select({ ...getTableColumns(checks), venueName: venues.name, venueKind: venues.kind, inspectorName: users.name })
+      .from(checks)
+      .innerJoin(venues, eq(venues.id, checks.venueId))
+      .innerJoin(users, eq(users.id, checks.inspectorId))
+      .where(inArray(checks.id, db.select({ id: checks.id }).from(checks).where(where).orderBy(desc(checks.visitDate), desc(checks.id)).limit(sql.placeholder('limit')).offset(sql.placeholder('offset'))))
+      .orderBy(desc(checks.visitDate), desc(checks.id))
+      .prepare(),
+  );
+  const countOf = cappedCounter(db, checks);
+  const deleteAnswers = db.delete(checkItemAnswers).where(eq(checkItemAnswers.checkId, sql.placeholder('checkId'))).prepare();
+  // A report's answers are written together, in one statement built once per number of answers (a checklist's length).
+  const answerInserts = new Map<number, ReturnType<typeof buildAnswerInsert>>();
+  function buildAnswerInsert(count: number) {
+    const rows = Array.from({ length: count }, (_, index) => ({ checkId: sql.placeholder('checkId'), itemCode: sql.placeholder(`code${index}`), answer: sql.placeholder(`answer${index}`), note: sql.placeholder(`note${index}`) }));
+    return db.insert(checkItemAnswers).values(rows).prepare();
   }
 
   // Lookups made on every report page and every save, built once (drizzle rebuilds a query each time otherwise).
@@ -56,20 +78,12 @@ export function inspectionsRepository(db: AppDatabase) {
 
   return {
     list(filter: CheckListFilter, limit: number, offset: number): CheckListRow[] {
-      return db
-        .select({ check: checks, venueName: venues.name, venueKind: venues.kind, inspectorName: users.name })
-        .from(checks)
-        .innerJoin(venues, eq(venues.id, checks.venueId))
-        .innerJoin(users, eq(users.id, checks.inspectorId))
-        // The page's ids come from the indexes first; only those 25 rows are joined (see the findings list too).
-        .where(inArray(checks.id, db.select({ id: checks.id }).from(checks).where(conditions(filter)).orderBy(desc(checks.visitDate), desc(checks.id)).limit(limit).offset(offset)))
-        .orderBy(desc(checks.visitDate), desc(checks.id))
-        .all()
-        .map((row) => ({ ...row.check, venueName: row.venueName, venueKind: row.venueKind, inspectorName: row.inspectorName }));
+      const { query, params } = listShapes((bind) => conditions(filter, bind));
+      return query.all({ ...params, limit, offset });
     },
 
     count(filter: CheckListFilter): number {
-      return cappedCount(db, checks, conditions(filter));
+      return countOf((bind) => conditions(filter, bind));
     },
 
     findById(id: number, scope: AreaScope): CheckRow | undefined {
@@ -104,8 +118,13 @@ export function inspectionsRepository(db: AppDatabase) {
     },
 
     replaceAnswers(checkId: number, answers: Array<Omit<AnswerRow, 'checkId'>>): void {
-      db.delete(checkItemAnswers).where(eq(checkItemAnswers.checkId, checkId)).run();
-      if (answers.length > 0) db.insert(checkItemAnswers).values(answers.map((answer) => ({ ...answer, checkId }))).run();
+      deleteAnswers.run({ checkId });
+      if (answers.length === 0) return;
+      let insert = answerInserts.get(answers.length);
+      if (!insert) answerInserts.set(answers.length, (insert = buildAnswerInsert(answers.length)));
+      const params: Record<string, unknown> = { checkId };
+      answers.forEach((answer, index) => Object.assign(params, { [`code${index}`]: answer.itemCode, [`answer${index}`]: answer.answer, [`note${index}`]: answer.note }));
+      insert.run(params);
     },
 
     insertAttachment(row: Omit<AttachmentRow, 'id'>): number {

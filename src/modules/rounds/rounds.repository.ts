@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { AppDatabase } from '../../../db/client.js';
+import { preparedByShape, type Bind } from '../../../db/prepared.js';
 import { campaigns, roundAreas, rounds, roundStatusChanges, roundTeamMembers } from '../../../db/schema/index.js';
 import { linkedAreasInScope, type AreaScope } from '../../access/scope.js';
 import type { RoundKind, RoundStatus, TeamRole } from './rounds.schemas.js';
@@ -39,32 +40,33 @@ export interface RoundWrite {
   team: Array<{ fullName: string; agency: string; teamRole: TeamRole; userId: number | null }>;
 }
 
-function likeAll(words: string[]): SQL[] {
-  return words.map((word) => sql`${rounds.searchText} like ${`%${word.replace(/[\\%_]/g, (c) => `\\${c}`)}%`} escape '\\'`);
+function likeAll(words: string[], bind: Bind): SQL[] {
+  return words.map((word) => sql`${rounds.searchText} like ${bind(`%${word.replace(/[\\%_]/g, (c) => `\\${c}`)}%`)} escape '\\'`);
 }
 
-function roundInScope(scope: AreaScope): SQL | undefined {
-  return linkedAreasInScope(roundAreas, roundAreas.roundId, roundAreas.areaId, rounds.id, scope);
+function roundInScope(scope: AreaScope, bind?: Bind): SQL | undefined {
+  return linkedAreasInScope(roundAreas, roundAreas.roundId, roundAreas.areaId, rounds.id, scope, bind);
 }
 
 export function roundsRepository(db: AppDatabase) {
-  function conditions(filter: RoundListFilter): SQL | undefined {
-    const parts: SQL[] = [...likeAll(filter.words)];
-    const inScope = roundInScope(filter.scope);
+  /** The list's filters, every value bound (the list, its count and the options are prepared once per shape). */
+  function conditions(filter: RoundListFilter, bind: Bind): SQL | undefined {
+    const parts: SQL[] = [...likeAll(filter.words, bind)];
+    const inScope = roundInScope(filter.scope, bind);
     if (inScope) parts.push(inScope);
-    if (filter.status) parts.push(eq(rounds.status, filter.status));
-    if (filter.kind) parts.push(eq(rounds.kind, filter.kind));
-    if (filter.startFrom) parts.push(sql`${rounds.startDate} >= ${filter.startFrom}`);
-    if (filter.startTo) parts.push(sql`${rounds.startDate} <= ${filter.startTo}`);
-    if (filter.held) parts.push(inArray(rounds.status, ['in_progress', 'completed']));
-    if (filter.campaignId) parts.push(eq(rounds.campaignId, filter.campaignId));
+    if (filter.status) parts.push(eq(rounds.status, bind(filter.status)));
+    if (filter.kind) parts.push(eq(rounds.kind, bind(filter.kind)));
+    if (filter.startFrom) parts.push(sql`${rounds.startDate} >= ${bind(filter.startFrom)}`);
+    if (filter.startTo) parts.push(sql`${rounds.startDate} <= ${bind(filter.startTo)}`);
+    if (filter.held) parts.push(sql`${rounds.status} in ('in_progress', 'completed')`);
+    if (filter.campaignId) parts.push(eq(rounds.campaignId, bind(filter.campaignId)));
     if (filter.overlaps) {
-      parts.push(sql`${rounds.startDate} <= ${filter.overlaps.to}`, sql`${rounds.endDate} >= ${filter.overlaps.from}`);
+      parts.push(sql`${rounds.startDate} <= ${bind(filter.overlaps.to)}`, sql`${rounds.endDate} >= ${bind(filter.overlaps.from)}`);
     }
     if (filter.areaIds) {
       const ids = filter.areaIds.length > 0 ? filter.areaIds : [-1];
       parts.push(
-        sql`exists (select 1 from ${roundAreas} where ${roundAreas.roundId} = ${rounds.id} and ${inArray(roundAreas.areaId, ids)})`,
+        sql`exists (select 1 from ${roundAreas} where ${roundAreas.roundId} = ${rounds.id} and ${inArray(roundAreas.areaId, ids.map(bind))})`,
       );
     }
     return parts.length > 0 ? and(...parts) : undefined;
@@ -87,45 +89,39 @@ export function roundsRepository(db: AppDatabase) {
 
   // Read on every report page and save: built once.
   const teamById = db.select().from(roundTeamMembers).where(eq(roundTeamMembers.roundId, sql.placeholder('roundId'))).orderBy(asc(roundTeamMembers.position)).prepare();
+  // The list page's queries, prepared once per shape of their filters.
+  const newestFirst = [desc(rounds.startDate), desc(rounds.id)];
+  const listShapes = preparedByShape((where) => db.select().from(rounds).where(where).orderBy(...newestFirst).limit(sql.placeholder('limit')).offset(sql.placeholder('offset')).prepare());
+  const optionShapes = preparedByShape((where) => db.select({ id: rounds.id, title: rounds.title, startDate: rounds.startDate }).from(rounds).where(where).orderBy(...newestFirst).limit(sql.placeholder('limit')).prepare());
+  const countShapes = preparedByShape((where) => db.select({ total: sql<number>`count(*)` }).from(rounds).where(where).prepare());
+  const areaShapes = preparedByShape((where) => db.select().from(roundAreas).where(where).prepare());
+  const byIdShapes = preparedByShape((where) => db.select().from(rounds).where(where).prepare());
+  const yearShapes = preparedByShape((where) => db.select({ first: sql<string | null>`min(${rounds.startDate})`, last: sql<string | null>`max(${rounds.endDate})` }).from(rounds).where(where).prepare());
 
   return {
     /** One page of rounds, newest first, and the total for the filter. */
     list(filter: RoundListFilter, limit: number, offset: number): RoundRow[] {
-      return db
-        .select()
-        .from(rounds)
-        .where(conditions(filter))
-        .orderBy(desc(rounds.startDate), desc(rounds.id))
-        .limit(limit)
-        .offset(offset)
-        .all();
+      const { query, params } = listShapes((bind) => conditions(filter, bind));
+      return query.all({ ...params, limit, offset });
     },
 
     /** The newest rounds a person may see, as a filter's options (id, title, start date only). */
     options(scope: AreaScope, limit: number): Array<{ id: number; title: string; startDate: string }> {
-      return db
-        .select({ id: rounds.id, title: rounds.title, startDate: rounds.startDate })
-        .from(rounds)
-        .where(conditions({ scope, words: [] }))
-        .orderBy(desc(rounds.startDate), desc(rounds.id))
-        .limit(limit)
-        .all();
+      const { query, params } = optionShapes((bind) => conditions({ scope, words: [] }, bind));
+      return query.all({ ...params, limit });
     },
 
     count(filter: RoundListFilter): number {
-      const row = db.select({ total: sql<number>`count(*)` }).from(rounds).where(conditions(filter)).get();
-      return row?.total ?? 0;
+      const { query, params } = countShapes((bind) => conditions(filter, bind));
+      return query.get(params)?.total ?? 0;
     },
 
     /** The areas of many rounds in one query (never one query per row). */
     areaIdsByRound(roundIds: number[]): Map<number, number[]> {
       const result = new Map<number, number[]>();
       if (roundIds.length === 0) return result;
-      const rows = db
-        .select()
-        .from(roundAreas)
-        .where(inArray(roundAreas.roundId, roundIds))
-        .all();
+      const { query, params } = areaShapes((bind) => inArray(roundAreas.roundId, roundIds.map(bind)));
+      const rows = query.all(params);
       for (const row of rows) {
         if (!result.has(row.roundId)) result.set(row.roundId, []);
         result.get(row.roundId)!.push(row.areaId);
@@ -135,7 +131,8 @@ export function roundsRepository(db: AppDatabase) {
 
     /** A round the scope can see, or undefined (so another area's round answers 404). */
     findById(id: number, scope: AreaScope): RoundRow | undefined {
-      return db.select().from(rounds).where(and(eq(rounds.id, id), roundInScope(scope))).get();
+      const { query, params } = byIdShapes((bind) => and(eq(rounds.id, bind(id)), roundInScope(scope, bind)));
+      return query.get(params);
     },
 
     /** Which of these rounds the scope can see, by the same rule as every other round query. */
@@ -218,12 +215,8 @@ export function roundsRepository(db: AppDatabase) {
     },
 
     yearRange(scope: AreaScope): { first: string | null; last: string | null } {
-      const row = db
-        .select({ first: sql<string | null>`min(${rounds.startDate})`, last: sql<string | null>`max(${rounds.endDate})` })
-        .from(rounds)
-        .where(roundInScope(scope))
-        .get();
-      return row ?? { first: null, last: null };
+      const { query, params } = yearShapes((bind) => roundInScope(scope, bind));
+      return query.get(params) ?? { first: null, last: null };
     },
 
     countByStatus(scope: AreaScope): Record<string, number> {

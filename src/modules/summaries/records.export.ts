@@ -1,5 +1,4 @@
 import { PassThrough, type Readable } from 'node:stream';
-import { stringify } from 'csv-stringify';
 import type ExcelJS from 'exceljs';
 import type { AppDatabase } from '../../../db/client.js';
 import type { Language, Translate } from '../../i18n/index.js';
@@ -32,7 +31,9 @@ export function safeCell<T>(value: T): T | string {
 }
 
 /** CSV (BOM, RFC 4180) streamed row by row. */
-export function recordsCsv(rows: AsyncGenerator<Record<string, Cell>>, header: Array<{ key: string; header: string }>): Readable {
+export async function recordsCsv(rows: AsyncGenerator<Record<string, Cell>>, header: Array<{ key: string; header: string }>): Promise<Readable> {
+  // The CSV writer loads with the first export, not at start-up.
+  const { stringify } = await import('csv-stringify');
   const output = new PassThrough();
   output.write('\uFEFF');
   const csv = stringify({ header: true, columns: header, record_delimiter: '\r\n', quoted_match: /[",\r\n]/ });
@@ -45,6 +46,12 @@ export function recordsCsv(rows: AsyncGenerator<Record<string, Cell>>, header: A
     csv.end();
   })().catch((error: unknown) => output.destroy(error as Error));
   return output;
+}
+
+/** A streaming workbook; exceljs loads with the first XLSX export, not at start-up. */
+export async function xlsxWriter(stream: PassThrough): Promise<ExcelJS.stream.xlsx.WorkbookWriter> {
+  const { default: excel } = await import('exceljs');
+  return new excel.stream.xlsx.WorkbookWriter({ stream, useStyles: true, useSharedStrings: false });
 }
 
 /** Adds a sheet of records to a streaming workbook, row by row (each row committed so memory stays flat). */

@@ -1,11 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { PassThrough } from 'node:stream';
-import ExcelJS from 'exceljs';
 import { inTransaction } from '../../../db/transaction.js';
 import { formatDate } from '../../lib/dates.js';
 import { parseForm } from '../../lib/forms.js';
-import { addRecordSheet, recordColumns, recordKinds, recordsCsv } from './records.export.js';
+import { addRecordSheet, recordColumns, recordKinds, recordsCsv, xlsxWriter } from './records.export.js';
 import { addSummarySheet, summaryCsv, summaryLines, summaryPdf, totalLabel, type SummaryContext } from './summary.formats.js';
 import { figureColumns, type Summary } from './summary.service.js';
 import { recordFileParamsSchema, summaryFilterSchema, summaryQuerySchema as querystring, type SummaryQuery, type TypedSummaryQuery } from './summaries.schemas.js';
@@ -124,11 +123,11 @@ export default async function summariesRoutes(fastify: FastifyInstance): Promise
     const name = `tong-hop-${summary.level === 'district' ? 'huyen' : 'xa'}${summary.campaignId ? `-ke-hoach-${summary.campaignId}` : ''}${scopeSuffix(request)}-${summary.from}-${summary.to}.${format}`;
     recordExport(request, { kind: 'summary', format, from: summary.from, to: summary.to, level: summary.level, campaign: summary.campaignId });
     reply.header('Content-Type', contentTypes[format]).header('Content-Disposition', `attachment; filename="${name}"`).header('Cache-Control', 'no-store');
-    if (format === 'csv') return reply.send(summaryCsv(summary, ctx));
-    if (format === 'pdf') return reply.send(summaryPdf(summary, ctx));
+    if (format === 'csv') return reply.send(await summaryCsv(summary, ctx));
+    if (format === 'pdf') return reply.send(await summaryPdf(summary, ctx));
     // XLSX: the summary sheet, then the approved reports, findings and follow-ups behind it, streamed.
     const stream = new PassThrough();
-    const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream, useStyles: true, useSharedStrings: false });
+    const workbook = await xlsxWriter(stream);
     workbook.creator = ctx.generatedBy;
     workbook.created = ctx.generatedAt;
     const filter = { from: summary.from, to: summary.to, scope: request.actor.scope, approvedOnly: true, ...(summary.campaignId ? { campaignId: summary.campaignId } : {}) };
@@ -185,9 +184,9 @@ export default async function summariesRoutes(fastify: FastifyInstance): Promise
       .header('Content-Type', contentTypes[format])
       .header('Content-Disposition', `attachment; filename="${kind}${scopeSuffix(request)}-${from}-${to}.${format}"`)
       .header('Cache-Control', 'no-store');
-    if (format === 'csv') return reply.send(recordsCsv(rows, header));
+    if (format === 'csv') return reply.send(await recordsCsv(rows, header));
     const stream = new PassThrough();
-    const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream, useStyles: true, useSharedStrings: false });
+    const workbook = await xlsxWriter(stream);
     (async () => {
       await addRecordSheet(workbook, request.t(`export.sheet.${kind}` as never), rows, header);
       await workbook.commit();

@@ -1,9 +1,7 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
-import { stringify } from 'csv-stringify';
-import ExcelJS from 'exceljs';
-import PDFDocument from 'pdfkit';
+import type ExcelJS from 'exceljs';
 import type { Translate, Language } from '../../i18n/index.js';
 import { formatDate, formatMoment } from '../../lib/dates.js';
 import { figureColumns, type Figures, type Summary } from './summary.service.js';
@@ -60,7 +58,8 @@ function titleOf(summary: Summary, context: SummaryContext): string {
 }
 
 /** CSV with a byte-order mark (so Excel reads UTF-8 Vietnamese), RFC 4180 quoting and one header row. */
-export function summaryCsv(summary: Summary, context: SummaryContext): Readable {
+export async function summaryCsv(summary: Summary, context: SummaryContext): Promise<Readable> {
+  const { stringify } = await import('csv-stringify');
   const { header, rows } = summaryTable(summary, context);
   const output = new PassThrough();
   output.write('\uFEFF');
@@ -97,7 +96,9 @@ export async function addSummarySheet(workbook: ExcelJS.stream.xlsx.WorkbookWrit
 }
 
 /** PDF (A4 landscape): title, period, the table in two parts, totals, generation time and page numbers. */
-export function summaryPdf(summary: Summary, context: SummaryContext): Readable {
+export async function summaryPdf(summary: Summary, context: SummaryContext): Promise<Readable> {
+  // The PDF library loads with the first PDF, not at start-up.
+  const { default: PDFDocument } = await import('pdfkit');
   const { header, rows } = summaryTable(summary, context);
   const doc = new PDFDocument({ size: 'A4', layout: 'landscape', margin: 36, bufferPages: true, info: { Title: titleOf(summary, context), Producer: 'pcmbn' } });
   doc.registerFont('body', path.join(fontDir, 'DejaVuSans.ttf'));

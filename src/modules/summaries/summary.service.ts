@@ -1,4 +1,4 @@
-import { dataGeneration, type AppDatabase } from '../../../db/client.js';
+import { tableVersions, type AppDatabase } from '../../../db/client.js';
 import { todayInVietnam } from '../../lib/dates.js';
 import type { AreaCatalog, AreaRecord } from '../../areas/index.js';
 import type { Actor } from '../../access/actor.js';
@@ -92,9 +92,12 @@ function emptyFigures(categories: string[]): Figures {
   };
 }
 
-/** Summaries already computed, per database, until its data changes (see dataGeneration). */
+/** Summaries already computed, per database, until a table they are read from changes. */
 const summaryCaches = new WeakMap<AppDatabase, { generation: string; entries: Map<string, Summary> }>();
 const SUMMARY_CACHE_SIZE = 50;
+
+/** Every table a summary reads (its figures, and the checklist's categories); nothing else drops a summary. */
+const SUMMARY_TABLES = ['rounds', 'round_areas', 'checks', 'findings', 'follow_ups', 'outreach_activities', 'checklist_templates'] as const;
 
 /**
  * One summary model for the page, CSV, XLSX and PDF, so the figures agree in every format.
@@ -103,13 +106,15 @@ const SUMMARY_CACHE_SIZE = 50;
  */
 export function summaryService({ db, catalog, checklists, now = () => new Date() }: { db: AppDatabase; catalog: AreaCatalog; checklists: ChecklistsService; now?: () => Date }) {
   const repository = summaryRepository(db);
+  const generationOf = tableVersions(db, SUMMARY_TABLES);
 
   /**
    * A summary reads a whole period, so the same one asked again (the page, then its exports; a page reloaded)
-   * is served from memory until anything in the database changes.
+   * is served from memory until one of the tables it reads is written. Signing in, exporting (an audit entry)
+   * and other unrelated writes keep it.
    */
   function cached(key: string, compute: () => Summary): Summary {
-    const generation = dataGeneration(db);
+    const generation = generationOf();
     let cache = summaryCaches.get(db);
     if (!cache || cache.generation !== generation) {
       cache = { generation, entries: new Map() };

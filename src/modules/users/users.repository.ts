@@ -13,6 +13,8 @@ export interface UserListFilter {
 }
 
 export function usersRepository(db: AppDatabase) {
+  // A filter's options on the reports list: built once.
+  const activeNamesQuery = db.select({ id: users.id, name: users.name, role: users.role }).from(users).where(isNull(users.disabledAt)).orderBy(asc(users.name), asc(users.id)).prepare();
   function conditions(filter: UserListFilter): SQL | undefined {
     const parts: SQL[] = [];
     if (filter.q) {
@@ -44,7 +46,7 @@ export function usersRepository(db: AppDatabase) {
 
     /** Active accounts by name, as a filter's options. */
     activeNames(): Array<{ id: number; name: string; role: UserRow['role'] }> {
-      return db.select({ id: users.id, name: users.name, role: users.role }).from(users).where(isNull(users.disabledAt)).orderBy(asc(users.name), asc(users.id)).all();
+      return activeNamesQuery.all();
     },
 
     /**

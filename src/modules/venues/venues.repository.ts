@@ -1,6 +1,7 @@
 import { and, asc, eq, inArray, lt, ne, sql, type SQL } from 'drizzle-orm';
 import type { AppDatabase } from '../../../db/client.js';
-import { cappedCount } from '../../../db/count.js';
+import { cappedCounter } from '../../../db/count.js';
+import { preparedByShape, type Bind } from '../../../db/prepared.js';
 import { venues, type VenueStatus } from '../../../db/schema/index.js';
 import { escapeLike } from '../../lib/text.js';
 import { areaColumnInScope, type AreaScope } from '../../access/scope.js';
@@ -19,29 +20,37 @@ export interface VenueListFilter {
 }
 
 export function venuesRepository(db: AppDatabase) {
-  function conditions(filter: VenueListFilter): SQL | undefined {
-    const parts: SQL[] = filter.words.map((word) => sql`${venues.searchText} like ${`%${escapeLike(word)}%`} escape '\\'`);
-    const inScope = areaColumnInScope(venues.areaId, filter.scope);
+  /** The list's filters, every value bound (the list and its count are prepared once per shape). */
+  function conditions(filter: VenueListFilter, bind: Bind): SQL | undefined {
+    const parts: SQL[] = filter.words.map((word) => sql`${venues.searchText} like ${bind(`%${escapeLike(word)}%`)} escape '\\'`);
+    const inScope = areaColumnInScope(venues.areaId, filter.scope, bind);
     if (inScope) parts.push(inScope);
-    if (filter.areaIds) parts.push(inArray(venues.areaId, filter.areaIds.length > 0 ? filter.areaIds : [-1]));
-    if (filter.kind) parts.push(eq(venues.kind, filter.kind));
-    if (filter.status) parts.push(eq(venues.status, filter.status));
-    if (filter.expiredBefore) parts.push(lt(venues.licenceExpiry, filter.expiredBefore));
+    if (filter.areaIds) parts.push(inArray(venues.areaId, (filter.areaIds.length > 0 ? filter.areaIds : [-1]).map(bind)));
+    if (filter.kind) parts.push(eq(venues.kind, bind(filter.kind)));
+    if (filter.status) parts.push(eq(venues.status, bind(filter.status)));
+    if (filter.expiredBefore) parts.push(lt(venues.licenceExpiry, bind(filter.expiredBefore)));
     return parts.length > 0 ? and(...parts) : undefined;
   }
 
+  // The search text starts with the name without diacritics: "Karaoke Ánh Dương" sorts before "Karaoke Hoa Mai".
+  const listShapes = preparedByShape((where) => db.select().from(venues).where(where).orderBy(asc(venues.searchText), asc(venues.id)).limit(sql.placeholder('limit')).offset(sql.placeholder('offset')).prepare());
+  const countOf = cappedCounter(db, venues);
+  // Read on every report page and save.
+  const byIdShapes = preparedByShape((where) => db.select().from(venues).where(where).prepare());
+
   return {
     list(filter: VenueListFilter, limit: number, offset: number): VenueRow[] {
-      // The search text starts with the name without diacritics: "Karaoke Ánh Dương" sorts before "Karaoke Hoa Mai".
-      return db.select().from(venues).where(conditions(filter)).orderBy(asc(venues.searchText), asc(venues.id)).limit(limit).offset(offset).all();
+      const { query, params } = listShapes((bind) => conditions(filter, bind));
+      return query.all({ ...params, limit, offset });
     },
 
     count(filter: VenueListFilter): number {
-      return cappedCount(db, venues, conditions(filter));
+      return countOf((bind) => conditions(filter, bind));
     },
 
     findById(id: number, scope: AreaScope): VenueRow | undefined {
-      return db.select().from(venues).where(and(eq(venues.id, id), areaColumnInScope(venues.areaId, scope))).get();
+      const { query, params } = byIdShapes((bind) => and(eq(venues.id, bind(id)), areaColumnInScope(venues.areaId, scope, bind)));
+      return query.get(params);
     },
 
     findByIds(ids: number[]): VenueRow[] {

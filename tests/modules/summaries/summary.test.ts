@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { parse } from 'csv-parse/sync';
+import Database from 'better-sqlite3';
 import ExcelJS from 'exceljs';
 import { buildTestApp, type TestApp } from '../../helpers/app.js';
 import { loginAs, type SignedInClient } from '../../helpers/auth.js';
@@ -302,25 +303,69 @@ describe('a commune formed from two districts', () => {
 
 describe('a summary asked for again', () => {
   it('is remembered until the data changes, then shows the change at once', async () => {
-    const fresh = await buildTestApp({ now: () => new Date('2025-12-15T03:00:00Z'), env: { SESSION_IDLE_MINUTES: '43200' } });
+    let statements = 0;
+    const fresh = await buildTestApp({
+      now: () => new Date('2025-12-15T03:00:00Z'),
+      env: { SESSION_IDLE_MINUTES: '43200' },
+      onStatement: (source) => {
+        if (/outreach_activities o/.test(source)) statements += 1;
+      },
+    });
     try {
       const freshHead = await loginAs(fresh.app, 'department_head');
       const freshInspector = await loginAs(fresh.app, 'inspector');
       const phuYen = district(fresh.app, 'Phù Yên').id;
       const phuYenRow = async () => (await pageTable(freshHead)).find((cells) => cells[0] === 'Huyện Phù Yên')!;
       expect((await phuYenRow()).slice(15, 18)).toEqual(['0', '0', '0']);
-      let statements = 0;
-      const client = fresh.app.db.$client;
-      const prepare = client.prepare.bind(client);
-      client.prepare = ((source: string) => {
-        if (/outreach_activities o/.test(source)) statements += 1;
-        return prepare(source);
-      }) as typeof client.prepare;
+      statements = 0;
       expect((await phuYenRow()).slice(15, 18)).toEqual(['0', '0', '0']);
       expect(statements).toBe(0); // served from memory: the outreach figures were not read again
       await freshInspector.post('/outreach', { activityDate: '02/05/2025', areaId: phuYen, village: '', format: 'village_meeting', channel: 'in_person', targetGroups: ['students'], organisingAgency: 'womens_union', participantsTotal: '40', participantsWomen: '25' });
       expect((await phuYenRow()).slice(15, 18)).toEqual(['1', '40', '25']);
       expect(statements).toBe(1);
+    } finally {
+      await fresh.close();
+    }
+  });
+});
+
+describe('a summary and its files', () => {
+  it('are computed once for the page, its CSV, XLSX and PDF, and again as soon as an approved report changes', async () => {
+    let computations = 0;
+    const fresh = await buildTestApp({
+      now: () => new Date('2025-12-15T03:00:00Z'),
+      env: { SESSION_IDLE_MINUTES: '43200' },
+      // A summary reads its period's reports with this query, once per computation.
+      onStatement: (source) => {
+        if (/count\(distinct case when c\.status = 'approved'/.test(source)) computations += 1;
+      },
+    });
+    try {
+      const freshHead = await loginAs(fresh.app, 'department_head');
+      const freshInspector = await loginAs(fresh.app, 'inspector');
+      const bacYen = district(fresh.app, 'Bắc Yên').id;
+      const roundId = createRoundWithTeam(fresh.app, [freshInspector.user.id]);
+      const reportId = createReport(fresh.app, { roundId, venueId: createVenue(fresh.app), inspectorId: freshInspector.user.id, reviewerId: freshHead.user.id, status: 'approved', violations: ['E2'] });
+      const figure = async (name: string) => html((await freshHead.get(`/reports/districts?${period}`)).body)(`#summary-table tr[data-area="${bacYen}"] td[data-figure="${name}"]`).text().trim();
+
+      computations = 0;
+      expect(await figure('critical')).toBe('1');
+      expect(await figure('criticalReferred')).toBe('0');
+      for (const format of ['csv', 'xlsx', 'pdf']) expect((await freshHead.get(`/reports/districts.${format}?${period}`)).statusCode).toBe(200);
+      // Signing in, the page views and the three audited exports wrote to the database: none of it is a summary's input.
+      expect(computations).toBe(1);
+
+      const finding = fresh.app.db.get<{ id: number }>(sql`select id from findings where check_id = ${reportId} and item_code = 'E2'`)!;
+      await freshHead.post(`/findings/${finding.id}/referral`, { agency: 'police', referredOn: '12/03/2025', reference: 'CA-2', victimDetails: '', version: '1' });
+      expect(await figure('criticalReferred')).toBe('1');
+      expect(computations).toBe(2);
+
+      // A correction written through another connection (a script, the command line) is seen as well.
+      const other = new Database(fresh.config.databaseFile);
+      other.prepare('update checks set staff_counselled = 9 where id = ?').run(reportId);
+      other.close();
+      expect(await figure('staffCounselled')).toBe('9');
+      expect(computations).toBe(3);
     } finally {
       await fresh.close();
     }
