@@ -11,10 +11,10 @@ import { cleanText } from '../../lib/text.js';
 import { vocabularyCodes } from '../../lib/vocabulary.js';
 import type { AreaCatalog } from '../../areas/index.js';
 import type { Actor } from '../../access/actor.js';
-import { can } from '../../access/permissions.js';
 import { diff } from '../audit/index.js';
-import type { ChecklistItem } from '../checklists/index.js';
+import { legacySeverity, type ChecklistItem, type ChecklistsService } from '../checklists/index.js';
 import { followUpsRepository, type FollowUpRow } from './follow-ups.repository.js';
+import { findingsPolicy } from './findings.policy.js';
 import { findingsRepository, type FindingListFilter, type FindingListRow, type FindingRow } from './findings.repository.js';
 import type { AuditService } from '../audit/index.js';
 
@@ -25,17 +25,15 @@ export function findingTitle(t: Translate, finding: { itemCode: string | null; t
   return finding.itemCode ? `${finding.itemCode}. ${t('findings.notMet')}: ${finding.title}` : finding.title;
 }
 
-/** Signs of trafficking (category G) and a worker under 18 (E2) are always critical. */
-export function defaultSeverity(item: Pick<ChecklistItem, 'code' | 'category' | 'severity'>): Severity {
-  if (item.category === 'G' || item.code === 'E2') return 'critical';
-  return item.severity;
-}
+/**
+ * The severity a finding from a checklist item starts at, for an item of a version stored before items carried
+ * "critical" themselves. Items read through the checklists service already carry it: findings take `item.severity`.
+ */
+export const defaultSeverity = legacySeverity;
 
 /** A finding closes only when it has follow-ups and every one is done or verified (and, if critical, it was referred). */
 export function canClose(finding: Pick<FindingRow, 'status' | 'severity' | 'referredOn'>, followUps: Array<Pick<FollowUpRow, 'status'>>): boolean {
-  if (finding.status !== 'open' || followUps.length === 0) return false;
-  if (finding.severity === 'critical' && !finding.referredOn) return false;
-  return followUps.every((followUp) => followUp.status === 'done' || followUp.status === 'verified');
+  return findingsPolicy.isSettled(finding, followUps);
 }
 
 export const findingListQuerySchema = z.object({
@@ -74,10 +72,12 @@ export interface FindingDetail {
   areaName: string;
   referrerName: string | null;
   followUps: FollowUpRow[];
+  /** Critical, open and not referred yet. */
+  awaitsReferral: boolean;
   can: { refer: boolean; seeSensitive: boolean; addFollowUp: boolean; close: boolean; changeSeverity: boolean };
 }
 
-export function findingsService({ db, catalog, audit, now = () => new Date() }: { db: AppDatabase; catalog: AreaCatalog; audit: AuditService; now?: () => Date }) {
+export function findingsService({ db, catalog, audit, checklists, now = () => new Date() }: { db: AppDatabase; catalog: AreaCatalog; audit: AuditService; checklists: ChecklistsService; now?: () => Date }) {
   const repository = findingsRepository(db);
   const followUps = followUpsRepository(db);
 
@@ -89,7 +89,7 @@ export function findingsService({ db, catalog, audit, now = () => new Date() }: 
 
   /** What any reader may see of a finding: the victim-detail field only for heads and admins. */
   function visible(actor: Actor, finding: FindingRow): FindingRow {
-    return can(actor.role, 'findings.sensitive') ? finding : { ...finding, victimDetails: '' };
+    return findingsPolicy.seeSensitive(actor) ? finding : { ...finding, victimDetails: '' };
   }
 
   /**
@@ -99,6 +99,14 @@ export function findingsService({ db, catalog, audit, now = () => new Date() }: 
   function markClosed(actor: Actor, finding: FindingRow, version: number, at: string, why: Record<string, [unknown, unknown]> = {}): void {
     if (!repository.update(finding.id, version, { status: 'closed', closedAt: at, updatedAt: at })) throw new ConflictError();
     audit.record(actor, { action: 'status', recordType: 'finding', recordId: finding.id, changes: { status: ['open', 'closed'], ...why }, areaIds: [finding.areaId] });
+  }
+
+  /** A finding of a checklist item marked critical in its report's version stays critical. */
+  function alwaysCritical(finding: FindingRow): boolean {
+    if (!finding.itemCode) return false;
+    const templateId = repository.templateIdOfCheck(finding.checkId);
+    const item = templateId === undefined ? undefined : checklists.get(templateId).body.items.find((candidate) => candidate.code === finding.itemCode);
+    return item?.severity === 'critical';
   }
 
   function insertFinding(actor: Actor, row: Omit<FindingRow, 'id' | 'version'>): number {
@@ -143,7 +151,8 @@ export function findingsService({ db, catalog, audit, now = () => new Date() }: 
             title: item.vi,
             legalBasis: item.basis,
             description: answer.note,
-            severity: defaultSeverity(item),
+            // Critical or not is the item's own fact in the version the report was filed against.
+            severity: item.severity,
             status: 'open',
             closedAt: null,
             referralAgency: null,
@@ -198,7 +207,7 @@ export function findingsService({ db, catalog, audit, now = () => new Date() }: 
       }
     },
 
-    listFindings(actor: Actor, query: FindingListQuery): Page<FindingListRow> {
+    listFindings(actor: Actor, query: FindingListQuery): Page<FindingListRow & { awaitsReferral: boolean }> {
       const filter: FindingListFilter = { scope: actor.scope };
       if (query.status) filter.status = query.status;
       if (query.severity) filter.severity = query.severity;
@@ -215,7 +224,9 @@ export function findingsService({ db, catalog, audit, now = () => new Date() }: 
       if (query.campaign) filter.campaignId = query.campaign;
       const total = repository.count(filter);
       const window = pageWindow(query.page, total);
-      const items = repository.list(filter, window.pageSize, window.offset).map((row) => ({ ...row, victimDetails: can(actor.role, 'findings.sensitive') ? row.victimDetails : '' }));
+      const items = repository
+        .list(filter, window.pageSize, window.offset)
+        .map((row) => ({ ...row, victimDetails: findingsPolicy.seeSensitive(actor) ? row.victimDetails : '', awaitsReferral: findingsPolicy.awaitsReferral(row) }));
       return { items, total, page: window.page, pageCount: window.pageCount, pageSize: window.pageSize, capped: window.capped };
     },
 
@@ -244,22 +255,26 @@ export function findingsService({ db, catalog, audit, now = () => new Date() }: 
         areaName: catalog.byId.get(finding.areaId)?.name ?? '',
         referrerName: names.referrer,
         followUps: linked,
+        awaitsReferral: findingsPolicy.awaitsReferral(finding),
         can: {
-          changeSeverity: finding.status === 'open' && can(actor.role, 'findings.refer'),
-          refer: finding.severity === 'critical' && can(actor.role, 'findings.refer'),
-          seeSensitive: can(actor.role, 'findings.sensitive'),
-          addFollowUp: finding.status === 'open' && can(actor.role, 'followups.manage'),
-          close: canClose(finding, linked) && can(actor.role, 'followups.manage'),
+          changeSeverity: findingsPolicy.canChangeSeverity(actor, finding),
+          refer: findingsPolicy.canRefer(actor, finding),
+          seeSensitive: findingsPolicy.seeSensitive(actor),
+          addFollowUp: findingsPolicy.canAddFollowUp(actor, finding),
+          close: findingsPolicy.canClose(actor, finding, linked),
         },
       };
     },
 
+    /** Whether this person may add a finding outside the checklist to this report (for showing the form). */
+    canAddFinding(actor: Actor, check: CheckRow): boolean {
+      return findingsPolicy.canAddFinding(actor, check);
+    },
+
     /** A finding outside the checklist, added to a submitted or approved report by its inspector or a head. */
     addFinding(actor: Actor, check: CheckRow, body: unknown): FormResult<{ id: number }> {
-      if (check.status === 'draft' || check.status === 'returned') throw new ForbiddenError({ key: 'findings.reportNotSubmitted' });
-      if (check.inspectorId !== actor.userId && !can(actor.role, 'checks.review')) throw new ForbiddenError({ key: 'findings.notYourReport' });
-      // An approved report is a settled record: only a head adds to what it found.
-      if (check.status === 'approved' && !can(actor.role, 'checks.review')) throw new ForbiddenError({ key: 'findings.approvedHeadsOnly' });
+      const refusal = findingsPolicy.addFindingRefusal(actor, check);
+      if (refusal) throw new ForbiddenError({ key: refusal });
       const form = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
       const parsed = newFindingSchema.safeParse({ title: asText(form.title), severity: asText(form.severity), description: asText(form.description), legalBasis: asText(form.legalBasis) });
       if (!parsed.success) return { ok: false, errors: zodFieldErrors(parsed.error) };
@@ -323,14 +338,14 @@ export function findingsService({ db, catalog, audit, now = () => new Date() }: 
     },
 
     /**
-     * A head sets a finding's severity (it only defaults from the checklist item); signs of trafficking and a
-     * worker under 18 stay critical.
+     * A head sets a finding's severity (it only defaults from the checklist item); a finding of an item its
+     * checklist version marks critical (signs of trafficking, a worker under 18) stays critical.
      */
     changeSeverity(actor: Actor, id: number, severity: string): void {
       const finding = load(actor, id);
       if (!(severities as readonly string[]).includes(severity)) throw new StateError({ key: 'errors.finding.severity' });
       if (finding.status !== 'open') throw new StateError({ key: 'findings.closedReadOnly' });
-      if (finding.itemCode && defaultSeverity({ code: finding.itemCode, category: finding.category, severity: 'low' }) === 'critical' && severity !== 'critical') {
+      if (severity !== 'critical' && alwaysCritical(finding)) {
         throw new StateError({ key: 'findings.alwaysCritical' });
       }
       if (severity === finding.severity) return;

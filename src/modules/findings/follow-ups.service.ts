@@ -15,9 +15,9 @@ import { newStoredName, sniffFileType, storedFilePath } from '../../lib/uploads.
 import { vocabularyCodes } from '../../lib/vocabulary.js';
 import type { AreaCatalog } from '../../areas/index.js';
 import type { Actor } from '../../access/actor.js';
-import { can } from '../../access/permissions.js';
 import { scopeIncludes, scopeOfArea } from '../../access/scope.js';
 import { onceFor } from '../form-keys/index.js';
+import { findingsPolicy } from './findings.policy.js';
 import { findingsRepository, type FindingRow } from './findings.repository.js';
 import { usersRepository } from '../users/index.js';
 import { followUpsRepository, type FollowUpListFilter, type FollowUpListRow, type FollowUpRow } from './follow-ups.repository.js';
@@ -32,13 +32,6 @@ export function isOverdue(followUp: Pick<FollowUpRow, 'status' | 'dueDate'>, tod
   return (followUp.status === 'open' || followUp.status === 'in_progress') && followUp.dueDate < today;
 }
 
-/** The moves a person can make by hand; "verified" has its own action with its evidence. */
-const manualTransitions: Record<FollowUpStatus, FollowUpStatus[]> = {
-  open: ['in_progress', 'done'],
-  in_progress: ['done', 'open'],
-  done: ['in_progress'],
-  verified: [],
-};
 
 export const followUpListQuerySchema = z.object({
   mine: z.enum(['1']).optional().catch(undefined),
@@ -115,9 +108,6 @@ export function followUpsService({
     return followUp;
   }
 
-  function mayWork(actor: Actor, followUp: FollowUpRow): boolean {
-    return can(actor.role, 'followups.manage') || (followUp.responsibleUserId !== null && followUp.responsibleUserId === actor.userId);
-  }
 
   /** Later approved reports on the same venue that answered the finding's checklist item "compliant". */
   function candidates(finding: FindingRow): VerificationCandidate[] {
@@ -199,16 +189,16 @@ export function followUpsService({
       const responsible = followUp.responsibleUserId ? users.findById(followUp.responsibleUserId) : undefined;
       return {
         followUp,
-        finding: can(actor.role, 'findings.sensitive') ? finding : { ...finding, victimDetails: '' },
+        finding: findingsPolicy.seeSensitive(actor) ? finding : { ...finding, victimDetails: '' },
         responsibleName: responsible?.name ?? null,
         overdue: isOverdue(followUp, todayInVietnam(now())),
         comments: repository.commentsOf(id),
         candidates: candidates(finding),
         can: {
-          work: mayWork(actor, followUp) && followUp.status !== 'verified',
-          nextStatuses: mayWork(actor, followUp) ? manualTransitions[followUp.status] : [],
-          verify: followUp.status !== 'verified' && can(actor.role, 'followups.verify'),
-          comment: can(actor.role, 'followups.comment'),
+          work: findingsPolicy.canWorkFollowUp(actor, followUp),
+          nextStatuses: findingsPolicy.nextStatuses(actor, followUp),
+          verify: findingsPolicy.canVerifyFollowUp(actor, followUp),
+          comment: findingsPolicy.canComment(actor),
         },
       };
     },
@@ -273,10 +263,10 @@ export function followUpsService({
 
     changeStatus(actor: Actor, id: number, to: string): void {
       const followUp = load(actor, id);
-      if (!mayWork(actor, followUp)) throw new ForbiddenError({ key: 'followUps.notYours' });
+      if (!findingsPolicy.mayWorkFollowUp(actor, followUp)) throw new ForbiddenError({ key: 'followUps.notYours' });
       if (!(followUpStatuses as readonly string[]).includes(to)) throw new StateError({ key: 'errors.unknownStatus' });
       const target = to as FollowUpStatus;
-      if (!manualTransitions[followUp.status].includes(target)) throw new StateError({ key: 'errors.followUp.transition', params: { from: `followUpStatus.${followUp.status}`, to: `followUpStatus.${to}` } });
+      if (!findingsPolicy.canMoveFollowUp(followUp, target)) throw new StateError({ key: 'errors.followUp.transition', params: { from: `followUpStatus.${followUp.status}`, to: `followUpStatus.${to}` } });
       inTransaction(db, () => {
         const at = nowIso(now());
         if (!repository.update(id, followUp.version, { status: target, doneAt: target === 'done' ? at : null, updatedAt: at })) throw new ConflictError();

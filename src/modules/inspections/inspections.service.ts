@@ -51,7 +51,7 @@ export interface ReportDetail {
   findings: FindingRow[];
   /** For a re-inspection: the earlier open findings it confirms, with the answers given. */
   confirmations: Array<{ finding: FindingRow; fixed: boolean | null; note: string }>;
-  can: { edit: boolean; review: boolean; amend: boolean; attach: boolean };
+  can: { edit: boolean; review: boolean; amend: boolean; attach: boolean; addFinding: boolean };
 }
 
 /** Whole numbers typed in a report: '' is "not given", anything else must be 0 … 100 000. */
@@ -270,6 +270,7 @@ export function inspectionsService({ db, catalog, dataDir, audit, checklists, fi
           review: inspectionsPolicy.canReview(actor, check),
           amend: inspectionsPolicy.canAmend(actor, check, pendingAmendmentId),
           attach: inspectionsPolicy.canEdit(actor, check),
+          addFinding: findings.canAddFinding(actor, check),
         },
       };
     },
