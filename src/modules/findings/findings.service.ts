@@ -1,20 +1,18 @@
-import { z } from 'zod';
 import type { AppDatabase } from '../../../db/client.js';
 import type { Translate } from '../../i18n/index.js';
-import { severities, type CheckAnswer, type checks, type Severity } from '../../../db/schema/index.js';
+import type { CheckAnswer, checks, Severity } from '../../../db/schema/index.js';
 import { inTransaction } from '../../../db/transaction.js';
 import { nowIso, parseDateInput, todayInVietnam } from '../../lib/dates.js';
 import { ConflictError, NotFoundError, ForbiddenError, StateError } from '../../lib/errors.js';
-import { addFieldError, asText, zodFieldErrors, type FieldErrors, type FormResult } from '../../lib/forms.js';
+import type { FormResult } from '../../lib/forms.js';
 import { pageWindow, type Page } from '../../lib/pagination.js';
-import { cleanText } from '../../lib/text.js';
-import { vocabularyCodes } from '../../lib/vocabulary.js';
 import type { AreaCatalog } from '../../areas/index.js';
 import type { Actor } from '../../access/actor.js';
 import { diff } from '../audit/index.js';
 import { legacySeverity, type ChecklistItem, type ChecklistsService } from '../checklists/index.js';
 import { followUpsRepository, type FollowUpRow } from './follow-ups.repository.js';
 import { findingsPolicy } from './findings.policy.js';
+import type { FindingListQuery, NewFindingInput, ReferralInput } from './findings.schemas.js';
 import { findingsRepository, type FindingListFilter, type FindingListRow, type FindingRow } from './findings.repository.js';
 import type { AuditService } from '../audit/index.js';
 
@@ -35,35 +33,6 @@ export const defaultSeverity = legacySeverity;
 export function canClose(finding: Pick<FindingRow, 'status' | 'severity' | 'referredOn'>, followUps: Array<Pick<FollowUpRow, 'status'>>): boolean {
   return findingsPolicy.isSettled(finding, followUps);
 }
-
-export const findingListQuerySchema = z.object({
-  status: z.enum(['open', 'closed']).optional().catch(undefined),
-  severity: z.enum(severities).optional().catch(undefined),
-  area: z.coerce.number().int().positive().optional().catch(undefined),
-  referral: z.enum(['pending', 'done']).optional().catch(undefined),
-  venue: z.coerce.number().int().positive().optional().catch(undefined),
-  from: z.string().max(20).optional().catch(undefined),
-  to: z.string().max(20).optional().catch(undefined),
-  approved: z.enum(['1']).optional().catch(undefined),
-  category: z.string().regex(/^([A-Z]|none)$/).optional().catch(undefined),
-  campaign: z.coerce.number().int().positive().optional().catch(undefined),
-  page: z.coerce.number().int().min(1).max(100000).catch(1).default(1),
-});
-export type FindingListQuery = z.infer<typeof findingListQuerySchema>;
-
-const newFindingSchema = z.object({
-  title: z.string().transform(cleanText).pipe(z.string().min(1, 'errors.finding.titleRequired').max(300, 'errors.tooLongShort')),
-  severity: z.enum(severities, 'errors.finding.severity'),
-  description: z.string().trim().max(2000, 'errors.tooLongShort'),
-  legalBasis: z.string().transform(cleanText).pipe(z.string().max(300, 'errors.tooLongShort')),
-});
-
-const referralSchema = z.object({
-  agency: z.string().refine((code) => vocabularyCodes('agencies').includes(code), 'errors.referral.agency'),
-  referredOn: z.string().trim().min(1, 'errors.date.required'),
-  reference: z.string().transform(cleanText).pipe(z.string().max(100, 'errors.tooLongShort')),
-  victimDetails: z.string().trim().max(500, 'errors.referral.victimTooLong'),
-});
 
 export interface FindingDetail {
   finding: FindingRow;
@@ -271,13 +240,15 @@ export function findingsService({ db, catalog, audit, checklists, now = () => ne
       return findingsPolicy.canAddFinding(actor, check);
     },
 
-    /** A finding outside the checklist, added to a submitted or approved report by its inspector or a head. */
-    addFinding(actor: Actor, check: CheckRow, body: unknown): FormResult<{ id: number }> {
+    /** Refuses (403, saying why) a person who may not add a finding outside the checklist to this report. */
+    authorizeFinding(actor: Actor, check: CheckRow): void {
       const refusal = findingsPolicy.addFindingRefusal(actor, check);
       if (refusal) throw new ForbiddenError({ key: refusal });
-      const form = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
-      const parsed = newFindingSchema.safeParse({ title: asText(form.title), severity: asText(form.severity), description: asText(form.description), legalBasis: asText(form.legalBasis) });
-      if (!parsed.success) return { ok: false, errors: zodFieldErrors(parsed.error) };
+    },
+
+    /** A finding outside the checklist, added to a submitted or approved report by its inspector or a head. */
+    addFinding(actor: Actor, check: CheckRow, input: NewFindingInput): { id: number } {
+      this.authorizeFinding(actor, check);
       const at = nowIso(now());
       const id = inTransaction(db, () => {
         // The report's violation count includes what was found outside the checklist.
@@ -290,10 +261,10 @@ export function findingsService({ db, catalog, audit, checklists, now = () => ne
           visitDate: check.visitDate,
           itemCode: null,
           category: '',
-          title: parsed.data.title,
-          legalBasis: parsed.data.legalBasis,
-          description: parsed.data.description,
-          severity: parsed.data.severity,
+          title: input.title,
+          legalBasis: input.legalBasis,
+          description: input.description,
+          severity: input.severity,
           status: 'open',
           closedAt: null,
           referralAgency: null,
@@ -306,23 +277,23 @@ export function findingsService({ db, catalog, audit, checklists, now = () => ne
           updatedAt: at,
         });
       });
-      return { ok: true, value: { id } };
+      return { id };
+    },
+
+    /** Refuses (409) a referral of a finding that is not critical. */
+    checkReferable(actor: Actor, id: number): void {
+      if (load(actor, id).severity !== 'critical') throw new StateError({ key: 'findings.notCritical' });
     },
 
     /** Records the referral of a critical finding (to whom, when, the case reference) and the victim-detail note. */
-    refer(actor: Actor, id: number, body: unknown): FormResult<null> {
+    refer(actor: Actor, id: number, input: ReferralInput): FormResult<null> {
       const finding = load(actor, id);
       if (finding.severity !== 'critical') throw new StateError({ key: 'findings.notCritical' });
-      const form = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
-      const parsed = referralSchema.safeParse({ agency: asText(form.agency), referredOn: asText(form.referredOn), reference: asText(form.reference), victimDetails: asText(form.victimDetails) });
-      const errors: FieldErrors = parsed.success ? {} : zodFieldErrors(parsed.error);
-      const referredOn = parsed.success ? parseDateInput(parsed.data.referredOn) : null;
-      if (parsed.success && !referredOn) addFieldError(errors, 'referredOn', 'errors.date.invalid');
-      else if (referredOn && (referredOn < finding.visitDate || referredOn > todayInVietnam(now()))) addFieldError(errors, 'referredOn', 'errors.referral.date');
-      if (!parsed.success || Object.keys(errors).length > 0 || !referredOn) return { ok: false, errors };
-      if (Number(asText(form.version)) !== finding.version) throw new ConflictError();
+      const { referredOn } = input;
+      if (referredOn < finding.visitDate || referredOn > todayInVietnam(now())) return { ok: false, errors: { referredOn: [{ key: 'errors.referral.date' }] } };
+      if (input.version !== finding.version) throw new ConflictError();
       inTransaction(db, () => {
-        const changes = { referralAgency: parsed.data.agency, referredBy: actor.userId, referredOn, referralReference: parsed.data.reference, victimDetails: parsed.data.victimDetails, updatedAt: nowIso(now()) };
+        const changes = { referralAgency: input.agency, referredBy: actor.userId, referredOn, referralReference: input.reference, victimDetails: input.victimDetails, updatedAt: nowIso(now()) };
         if (!repository.update(id, finding.version, changes)) throw new ConflictError();
         // The victim-detail note itself is never copied into the audit trail, only that it changed.
         const logged = diff(
@@ -341,16 +312,16 @@ export function findingsService({ db, catalog, audit, checklists, now = () => ne
      * A head sets a finding's severity (it only defaults from the checklist item); a finding of an item its
      * checklist version marks critical (signs of trafficking, a worker under 18) stays critical.
      */
-    changeSeverity(actor: Actor, id: number, severity: string): void {
+    changeSeverity(actor: Actor, id: number, severity: Severity | null): void {
       const finding = load(actor, id);
-      if (!(severities as readonly string[]).includes(severity)) throw new StateError({ key: 'errors.finding.severity' });
+      if (severity === null) throw new StateError({ key: 'errors.finding.severity' });
       if (finding.status !== 'open') throw new StateError({ key: 'findings.closedReadOnly' });
       if (severity !== 'critical' && alwaysCritical(finding)) {
         throw new StateError({ key: 'findings.alwaysCritical' });
       }
       if (severity === finding.severity) return;
       inTransaction(db, () => {
-        if (!repository.update(id, finding.version, { severity: severity as Severity, updatedAt: nowIso(now()) })) throw new ConflictError();
+        if (!repository.update(id, finding.version, { severity, updatedAt: nowIso(now()) })) throw new ConflictError();
         audit.record(actor, { action: 'update', recordType: 'finding', recordId: id, changes: { severity: [finding.severity, severity] }, areaIds: [finding.areaId] });
       });
     },
