@@ -5,7 +5,7 @@ import { severities } from '../../../db/schema/index.js';
 import { ConflictError, StateError } from '../../lib/errors.js';
 import { parseForm, type FieldErrors } from '../../lib/forms.js';
 import { scopeIncludes } from '../../access/scope.js';
-import { readFollowUpForm, type FollowUpFormValues } from './follow-ups.service.js';
+import { followUpFormSchema, followUpInput, type FollowUpFormValues } from './follow-ups.schemas.js';
 import { findingListQuerySchema, findingParamsSchema as params, referralFormSchema, referralSchema, severityFormSchema, type FindingListQuery, type ReferralFormValues } from './findings.schemas.js';
 
 function listQueryString(query: FindingListQuery, page: number): string {
@@ -92,9 +92,9 @@ export default async function findingsRoutes(fastify: FastifyInstance): Promise<
 
   app.post('/findings/:id/follow-ups', { config: { permission: 'followups.manage' }, schema: { params } }, async (request, reply) => {
     const { id } = request.params;
-    const values = readFollowUpForm(request.body);
+    const values = followUpFormSchema.parse(request.body ?? {});
     try {
-      const result = followUps.createFollowUp(request.actor, id, values);
+      const result = followUps.createFollowUp(request.actor, id, followUpInput(values));
       if (!result.ok) return renderFinding(request, reply.code(422), id, { followUpValues: values, followUpErrors: result.errors });
       return reply.flash('followUps.created').seeOther(`/follow-ups/${result.value.id}`);
     } catch (error) {

@@ -6,4 +6,5 @@ export { findingsPolicy } from './findings.policy.js';
 export { findingFormSchema, newFindingSchema, type FindingFormValues, type NewFindingInput } from './findings.schemas.js';
 export { type FollowUpRow, followUpsRepository } from './follow-ups.repository.js';
 export { default as followUpsRoutes } from './follow-ups.routes.js';
-export { type FollowUpsService, type FollowUpFormValues, followUpsService, isOverdue, readFollowUpForm } from './follow-ups.service.js';
+export { type FollowUpsService, followUpsService, isOverdue } from './follow-ups.service.js';
+export { type FollowUpFormValues, followUpFormSchema } from './follow-ups.schemas.js';

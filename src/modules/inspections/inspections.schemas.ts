@@ -275,7 +275,6 @@ export const checkListQuerySchema = z.object({
 });
 export type CheckListQuery = z.infer<typeof checkListQuerySchema>;
 
-export const idParamsSchema = z.object({ id: z.coerce.number().int().positive().max(2 ** 31) });
 export const attachmentParamsSchema = z.object({
   id: z.coerce.number().int().positive().max(2 ** 31),
   attachmentId: z.coerce.number().int().positive().max(2 ** 31),
