@@ -317,7 +317,7 @@ export function findingsService({ db, catalog, audit, checklists, now = () => ne
       if (severity === null) throw new StateError({ key: 'errors.finding.severity' });
       if (finding.status !== 'open') throw new StateError({ key: 'findings.closedReadOnly' });
       if (severity !== 'critical' && alwaysCritical(finding)) {
-        throw new StateError({ key: 'findings.alwaysCritical' });
+        throw new StateError({ key: 'findings.criticalItem', params: { code: finding.itemCode! } });
       }
       if (severity === finding.severity) return;
       inTransaction(db, () => {

@@ -412,7 +412,9 @@ describe('critical, as each checklist version says', () => {
     const findings = findingsOf(submitted(['A1', 'G5']));
     expect(findings.map((row) => [row.item_code, row.severity])).toEqual([['A1', 'critical'], ['G5', 'high']]);
     const [a1, g5] = findings;
-    expect((await head.post(`/findings/${a1!.id}/severity`, { severity: 'high' })).statusCode).toBe(409);
+    const refused = await head.post(`/findings/${a1!.id}/severity`, { severity: 'high' });
+    expect(refused.statusCode).toBe(409);
+    expect(textOf(html(refused.body), '[role="alert"]')).toContain('Bảng kiểm đánh dấu mục A1 là nghiêm trọng');
     expect((await head.post(`/findings/${g5!.id}/severity`, { severity: 'critical' })).statusCode).toBe(303);
     expect((await head.post(`/findings/${g5!.id}/severity`, { severity: 'low' })).statusCode).toBe(303);
     expect(findingsOf(a1!.check_id).map((row) => row.severity)).toEqual(['critical', 'low']);
