@@ -420,3 +420,12 @@ describe('critical, as each checklist version says', () => {
     expect(findingsOf(a1!.check_id).map((row) => row.severity)).toEqual(['critical', 'low']);
   });
 });
+
+describe('addresses', () => {
+  it('answer 404 for an id that does not read, after telling a refused person 403', async () => {
+    for (const url of ['/checks/abc', '/findings/0', '/follow-ups/x', '/checks/1/attachments/nope']) expect((await head.get(url)).statusCode).toBe(404);
+    expect((await head.post('/follow-ups/NaN/status', { to: 'done' })).statusCode).toBe(404);
+    expect((await auditor.post('/follow-ups/NaN/status', { to: 'done' })).statusCode).toBe(403);
+    expect((await auditor.post('/findings/abc/referral', {})).statusCode).toBe(403);
+  });
+});
