@@ -34,7 +34,7 @@ export function buildServices({ db, config, now }: ServiceContext) {
   const checklists = checklistsService({ db, audit, now });
   const users = usersService({ db, catalog, audit, now });
   const auth = authService({ db, catalog, audit, now, idleMinutes: config.SESSION_IDLE_MINUTES, maxHours: config.SESSION_MAX_HOURS });
-  const findings = findingsService({ db, catalog, audit, now });
+  const findings = findingsService({ db, catalog, audit, checklists, now });
   const followUps = followUpsService({ db, catalog, dataDir, audit, findings, now });
   const inspections = inspectionsService({ db, catalog, dataDir, audit, checklists, findings, now });
   const venues = venuesService({ db, catalog, audit, now });

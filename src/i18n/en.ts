@@ -523,6 +523,7 @@ export const en: Record<MessageKey, string> = {
   'errors.attachment.unreadableImage': 'The image could not be read; the file may be damaged.',
   'errors.attachment.imageTooLarge': 'The image is too large ({width} × {height} pixels); images of at most {max} megapixels are accepted. Make it smaller and upload it again.',
   'errors.attachment.tooManyOnFollowUp': 'At most {max} attachments per follow-up.',
+  'findings.criticalItem': 'The checklist marks item {code} critical (as signs of trafficking or a worker under 18): this finding stays critical.',
   'errors.checklist.title': 'Enter a title (at most 300 characters).',
   'errors.checklist.code': 'Item {row}: the code must be a letter and digits, e.g. A1.',
   'errors.checklist.duplicateCode': 'Item {row}: code {code} is used twice.',

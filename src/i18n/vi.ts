@@ -521,6 +521,7 @@ export const vi = {
   'errors.attachment.unreadableImage': 'Không đọc được ảnh; tệp có thể bị hỏng.',
   'errors.attachment.imageTooLarge': 'Ảnh quá lớn ({width} × {height} điểm ảnh); chỉ nhận ảnh tối đa {max} triệu điểm ảnh. Hãy giảm kích thước ảnh rồi tải lên lại.',
   'errors.attachment.tooManyOnFollowUp': 'Mỗi biện pháp khắc phục tối đa {max} tệp đính kèm.',
+  'findings.criticalItem': 'Bảng kiểm đánh dấu mục {code} là nghiêm trọng (như dấu hiệu mua bán người, lao động dưới 18 tuổi): phát hiện này luôn ở mức nghiêm trọng.',
   'errors.checklist.title': 'Nhập tên bộ câu hỏi (tối đa 300 ký tự).',
   'errors.checklist.code': 'Câu {row}: mã phải dạng chữ cái và số, ví dụ A1.',
   'errors.checklist.duplicateCode': 'Câu {row}: mã {code} bị trùng.',

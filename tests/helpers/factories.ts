@@ -1,4 +1,5 @@
 import { usersRepository } from '../../src/modules/users/index.js';
+import { reportInput, startReportInput } from '../../src/modules/inspections/index.js';
 import type { FastifyInstance } from 'fastify';
 import { systemActor } from '../../src/access/actor.js';
 import { roundInputSchema, type RoundFormValues } from '../../src/modules/rounds/index.js';
@@ -127,7 +128,7 @@ export function createReport(
 ): number {
   const service = app.services.inspections;
   const actor = actorOf(app, options.inspectorId);
-  const started = service.startReport(actor, options.roundId, { venueId: String(options.venueId), visitDate: options.visitDate ?? '11/03/2025', visitTime: '20:30', submissionKey: '' });
+  const started = service.startReport(actor, options.roundId, startReportInput({ venueId: String(options.venueId), visitDate: options.visitDate ?? '11/03/2025', visitTime: '20:30', submissionKey: '', reinspection: '' }));
   if (!started.ok) throw new Error(`could not start report: ${JSON.stringify(started.errors)}`);
   const id = started.value.id;
   const status = options.status ?? 'draft';
@@ -136,7 +137,7 @@ export function createReport(
   const answers = Object.fromEntries(
     detail.items.map((item) => [item.code, options.violations?.includes(item.code) ? { answer: 'violation', note: 'Vi phạm ghi nhận' } : { answer: 'compliant', note: '' }]),
   );
-  const saved = service.saveReport(actor, id, { ...service.formValuesOf(detail), answers, staffPresent: '5', staffCounselled: '5', ownersPresent: '1', conclusion: 'Kết luận' }, 'submit');
+  const saved = service.saveReport(actor, id, reportInput({ ...service.formValuesOf(detail), answers, staffPresent: '5', staffCounselled: '5', ownersPresent: '1', conclusion: 'Kết luận' }, 'submit'));
   if (!saved.ok) throw new Error(`could not submit report: ${JSON.stringify(saved.errors)}`);
   if (status === 'submitted') return id;
   const reviewer = actorOf(app, options.reviewerId ?? options.inspectorId);

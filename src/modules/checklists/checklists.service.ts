@@ -27,6 +27,11 @@ const itemSchema = z.object({
 const bodySchema = z.object({
   categories: z.array(z.object({ code: z.string(), vi: z.string(), en: z.string() })),
   items: z.array(itemSchema),
+  /**
+   * Set on every version written since each item's severity decides whether its violation is critical. A version
+   * stored before that (without it) keeps the meaning it had: see `legacySeverity`.
+   */
+  severityFromItems: z.literal(true).optional(),
 });
 
 export type ChecklistItem = z.infer<typeof itemSchema>;
@@ -34,6 +39,15 @@ export type ChecklistBody = z.infer<typeof bodySchema>;
 
 export interface Checklist extends Omit<TemplateRow, 'body'> {
   body: ChecklistBody;
+}
+
+/**
+ * How a version stored before items carried "critical" reads an item: signs of trafficking (category G) and a
+ * worker under 18 (E2) were critical whatever the item said.
+ */
+export function legacySeverity(item: Pick<ChecklistItem, 'code' | 'category' | 'severity'>): Severity {
+  if (item.category === 'G' || item.code === 'E2') return 'critical';
+  return item.severity;
 }
 
 /** Whether an item applies to a venue of this kind ("karaoke" items only to karaoke). */
@@ -54,8 +68,11 @@ function vietnameseBasis(basis: string): string {
   return basis;
 }
 
+/** A stored version read with the meaning it was published with: in every version read, each item's severity is its own. */
 function parse(row: TemplateRow): Checklist {
-  return { ...row, body: bodySchema.parse(JSON.parse(row.body)) };
+  const body = bodySchema.parse(JSON.parse(row.body));
+  if (body.severityFromItems) return { ...row, body };
+  return { ...row, body: { ...body, items: body.items.map((item) => ({ ...item, severity: legacySeverity(item) })), severityFromItems: true } };
 }
 
 export interface ChecklistDraftValues {
@@ -120,7 +137,7 @@ export function checklistsService({ db, audit, now = () => new Date() }: { db: A
       const source = JSON.parse(fs.readFileSync(file, 'utf8')) as { title_vi: string; title_en: string; categories: ChecklistBody['categories']; items: ChecklistItem[] };
       // The source notes unconfirmed bases in English; inspectors read them in Vietnamese.
       const items = source.items.map((item) => ({ ...item, basis: vietnameseBasis(item.basis) }));
-      const body = bodySchema.parse({ categories: source.categories, items });
+      const body = bodySchema.parse({ categories: source.categories, items, severityFromItems: true });
       const at = nowIso(now());
       repository.insert({ code: VENUE_CHECKLIST, version: 1, titleVi: source.title_vi, titleEn: source.title_en, status: 'published', body: JSON.stringify(body), createdAt: at, publishedAt: at });
     },
@@ -152,7 +169,8 @@ export function checklistsService({ db, audit, now = () => new Date() }: { db: A
       const latest = repository.latestPublished(VENUE_CHECKLIST)!;
       return inTransaction(db, () => {
         const version = repository.nextVersion(VENUE_CHECKLIST);
-        const id = repository.insert({ code: VENUE_CHECKLIST, version, titleVi: latest.titleVi, titleEn: latest.titleEn, status: 'draft', body: latest.body, createdAt: nowIso(now()), publishedAt: null });
+        // The copy carries each item's severity as the version it copies reads it.
+        const id = repository.insert({ code: VENUE_CHECKLIST, version, titleVi: latest.titleVi, titleEn: latest.titleEn, status: 'draft', body: JSON.stringify(parse(latest).body), createdAt: nowIso(now()), publishedAt: null });
         audit.record(actor, { action: 'create', recordType: 'checklist', recordId: id, changes: { version: [null, version], copiedFrom: [null, latest.version] } });
         return id;
       });
@@ -186,7 +204,7 @@ export function checklistsService({ db, audit, now = () => new Date() }: { db: A
       });
       if (items.length === 0) addFieldError(errors, 'items', 'errors.checklist.empty');
       if (Object.keys(errors).length > 0) return { ok: false, errors };
-      const body: ChecklistBody = { categories: draft.body.categories, items: items.sort((a, b) => a.code.localeCompare(b.code, 'en', { numeric: true })) };
+      const body: ChecklistBody = { categories: draft.body.categories, items: items.sort((a, b) => a.code.localeCompare(b.code, 'en', { numeric: true })), severityFromItems: true };
       inTransaction(db, () => {
         if (!repository.updateDraft(id, Number(values.revision), { body: JSON.stringify(body), titleVi, titleEn: titleEn || titleVi })) throw new ConflictError();
         audit.record(actor, { action: 'update', recordType: 'checklist', recordId: id, changes: { items: [draft.body.items.length, items.length] } });

@@ -2,7 +2,7 @@ import { and, asc, desc, eq, gte, inArray, isNull, lte, sql, type SQL } from 'dr
 import type { AppDatabase } from '../../../db/client.js';
 import { countsAsFact } from '../../../db/conditions.js';
 import { cappedCount } from '../../../db/count.js';
-import { findingConfirmations, findings, followUps, venues } from '../../../db/schema/index.js';
+import { checks, findingConfirmations, findings, followUps, venues } from '../../../db/schema/index.js';
 import { areaColumnInScope, type AreaScope } from '../../access/scope.js';
 
 export type FindingRow = typeof findings.$inferSelect;
@@ -82,6 +82,11 @@ export function findingsRepository(db: AppDatabase) {
 
     findById(id: number, scope: AreaScope): FindingRow | undefined {
       return db.select().from(findings).where(and(eq(findings.id, id), areaColumnInScope(findings.areaId, scope))).get();
+    },
+
+    /** The checklist version a report was filed against (its findings' items are read in it). */
+    templateIdOfCheck(checkId: number): number | undefined {
+      return db.select({ templateId: checks.templateId }).from(checks).where(eq(checks.id, checkId)).get()?.templateId;
     },
 
     forCheck(checkId: number): FindingRow[] {

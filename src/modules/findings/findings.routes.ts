@@ -1,20 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { z } from 'zod';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { severities } from '../../../db/schema/index.js';
-import { ConflictError, NotFoundError, StateError } from '../../lib/errors.js';
-import { asText, type FieldErrors } from '../../lib/forms.js';
+import { ConflictError, StateError } from '../../lib/errors.js';
+import { parseForm, type FieldErrors } from '../../lib/forms.js';
 import { scopeIncludes } from '../../access/scope.js';
-import { readFollowUpForm, type FollowUpFormValues } from './follow-ups.service.js';
-import { findingListQuerySchema, type FindingListQuery } from './findings.service.js';
-
-const idParams = z.object({ id: z.coerce.number().int().positive().max(2 ** 31) });
-
-function parseId(params: unknown): number {
-  const parsed = idParams.safeParse(params);
-  if (!parsed.success) throw new NotFoundError('finding');
-  return parsed.data.id;
-}
+import { followUpFormSchema, followUpInput, type FollowUpFormValues } from './follow-ups.schemas.js';
+import { findingListQuerySchema, findingParamsSchema as params, referralFormSchema, referralSchema, severityFormSchema, type FindingListQuery, type ReferralFormValues } from './findings.schemas.js';
 
 function listQueryString(query: FindingListQuery, page: number): string {
   const params = new URLSearchParams();
@@ -26,12 +18,21 @@ function listQueryString(query: FindingListQuery, page: number): string {
 
 const emptyFollowUp = (): FollowUpFormValues => ({ measure: '', fineAmount: '', responsibleKind: 'venue', responsibleAgency: '', responsibleUserId: '', dueDate: '', description: '', submissionKey: randomUUID() });
 
-export default async function findingsRoutes(app: FastifyInstance): Promise<void> {
+export default async function findingsRoutes(fastify: FastifyInstance): Promise<void> {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
+  // An address whose params do not read answers 404 only after the sign-in and permission checks (a person
+  // refused the route is told so whatever the id, as before params had schemas).
+  app.addHook('onRoute', (route) => {
+    route.attachValidation = true;
+  });
+  app.addHook('preHandler', async (request) => {
+    if (request.validationError) throw request.validationError;
+  });
   const service = app.services.findings;
   const followUps = app.services.followUps;
   const read = { permission: 'findings.read' as const };
 
-  function renderFinding(request: FastifyRequest, reply: FastifyReply, id: number, extra: { followUpValues?: FollowUpFormValues; followUpErrors?: FieldErrors; referralErrors?: FieldErrors; referralValues?: Record<string, string>; alert?: unknown } = {}) {
+  function renderFinding(request: FastifyRequest, reply: FastifyReply, id: number, extra: { followUpValues?: FollowUpFormValues; followUpErrors?: FieldErrors; referralErrors?: FieldErrors; referralValues?: ReferralFormValues; alert?: unknown } = {}) {
     const detail = service.getFinding(request.actor, id);
     return reply.render('findings/show', {
       detail,
@@ -46,8 +47,8 @@ export default async function findingsRoutes(app: FastifyInstance): Promise<void
     });
   }
 
-  app.get('/findings', { config: read }, async (request, reply) => {
-    const query = findingListQuerySchema.parse(request.query ?? {});
+  app.get('/findings', { config: read, schema: { querystring: findingListQuerySchema } }, async (request, reply) => {
+    const query = request.query;
     const page = service.listFindings(request.actor, query);
     const filtered = Object.entries(query).some(([key, value]) => key !== 'page' && value !== undefined);
     const data = { page, query, filtered, pageLink: (number: number) => `/findings${listQueryString(query, number)}` };
@@ -56,24 +57,29 @@ export default async function findingsRoutes(app: FastifyInstance): Promise<void
     return reply.render('findings/index', { ...data, severities, districts: app.catalog.districts.filter(inScope), communes: app.catalog.communes.filter(inScope) });
   });
 
-  app.get('/findings/:id', { config: read }, async (request, reply) => renderFinding(request, reply, parseId(request.params)));
+  app.get('/findings/:id', { config: read, schema: { params } }, async (request, reply) => renderFinding(request, reply, request.params.id));
 
-  app.post('/findings/:id/referral', { config: { permission: 'findings.refer' } }, async (request, reply) => {
-    const id = parseId(request.params);
+  app.post('/findings/:id/referral', { config: { permission: 'findings.refer' }, schema: { params } }, async (request, reply) => {
+    const { id } = request.params;
+    service.checkReferable(request.actor, id);
+    const values = referralFormSchema.parse(request.body ?? {});
+    const parsed = parseForm(referralSchema, values);
     try {
-      const result = service.refer(request.actor, id, request.body);
-      if (!result.ok) return renderFinding(request, reply.code(422), id, { referralErrors: result.errors, referralValues: request.body as Record<string, string> });
+      const result = parsed.ok ? service.refer(request.actor, id, parsed.value) : parsed;
+      if (!result.ok) return renderFinding(request, reply.code(422), id, { referralErrors: result.errors, referralValues: values });
     } catch (error) {
-      if (error instanceof ConflictError) return renderFinding(request, reply.code(409), id, { alert: error.userMessage, referralValues: request.body as Record<string, string> });
+      if (error instanceof ConflictError) return renderFinding(request, reply.code(409), id, { alert: error.userMessage, referralValues: values });
       throw error;
     }
     return reply.flash('findings.referred').seeOther(`/findings/${id}`);
   });
 
-  app.post('/findings/:id/severity', { config: { permission: 'findings.refer' } }, async (request, reply) => {
-    const id = parseId(request.params);
+  app.post('/findings/:id/severity', { config: { permission: 'findings.refer' }, schema: { params } }, async (request, reply) => {
+    const { id } = request.params;
+    const { severity } = severityFormSchema.parse(request.body ?? {});
+    const level = severities.find((candidate) => candidate === severity) ?? null;
     try {
-      service.changeSeverity(request.actor, id, asText((request.body as Record<string, unknown> | undefined)?.severity));
+      service.changeSeverity(request.actor, id, level);
     } catch (error) {
       if (error instanceof StateError || error instanceof ConflictError) return renderFinding(request, reply.code(409), id, { alert: error.userMessage });
       throw error;
@@ -81,8 +87,8 @@ export default async function findingsRoutes(app: FastifyInstance): Promise<void
     return reply.flash('findings.severityChanged').seeOther(`/findings/${id}`);
   });
 
-  app.post('/findings/:id/closure', { config: { permission: 'followups.manage' } }, async (request, reply) => {
-    const id = parseId(request.params);
+  app.post('/findings/:id/closure', { config: { permission: 'followups.manage' }, schema: { params } }, async (request, reply) => {
+    const { id } = request.params;
     try {
       service.close(request.actor, id);
     } catch (error) {
@@ -92,11 +98,11 @@ export default async function findingsRoutes(app: FastifyInstance): Promise<void
     return reply.flash('findings.closed').seeOther(`/findings/${id}`);
   });
 
-  app.post('/findings/:id/follow-ups', { config: { permission: 'followups.manage' } }, async (request, reply) => {
-    const id = parseId(request.params);
-    const values = readFollowUpForm(request.body);
+  app.post('/findings/:id/follow-ups', { config: { permission: 'followups.manage' }, schema: { params } }, async (request, reply) => {
+    const { id } = request.params;
+    const values = followUpFormSchema.parse(request.body ?? {});
     try {
-      const result = followUps.createFollowUp(request.actor, id, values);
+      const result = followUps.createFollowUp(request.actor, id, followUpInput(values));
       if (!result.ok) return renderFinding(request, reply.code(422), id, { followUpValues: values, followUpErrors: result.errors });
       return reply.flash('followUps.created').seeOther(`/follow-ups/${result.value.id}`);
     } catch (error) {

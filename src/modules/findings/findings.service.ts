@@ -1,20 +1,18 @@
-import { z } from 'zod';
 import type { AppDatabase } from '../../../db/client.js';
 import type { Translate } from '../../i18n/index.js';
-import { severities, type CheckAnswer, type checks, type Severity } from '../../../db/schema/index.js';
+import type { CheckAnswer, checks, Severity } from '../../../db/schema/index.js';
 import { inTransaction } from '../../../db/transaction.js';
 import { nowIso, parseDateInput, todayInVietnam } from '../../lib/dates.js';
 import { ConflictError, NotFoundError, ForbiddenError, StateError } from '../../lib/errors.js';
-import { addFieldError, asText, zodFieldErrors, type FieldErrors, type FormResult } from '../../lib/forms.js';
+import type { FormResult } from '../../lib/forms.js';
 import { pageWindow, type Page } from '../../lib/pagination.js';
-import { cleanText } from '../../lib/text.js';
-import { vocabularyCodes } from '../../lib/vocabulary.js';
 import type { AreaCatalog } from '../../areas/index.js';
 import type { Actor } from '../../access/actor.js';
-import { can } from '../../access/permissions.js';
 import { diff } from '../audit/index.js';
-import type { ChecklistItem } from '../checklists/index.js';
+import { legacySeverity, type ChecklistItem, type ChecklistsService } from '../checklists/index.js';
 import { followUpsRepository, type FollowUpRow } from './follow-ups.repository.js';
+import { findingsPolicy } from './findings.policy.js';
+import type { FindingListQuery, NewFindingInput, ReferralInput } from './findings.schemas.js';
 import { findingsRepository, type FindingListFilter, type FindingListRow, type FindingRow } from './findings.repository.js';
 import type { AuditService } from '../audit/index.js';
 
@@ -25,47 +23,16 @@ export function findingTitle(t: Translate, finding: { itemCode: string | null; t
   return finding.itemCode ? `${finding.itemCode}. ${t('findings.notMet')}: ${finding.title}` : finding.title;
 }
 
-/** Signs of trafficking (category G) and a worker under 18 (E2) are always critical. */
-export function defaultSeverity(item: Pick<ChecklistItem, 'code' | 'category' | 'severity'>): Severity {
-  if (item.category === 'G' || item.code === 'E2') return 'critical';
-  return item.severity;
-}
+/**
+ * The severity a finding from a checklist item starts at, for an item of a version stored before items carried
+ * "critical" themselves. Items read through the checklists service already carry it: findings take `item.severity`.
+ */
+export const defaultSeverity = legacySeverity;
 
 /** A finding closes only when it has follow-ups and every one is done or verified (and, if critical, it was referred). */
 export function canClose(finding: Pick<FindingRow, 'status' | 'severity' | 'referredOn'>, followUps: Array<Pick<FollowUpRow, 'status'>>): boolean {
-  if (finding.status !== 'open' || followUps.length === 0) return false;
-  if (finding.severity === 'critical' && !finding.referredOn) return false;
-  return followUps.every((followUp) => followUp.status === 'done' || followUp.status === 'verified');
+  return findingsPolicy.isSettled(finding, followUps);
 }
-
-export const findingListQuerySchema = z.object({
-  status: z.enum(['open', 'closed']).optional().catch(undefined),
-  severity: z.enum(severities).optional().catch(undefined),
-  area: z.coerce.number().int().positive().optional().catch(undefined),
-  referral: z.enum(['pending', 'done']).optional().catch(undefined),
-  venue: z.coerce.number().int().positive().optional().catch(undefined),
-  from: z.string().max(20).optional().catch(undefined),
-  to: z.string().max(20).optional().catch(undefined),
-  approved: z.enum(['1']).optional().catch(undefined),
-  category: z.string().regex(/^([A-Z]|none)$/).optional().catch(undefined),
-  campaign: z.coerce.number().int().positive().optional().catch(undefined),
-  page: z.coerce.number().int().min(1).max(100000).catch(1).default(1),
-});
-export type FindingListQuery = z.infer<typeof findingListQuerySchema>;
-
-const newFindingSchema = z.object({
-  title: z.string().transform(cleanText).pipe(z.string().min(1, 'errors.finding.titleRequired').max(300, 'errors.tooLongShort')),
-  severity: z.enum(severities, 'errors.finding.severity'),
-  description: z.string().trim().max(2000, 'errors.tooLongShort'),
-  legalBasis: z.string().transform(cleanText).pipe(z.string().max(300, 'errors.tooLongShort')),
-});
-
-const referralSchema = z.object({
-  agency: z.string().refine((code) => vocabularyCodes('agencies').includes(code), 'errors.referral.agency'),
-  referredOn: z.string().trim().min(1, 'errors.date.required'),
-  reference: z.string().transform(cleanText).pipe(z.string().max(100, 'errors.tooLongShort')),
-  victimDetails: z.string().trim().max(500, 'errors.referral.victimTooLong'),
-});
 
 export interface FindingDetail {
   finding: FindingRow;
@@ -74,10 +41,12 @@ export interface FindingDetail {
   areaName: string;
   referrerName: string | null;
   followUps: FollowUpRow[];
+  /** Critical, open and not referred yet. */
+  awaitsReferral: boolean;
   can: { refer: boolean; seeSensitive: boolean; addFollowUp: boolean; close: boolean; changeSeverity: boolean };
 }
 
-export function findingsService({ db, catalog, audit, now = () => new Date() }: { db: AppDatabase; catalog: AreaCatalog; audit: AuditService; now?: () => Date }) {
+export function findingsService({ db, catalog, audit, checklists, now = () => new Date() }: { db: AppDatabase; catalog: AreaCatalog; audit: AuditService; checklists: ChecklistsService; now?: () => Date }) {
   const repository = findingsRepository(db);
   const followUps = followUpsRepository(db);
 
@@ -89,7 +58,7 @@ export function findingsService({ db, catalog, audit, now = () => new Date() }: 
 
   /** What any reader may see of a finding: the victim-detail field only for heads and admins. */
   function visible(actor: Actor, finding: FindingRow): FindingRow {
-    return can(actor.role, 'findings.sensitive') ? finding : { ...finding, victimDetails: '' };
+    return findingsPolicy.seeSensitive(actor) ? finding : { ...finding, victimDetails: '' };
   }
 
   /**
@@ -99,6 +68,14 @@ export function findingsService({ db, catalog, audit, now = () => new Date() }: 
   function markClosed(actor: Actor, finding: FindingRow, version: number, at: string, why: Record<string, [unknown, unknown]> = {}): void {
     if (!repository.update(finding.id, version, { status: 'closed', closedAt: at, updatedAt: at })) throw new ConflictError();
     audit.record(actor, { action: 'status', recordType: 'finding', recordId: finding.id, changes: { status: ['open', 'closed'], ...why }, areaIds: [finding.areaId] });
+  }
+
+  /** A finding of a checklist item marked critical in its report's version stays critical. */
+  function alwaysCritical(finding: FindingRow): boolean {
+    if (!finding.itemCode) return false;
+    const templateId = repository.templateIdOfCheck(finding.checkId);
+    const item = templateId === undefined ? undefined : checklists.get(templateId).body.items.find((candidate) => candidate.code === finding.itemCode);
+    return item?.severity === 'critical';
   }
 
   function insertFinding(actor: Actor, row: Omit<FindingRow, 'id' | 'version'>): number {
@@ -143,7 +120,8 @@ export function findingsService({ db, catalog, audit, now = () => new Date() }: 
             title: item.vi,
             legalBasis: item.basis,
             description: answer.note,
-            severity: defaultSeverity(item),
+            // Critical or not is the item's own fact in the version the report was filed against.
+            severity: item.severity,
             status: 'open',
             closedAt: null,
             referralAgency: null,
@@ -198,7 +176,7 @@ export function findingsService({ db, catalog, audit, now = () => new Date() }: 
       }
     },
 
-    listFindings(actor: Actor, query: FindingListQuery): Page<FindingListRow> {
+    listFindings(actor: Actor, query: FindingListQuery): Page<FindingListRow & { awaitsReferral: boolean }> {
       const filter: FindingListFilter = { scope: actor.scope };
       if (query.status) filter.status = query.status;
       if (query.severity) filter.severity = query.severity;
@@ -215,7 +193,9 @@ export function findingsService({ db, catalog, audit, now = () => new Date() }: 
       if (query.campaign) filter.campaignId = query.campaign;
       const total = repository.count(filter);
       const window = pageWindow(query.page, total);
-      const items = repository.list(filter, window.pageSize, window.offset).map((row) => ({ ...row, victimDetails: can(actor.role, 'findings.sensitive') ? row.victimDetails : '' }));
+      const items = repository
+        .list(filter, window.pageSize, window.offset)
+        .map((row) => ({ ...row, victimDetails: findingsPolicy.seeSensitive(actor) ? row.victimDetails : '', awaitsReferral: findingsPolicy.awaitsReferral(row) }));
       return { items, total, page: window.page, pageCount: window.pageCount, pageSize: window.pageSize, capped: window.capped };
     },
 
@@ -244,25 +224,31 @@ export function findingsService({ db, catalog, audit, now = () => new Date() }: 
         areaName: catalog.byId.get(finding.areaId)?.name ?? '',
         referrerName: names.referrer,
         followUps: linked,
+        awaitsReferral: findingsPolicy.awaitsReferral(finding),
         can: {
-          changeSeverity: finding.status === 'open' && can(actor.role, 'findings.refer'),
-          refer: finding.severity === 'critical' && can(actor.role, 'findings.refer'),
-          seeSensitive: can(actor.role, 'findings.sensitive'),
-          addFollowUp: finding.status === 'open' && can(actor.role, 'followups.manage'),
-          close: canClose(finding, linked) && can(actor.role, 'followups.manage'),
+          changeSeverity: findingsPolicy.canChangeSeverity(actor, finding),
+          refer: findingsPolicy.canRefer(actor, finding),
+          seeSensitive: findingsPolicy.seeSensitive(actor),
+          addFollowUp: findingsPolicy.canAddFollowUp(actor, finding),
+          close: findingsPolicy.canClose(actor, finding, linked),
         },
       };
     },
 
+    /** Whether this person may add a finding outside the checklist to this report (for showing the form). */
+    canAddFinding(actor: Actor, check: CheckRow): boolean {
+      return findingsPolicy.canAddFinding(actor, check);
+    },
+
+    /** Refuses (403, saying why) a person who may not add a finding outside the checklist to this report. */
+    authorizeFinding(actor: Actor, check: CheckRow): void {
+      const refusal = findingsPolicy.addFindingRefusal(actor, check);
+      if (refusal) throw new ForbiddenError({ key: refusal });
+    },
+
     /** A finding outside the checklist, added to a submitted or approved report by its inspector or a head. */
-    addFinding(actor: Actor, check: CheckRow, body: unknown): FormResult<{ id: number }> {
-      if (check.status === 'draft' || check.status === 'returned') throw new ForbiddenError({ key: 'findings.reportNotSubmitted' });
-      if (check.inspectorId !== actor.userId && !can(actor.role, 'checks.review')) throw new ForbiddenError({ key: 'findings.notYourReport' });
-      // An approved report is a settled record: only a head adds to what it found.
-      if (check.status === 'approved' && !can(actor.role, 'checks.review')) throw new ForbiddenError({ key: 'findings.approvedHeadsOnly' });
-      const form = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
-      const parsed = newFindingSchema.safeParse({ title: asText(form.title), severity: asText(form.severity), description: asText(form.description), legalBasis: asText(form.legalBasis) });
-      if (!parsed.success) return { ok: false, errors: zodFieldErrors(parsed.error) };
+    addFinding(actor: Actor, check: CheckRow, input: NewFindingInput): { id: number } {
+      this.authorizeFinding(actor, check);
       const at = nowIso(now());
       const id = inTransaction(db, () => {
         // The report's violation count includes what was found outside the checklist.
@@ -275,10 +261,10 @@ export function findingsService({ db, catalog, audit, now = () => new Date() }: 
           visitDate: check.visitDate,
           itemCode: null,
           category: '',
-          title: parsed.data.title,
-          legalBasis: parsed.data.legalBasis,
-          description: parsed.data.description,
-          severity: parsed.data.severity,
+          title: input.title,
+          legalBasis: input.legalBasis,
+          description: input.description,
+          severity: input.severity,
           status: 'open',
           closedAt: null,
           referralAgency: null,
@@ -291,23 +277,23 @@ export function findingsService({ db, catalog, audit, now = () => new Date() }: 
           updatedAt: at,
         });
       });
-      return { ok: true, value: { id } };
+      return { id };
+    },
+
+    /** Refuses (409) a referral of a finding that is not critical. */
+    checkReferable(actor: Actor, id: number): void {
+      if (load(actor, id).severity !== 'critical') throw new StateError({ key: 'findings.notCritical' });
     },
 
     /** Records the referral of a critical finding (to whom, when, the case reference) and the victim-detail note. */
-    refer(actor: Actor, id: number, body: unknown): FormResult<null> {
+    refer(actor: Actor, id: number, input: ReferralInput): FormResult<null> {
       const finding = load(actor, id);
       if (finding.severity !== 'critical') throw new StateError({ key: 'findings.notCritical' });
-      const form = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
-      const parsed = referralSchema.safeParse({ agency: asText(form.agency), referredOn: asText(form.referredOn), reference: asText(form.reference), victimDetails: asText(form.victimDetails) });
-      const errors: FieldErrors = parsed.success ? {} : zodFieldErrors(parsed.error);
-      const referredOn = parsed.success ? parseDateInput(parsed.data.referredOn) : null;
-      if (parsed.success && !referredOn) addFieldError(errors, 'referredOn', 'errors.date.invalid');
-      else if (referredOn && (referredOn < finding.visitDate || referredOn > todayInVietnam(now()))) addFieldError(errors, 'referredOn', 'errors.referral.date');
-      if (!parsed.success || Object.keys(errors).length > 0 || !referredOn) return { ok: false, errors };
-      if (Number(asText(form.version)) !== finding.version) throw new ConflictError();
+      const { referredOn } = input;
+      if (referredOn < finding.visitDate || referredOn > todayInVietnam(now())) return { ok: false, errors: { referredOn: [{ key: 'errors.referral.date' }] } };
+      if (input.version !== finding.version) throw new ConflictError();
       inTransaction(db, () => {
-        const changes = { referralAgency: parsed.data.agency, referredBy: actor.userId, referredOn, referralReference: parsed.data.reference, victimDetails: parsed.data.victimDetails, updatedAt: nowIso(now()) };
+        const changes = { referralAgency: input.agency, referredBy: actor.userId, referredOn, referralReference: input.reference, victimDetails: input.victimDetails, updatedAt: nowIso(now()) };
         if (!repository.update(id, finding.version, changes)) throw new ConflictError();
         // The victim-detail note itself is never copied into the audit trail, only that it changed.
         const logged = diff(
@@ -323,19 +309,19 @@ export function findingsService({ db, catalog, audit, now = () => new Date() }: 
     },
 
     /**
-     * A head sets a finding's severity (it only defaults from the checklist item); signs of trafficking and a
-     * worker under 18 stay critical.
+     * A head sets a finding's severity (it only defaults from the checklist item); a finding of an item its
+     * checklist version marks critical (signs of trafficking, a worker under 18) stays critical.
      */
-    changeSeverity(actor: Actor, id: number, severity: string): void {
+    changeSeverity(actor: Actor, id: number, severity: Severity | null): void {
       const finding = load(actor, id);
-      if (!(severities as readonly string[]).includes(severity)) throw new StateError({ key: 'errors.finding.severity' });
+      if (severity === null) throw new StateError({ key: 'errors.finding.severity' });
       if (finding.status !== 'open') throw new StateError({ key: 'findings.closedReadOnly' });
-      if (finding.itemCode && defaultSeverity({ code: finding.itemCode, category: finding.category, severity: 'low' }) === 'critical' && severity !== 'critical') {
-        throw new StateError({ key: 'findings.alwaysCritical' });
+      if (severity !== 'critical' && alwaysCritical(finding)) {
+        throw new StateError({ key: 'findings.criticalItem', params: { code: finding.itemCode! } });
       }
       if (severity === finding.severity) return;
       inTransaction(db, () => {
-        if (!repository.update(id, finding.version, { severity: severity as Severity, updatedAt: nowIso(now()) })) throw new ConflictError();
+        if (!repository.update(id, finding.version, { severity, updatedAt: nowIso(now()) })) throw new ConflictError();
         audit.record(actor, { action: 'update', recordType: 'finding', recordId: id, changes: { severity: [finding.severity, severity] }, areaIds: [finding.areaId] });
       });
     },

@@ -1,21 +1,20 @@
 import fs from 'node:fs';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { z } from 'zod';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { followUpStatuses } from '../../../db/schema/index.js';
 import { ConflictError, ForbiddenError, isRuleError, NotFoundError } from '../../lib/errors.js';
-import { asText, type FieldErrors } from '../../lib/forms.js';
+import type { FieldErrors } from '../../lib/forms.js';
 import { fieldValue, uploadedFile } from '../../lib/uploads.js';
 import { scopeIncludes } from '../../access/scope.js';
-import { followUpListQuerySchema, type FollowUpListQuery } from './follow-ups.service.js';
-
-const idParams = z.object({ id: z.coerce.number().int().positive().max(2 ** 31) });
-const commentParams = z.object({ id: z.coerce.number().int().positive().max(2 ** 31), commentId: z.coerce.number().int().positive().max(2 ** 31) });
-
-function parseId(params: unknown): number {
-  const parsed = idParams.safeParse(params);
-  if (!parsed.success) throw new NotFoundError('follow-up');
-  return parsed.data.id;
-}
+import {
+  commentParamsSchema,
+  followUpListQuerySchema,
+  followUpParamsSchema as params,
+  statusFormSchema,
+  verificationFormSchema,
+  verificationSchema,
+  type FollowUpListQuery,
+} from './follow-ups.schemas.js';
 
 function listQueryString(query: FollowUpListQuery, overrides: Partial<Record<keyof FollowUpListQuery, string | number | undefined>> = {}): string {
   const params = new URLSearchParams();
@@ -29,7 +28,16 @@ function listQueryString(query: FollowUpListQuery, overrides: Partial<Record<key
   return text ? `?${text}` : '';
 }
 
-export default async function followUpsRoutes(app: FastifyInstance): Promise<void> {
+export default async function followUpsRoutes(fastify: FastifyInstance): Promise<void> {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
+  // An address whose params do not read answers 404 only after the sign-in and permission checks (a person
+  // refused the route is told so whatever the id, as before params had schemas).
+  app.addHook('onRoute', (route) => {
+    route.attachValidation = true;
+  });
+  app.addHook('preHandler', async (request) => {
+    if (request.validationError) throw request.validationError;
+  });
   const service = app.services.followUps;
   const read = { permission: 'followups.read' as const };
 
@@ -44,8 +52,8 @@ export default async function followUpsRoutes(app: FastifyInstance): Promise<voi
     });
   }
 
-  app.get('/', { config: read }, async (request, reply) => {
-    const query = followUpListQuerySchema.parse(request.query ?? {});
+  app.get('/', { config: read, schema: { querystring: followUpListQuerySchema } }, async (request, reply) => {
+    const query = request.query;
     const page = service.listFollowUps(request.actor, query);
     const data = {
       page,
@@ -60,12 +68,13 @@ export default async function followUpsRoutes(app: FastifyInstance): Promise<voi
     return reply.render('follow-ups/index', { ...data, statuses: followUpStatuses, districts: app.catalog.districts.filter(inScope), communes: app.catalog.communes.filter(inScope) });
   });
 
-  app.get('/:id', { config: read }, async (request, reply) => renderFollowUp(request, reply, parseId(request.params)));
+  app.get('/:id', { config: read, schema: { params } }, async (request, reply) => renderFollowUp(request, reply, request.params.id));
 
-  app.post('/:id/status', { config: { permission: 'followups.comment' } }, async (request, reply) => {
-    const id = parseId(request.params);
+  app.post('/:id/status', { config: { permission: 'followups.comment' }, schema: { params } }, async (request, reply) => {
+    const { id } = request.params;
+    const { to } = statusFormSchema.parse(request.body ?? {});
     try {
-      service.changeStatus(request.actor, id, asText((request.body as Record<string, unknown> | undefined)?.to));
+      service.changeStatus(request.actor, id, to);
     } catch (error) {
       if (isRuleError(error) || error instanceof ConflictError) return renderFollowUp(request, reply.code(error instanceof ForbiddenError ? 403 : 409), id, { alert: error.userMessage });
       throw error;
@@ -73,11 +82,12 @@ export default async function followUpsRoutes(app: FastifyInstance): Promise<voi
     return reply.flash('followUps.statusChanged').seeOther(`/follow-ups/${id}`);
   });
 
-  app.post('/:id/verification', { config: { permission: 'followups.verify' } }, async (request, reply) => {
-    const id = parseId(request.params);
+  app.post('/:id/verification', { config: { permission: 'followups.verify' }, schema: { params } }, async (request, reply) => {
+    const { id } = request.params;
+    const values = verificationFormSchema.parse(request.body ?? {});
     try {
-      const result = service.verify(request.actor, id, request.body);
-      if (!result.ok) return renderFollowUp(request, reply.code(422), id, { verifyErrors: result.errors, typedNote: fieldValue(request.body, 'note') });
+      const result = service.verify(request.actor, id, verificationSchema.parse(values));
+      if (!result.ok) return renderFollowUp(request, reply.code(422), id, { verifyErrors: result.errors, typedNote: values.note });
     } catch (error) {
       if (isRuleError(error) || error instanceof ConflictError) return renderFollowUp(request, reply.code(409), id, { alert: error.userMessage });
       throw error;
@@ -86,8 +96,8 @@ export default async function followUpsRoutes(app: FastifyInstance): Promise<voi
   });
 
   /** Comments are added in place with htmx (the thread fragment comes back); a plain form post redirects. */
-  app.post('/:id/comments', { config: { permission: 'followups.comment' } }, async (request, reply) => {
-    const id = parseId(request.params);
+  app.post('/:id/comments', { config: { permission: 'followups.comment' }, schema: { params } }, async (request, reply) => {
+    const { id } = request.params;
     const file = uploadedFile(request.body);
     const result = await service.addComment(request.actor, id, fieldValue(request.body, 'body'), file ? { filename: file.filename, content: await file.toBuffer() } : null);
     if (request.isHtmx) {
@@ -98,10 +108,8 @@ export default async function followUpsRoutes(app: FastifyInstance): Promise<voi
     return reply.seeOther(`/follow-ups/${id}#comments`);
   });
 
-  app.get('/:id/comments/:commentId/file', { config: read }, async (request, reply) => {
-    const params = commentParams.safeParse(request.params);
-    if (!params.success) throw new NotFoundError('comment');
-    const file = service.commentFile(request.actor, params.data.id, params.data.commentId);
+  app.get('/:id/comments/:commentId/file', { config: read, schema: { params: commentParamsSchema } }, async (request, reply) => {
+    const file = service.commentFile(request.actor, request.params.id, request.params.commentId);
     if (!fs.existsSync(file.path)) throw new NotFoundError('comment file');
     return reply
       .header('Content-Type', file.mimeType)

@@ -1,28 +1,26 @@
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { z } from 'zod';
 import type { AppDatabase } from '../../../db/client.js';
-import { followUpStatuses, responsibleKinds, type FollowUpStatus } from '../../../db/schema/index.js';
+import type { FollowUpStatus } from '../../../db/schema/index.js';
 import { inTransaction } from '../../../db/transaction.js';
 import { formatDate, nowIso, parseDateInput, todayInVietnam } from '../../lib/dates.js';
 import { ConflictError, NotFoundError, ForbiddenError, StateError } from '../../lib/errors.js';
-import { addFieldError, asText, type FieldErrors, type FormResult } from '../../lib/forms.js';
+import { addFieldError, type FieldErrors, type FormResult } from '../../lib/forms.js';
 import { pageWindow, type Page } from '../../lib/pagination.js';
-import { parseWholeNumber } from '../../lib/money.js';
 import { cleanText } from '../../lib/text.js';
 import { newStoredName, sniffFileType, storedFilePath } from '../../lib/uploads.js';
-import { vocabularyCodes } from '../../lib/vocabulary.js';
 import type { AreaCatalog } from '../../areas/index.js';
 import type { Actor } from '../../access/actor.js';
-import { can } from '../../access/permissions.js';
 import { scopeIncludes, scopeOfArea } from '../../access/scope.js';
 import { onceFor } from '../form-keys/index.js';
+import { findingsPolicy } from './findings.policy.js';
 import { findingsRepository, type FindingRow } from './findings.repository.js';
 import { usersRepository } from '../users/index.js';
 import { followUpsRepository, type FollowUpListFilter, type FollowUpListRow, type FollowUpRow } from './follow-ups.repository.js';
 import type { AuditService } from '../audit/index.js';
 import type { FindingsService } from './findings.service.js';
+import type { FollowUpInput, FollowUpListQuery, VerificationInput } from './follow-ups.schemas.js';
 
 /** Files in the comments of one follow-up, as a report has at most so many attachments. */
 export const MAX_COMMENT_FILES = 20;
@@ -32,47 +30,6 @@ export function isOverdue(followUp: Pick<FollowUpRow, 'status' | 'dueDate'>, tod
   return (followUp.status === 'open' || followUp.status === 'in_progress') && followUp.dueDate < today;
 }
 
-/** The moves a person can make by hand; "verified" has its own action with its evidence. */
-const manualTransitions: Record<FollowUpStatus, FollowUpStatus[]> = {
-  open: ['in_progress', 'done'],
-  in_progress: ['done', 'open'],
-  done: ['in_progress'],
-  verified: [],
-};
-
-export const followUpListQuerySchema = z.object({
-  mine: z.enum(['1']).optional().catch(undefined),
-  overdue: z.enum(['1']).optional().catch(undefined),
-  due7: z.enum(['1']).optional().catch(undefined),
-  area: z.coerce.number().int().positive().optional().catch(undefined),
-  agency: z.string().max(40).optional().catch(undefined),
-  measure: z.string().max(40).optional().catch(undefined),
-  status: z.enum(followUpStatuses).optional().catch(undefined),
-  open: z.enum(['1']).optional().catch(undefined),
-  from: z.string().max(20).optional().catch(undefined),
-  to: z.string().max(20).optional().catch(undefined),
-  approved: z.enum(['1']).optional().catch(undefined),
-  campaign: z.coerce.number().int().positive().optional().catch(undefined),
-  page: z.coerce.number().int().min(1).max(100000).catch(1).default(1),
-});
-export type FollowUpListQuery = z.infer<typeof followUpListQuerySchema>;
-
-export interface FollowUpFormValues {
-  measure: string;
-  fineAmount: string;
-  responsibleKind: string;
-  responsibleAgency: string;
-  responsibleUserId: string;
-  dueDate: string;
-  description: string;
-  submissionKey: string;
-}
-
-export function readFollowUpForm(body: unknown): FollowUpFormValues {
-  const form = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
-  const fields = ['measure', 'fineAmount', 'responsibleKind', 'responsibleAgency', 'responsibleUserId', 'dueDate', 'description', 'submissionKey'] as const;
-  return Object.fromEntries(fields.map((field) => [field, asText(form[field])])) as unknown as FollowUpFormValues;
-}
 
 export interface VerificationCandidate {
   id: number;
@@ -115,9 +72,6 @@ export function followUpsService({
     return followUp;
   }
 
-  function mayWork(actor: Actor, followUp: FollowUpRow): boolean {
-    return can(actor.role, 'followups.manage') || (followUp.responsibleUserId !== null && followUp.responsibleUserId === actor.userId);
-  }
 
   /** Later approved reports on the same venue that answered the finding's checklist item "compliant". */
   function candidates(finding: FindingRow): VerificationCandidate[] {
@@ -201,59 +155,52 @@ export function followUpsService({
       const responsible = followUp.responsibleUserId ? users.findById(followUp.responsibleUserId) : undefined;
       return {
         followUp,
-        finding: can(actor.role, 'findings.sensitive') ? finding : { ...finding, victimDetails: '' },
+        finding: findingsPolicy.seeSensitive(actor) ? finding : { ...finding, victimDetails: '' },
         responsibleName: responsible?.name ?? null,
         overdue: isOverdue(followUp, todayInVietnam(now())),
         comments: repository.commentsOf(id),
         candidates: candidates(finding),
         can: {
-          work: mayWork(actor, followUp) && followUp.status !== 'verified',
-          nextStatuses: mayWork(actor, followUp) ? manualTransitions[followUp.status] : [],
-          verify: followUp.status !== 'verified' && can(actor.role, 'followups.verify'),
-          comment: can(actor.role, 'followups.comment'),
+          work: findingsPolicy.canWorkFollowUp(actor, followUp),
+          nextStatuses: findingsPolicy.nextStatuses(actor, followUp),
+          verify: findingsPolicy.canVerifyFollowUp(actor, followUp),
+          comment: findingsPolicy.canComment(actor),
         },
       };
     },
 
-    createFollowUp(actor: Actor, findingId: number, values: FollowUpFormValues): FormResult<{ id: number }> {
+    /** Refuses a follow-up on a finding the person cannot see (404) or that is closed (409). */
+    checkOpenFinding(actor: Actor, findingId: number): FindingRow {
       const finding = findings.findById(findingId, actor.scope);
       if (!finding) throw new NotFoundError('finding');
       if (finding.status !== 'open') throw new StateError({ key: 'followUps.findingClosed' });
-      const errors: FieldErrors = {};
-      if (!vocabularyCodes('follow_up_actions').includes(values.measure)) addFieldError(errors, 'measure', 'errors.followUp.measure');
-      let fineAmount: number | null = null;
-      if (values.measure === 'fine') {
-        const amount = parseWholeNumber(values.fineAmount);
-        if (amount === null || amount <= 0 || amount > 1_000_000_000_000) addFieldError(errors, 'fineAmount', 'errors.followUp.fine');
-        else fineAmount = amount;
-      } else if (values.fineAmount.trim()) addFieldError(errors, 'fineAmount', 'errors.followUp.fineNotFine');
-      const kind = (responsibleKinds as readonly string[]).includes(values.responsibleKind) ? (values.responsibleKind as FollowUpRow['responsibleKind']) : null;
-      if (!kind) addFieldError(errors, 'responsibleKind', 'errors.followUp.responsible');
-      if (kind === 'agency' && !vocabularyCodes('agencies').includes(values.responsibleAgency)) addFieldError(errors, 'responsibleAgency', 'errors.referral.agency');
+      return finding;
+    },
+
+    createFollowUp(actor: Actor, findingId: number, input: FollowUpInput): FormResult<{ id: number }> {
+      const finding = this.checkOpenFinding(actor, findingId);
+      const errors: FieldErrors = Object.fromEntries(Object.entries(input.unreadable).map(([field, messages]) => [field, [...messages]]));
+      const { fineAmount, dueDate, description } = input;
+      const kind = input.responsibleKind;
       let responsibleUserId: number | null = null;
       if (kind === 'user') {
-        const user = /^\d{1,9}$/.test(values.responsibleUserId) ? users.findById(Number(values.responsibleUserId)) : undefined;
+        const user = input.responsibleUserId === null ? undefined : users.findById(input.responsibleUserId);
         if (!user || user.disabledAt !== null || user.role === 'auditor') addFieldError(errors, 'responsibleUserId', 'errors.followUp.user');
         else if (!scopeIncludes(scopeOfArea(user.areaId, catalog), finding.areaId)) addFieldError(errors, 'responsibleUserId', 'errors.followUp.userOutOfArea', { name: user.name });
         else responsibleUserId = user.id;
       }
-      const dueDate = parseDateInput(values.dueDate);
-      if (!values.dueDate.trim()) addFieldError(errors, 'dueDate', 'errors.date.required');
-      else if (!dueDate) addFieldError(errors, 'dueDate', 'errors.date.invalid');
-      else if (dueDate < finding.visitDate) addFieldError(errors, 'dueDate', 'errors.followUp.dueBeforeVisit', { date: formatDate(finding.visitDate) });
-      const description = values.description.trim();
-      if (description.length > 1000) addFieldError(errors, 'description', 'errors.tooLong', { max: 1000 });
+      if (dueDate && dueDate < finding.visitDate) addFieldError(errors, 'dueDate', 'errors.followUp.dueBeforeVisit', { date: formatDate(finding.visitDate) });
       if (Object.keys(errors).length > 0 || !dueDate || !kind) return { ok: false, errors };
       const at = nowIso(now());
-      const id = inTransaction(db, () => onceFor(db, values.submissionKey, actor.userId, 'follow_up', () => {
+      const id = inTransaction(db, () => onceFor(db, input.submissionKey, actor.userId, 'follow_up', () => {
         const newId = repository.insert({
           findingId,
           venueId: finding.venueId,
           areaId: finding.areaId,
-          measure: values.measure,
+          measure: input.measure,
           fineAmount,
           responsibleKind: kind,
-          responsibleAgency: kind === 'agency' ? values.responsibleAgency : null,
+          responsibleAgency: input.responsibleAgency,
           responsibleUserId,
           dueDate,
           status: 'open',
@@ -267,18 +214,19 @@ export function followUpsService({
           createdAt: at,
           updatedAt: at,
         });
-        audit.record(actor, { action: 'create', recordType: 'follow_up', recordId: newId, changes: { finding: [null, findingId], measure: [null, values.measure], dueDate: [null, dueDate], fineAmount: [null, fineAmount] }, areaIds: [finding.areaId] });
+        audit.record(actor, { action: 'create', recordType: 'follow_up', recordId: newId, changes: { finding: [null, findingId], measure: [null, input.measure], dueDate: [null, dueDate], fineAmount: [null, fineAmount] }, areaIds: [finding.areaId] });
         return newId;
       }, at));
       return { ok: true, value: { id } };
     },
 
-    changeStatus(actor: Actor, id: number, to: string): void {
+    /** A hand-made move; `to` is null for a status that does not exist. */
+    changeStatus(actor: Actor, id: number, to: FollowUpStatus | null): void {
       const followUp = load(actor, id);
-      if (!mayWork(actor, followUp)) throw new ForbiddenError({ key: 'followUps.notYours' });
-      if (!(followUpStatuses as readonly string[]).includes(to)) throw new StateError({ key: 'errors.unknownStatus' });
-      const target = to as FollowUpStatus;
-      if (!manualTransitions[followUp.status].includes(target)) throw new StateError({ key: 'errors.followUp.transition', params: { from: `followUpStatus.${followUp.status}`, to: `followUpStatus.${to}` } });
+      if (!findingsPolicy.mayWorkFollowUp(actor, followUp)) throw new ForbiddenError({ key: 'followUps.notYours' });
+      if (to === null) throw new StateError({ key: 'errors.unknownStatus' });
+      const target = to;
+      if (!findingsPolicy.canMoveFollowUp(followUp, target)) throw new StateError({ key: 'errors.followUp.transition', params: { from: `followUpStatus.${followUp.status}`, to: `followUpStatus.${to}` } });
       inTransaction(db, () => {
         const at = nowIso(now());
         if (!repository.update(id, followUp.version, { status: target, doneAt: target === 'done' ? at : null, updatedAt: at })) throw new ConflictError();
@@ -287,13 +235,11 @@ export function followUpsService({
     },
 
     /** Verification needs evidence: a later approved report answering the same item "compliant", or a head's note. */
-    verify(actor: Actor, id: number, body: unknown): FormResult<null> {
+    verify(actor: Actor, id: number, input: VerificationInput): FormResult<null> {
       const followUp = load(actor, id);
       if (followUp.status === 'verified') throw new StateError({ key: 'followUps.alreadyVerified' });
       const finding = findings.findById(followUp.findingId, { all: true })!;
-      const form = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
-      const checkId = /^\d{1,9}$/.test(asText(form.checkId)) ? Number(asText(form.checkId)) : null;
-      const note = cleanText(asText(form.note));
+      const { checkId, note } = input;
       const errors: FieldErrors = {};
       if (checkId !== null && !candidates(finding).some((candidate) => candidate.id === checkId)) addFieldError(errors, 'checkId', 'errors.followUp.notEvidence');
       if (checkId === null && !note) addFieldError(errors, 'note', 'errors.followUp.evidenceRequired');

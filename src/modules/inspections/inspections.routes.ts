@@ -1,22 +1,29 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { checkStatuses } from '../../../db/schema/index.js';
 import { ConflictError, NotFoundError, StateError } from '../../lib/errors.js';
-import { asText, type FieldErrors } from '../../lib/forms.js';
+import { parseForm, type FieldErrors } from '../../lib/forms.js';
+import { idParamsSchema as params } from '../../lib/params.js';
 import { uploadedFile } from '../../lib/uploads.js';
 import type { Message } from '../../i18n/index.js';
 import { scopeIncludes } from '../../access/scope.js';
-import { roundsRepository } from '../rounds/index.js';
-import { usersRepository } from '../users/index.js';
-import { attachmentParamsSchema, checkListQuerySchema, idParamsSchema, readReportForm, readStartForm, reviewSchema, type CheckListQuery, type ReportFormValues, type StartReportValues } from './inspections.schemas.js';
+import { findingFormSchema, newFindingSchema, type FindingFormValues } from '../findings/index.js';
+import {
+  attachmentParamsSchema,
+  checkListQuerySchema,
+  newReportQuerySchema,
+  reportFormSchema,
+  reportInput,
+  reviewSchema,
+  startFormSchema,
+  startReportInput,
+  type CheckListQuery,
+  type ReportFormValues,
+  type StartReportValues,
+} from './inspections.schemas.js';
 import { MAX_ATTACHMENTS, type ReportDetail } from './inspections.service.js';
-
-function parseId(params: unknown): number {
-  const parsed = idParamsSchema.safeParse(params);
-  if (!parsed.success) throw new NotFoundError('check');
-  return parsed.data.id;
-}
 
 function listQueryString(query: CheckListQuery, page: number): string {
   const params = new URLSearchParams();
@@ -29,25 +36,27 @@ function listQueryString(query: CheckListQuery, page: number): string {
   return text ? `?${text}` : '';
 }
 
-export default async function inspectionsRoutes(app: FastifyInstance): Promise<void> {
+export default async function inspectionsRoutes(fastify: FastifyInstance): Promise<void> {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
+  // An address whose params do not read answers 404 only after the sign-in and permission checks (a person
+  // refused the route is told so whatever the id, as before params had schemas).
+  app.addHook('onRoute', (route) => {
+    route.attachValidation = true;
+  });
+  app.addHook('preHandler', async (request) => {
+    if (request.validationError) throw request.validationError;
+  });
   const service = app.services.inspections;
-  const rounds = roundsRepository(app.db);
-  const users = usersRepository(app.db);
+  const rounds = app.services.rounds;
   const venues = app.services.venues;
   const read = { permission: 'checks.read' as const };
   const file = { permission: 'checks.file' as const };
   const review = { permission: 'checks.review' as const };
 
-  function loadRound(request: FastifyRequest) {
-    const round = rounds.findById(parseId(request.params), request.actor.scope);
-    if (!round) throw new NotFoundError('round');
-    return round;
-  }
-
   /** The start form; the venue list is rendered on the server too, so it works without JavaScript. */
-  function renderStart(request: FastifyRequest, reply: FastifyReply, values: StartReportValues, errors: FieldErrors, q = '') {
-    const round = loadRound(request);
-    const areaIds = rounds.areaIdsByRound([round.id]).get(round.id) ?? [];
+  function renderStart(request: FastifyRequest, reply: FastifyReply, roundId: number, values: StartReportValues, errors: FieldErrors, q = '') {
+    const round = rounds.getRound(request.actor, roundId);
+    const areaIds = round.areas.map((area) => area.id);
     const venueOptions = venues.searchInAreas(request.actor, areaIds, q);
     const venueId = Number(values.venueId);
     // A venue named in the address shows only if this person may see it and it is in the round's areas.
@@ -58,7 +67,7 @@ export default async function inspectionsRoutes(app: FastifyInstance): Promise<v
   }
 
   /** The report page: the form for its inspector while it is a draft, the read-only record otherwise. */
-  function renderReport(reply: FastifyReply, detail: ReportDetail, extra: { values?: ReportFormValues; errors?: FieldErrors; savedInPart?: boolean; alert?: Message; typedComment?: string; conflict?: Message; conflictDetails?: unknown; reviewErrors?: FieldErrors; attachmentErrors?: FieldErrors; findingErrors?: FieldErrors; findingValues?: unknown } = {}) {
+  function renderReport(reply: FastifyReply, detail: ReportDetail, extra: { values?: ReportFormValues; errors?: FieldErrors; savedInPart?: boolean; alert?: Message; typedComment?: string; conflict?: Message; conflictDetails?: unknown; reviewErrors?: FieldErrors; attachmentErrors?: FieldErrors; findingErrors?: FieldErrors; findingValues?: FindingFormValues } = {}) {
     return reply.render('checks/show', {
       savedInPart: extra.savedInPart ?? false,
       alert: extra.alert,
@@ -76,32 +85,25 @@ export default async function inspectionsRoutes(app: FastifyInstance): Promise<v
     });
   }
 
-  app.get('/rounds/:id/checks/new', { config: file }, async (request, reply) => {
-    const round = loadRound(request);
+  app.get('/rounds/:id/checks/new', { config: file, schema: { params, querystring: newReportQuerySchema } }, async (request, reply) => {
+    const round = rounds.getRound(request.actor, request.params.id);
     if (!service.canFileInRound(request.actor, round.id)) return reply.renderError(403, { key: 'checks.notOnTeam' });
-    const query = request.query as Record<string, unknown>;
-    const q = asText(query.q).slice(0, 200);
-    const key = asText(query.submissionKey);
-    const venueId = /^\d{1,9}$/.test(asText(query.venue)) ? asText(query.venue) : '';
-    return renderStart(
-      request,
-      reply,
-      { venueId, visitDate: asText(query.visitDate), visitTime: asText(query.visitTime), submissionKey: /^[0-9a-f-]{36}$/.test(key) ? key : randomUUID(), reinspection: asText(query.reinspection) === '1' ? '1' : '' },
-      {},
-      q,
-    );
+    const query = request.query;
+    const values = { venueId: query.venue, visitDate: query.visitDate, visitTime: query.visitTime, submissionKey: query.submissionKey || randomUUID(), reinspection: query.reinspection };
+    return renderStart(request, reply, round.id, values, {}, query.q);
   });
 
-  app.post('/rounds/:id/checks', { config: file }, async (request, reply) => {
-    const round = loadRound(request);
-    const values = readStartForm(request.body);
-    const result = service.startReport(request.actor, round.id, values);
-    if (!result.ok) return renderStart(request, reply.code(422), values, result.errors);
+  /** Filing a visit report starts here: form as typed → typed input → the service (scope, team, venue, dates) → the draft. */
+  app.post('/rounds/:id/checks', { config: file, schema: { params } }, async (request, reply) => {
+    const round = rounds.getRound(request.actor, request.params.id);
+    const values = startFormSchema.parse(request.body ?? {});
+    const result = service.startReport(request.actor, round.id, startReportInput(values));
+    if (!result.ok) return renderStart(request, reply.code(422), round.id, values, result.errors);
     return reply.seeOther(`/checks/${result.value.id}`);
   });
 
-  app.get('/checks', { config: read }, async (request, reply) => {
-    const query = checkListQuerySchema.parse(request.query ?? {});
+  app.get('/checks', { config: read, schema: { querystring: checkListQuerySchema } }, async (request, reply) => {
+    const query = request.query;
     const page = service.listReports(request.actor, query);
     const filtered = Object.entries(query).some(([key, value]) => key !== 'page' && value !== undefined && value !== '');
     const data = { page, query, filtered, pageLink: (number: number) => `/checks${listQueryString(query, number)}` };
@@ -112,22 +114,25 @@ export default async function inspectionsRoutes(app: FastifyInstance): Promise<v
       statuses: checkStatuses,
       districts: app.catalog.districts.filter(inScope),
       communes: app.catalog.communes.filter(inScope),
-      inspectors: users.activeNames().filter((user) => user.role !== 'auditor'),
-      roundOptions: rounds.options(request.actor.scope, 200),
+      ...service.filterChoices(request.actor),
     });
   });
 
-  app.get('/checks/:id', { config: read }, async (request, reply) => {
-    return renderReport(reply, service.getReport(request.actor, parseId(request.params)));
+  app.get('/checks/:id', { config: read, schema: { params } }, async (request, reply) => {
+    return renderReport(reply, service.getReport(request.actor, request.params.id));
   });
 
-  app.post('/checks/:id', { config: file }, async (request, reply) => {
-    const id = parseId(request.params);
+  /** Saving or submitting a report: its form (named after its items) as typed → typed input → the service. */
+  app.post('/checks/:id', { config: file, schema: { params } }, async (request, reply) => {
+    const { id } = request.params;
     const detail = service.getReport(request.actor, id);
-    const values = readReportForm(request.body, detail.items.map((item) => item.code), detail.confirmations.map((row) => row.finding.id));
-    const intent = asText((request.body as Record<string, unknown> | undefined)?.intent) === 'submit' ? 'submit' : 'save';
+    const form = reportFormSchema(
+      detail.items.map((item) => item.code),
+      detail.confirmations.map((row) => row.finding.id),
+    ).parse(request.body ?? {});
+    const { values } = form;
     try {
-      const result = service.saveReport(request.actor, id, values, intent, detail);
+      const result = service.saveReport(request.actor, id, reportInput(values, form.intent), detail);
       if (!result.ok && 'savedInPart' in result) {
         const saved = service.getReport(request.actor, id);
         return renderReport(reply.code(422), saved, { values: { ...values, version: String(result.version) }, errors: result.errors, savedInPart: true });
@@ -144,8 +149,8 @@ export default async function inspectionsRoutes(app: FastifyInstance): Promise<v
     }
   });
 
-  app.post('/checks/:id/review', { config: review }, async (request, reply) => {
-    const id = parseId(request.params);
+  app.post('/checks/:id/review', { config: review, schema: { params } }, async (request, reply) => {
+    const { id } = request.params;
     const parsed = reviewSchema.safeParse(request.body ?? {});
     if (!parsed.success) {
       service.getReport(request.actor, id);
@@ -164,14 +169,14 @@ export default async function inspectionsRoutes(app: FastifyInstance): Promise<v
     return reply.flash(parsed.data.decision === 'approve' ? 'checks.approved' : 'checks.returned').seeOther(`/checks/${id}`);
   });
 
-  app.post('/checks/:id/amendments', { config: review }, async (request, reply) => {
-    const id = parseId(request.params);
+  app.post('/checks/:id/amendments', { config: review, schema: { params } }, async (request, reply) => {
+    const { id } = request.params;
     const amendmentId = service.amend(request.actor, id);
     return reply.flash('checks.amendmentStarted').seeOther(`/checks/${amendmentId}`);
   });
 
-  app.post('/checks/:id/attachments', { config: file }, async (request, reply) => {
-    const id = parseId(request.params);
+  app.post('/checks/:id/attachments', { config: file, schema: { params } }, async (request, reply) => {
+    const { id } = request.params;
     const upload = uploadedFile(request.body);
     let errors: FieldErrors = {};
     if (!upload) errors = { file: [{ key: 'errors.attachment.none' }] };
@@ -186,20 +191,17 @@ export default async function inspectionsRoutes(app: FastifyInstance): Promise<v
     return reply.flash('checks.attachmentAdded').seeOther(`/checks/${id}#attachments`);
   });
 
-  app.post('/checks/:id/attachments/:attachmentId/delete', { config: file }, async (request, reply) => {
-    const params = attachmentParamsSchema.safeParse(request.params);
-    if (!params.success) throw new NotFoundError('attachment');
-    service.removeAttachment(request.actor, params.data.id, params.data.attachmentId);
-    const detail = service.getReport(request.actor, params.data.id);
+  app.post('/checks/:id/attachments/:attachmentId/delete', { config: file, schema: { params: attachmentParamsSchema } }, async (request, reply) => {
+    const { id, attachmentId } = request.params;
+    service.removeAttachment(request.actor, id, attachmentId);
+    const detail = service.getReport(request.actor, id);
     if (request.isHtmx) return reply.render('checks/_attachments', { detail, attachmentErrors: {}, maxAttachments: MAX_ATTACHMENTS });
-    return reply.seeOther(`/checks/${params.data.id}#attachments`);
+    return reply.seeOther(`/checks/${id}#attachments`);
   });
 
   for (const thumbnail of [false, true]) {
-    app.get(`/checks/:id/attachments/:attachmentId${thumbnail ? '/thumbnail' : ''}`, { config: read }, async (request, reply) => {
-      const params = attachmentParamsSchema.safeParse(request.params);
-      if (!params.success) throw new NotFoundError('attachment');
-      const found = service.attachmentFile(request.actor, params.data.id, params.data.attachmentId, thumbnail);
+    app.get(`/checks/:id/attachments/:attachmentId${thumbnail ? '/thumbnail' : ''}`, { config: read, schema: { params: attachmentParamsSchema } }, async (request, reply) => {
+      const found = service.attachmentFile(request.actor, request.params.id, request.params.attachmentId, thumbnail);
       if (!fs.existsSync(found.path)) throw new NotFoundError('attachment file');
       const type = thumbnail ? 'image/jpeg' : found.attachment.mimeType;
       return reply
@@ -215,10 +217,13 @@ export default async function inspectionsRoutes(app: FastifyInstance): Promise<v
   }
 
   /** A finding outside the checklist, from the report's page; refused, the page comes back with the form as typed. */
-  app.post('/checks/:id/findings', { config: file }, async (request, reply) => {
-    const id = parseId(request.params);
-    const result = service.addFinding(request.actor, id, request.body);
-    if (!result.ok) return renderReport(reply.code(422), service.getReport(request.actor, id), { findingErrors: result.errors, findingValues: request.body });
-    return reply.flash('findings.added').seeOther(`/findings/${result.value.id}`);
+  app.post('/checks/:id/findings', { config: file, schema: { params } }, async (request, reply) => {
+    const { id } = request.params;
+    service.authorizeFinding(request.actor, id);
+    const values = findingFormSchema.parse(request.body ?? {});
+    const parsed = parseForm(newFindingSchema, values);
+    if (!parsed.ok) return renderReport(reply.code(422), service.getReport(request.actor, id), { findingErrors: parsed.errors, findingValues: values });
+    const result = service.addFinding(request.actor, id, parsed.value);
+    return reply.flash('findings.added').seeOther(`/findings/${result.id}`);
   });
 }

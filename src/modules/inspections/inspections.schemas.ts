@@ -1,21 +1,32 @@
 import { z } from 'zod';
 import { checkAnswers, checkStatuses, type CheckAnswer } from '../../../db/schema/index.js';
-import { asList, asText } from '../../lib/forms.js';
+import { parseDateInput } from '../../lib/dates.js';
+import { addFieldError, formList, formText, type FieldErrors } from '../../lib/forms.js';
+import { cleanText } from '../../lib/text.js';
+import type { MessageKey, MessageParams } from '../../i18n/index.js';
+import { submissionKeyPattern } from '../form-keys/index.js';
 
-/** Starting a report: which venue, and when it was visited. */
-export interface StartReportValues {
+/** The start page's address: a venue search, and what was typed before searching (kept in the form). */
+export const newReportQuerySchema = z.object({
+  q: formText.transform((q) => q.slice(0, 200)),
+  /** A one-time key of the right shape is kept; the page makes a new one otherwise. */
+  submissionKey: formText.transform((key) => (/^[0-9a-f-]{36}$/.test(key) ? key : '')),
+  venue: formText.transform((venue) => (/^\d{1,9}$/.test(venue) ? venue : '')),
+  visitDate: formText,
+  visitTime: formText,
+  reinspection: formText.transform((value) => (value === '1' ? '1' : '')),
+});
+
+/** Starting a report as typed: which venue, and when it was visited. */
+export const startFormSchema = z.object({
+  venueId: formText,
+  visitDate: formText,
+  visitTime: formText,
+  submissionKey: formText,
   /** "1" for a re-inspection: the venue's open findings are listed for the inspector to confirm fixed or not. */
-  reinspection?: string;
-  venueId: string;
-  visitDate: string;
-  visitTime: string;
-  submissionKey: string;
-}
-
-export function readStartForm(body: unknown): StartReportValues {
-  const form = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
-  return { venueId: asText(form.venueId), visitDate: asText(form.visitDate), visitTime: asText(form.visitTime), submissionKey: asText(form.submissionKey), reinspection: asText(form.reinspection) };
-}
+  reinspection: formText,
+});
+export type StartReportValues = z.infer<typeof startFormSchema>;
 
 /** The report form as typed; re-rendered whole on any error so nothing is lost. */
 export interface ReportFormValues {
@@ -36,27 +47,206 @@ export interface ReportFormValues {
   version: string;
 }
 
-export function readReportForm(body: unknown, itemCodes: string[], findingIds: number[] = []): ReportFormValues {
-  const form = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
-  const answers: ReportFormValues['answers'] = {};
-  for (const code of itemCodes) answers[code] = { answer: asText(form[`answer_${code}`]), note: asText(form[`note_${code}`]) };
-  const confirmations: ReportFormValues['confirmations'] = {};
-  for (const id of findingIds) confirmations[id] = { fixed: asText(form[`fixed_${id}`]), note: asText(form[`fixedNote_${id}`]) };
+/**
+ * The report form of one report as typed, and whether it is submitted: its checklist fields are named after the
+ * report's items (`answer_A1`, `note_A1`) and re-inspected findings (`fixed_12`, `fixedNote_12`).
+ */
+export function reportFormSchema(itemCodes: string[], findingIds: number[] = []) {
+  const fields: Record<string, typeof formText> = {};
+  for (const code of itemCodes) Object.assign(fields, { [`answer_${code}`]: formText, [`note_${code}`]: formText });
+  for (const id of findingIds) Object.assign(fields, { [`fixed_${id}`]: formText, [`fixedNote_${id}`]: formText });
+  return z
+    .object({
+      visitDate: formText,
+      visitTime: formText,
+      teamPresent: formList,
+      representativeName: formText,
+      representativePosition: formText,
+      ownersPresent: formText,
+      staffPresent: formText,
+      staffCounselled: formText,
+      materialsGiven: formText,
+      venueComments: formText,
+      conclusion: formText,
+      version: formText,
+      intent: formText,
+      ...fields,
+    })
+    .transform((form): { values: ReportFormValues; intent: ReportIntent } => {
+      const text = (name: string) => (form as Record<string, unknown>)[name] as string;
+      return {
+        intent: form.intent === 'submit' ? 'submit' : 'save',
+        values: {
+          visitDate: form.visitDate,
+          visitTime: form.visitTime,
+          teamPresent: form.teamPresent.slice(0, 60),
+          representativeName: form.representativeName,
+          representativePosition: form.representativePosition,
+          ownersPresent: form.ownersPresent,
+          staffPresent: form.staffPresent,
+          staffCounselled: form.staffCounselled,
+          materialsGiven: form.materialsGiven,
+          venueComments: form.venueComments,
+          conclusion: form.conclusion,
+          answers: Object.fromEntries(itemCodes.map((code) => [code, { answer: text(`answer_${code}`), note: text(`note_${code}`) }])),
+          confirmations: Object.fromEntries(findingIds.map((id) => [id, { fixed: text(`fixed_${id}`), note: text(`fixedNote_${id}`) }])),
+          version: form.version,
+        },
+      };
+    });
+}
+
+export type ReportIntent = 'save' | 'submit';
+
+/*
+ * Typed input. A report's fields are read one by one, not all or nothing: a draft is saved with the fields that
+ * read, each field that does not keeping what was stored, with its message (`unreadable`). What needs the
+ * database (the round's dates, its team, the venue, the report's items) is checked by the service.
+ */
+
+const visitDateField = z.string().transform((value, context) => {
+  if (!value.trim()) {
+    context.addIssue({ code: 'custom', message: 'errors.date.required' });
+    return z.NEVER;
+  }
+  const date = parseDateInput(value);
+  if (!date) {
+    context.addIssue({ code: 'custom', message: 'errors.date.invalid' });
+    return z.NEVER;
+  }
+  return date;
+});
+
+/** A time of day as typed ("20:30", "20h30", "8.05"), as HH:mm; '' when not given. */
+const visitTimeField = z.string().transform((value, context) => {
+  const text = value.trim();
+  if (text !== '' && !/^([01]?\d|2[0-3])[:h.]([0-5]\d)$/.test(text)) {
+    context.addIssue({ code: 'custom', message: 'errors.check.time' });
+    return z.NEVER;
+  }
+  const match = /^(\d{1,2})[:h.](\d{2})$/.exec(text);
+  return match ? `${match[1]!.padStart(2, '0')}:${match[2]}` : '';
+});
+
+/** A count typed in a report: '' is "not given", anything else must be 0 … 100 000. */
+const wholeNumberField = z.string().transform((value, context) => {
+  const text = value.trim();
+  if (text === '') return null;
+  if (!/^\d{1,6}$/.test(text) || Number(text) > 100_000) {
+    context.addIssue({ code: 'custom', message: 'errors.wholeNumber' });
+    return z.NEVER;
+  }
+  return Number(text);
+});
+
+/** A text of at most `max` characters as typed, cleaned (`cleanText`) or only trimmed. */
+function textField(max: number, clean: 'clean' | 'trim') {
+  return z.string().transform((value, context) => {
+    if (value.length > max) {
+      context.addIssue({ code: 'custom', message: 'errors.tooLong', params: { max } });
+      return z.NEVER;
+    }
+    return clean === 'clean' ? cleanText(value) : value.trim();
+  });
+}
+
+const itemNoteField = z.string().transform((value, context) => {
+  const note = cleanText(value);
+  if (note.length > 1000) {
+    context.addIssue({ code: 'custom', message: 'errors.tooLong', params: { max: 1000 } });
+    return z.NEVER;
+  }
+  return note;
+});
+
+/** Reads one field with its schema; a field that does not read gets its messages and the fallback. */
+function readField<T>(unreadable: FieldErrors, field: string, schema: z.ZodType<T, string>, value: string, fallback: T): T {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  for (const issue of parsed.error.issues) {
+    const params = 'params' in issue ? (issue.params as MessageParams | undefined) : undefined;
+    addFieldError(unreadable, field, issue.message as MessageKey, params);
+  }
+  return fallback;
+}
+
+/** Starting a report, typed. */
+export interface StartReportInput {
+  /** null when what was sent is not an id (the service answers that a venue must be chosen). */
+  venueId: number | null;
+  /** YYYY-MM-DD; null when it did not read (see `unreadable`). */
+  visitDate: string | null;
+  visitTime: string;
+  /** The form's one-time key, when it is one. */
+  submissionKey: string | null;
+  reinspection: boolean;
+  /** The fields that did not read, with their messages. */
+  unreadable: FieldErrors;
+}
+
+export function startReportInput(values: StartReportValues): StartReportInput {
+  const unreadable: FieldErrors = {};
   return {
-    visitDate: asText(form.visitDate),
-    visitTime: asText(form.visitTime),
-    teamPresent: asList(form.teamPresent).slice(0, 60),
-    representativeName: asText(form.representativeName),
-    representativePosition: asText(form.representativePosition),
-    ownersPresent: asText(form.ownersPresent),
-    staffPresent: asText(form.staffPresent),
-    staffCounselled: asText(form.staffCounselled),
-    materialsGiven: asText(form.materialsGiven),
-    venueComments: asText(form.venueComments),
-    conclusion: asText(form.conclusion),
-    answers,
-    confirmations,
-    version: asText(form.version),
+    venueId: /^\d{1,9}$/.test(values.venueId) ? Number(values.venueId) : null,
+    visitDate: readField(unreadable, 'visitDate', visitDateField, values.visitDate, null),
+    visitTime: readField(unreadable, 'visitTime', visitTimeField, values.visitTime, ''),
+    submissionKey: submissionKeyPattern.test(values.submissionKey) ? values.submissionKey : null,
+    reinspection: values.reinspection === '1',
+    unreadable,
+  };
+}
+
+/** A report's form, typed: texts cleaned, counts as numbers, answers and confirmations as values. */
+export interface ReportInput {
+  intent: ReportIntent;
+  /** The version of the report the form was loaded at (NaN when it is not a number: then it is stale). */
+  version: number;
+  visitDate: string | null;
+  visitTime: string;
+  teamPresent: string[];
+  representativeName: string;
+  representativePosition: string;
+  ownersPresent: number | null;
+  staffPresent: number | null;
+  staffCounselled: number | null;
+  materialsGiven: string;
+  venueComments: string;
+  conclusion: string;
+  answers: Record<string, { answer: CheckAnswer | null; note: string }>;
+  /** Per re-inspected finding id: confirmed fixed (true), not fixed (false) or not said (null). */
+  confirmations: Record<string, { fixed: boolean | null; note: string }>;
+  /** The fields that did not read, with their messages: a draft keeps what was stored for them. */
+  unreadable: FieldErrors;
+}
+
+export function reportInput(values: ReportFormValues, intent: ReportIntent): ReportInput {
+  const unreadable: FieldErrors = {};
+  const text = (field: 'representativeName' | 'representativePosition' | 'materialsGiven' | 'venueComments' | 'conclusion', max: number, clean: 'clean' | 'trim') =>
+    readField(unreadable, field, textField(max, clean), values[field], '');
+  return {
+    intent,
+    version: Number(values.version),
+    visitDate: readField(unreadable, 'visitDate', visitDateField, values.visitDate, null),
+    visitTime: readField(unreadable, 'visitTime', visitTimeField, values.visitTime, ''),
+    ownersPresent: readField(unreadable, 'ownersPresent', wholeNumberField, values.ownersPresent, null),
+    staffPresent: readField(unreadable, 'staffPresent', wholeNumberField, values.staffPresent, null),
+    staffCounselled: readField(unreadable, 'staffCounselled', wholeNumberField, values.staffCounselled, null),
+    representativeName: text('representativeName', 120, 'clean'),
+    representativePosition: text('representativePosition', 120, 'clean'),
+    materialsGiven: text('materialsGiven', 2000, 'clean'),
+    venueComments: text('venueComments', 5000, 'trim'),
+    conclusion: text('conclusion', 5000, 'trim'),
+    teamPresent: values.teamPresent,
+    answers: Object.fromEntries(
+      Object.entries(values.answers).map(([code, typed]) => [
+        code,
+        { answer: isAnswer(typed.answer) ? typed.answer : null, note: readField(unreadable, `item_${code}`, itemNoteField, typed.note, cleanText(typed.note)) },
+      ]),
+    ),
+    confirmations: Object.fromEntries(
+      Object.entries(values.confirmations).map(([id, typed]) => [id, { fixed: typed.fixed === 'yes' ? true : typed.fixed === 'no' ? false : null, note: cleanText(typed.note).slice(0, 1000) }]),
+    ),
+    unreadable,
   };
 }
 
@@ -85,7 +275,6 @@ export const checkListQuerySchema = z.object({
 });
 export type CheckListQuery = z.infer<typeof checkListQuerySchema>;
 
-export const idParamsSchema = z.object({ id: z.coerce.number().int().positive().max(2 ** 31) });
 export const attachmentParamsSchema = z.object({
   id: z.coerce.number().int().positive().max(2 ** 31),
   attachmentId: z.coerce.number().int().positive().max(2 ** 31),

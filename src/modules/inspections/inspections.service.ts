@@ -18,15 +18,16 @@ import type { Actor } from '../../access/actor.js';
 import { diff, type Snapshot } from '../audit/index.js';
 import { itemApplies, type Checklist, type ChecklistItem } from '../checklists/index.js';
 import { roundsRepository } from '../rounds/index.js';
-import { submissionKeyPattern, formKeysRepository } from '../form-keys/index.js';
+import { formKeysRepository } from '../form-keys/index.js';
 import { venuesRepository } from '../venues/index.js';
 import { inspectionsPolicy } from './inspections.policy.js';
 import { findingsRepository, type FindingRow } from '../findings/index.js';
 import { inspectionsRepository, type AttachmentRow, type CheckListFilter, type CheckListRow, type CheckRow } from './inspections.repository.js';
-import { isAnswer, type CheckListQuery, type ReportFormValues, type StartReportValues } from './inspections.schemas.js';
+import type { CheckListQuery, ReportFormValues, ReportInput, StartReportInput } from './inspections.schemas.js';
 import type { AuditService } from '../audit/index.js';
 import type { ChecklistsService } from '../checklists/index.js';
-import type { FindingsService } from '../findings/index.js';
+import type { FindingsService, NewFindingInput } from '../findings/index.js';
+import { usersRepository } from '../users/index.js';
 
 export const MAX_ATTACHMENTS = 20;
 const THUMBNAIL_WIDTH = 320;
@@ -51,15 +52,12 @@ export interface ReportDetail {
   findings: FindingRow[];
   /** For a re-inspection: the earlier open findings it confirms, with the answers given. */
   confirmations: Array<{ finding: FindingRow; fixed: boolean | null; note: string }>;
-  can: { edit: boolean; review: boolean; amend: boolean; attach: boolean };
+  can: { edit: boolean; review: boolean; amend: boolean; attach: boolean; addFinding: boolean };
 }
 
-/** Whole numbers typed in a report: '' is "not given", anything else must be 0 … 100 000. */
-function wholeNumber(value: string): number | null | 'invalid' {
-  const text = value.trim();
-  if (text === '') return null;
-  if (!/^\d{1,6}$/.test(text) || Number(text) > 100_000) return 'invalid';
-  return Number(text);
+/** A copy of the messages of the fields that did not read, to add the service's own to. */
+function copyErrors(errors: FieldErrors): FieldErrors {
+  return Object.fromEntries(Object.entries(errors).map(([field, messages]) => [field, [...messages]]));
 }
 
 /** A draft saved except for the fields that did not read (their errors say which); the report's new version. */
@@ -86,6 +84,7 @@ export function inspectionsService({ db, catalog, dataDir, audit, checklists, fi
   const venues = venuesRepository(db);
   const submissions = formKeysRepository(db);
   const findingRows = findingsRepository(db);
+  const users = usersRepository(db);
   const uploadDir = path.join(dataDir, 'uploads');
 
   /** Writes a new file into the uploads folder, for the server's account only; its path. */
@@ -144,21 +143,12 @@ export function inspectionsService({ db, catalog, dataDir, audit, checklists, fi
     return round;
   }
 
-  function validateVisitDate(value: string, round: { startDate: string; endDate: string }, errors: FieldErrors): string | null {
-    const date = parseDateInput(value);
-    if (!value.trim()) addFieldError(errors, 'visitDate', 'errors.date.required');
-    else if (!date) addFieldError(errors, 'visitDate', 'errors.date.invalid');
-    else if (date < round.startDate || date > round.endDate) {
+  /** A visit falls within its round's dates, and not after today. */
+  function checkVisitDate(date: string | null, round: { startDate: string; endDate: string }, errors: FieldErrors): void {
+    if (date === null) return;
+    if (date < round.startDate || date > round.endDate) {
       addFieldError(errors, 'visitDate', 'errors.check.outsideRound', { from: formatDate(round.startDate), to: formatDate(round.endDate) });
     } else if (date > todayInVietnam(now())) addFieldError(errors, 'visitDate', 'errors.check.futureVisit');
-    return date;
-  }
-
-  function validateTime(value: string, errors: FieldErrors): string {
-    const text = value.trim();
-    if (text !== '' && !/^([01]?\d|2[0-3])[:h.]([0-5]\d)$/.test(text)) addFieldError(errors, 'visitTime', 'errors.check.time');
-    const match = /^(\d{1,2})[:h.](\d{2})$/.exec(text);
-    return match ? `${match[1]!.padStart(2, '0')}:${match[2]}` : '';
   }
 
   return {
@@ -169,22 +159,21 @@ export function inspectionsService({ db, catalog, dataDir, audit, checklists, fi
     },
 
     /** Starts a draft report for one venue; a repeated submission answers with the draft it already made. */
-    startReport(actor: Actor, roundId: number, values: StartReportValues): FormResult<{ id: number }> {
+    startReport(actor: Actor, roundId: number, input: StartReportInput): FormResult<{ id: number }> {
       const round = loadRound(actor, roundId);
       if (!inspectionsPolicy.canFileInRound(actor, round, teamUserIds(roundId))) throw new ForbiddenError({ key: 'checks.notOnTeam' });
-      const key = submissionKeyPattern.test(values.submissionKey) ? values.submissionKey : null;
+      const key = input.submissionKey;
       const earlier = key ? submissions.find(key, actor.userId, 'check') : undefined;
       if (earlier !== undefined) return { ok: true, value: { id: earlier } };
 
-      const errors: FieldErrors = {};
-      const venueId = /^\d{1,9}$/.test(values.venueId) ? Number(values.venueId) : null;
-      const venue = venueId === null ? undefined : venues.findById(venueId, actor.scope);
+      const errors = copyErrors(input.unreadable);
+      const venue = input.venueId === null ? undefined : venues.findById(input.venueId, actor.scope);
       const roundAreas = rounds.areaIdsByRound([roundId]).get(roundId) ?? [];
       const related = new Set(roundAreas.flatMap((id) => catalog.relatedAreas(id)));
       if (!venue) addFieldError(errors, 'venueId', 'errors.check.venueRequired');
       else if (!related.has(venue.areaId)) addFieldError(errors, 'venueId', 'errors.check.venueOutsideRound');
-      const visitDate = validateVisitDate(values.visitDate, round, errors);
-      const visitTime = validateTime(values.visitTime, errors);
+      const { visitDate, visitTime } = input;
+      checkVisitDate(visitDate, round, errors);
       if (Object.keys(errors).length > 0 || !venue || !visitDate) return { ok: false, errors };
 
       const checklist = checklists.latest();
@@ -223,7 +212,7 @@ export function inspectionsService({ db, catalog, dataDir, audit, checklists, fi
         const items = checklist.body.items.filter((item) => itemApplies(item, venue.kind));
         repository.replaceAnswers(checkId, items.map((item) => ({ itemCode: item.code, answer: null, note: '' })));
         // A re-inspection lists the venue's open findings so the inspector confirms each fixed or not.
-        if (values.reinspection === '1') {
+        if (input.reinspection) {
           findings.replaceConfirmations(checkId, findings.openForVenue(actor, venue.id).map((finding) => ({ findingId: finding.id, fixed: null, note: '' })));
         }
         audit.record(actor, { action: 'create', recordType: 'check', recordId: checkId, changes: { venue: [null, venue.name], visitDate: [null, visitDate], round: [null, round.title] }, areaIds: [venue.areaId] });
@@ -233,9 +222,19 @@ export function inspectionsService({ db, catalog, dataDir, audit, checklists, fi
       return { ok: true, value: { id } };
     },
 
+    /** Refuses (403) a person who may not add a finding outside the checklist to this report. */
+    authorizeFinding(actor: Actor, id: number): void {
+      findings.authorizeFinding(actor, load(actor, id));
+    },
+
     /** A finding outside the checklist, added to a report the person may see. */
-    addFinding(actor: Actor, id: number, body: unknown) {
-      return findings.addFinding(actor, load(actor, id), body);
+    addFinding(actor: Actor, id: number, input: NewFindingInput): { id: number } {
+      return findings.addFinding(actor, load(actor, id), input);
+    },
+
+    /** The choices of the report list's filters: rounds the person sees, and the people who file reports. */
+    filterChoices(actor: Actor): { inspectors: Array<{ id: number; name: string }>; roundOptions: Array<{ id: number; title: string; startDate: string }> } {
+      return { inspectors: users.activeNames().filter((user) => user.role !== 'auditor'), roundOptions: rounds.options(actor.scope, 200) };
     },
 
     getReport(actor: Actor, id: number): ReportDetail {
@@ -270,6 +269,7 @@ export function inspectionsService({ db, catalog, dataDir, audit, checklists, fi
           review: inspectionsPolicy.canReview(actor, check),
           amend: inspectionsPolicy.canAmend(actor, check, pendingAmendmentId),
           attach: inspectionsPolicy.canEdit(actor, check),
+          addFinding: findings.canAddFinding(actor, check),
         },
       };
     },
@@ -301,29 +301,23 @@ export function inspectionsService({ db, catalog, dataDir, audit, checklists, fi
      * to one bad field; submitting also requires every applicable item answered, a note for each violation and
      * consistent numbers, and saves nothing until all is right.
      */
-    saveReport(actor: Actor, id: number, values: ReportFormValues, intent: 'save' | 'submit', loaded?: ReportDetail): FormResult<{ submitted: boolean }> | DraftSavedInPart {
+    saveReport(actor: Actor, id: number, input: ReportInput, loaded?: ReportDetail): FormResult<{ submitted: boolean }> | DraftSavedInPart {
       // The route has usually just loaded the report (to read the form's items): no need to read it twice.
       const detail = loaded && loaded.check.id === id ? loaded : this.getReport(actor, id);
       const { check } = detail;
       if (!inspectionsPolicy.canEdit(actor, check)) throw new ForbiddenError({ key: check.inspectorId === actor.userId ? 'checks.notEditable' : 'checks.notYours' });
 
-      const errors: FieldErrors = {};
-      const visitDate = validateVisitDate(values.visitDate, detail.round, errors);
-      const visitTime = validateTime(values.visitTime, errors);
-      const numbers = { ownersPresent: wholeNumber(values.ownersPresent), staffPresent: wholeNumber(values.staffPresent), staffCounselled: wholeNumber(values.staffCounselled) };
-      for (const [field, value] of Object.entries(numbers)) if (value === 'invalid') addFieldError(errors, field, 'errors.wholeNumber');
-      const lengths: Array<[keyof ReportFormValues, number]> = [['representativeName', 120], ['representativePosition', 120], ['materialsGiven', 2000], ['venueComments', 5000], ['conclusion', 5000]];
-      for (const [field, max] of lengths) if (String(values[field]).length > max) addFieldError(errors, field, 'errors.tooLong', { max });
+      const { intent } = input;
+      const errors = copyErrors(input.unreadable);
+      const { visitDate, visitTime } = input;
+      checkVisitDate(visitDate, detail.round, errors);
       const teamNames = new Set(detail.roundTeam.map((member) => member.fullName));
-      const teamPresent = values.teamPresent.filter((name) => teamNames.has(name));
+      const teamPresent = input.teamPresent.filter((name) => teamNames.has(name));
 
       const answers: Array<{ itemCode: string; answer: CheckAnswer | null; note: string }> = [];
       const actedOn = intent === 'submit' ? findings.actedOnItems(id) : new Set<string>();
       for (const item of detail.items) {
-        const typed = values.answers[item.code] ?? { answer: '', note: '' };
-        const answer = isAnswer(typed.answer) ? typed.answer : null;
-        const note = cleanText(typed.note);
-        if (note.length > 1000) addFieldError(errors, `item_${item.code}`, 'errors.tooLong', { max: 1000 });
+        const { answer, note } = input.answers[item.code] ?? { answer: null, note: '' };
         if (intent === 'submit') {
           if (!answer) addFieldError(errors, `item_${item.code}`, 'errors.check.unanswered', { code: item.code });
           else if (answer === 'violation' && !note) addFieldError(errors, `item_${item.code}`, 'errors.check.violationNote', { code: item.code });
@@ -332,32 +326,31 @@ export function inspectionsService({ db, catalog, dataDir, audit, checklists, fi
         }
         answers.push({ itemCode: item.code, answer, note });
       }
-      const present = typeof numbers.staffPresent === 'number' ? numbers.staffPresent : null;
-      const owners = typeof numbers.ownersPresent === 'number' ? numbers.ownersPresent : 0;
-      const counselled = typeof numbers.staffCounselled === 'number' ? numbers.staffCounselled : null;
+      const present = input.staffPresent;
+      const owners = input.ownersPresent ?? 0;
+      const counselled = input.staffCounselled;
       if (present !== null && counselled !== null && counselled > present + owners) {
         addFieldError(errors, 'staffCounselled', 'errors.check.counselledTooMany', { max: present + owners });
       }
       if (intent === 'submit') {
-        if (present === null && numbers.staffPresent !== 'invalid') addFieldError(errors, 'staffPresent', 'errors.check.numberRequired');
-        if (counselled === null && numbers.staffCounselled !== 'invalid') addFieldError(errors, 'staffCounselled', 'errors.check.numberRequired');
-        if (!cleanText(values.conclusion)) addFieldError(errors, 'conclusion', 'errors.check.conclusionRequired');
+        if (present === null && !input.unreadable.staffPresent) addFieldError(errors, 'staffPresent', 'errors.check.numberRequired');
+        if (counselled === null && !input.unreadable.staffCounselled) addFieldError(errors, 'staffCounselled', 'errors.check.numberRequired');
+        if (!cleanText(input.conclusion)) addFieldError(errors, 'conclusion', 'errors.check.conclusionRequired');
       }
       const confirmations = detail.confirmations.map((row) => {
-        const typed = values.confirmations[String(row.finding.id)] ?? { fixed: '', note: '' };
-        const fixed = typed.fixed === 'yes' ? true : typed.fixed === 'no' ? false : null;
+        const { fixed, note } = input.confirmations[String(row.finding.id)] ?? { fixed: null, note: '' };
         if (intent === 'submit' && fixed === null) addFieldError(errors, `fixed_${row.finding.id}`, 'errors.check.confirmFixed', { title: row.finding.title });
         // The same item answered in this visit's checklist must agree with what is said of the earlier finding.
-        const sameItem = row.finding.itemCode ? values.answers[row.finding.itemCode]?.answer : undefined;
+        const sameItem = row.finding.itemCode ? input.answers[row.finding.itemCode]?.answer : undefined;
         if (intent === 'submit' && fixed === true && sameItem === 'violation') addFieldError(errors, `fixed_${row.finding.id}`, 'errors.check.fixedButViolation', { code: row.finding.itemCode! });
         if (intent === 'submit' && fixed === false && sameItem === 'compliant') addFieldError(errors, `fixed_${row.finding.id}`, 'errors.check.notFixedButCompliant', { code: row.finding.itemCode! });
-        return { findingId: row.finding.id, fixed, note: cleanText(typed.note).slice(0, 1000) };
+        return { findingId: row.finding.id, fixed, note };
       });
       const unanswered = answers.filter((answer) => !answer.answer).map((answer) => answer.itemCode);
       if (intent === 'submit' && unanswered.length > 0) addFieldError(errors, '_form', 'errors.check.unansweredSummary', { codes: unanswered.join(', ') });
       const hasErrors = Object.keys(errors).length > 0;
       if (hasErrors && intent === 'submit') return { ok: false, errors };
-      if (Number(values.version) !== check.version) throw new ConflictError({ key: 'errors.check.stale' });
+      if (input.version !== check.version) throw new ConflictError({ key: 'errors.check.stale' });
 
       // A field with an error keeps what was stored (only a draft save gets here with errors).
       const keep = <T,>(field: string, typed: T, stored: T): T => (errors[field] ? stored : typed);
@@ -368,14 +361,14 @@ export function inspectionsService({ db, catalog, dataDir, audit, checklists, fi
         visitDate: keep('visitDate', visitDate, check.visitDate) ?? check.visitDate,
         visitTime: keep('visitTime', visitTime, check.visitTime),
         teamPresent: JSON.stringify(teamPresent),
-        representativeName: keep('representativeName', cleanText(values.representativeName), check.representativeName),
-        representativePosition: keep('representativePosition', cleanText(values.representativePosition), check.representativePosition),
-        ownersPresent: keep('ownersPresent', typeof numbers.ownersPresent === 'number' ? numbers.ownersPresent : null, check.ownersPresent),
+        representativeName: keep('representativeName', input.representativeName, check.representativeName),
+        representativePosition: keep('representativePosition', input.representativePosition, check.representativePosition),
+        ownersPresent: keep('ownersPresent', input.ownersPresent, check.ownersPresent),
         staffPresent: keep('staffPresent', present, check.staffPresent),
         staffCounselled: keep('staffCounselled', counselled, check.staffCounselled),
-        materialsGiven: keep('materialsGiven', cleanText(values.materialsGiven), check.materialsGiven),
-        venueComments: keep('venueComments', values.venueComments.trim(), check.venueComments),
-        conclusion: keep('conclusion', values.conclusion.trim(), check.conclusion),
+        materialsGiven: keep('materialsGiven', input.materialsGiven, check.materialsGiven),
+        venueComments: keep('venueComments', input.venueComments, check.venueComments),
+        conclusion: keep('conclusion', input.conclusion, check.conclusion),
         // Violations of the checklist and those found outside it (added after submission).
         violationCount: answers.filter((answer) => answer.answer === 'violation').length + detail.findings.filter((finding) => !finding.itemCode).length,
         updatedAt: at,

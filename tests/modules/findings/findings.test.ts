@@ -371,3 +371,61 @@ describe('home pages', () => {
     expect(textOf(list, '.result-count')).toContain(`${waiting} kết quả`);
   });
 });
+
+describe('critical, as each checklist version says', () => {
+  interface Body {
+    categories: unknown[];
+    items: Array<{ code: string; category: string; severity: string }>;
+    severityFromItems?: true;
+  }
+  function publishVersion(change: (body: Body) => void): void {
+    const latest = test.app.db.get<{ version: number; body: string }>(sql`select version, body from checklist_templates where status = 'published' order by version desc limit 1`)!;
+    const body = JSON.parse(latest.body) as Body;
+    change(body);
+    test.app.db.run(sql`insert into checklist_templates (code, version, title_vi, title_en, status, body, created_at, published_at)
+      values ('venue-inspection', ${latest.version + 1}, 'Bảng kiểm', 'Checklist', 'published', ${JSON.stringify(body)}, '2025-03-12T00:00:00Z', '2025-03-12T00:00:00Z')`);
+  }
+  const item = (body: Body, code: string) => body.items.find((candidate) => candidate.code === code)!;
+
+  it('marks every G item and E2 critical in the bundled first version', () => {
+    const first = JSON.parse(test.app.db.get<{ body: string }>(sql`select body from checklist_templates where version = 1`)!.body) as Body;
+    expect(first.severityFromItems).toBe(true);
+    expect(first.items.filter((candidate) => candidate.severity === 'critical').map((candidate) => candidate.code)).toEqual(['E2', 'G1', 'G2', 'G3', 'G4', 'G5']);
+  });
+
+  it('keeps the meaning of a version stored before items carried it: G and E2 stay critical', () => {
+    publishVersion((body) => {
+      delete body.severityFromItems;
+      item(body, 'G5').severity = 'medium';
+      item(body, 'E2').severity = 'high';
+    });
+    const findings = findingsOf(submitted(['A1', 'E2', 'G5']));
+    expect(findings.map((row) => [row.item_code, row.severity])).toEqual([['A1', 'medium'], ['E2', 'critical'], ['G5', 'critical']]);
+  });
+
+  it('follows a new version that marks another item critical, and keeps a finding of a critical item critical', async () => {
+    publishVersion((body) => {
+      body.severityFromItems = true;
+      item(body, 'A1').severity = 'critical';
+      item(body, 'G5').severity = 'high';
+    });
+    const findings = findingsOf(submitted(['A1', 'G5']));
+    expect(findings.map((row) => [row.item_code, row.severity])).toEqual([['A1', 'critical'], ['G5', 'high']]);
+    const [a1, g5] = findings;
+    const refused = await head.post(`/findings/${a1!.id}/severity`, { severity: 'high' });
+    expect(refused.statusCode).toBe(409);
+    expect(textOf(html(refused.body), '[role="alert"]')).toContain('Bảng kiểm đánh dấu mục A1 là nghiêm trọng');
+    expect((await head.post(`/findings/${g5!.id}/severity`, { severity: 'critical' })).statusCode).toBe(303);
+    expect((await head.post(`/findings/${g5!.id}/severity`, { severity: 'low' })).statusCode).toBe(303);
+    expect(findingsOf(a1!.check_id).map((row) => row.severity)).toEqual(['critical', 'low']);
+  });
+});
+
+describe('addresses', () => {
+  it('answer 404 for an id that does not read, after telling a refused person 403', async () => {
+    for (const url of ['/checks/abc', '/findings/0', '/follow-ups/x', '/checks/1/attachments/nope']) expect((await head.get(url)).statusCode).toBe(404);
+    expect((await head.post('/follow-ups/NaN/status', { to: 'done' })).statusCode).toBe(404);
+    expect((await auditor.post('/follow-ups/NaN/status', { to: 'done' })).statusCode).toBe(403);
+    expect((await auditor.post('/findings/abc/referral', {})).statusCode).toBe(403);
+  });
+});
