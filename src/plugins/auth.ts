@@ -108,7 +108,8 @@ export default fp(
       return reply.redirect(location, 303);
     }
 
-    app.addHook('preHandler', async (request, reply) => {
+    // Before validation, so a person refused a route is told so (or sent to sign in) whatever its params hold.
+    app.addHook('preValidation', async (request, reply) => {
       const config = request.routeOptions.config;
       if (config.public || request.is404 || request.url.startsWith('/static/')) return;
       if (!request.user) return toSignIn(request, reply);

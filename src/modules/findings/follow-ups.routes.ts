@@ -30,14 +30,6 @@ function listQueryString(query: FollowUpListQuery, overrides: Partial<Record<key
 
 export default async function followUpsRoutes(fastify: FastifyInstance): Promise<void> {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
-  // An address whose params do not read answers 404 only after the sign-in and permission checks (a person
-  // refused the route is told so whatever the id, as before params had schemas).
-  app.addHook('onRoute', (route) => {
-    route.attachValidation = true;
-  });
-  app.addHook('preHandler', async (request) => {
-    if (request.validationError) throw request.validationError;
-  });
   const service = app.services.followUps;
   const read = { permission: 'followups.read' as const };
 

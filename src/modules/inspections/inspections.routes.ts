@@ -38,14 +38,6 @@ function listQueryString(query: CheckListQuery, page: number): string {
 
 export default async function inspectionsRoutes(fastify: FastifyInstance): Promise<void> {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
-  // An address whose params do not read answers 404 only after the sign-in and permission checks (a person
-  // refused the route is told so whatever the id, as before params had schemas).
-  app.addHook('onRoute', (route) => {
-    route.attachValidation = true;
-  });
-  app.addHook('preHandler', async (request) => {
-    if (request.validationError) throw request.validationError;
-  });
   const service = app.services.inspections;
   const rounds = app.services.rounds;
   const venues = app.services.venues;
