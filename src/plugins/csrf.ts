@@ -1,5 +1,6 @@
 import csrf from '@fastify/csrf-protection';
 import fp from 'fastify-plugin';
+import { fieldValue } from '../lib/uploads.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
 declare module 'fastify' {
@@ -31,12 +32,10 @@ export default fp(
       csrfOpts: { hmacKey: app.services.secrets.csrfKey },
       getUserInfo: boundTo,
       getToken: (request) => {
-        const body = request.body as Record<string, unknown> | undefined;
-        let fromBody = body && typeof body === 'object' ? body._csrf : undefined;
-        // A multipart form's fields arrive as { value } objects.
-        if (fromBody && typeof fromBody === 'object' && 'value' in fromBody) fromBody = (fromBody as { value: unknown }).value;
+        // The form field (urlencoded or multipart), else the header htmx sends.
+        const fromBody = fieldValue(request.body, '_csrf');
         const header = request.headers['x-csrf-token'];
-        return typeof fromBody === 'string' ? fromBody : typeof header === 'string' ? header : undefined;
+        return fromBody || (typeof header === 'string' ? header : undefined);
       },
     });
 
