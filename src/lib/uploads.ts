@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 
 /** What an uploaded file really is, read from its first bytes (never from its name or the browser's claim). */
@@ -52,4 +53,14 @@ export function storedFilePath(uploadDir: string, name: string): string | null {
   const root = path.resolve(uploadDir);
   const resolved = path.resolve(root, name);
   return path.dirname(resolved) === root ? resolved : null;
+}
+
+/** Writes a new file into the uploads folder, readable by the server's account only; its path. */
+export function writeStoredFile(uploadDir: string, name: string, content: Buffer): string {
+  const file = storedFilePath(uploadDir, name);
+  if (!file) throw new Error(`not a stored file name: ${name}`);
+  fs.mkdirSync(uploadDir, { recursive: true, mode: 0o700 });
+  // "wx": a new name is never an existing file, nor a link someone left in the folder.
+  fs.writeFileSync(file, content, { mode: 0o600, flag: 'wx' });
+  return file;
 }

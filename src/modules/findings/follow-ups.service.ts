@@ -9,7 +9,7 @@ import { ConflictError, NotFoundError, ForbiddenError, StateError } from '../../
 import { addFieldError, type FieldErrors, type FormResult } from '../../lib/forms.js';
 import { pageWindow, type Page } from '../../lib/pagination.js';
 import { cleanText } from '../../lib/text.js';
-import { newStoredName, sniffFileType, storedFilePath } from '../../lib/uploads.js';
+import { newStoredName, sniffFileType, storedFilePath, writeStoredFile } from '../../lib/uploads.js';
 import type { AreaCatalog } from '../../areas/index.js';
 import type { Actor } from '../../access/actor.js';
 import { scopeIncludes, scopeOfArea } from '../../access/scope.js';
@@ -55,16 +55,6 @@ export function followUpsService({
   const findings = findingsRepository(db);
   const users = usersRepository(db);
   const uploadDir = path.join(dataDir, 'uploads');
-
-  /** Writes a new file into the uploads folder, for the server's account only; its path. */
-  function writeStoredFile(name: string, content: Buffer): string {
-    const file = storedFilePath(uploadDir, name);
-    if (!file) throw new Error(`not a stored file name: ${name}`);
-    fs.mkdirSync(uploadDir, { recursive: true, mode: 0o700 });
-    // "wx": a new name is never an existing file, nor a link someone left in the folder.
-    fs.writeFileSync(file, content, { mode: 0o600, flag: 'wx' });
-    return file;
-  }
 
   function load(actor: Actor, id: number): FollowUpRow {
     const followUp = repository.findById(id, actor.scope);
@@ -269,7 +259,7 @@ export function followUpsService({
       if (Object.keys(errors).length > 0) return { ok: false, errors };
       const stored = file && type ? newStoredName(type, randomBytes(16).toString('hex')) : null;
       const sha256 = file ? createHash('sha256').update(file.content).digest('hex') : null;
-      const written = file && stored ? writeStoredFile(stored, file.content) : null;
+      const written = file && stored ? writeStoredFile(uploadDir, stored, file.content) : null;
       try {
         // The limit is checked in the transaction that adds the comment, so files arriving together cannot pass it.
         const commentId = inTransaction(db, () => {

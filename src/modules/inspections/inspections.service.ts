@@ -11,7 +11,7 @@ import { addFieldError, type FieldErrors, type FormResult } from '../../lib/form
 import { pageWindow, type Page } from '../../lib/pagination.js';
 import { imageSize, MAX_IMAGE_PIXELS } from '../../lib/images.js';
 import { makeThumbnail } from '../../lib/thumbnails.js';
-import { newStoredName, sniffFileType, storedFilePath } from '../../lib/uploads.js';
+import { newStoredName, sniffFileType, storedFilePath, writeStoredFile } from '../../lib/uploads.js';
 import { cleanText } from '../../lib/text.js';
 import type { AreaCatalog } from '../../areas/index.js';
 import type { Actor } from '../../access/actor.js';
@@ -86,16 +86,6 @@ export function inspectionsService({ db, catalog, dataDir, audit, checklists, fi
   const findingRows = findingsRepository(db);
   const users = usersRepository(db);
   const uploadDir = path.join(dataDir, 'uploads');
-
-  /** Writes a new file into the uploads folder, for the server's account only; its path. */
-  function writeStoredFile(name: string, content: Buffer): string {
-    const file = storedFilePath(uploadDir, name);
-    if (!file) throw new Error(`not a stored file name: ${name}`);
-    fs.mkdirSync(uploadDir, { recursive: true, mode: 0o700 });
-    // "wx": a new name is never an existing file, nor a link someone left in the folder.
-    fs.writeFileSync(file, content, { mode: 0o600, flag: 'wx' });
-    return file;
-  }
 
   function removeFiles(files: string[]): void {
     for (const file of files) fs.rmSync(file, { force: true });
@@ -503,8 +493,8 @@ export function inspectionsService({ db, catalog, dataDir, audit, checklists, fi
       const sha256 = createHash('sha256').update(file.content).digest('hex');
       const written: string[] = [];
       try {
-        written.push(writeStoredFile(storedName, file.content));
-        if (thumbnail && thumbnailName) written.push(writeStoredFile(thumbnailName, thumbnail));
+        written.push(writeStoredFile(uploadDir, storedName, file.content));
+        if (thumbnail && thumbnailName) written.push(writeStoredFile(uploadDir, thumbnailName, thumbnail));
         // The limit and the report's state are checked in the transaction that adds the row, so uploads arriving
         // together (or a report submitted while the image was processed) cannot pass them.
         const attachmentId = inTransaction(db, () => {
