@@ -175,6 +175,15 @@ describe('people in pickers', () => {
   });
 });
 
+describe('the report list’s inspector filter', () => {
+  it('lists a district head only people of their district', async () => {
+    const options = textOf(html((await maiSonHead.get('/checks')).body), 'select[name="inspector"]');
+    expect(options).toContain('Cầm Thị Mai');
+    expect(options).not.toContain('Quàng Văn Sông');
+    expect(textOf(html((await provinceHead.get('/checks')).body), 'select[name="inspector"]')).toContain('Quàng Văn Sông');
+  });
+});
+
 describe('the audit trail’s person filter', () => {
   it('lists a district auditor only people of their district, by name, and an admin everyone with emails', async () => {
     const maiSonAuditor = await loginAs(test.app, 'auditor', { areaId: district(test.app, 'Mai Sơn').id });

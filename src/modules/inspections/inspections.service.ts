@@ -224,7 +224,9 @@ export function inspectionsService({ db, catalog, dataDir, audit, checklists, fi
 
     /** The choices of the report list's filters: rounds the person sees, and the people who file reports. */
     filterChoices(actor: Actor): { inspectors: Array<{ id: number; name: string }>; roundOptions: Array<{ id: number; title: string; startDate: string }> } {
-      return { inspectors: users.activeNames().filter((user) => user.role !== 'auditor'), roundOptions: rounds.options(actor.scope, 200) };
+      // People of the reader's area only, as in every other picker.
+      const inspectors = users.activeInScope(['admin', 'department_head', 'inspector'], actor.scope).map(({ id, name }) => ({ id, name }));
+      return { inspectors, roundOptions: rounds.options(actor.scope, 200) };
     },
 
     getReport(actor: Actor, id: number): ReportDetail {

@@ -14,7 +14,6 @@ export interface UserListFilter {
 
 export function usersRepository(db: AppDatabase) {
   // A filter's options on the reports list: built once.
-  const activeNamesQuery = db.select({ id: users.id, name: users.name, role: users.role }).from(users).where(isNull(users.disabledAt)).orderBy(asc(users.name), asc(users.id)).prepare();
   function conditions(filter: UserListFilter): SQL | undefined {
     const parts: SQL[] = [];
     if (filter.q) {
@@ -42,11 +41,6 @@ export function usersRepository(db: AppDatabase) {
 
     list(filter: UserListFilter, limit: number, offset: number): UserRow[] {
       return db.select().from(users).where(conditions(filter)).orderBy(asc(users.name), asc(users.id)).limit(limit).offset(offset).all();
-    },
-
-    /** Active accounts by name, as a filter's options. */
-    activeNames(): Array<{ id: number; name: string; role: UserRow['role'] }> {
-      return activeNamesQuery.all();
     },
 
     /**
