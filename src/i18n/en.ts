@@ -619,7 +619,6 @@ export const en: Record<MessageKey, string> = {
   'findings.referredBy': 'referred by {name}',
   'findings.changeSeverity': 'Change severity',
   'findings.severityChanged': 'Severity changed.',
-  'findings.alwaysCritical': 'Signs of trafficking and a worker under 18 are always critical.',
   'findings.closedReadOnly': 'The finding is closed and cannot be changed.',
   'findings.notMet': 'Not met',
   'findings.notYourReport': 'Only the report’s inspector or a head can add findings.',

@@ -617,7 +617,6 @@ export const vi = {
   'findings.referredBy': 'người chuyển: {name}',
   'findings.changeSeverity': 'Đổi mức độ',
   'findings.severityChanged': 'Đã đổi mức độ vi phạm.',
-  'findings.alwaysCritical': 'Dấu hiệu mua bán người và lao động dưới 18 tuổi luôn ở mức nghiêm trọng.',
   'findings.closedReadOnly': 'Vi phạm đã đóng, không sửa được.',
   'findings.notMet': 'Không đạt',
   'findings.notYourReport': 'Chỉ người lập biên bản hoặc lãnh đạo mới thêm vi phạm.',
