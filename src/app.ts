@@ -30,6 +30,8 @@ export interface AppOptions {
   services?: Partial<Services>;
   /** Called with every SQL statement executed (tests count a page's statements). */
   onStatement?: (sql: string) => void;
+  /** Set when the app is one of several worker processes (WORKERS > 1): the shared first-run token. */
+  setup?: { token: string; announce: boolean };
 }
 
 /**
@@ -79,7 +81,7 @@ export async function app(instance: FastifyInstance, options: AppOptions): Promi
   await instance.register(viewPlugin, { helpers: { findingTitle } });
   await instance.register(errorsPlugin);
   await instance.register(staticPlugin);
-  await instance.register(authPlugin, { auth: services.auth, countUsers: () => services.users.countUsers() });
+  await instance.register(authPlugin, { auth: services.auth, countUsers: () => services.users.countUsers(), setup: options.setup });
   await instance.register(rateLimitsPlugin);
   await instance.register(csrfPlugin);
   await instance.register(modules);

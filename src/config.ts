@@ -44,6 +44,11 @@ const configSchema = z.object({
     }),
   /** Requests a minute one address may send to the pages open without signing in; a quarter of it, per person, for exports. */
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(120),
+  /**
+   * Processes serving the port (node:cluster), all on the same SQLite file in WAL mode; the daily backup runs
+   * in one of them. 1 (the default) is a single process. More helps only with more CPU cores than 1.
+   */
+  WORKERS: z.coerce.number().int().min(1).max(32).default(1),
   /** Make a backup into DATA_DIR/backups once a day while the server runs. */
   DAILY_BACKUPS: booleanFromEnv.default(true),
   /** How many daily backups to keep. */

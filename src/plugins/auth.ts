@@ -43,6 +43,11 @@ export interface AuthPluginOptions {
     sweep(): void;
   };
   countUsers(): number;
+  /**
+   * When the app runs as several processes: the first-run token they all accept (made by the supervising
+   * process), and whether this one prints the setup link (one does).
+   */
+  setup?: { token: string; announce: boolean };
 }
 
 export const SESSION_COOKIE = 'sid';
@@ -83,7 +88,8 @@ export default fp(
     app.addHook('onReady', async () => {
       service.sweep();
       if (options.countUsers() === 0) {
-        app.setup.token = randomBytes(24).toString('base64url');
+        app.setup.token = options.setup?.token ?? randomBytes(24).toString('base64url');
+        if (options.setup && !options.setup.announce) return;
         const host = app.config.HOST === '0.0.0.0' ? '127.0.0.1' : app.config.HOST;
         app.log.warn(`No accounts yet. Create the first administrator at http://${host}:${app.config.PORT}/setup?token=${app.setup.token}`);
       }

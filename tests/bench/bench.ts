@@ -18,7 +18,7 @@ import Database from 'better-sqlite3';
 import { buildServer, freePort, signInOverHttp, startServer, stopServer } from '../helpers/server.js';
 
 const { values } = parseArgs({
-  options: { 'data-dir': { type: 'string', default: './data-large' }, duration: { type: 'string', default: '10' }, connections: { type: 'string', default: '20' }, 'cpu-prof': { type: 'string' } },
+  options: { 'data-dir': { type: 'string', default: './data-large' }, duration: { type: 'string', default: '10' }, connections: { type: 'string', default: '20' }, 'cpu-prof': { type: 'string' }, scaling: { type: 'boolean', default: false } },
 });
 const sourceDir = path.resolve(values['data-dir']!);
 const duration = Number(values.duration);
@@ -136,7 +136,55 @@ async function start(label: string, nodeArgs: string[] = []): Promise<{ server: 
   return { server, base: `http://127.0.0.1:${port}` };
 }
 
+/** The list pages, measured under load and one request at a time. */
+const listPages = (district: number, year: string): Array<[string, string]> => [
+  ['rounds list', '/rounds'],
+  ['venue search', '/venues?q=hoa+mai'],
+  ['reports by area and date', `/checks?area=${district}&from=01/01/${year}&to=31/12/${year}`],
+  ['overdue follow-ups', '/follow-ups?overdue=1'],
+];
+
+function busiestDistrict(): number {
+  const db = new Database(path.join(dataDir, 'app.db'), { readonly: true });
+  const district = (db.prepare("select a.id from areas a join round_areas ra on ra.area_id = a.id where a.level = 'district' group by a.id order by count(*) desc limit 1").get() as { id: number }).id;
+  db.close();
+  return district;
+}
+
+/**
+ * The same pages served by one and then two processes (WORKERS). The load generator runs on the same cores as
+ * the server, so on a two-core machine the second worker competes with it: the figure is a floor.
+ */
+async function scaling(): Promise<void> {
+  const rows: Array<{ name: string; one: Awaited<ReturnType<typeof run>>; two?: Awaited<ReturnType<typeof run>> }> = [];
+  const pages: Array<[string, string]> = [['baseline GET /ping', '/ping'], ...listPages(busiestDistrict(), '2024').map(([name, url]): [string, string] => [`GET ${name}`, url])];
+  for (const workers of [1, 2]) {
+    const port = await freePort();
+    const server = await startServer(dataDir, port, { stdio: 'inherit', timeoutMs: 30_000, env: { RATE_LIMIT_PER_MINUTE: '1000000', WORKERS: String(workers) } });
+    const base = `http://127.0.0.1:${port}`;
+    const { cookie } = await signIn(base, 'head@bench.local');
+    for (const [index, [name, url]] of pages.entries()) {
+      const result = await run(`${name}, ${workers} worker${workers > 1 ? 's' : ''}`, { url: `${base}${url}`, headers: { cookie } });
+      if (workers === 1) rows.push({ name, one: result });
+      else rows[index]!.two = result;
+    }
+    await stopServer(server);
+  }
+  console.log(`\nWORKERS 1 → 2 (${os.cpus().length} cores shared with the load generator; ${connections} connections, ${duration} s each)\n`);
+  console.log('| measurement | 1 worker req/s | p99 ms | 2 workers req/s | p99 ms | scaling |');
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
+  for (const { name, one, two } of rows) {
+    console.log(`| ${name} | ${one.rps.toFixed(0)} | ${one.p99} | ${two!.rps.toFixed(0)} | ${two!.p99} | ×${(two!.rps / one.rps).toFixed(2)} |`);
+  }
+}
+
 async function main() {
+  buildServer();
+  if (values.scaling) {
+    await scaling();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+    return;
+  }
   buildServer();
   const drafts = prepareDrafts(40_000);
   const profileDir = values['cpu-prof'] ? path.resolve(values['cpu-prof']) : null;
@@ -144,8 +192,8 @@ async function main() {
   let { server, base } = await start('first start on the copy (applies any new migration)', profile);
   const head = await signIn(base, 'head@bench.local');
   const inspector = await signIn(base, drafts.inspectorEmail);
+  const district = busiestDistrict();
   const db = new Database(path.join(dataDir, 'app.db'), { readonly: true });
-  const district = (db.prepare("select a.id from areas a join round_areas ra on ra.area_id = a.id where a.level = 'district' group by a.id order by count(*) desc limit 1").get() as { id: number }).id;
   const counts = db.prepare('select (select count(*) from checks) as reports, (select count(*) from venues) as venues, (select count(*) from check_answers) as answers, (select count(*) from findings) as findings, (select count(*) from follow_ups) as followUps, (select count(*) from outreach_activities) as outreach').get();
   db.close();
   const year = '2024';
@@ -154,10 +202,7 @@ async function main() {
   const results = [];
   results.push(await run('baseline GET /ping', { url: `${base}/ping` }));
   const pages: Array<[string, string]> = [
-    ['rounds list', '/rounds'],
-    ['venue search', '/venues?q=hoa+mai'],
-    ['reports by area and date', `/checks?area=${district}&from=01/01/${year}&to=31/12/${year}`],
-    ['overdue follow-ups', '/follow-ups?overdue=1'],
+    ...listPages(district, year),
     ['district summary for a year', `/reports/districts?from=01/01/${year}&to=31/12/${year}`],
   ];
   for (const [name, url] of pages) results.push(await run(`GET ${name}`, { url: `${base}${url}`, headers }));
@@ -241,6 +286,7 @@ async function main() {
   console.log(`Under load (50 connections, 30 s, /rounds): ${load.requests.average.toFixed(0)} req/s, p99 ${load.latency.p99} ms, errors ${load.errors + load.timeouts}, non-2xx ${load.non2xx}; /healthz failed ${healthFailures} of ${healthChecks}`);
   console.log(`Server peak RSS: ${peakRssMb(server.pid!).toFixed(0)} MB`);
   await stopServer(server);
+  await scaling();
   fs.rmSync(dataDir, { recursive: true, force: true });
 }
 
