@@ -1,17 +1,26 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { buildTestApp, formBody, formHeaders, htmxHeaders, type TestApp } from '../../helpers/app.js';
 import { Client, createUser, loginAs, TEST_PASSWORD } from '../../helpers/auth.js';
 import { createRound, district, roundFields } from '../../helpers/factories.js';
 import { html, textOf } from '../../helpers/html.js';
 
-let clock = new Date('2026-03-02T02:00:00.000Z');
+const start = new Date('2026-03-02T02:00:00.000Z');
+let clock = start;
 let test: TestApp;
 beforeAll(async () => {
   test = await buildTestApp({ now: () => clock, env: { SESSION_IDLE_MINUTES: '60' } });
 });
 afterAll(async () => {
   await test.close();
+});
+
+// Every test starts an hour after the last one, so no session or sign-in window carries over, and a test
+// that moves the clock and fails moves no other.
+let hour = 0;
+beforeEach(() => {
+  hour += 1;
+  clock = new Date(start.getTime() + hour * 3_600_000);
 });
 
 function advanceMinutes(minutes: number) {
