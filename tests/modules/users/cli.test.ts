@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
+import { verifyPassword } from '../../../src/access/passwords.js';
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pcmbn-cli-'));
 afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
@@ -39,9 +40,13 @@ describe('npm run cli -- user …', () => {
     expect(query<{ actor_name: string; action: string }>("select actor_name, action from audit_log where record_type = 'user'")).toEqual([{ actor_name: 'CLI', action: 'create' }]);
   });
 
-  it('reads the password from standard input', () => {
+  it('reads the password from standard input', async () => {
     const result = cli(['user', 'add', '--email', 'thanh.tra@sonla.gov.vn', '--name', 'Thanh Tra', '--role', 'auditor'], { stdin: 'mật-khẩu-từ-stdin\n' });
     expect(result.status).toBe(0);
+    const [user] = query<{ name: string; role: string; hash: string }>("select name, role, password_hash as hash from users where email = 'thanh.tra@sonla.gov.vn'");
+    expect(user).toMatchObject({ name: 'Thanh Tra', role: 'auditor' });
+    // The line typed, without its line ending, is the password.
+    expect(await verifyPassword('mật-khẩu-từ-stdin', user!.hash)).toBe(true);
   });
 
   it('refuses bad input with the reason and exit code 2, writing nothing', () => {
@@ -60,12 +65,15 @@ describe('npm run cli -- user …', () => {
     expect(query<{ n: number }>('select count(*) as n from users')[0]!.n).toBe(before);
   });
 
-  it('changes a role, resets a password and disables an account', () => {
+  it('changes a role, resets a password and disables an account', async () => {
     expect(cli(['user', 'set-role', 'thanh.tra@sonla.gov.vn', 'inspector']).status).toBe(0);
     expect(cli(['user', 'reset-password', 'thanh.tra@sonla.gov.vn'], { password: 'mật-khẩu-mới-dài' }).status).toBe(0);
     expect(cli(['user', 'disable', 'thanh.tra@sonla.gov.vn']).status).toBe(0);
     const [user] = query<{ role: string; disabled: number }>("select role, disabled_at is not null as disabled from users where email = 'thanh.tra@sonla.gov.vn'");
     expect(user).toEqual({ role: 'inspector', disabled: 1 });
+    const [{ hash }] = query<{ hash: string }>("select password_hash as hash from users where email = 'thanh.tra@sonla.gov.vn'") as [{ hash: string }];
+    expect(await verifyPassword('mật-khẩu-mới-dài', hash)).toBe(true);
+    expect(await verifyPassword('mật-khẩu-từ-stdin', hash)).toBe(false);
     const actions = query<{ action: string }>("select action from audit_log where actor_name = 'CLI' order by id").map((row) => row.action);
     expect(actions).toEqual(['create', 'create', 'update', 'password_reset', 'disable']);
   });
