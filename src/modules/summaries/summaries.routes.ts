@@ -5,9 +5,9 @@ import { inTransaction } from '../../../db/transaction.js';
 import { formatDate } from '../../lib/dates.js';
 import { parseForm } from '../../lib/forms.js';
 import { addRecordSheet, recordColumns, recordKinds, recordsCsv, xlsxWriter } from './records.export.js';
-import { addSummarySheet, summaryCsv, summaryLines, summaryPdf, totalLabel, type SummaryContext } from './summary.formats.js';
-import { figureColumns, type Summary } from './summary.service.js';
-import { recordFileParamsSchema, summaryFilterSchema, summaryQuerySchema as querystring, type SummaryQuery, type TypedSummaryQuery } from './summaries.schemas.js';
+import { addSummarySheet, columnValue, summaryColumns, summaryCsv, summaryLines, summaryPdf, totalLabel, type SummaryContext } from './summary.formats.js';
+import type { FigureGroup, Summary } from './summary.service.js';
+import { recordFileParamsSchema, summaryFilterSchema, summaryGroups, summaryPageQuerySchema, summaryQuerySchema as querystring, type SummaryQuery, type TypedSummaryQuery } from './summaries.schemas.js';
 import type { FieldErrors, FormResult } from '../../lib/forms.js';
 
 type Format = 'csv' | 'xlsx' | 'pdf';
@@ -105,8 +105,8 @@ export default async function summariesRoutes(fastify: FastifyInstance): Promise
   }
 
   /** The summary page with its filters as typed and each problem beside its field (no table, no file). */
-  function renderQueryErrors(reply: FastifyReply, errors: FieldErrors, typed: TypedSummaryQuery) {
-    return reply.code(422).render('reports/districts', { summary: null, errors, typed, figureColumns, campaignOptions: campaigns.all(), recordKinds });
+  function renderQueryErrors(reply: FastifyReply, errors: FieldErrors, typed: TypedSummaryQuery, group: FigureGroup = summaryGroups[0]) {
+    return reply.code(422).render('reports/districts', { summary: null, errors, typed, group, campaignOptions: campaigns.all(), recordKinds });
   }
 
   /** The filters as typed → the query they ask for, or their messages. */
@@ -144,25 +144,33 @@ export default async function summariesRoutes(fastify: FastifyInstance): Promise
     return reply.send(stream);
   }
 
-  app.get('/districts', { config, schema: { querystring } }, async (request, reply) => {
-    const read = readQuery(request.query);
-    if (!read.ok) return renderQueryErrors(reply, read.errors, request.query);
+  // One group of columns at a time (the files carry them all); htmx swaps just the group's table.
+  app.get('/districts', { config, schema: { querystring: summaryPageQuerySchema } }, async (request, reply) => {
+    const { group, ...typed } = request.query;
+    const read = readQuery(typed);
+    if (!read.ok) return renderQueryErrors(reply, read.errors, typed, group);
     const query = read.value;
     const summary = service.summarise(request.actor, query);
     const ctx = context(request, summary);
-    return reply.render('reports/districts', {
+    const exportQuery = queryString(summary);
+    const data = {
       summary,
       errors: {},
       typed: null,
       lines: summaryLines(summary, ctx),
       totalLabel: totalLabel(ctx),
-      figureColumns,
+      group,
+      groups: summaryGroups.map((name) => ({ name, href: `/reports/districts?${exportQuery}&group=${name}` })),
+      columns: summaryColumns(summary, ctx).filter((column) => column.group === group),
+      value: columnValue,
       link: linkFor(summary),
-      exportQuery: queryString(summary),
+      exportQuery,
       campaignOptions: campaigns.all(),
       query,
       recordKinds,
-    });
+    };
+    if (request.isHtmx && request.htmxTarget === 'summary-view') return reply.render('reports/_summary', data);
+    return reply.render('reports/districts', data);
   });
 
   for (const format of ['csv', 'xlsx', 'pdf'] as const) {

@@ -3,12 +3,23 @@ import { parseDateInput } from '../../lib/dates.js';
 import { formText } from '../../lib/forms.js';
 import type { MessageKey } from '../../i18n/index.js';
 import { recordKinds, type RecordKind } from './records.queries.js';
+import { figureGroups, type FigureGroup } from './summary.service.js';
 
 const typedText = formText.transform((value) => value.slice(0, 20));
 
 /** A summary's filters exactly as typed (each cut to 20 characters), to show them again when they do not read. */
 export const summaryQuerySchema = z.object({ from: typedText, to: typedText, campaign: typedText, level: typedText });
 export type TypedSummaryQuery = z.infer<typeof summaryQuerySchema>;
+
+/** The groups of columns the summary page shows one at a time, in order (`group=` in its address). */
+export const summaryGroups = Object.keys(figureGroups) as [FigureGroup, ...FigureGroup[]];
+
+/** The group asked for; any other value (or none) shows the first group: it only chooses columns, so it never refuses. */
+export const summaryGroupSchema = z.enum(summaryGroups).catch(summaryGroups[0]);
+
+/** The summary page's query: the filters as typed, and the group of columns to show. */
+export const summaryPageQuerySchema = summaryQuerySchema.extend({ group: summaryGroupSchema });
+export type SummaryPageQuery = z.infer<typeof summaryPageQuerySchema>;
 
 export const summaryLevels = ['district', 'commune'] as const;
 

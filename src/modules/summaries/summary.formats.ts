@@ -4,7 +4,7 @@ import { PassThrough, type Readable } from 'node:stream';
 import type ExcelJS from 'exceljs';
 import type { Translate, Language } from '../../i18n/index.js';
 import { formatDate, formatMoment } from '../../lib/dates.js';
-import { figureColumns, type Figures, type Summary } from './summary.service.js';
+import { figureColumns, figureGroups, type FigureColumn, type FigureGroup, type Figures, type Summary } from './summary.service.js';
 import { safeCell } from './records.export.js';
 
 const require = createRequire(import.meta.url);
@@ -39,15 +39,44 @@ export function summaryLines(summary: Summary, context: SummaryContext): string[
   ];
 }
 
+/** One column of a summary after the area: a figure, or the violations of one checklist category. */
+export interface SummaryColumn {
+  /** Names the column in the page's markup: the figure, or `category-<code>` (`category-other` outside the checklist). */
+  key: string;
+  /** The figure the column counts (a category's column counts violations), which also names the list behind it. */
+  figure: FigureColumn;
+  /** A category column's checklist category ('' = outside the checklist). */
+  category?: string;
+  /** The group the page shows it in. */
+  group: FigureGroup;
+  label: string;
+}
+
+/** Every column of a summary after the area, in the order every format shows them, with its heading. */
+export function summaryColumns(summary: Summary, { t, lang }: Pick<SummaryContext, 't' | 'lang'>): SummaryColumn[] {
+  const groups = Object.entries(figureGroups) as Array<[FigureGroup, readonly FigureColumn[]]>;
+  return [
+    ...groups.flatMap(([group, figures]) => figures.map((figure) => ({ key: figure, figure, group, label: t(`summary.col.${figure}` as never) }))),
+    ...summary.categories.map((category) => ({
+      key: `category-${category.code || 'other'}`,
+      figure: 'violations' as const,
+      category: category.code,
+      group: 'categories' as const,
+      label: `${t('summary.col.violationsIn')} ${category.code || t('summary.col.other')}${category.code ? ` (${lang === 'en' ? category.en : category.vi})` : ''}`,
+    })),
+  ];
+}
+
+/** A column's figure in one row. */
+export function columnValue(column: SummaryColumn, figures: Figures): number {
+  return column.category === undefined ? figures[column.figure] : (figures.byCategory[column.category] ?? 0);
+}
+
 /** The header and rows of a summary as plain values: the same table for CSV, XLSX and PDF. */
 export function summaryTable(summary: Summary, context: SummaryContext): { header: string[]; rows: Array<Array<string | number>> } {
-  const { t, lang } = context;
-  const header = [
-    t('summary.col.area'),
-    ...figureColumns.map((column) => t(`summary.col.${column}` as never)),
-    ...summary.categories.map((category) => `${t('summary.col.violationsIn')} ${category.code || t('summary.col.other')}${category.code ? ` (${lang === 'en' ? category.en : category.vi})` : ''}`),
-  ];
-  const line = (label: string, figures: Figures) => [label, ...figureColumns.map((column) => figures[column]), ...summary.categories.map((category) => figures.byCategory[category.code] ?? 0)];
+  const columns = summaryColumns(summary, context);
+  const header = [context.t('summary.col.area'), ...columns.map((column) => column.label)];
+  const line = (label: string, figures: Figures) => [label, ...columns.map((column) => columnValue(column, figures))];
   const rows = summary.rows.map((row) => line(row.area.name, row.figures));
   rows.push(line(totalLabel(context), summary.total));
   return { header, rows };

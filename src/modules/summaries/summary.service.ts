@@ -48,26 +48,23 @@ export interface Summary {
   total: Figures;
 }
 
+/**
+ * The scalar columns of a summary in groups that read together. The page shows one group at a time (the
+ * categories group holds the violations per checklist category, which follow the checklist); every file has every
+ * column, in this order.
+ */
+export const figureGroups = {
+  rounds: ['rounds', 'venuesChecked', 'reportsApproved', 'reportsPending'],
+  findings: ['violations', 'critical', 'criticalReferred'],
+  followups: ['followUpsOpen', 'followUpsOverdue', 'followUpsDone', 'followUpsVerified', 'fines', 'fineTotal'],
+  outreach: ['staffCounselled', 'outreachSessions', 'participants', 'women'],
+  categories: [],
+} as const satisfies Record<string, ReadonlyArray<Exclude<keyof Figures, 'byCategory'>>>;
+export type FigureGroup = keyof typeof figureGroups;
+export type FigureColumn = (typeof figureGroups)[FigureGroup][number];
+
 /** The scalar columns of a summary, in the order every format shows them. */
-export const figureColumns = [
-  'rounds',
-  'venuesChecked',
-  'reportsApproved',
-  'reportsPending',
-  'violations',
-  'critical',
-  'criticalReferred',
-  'followUpsOpen',
-  'followUpsOverdue',
-  'followUpsDone',
-  'followUpsVerified',
-  'fines',
-  'fineTotal',
-  'staffCounselled',
-  'outreachSessions',
-  'participants',
-  'women',
-] as const satisfies ReadonlyArray<keyof Figures>;
+export const figureColumns: readonly FigureColumn[] = Object.values(figureGroups).flat();
 
 function emptyFigures(categories: string[]): Figures {
   return {

@@ -70,12 +70,22 @@ afterAll(async () => {
   await test.close();
 });
 
-/** The summary table as text cells, row by row (area name first). */
-async function pageTable(client: SignedInClient, query = period): Promise<string[][]> {
-  const $ = html((await client.get(`/reports/districts?${query}`)).body);
+/** The page's groups of columns, in order: together they are the whole table. */
+const groups = ['rounds', 'findings', 'followups', 'outreach', 'categories'];
+
+/** One group's table as text cells, row by row (area name first). */
+async function groupTable(client: SignedInClient, query: string, group: string): Promise<string[][]> {
+  const $ = html((await client.get(`/reports/districts?${query}&group=${group}`)).body);
   return $('#summary-table tbody tr')
     .map((_, row) => [$(row).find('th, td').map((__, cell) => $(cell).text().replace(/\s+/g, ' ').trim()).get()])
     .get();
+}
+
+/** The whole summary table as the page shows it, group after group: row by row, the area name then every column. */
+async function pageTable(client: SignedInClient, query = period): Promise<string[][]> {
+  const tables: string[][][] = [];
+  for (const group of groups) tables.push(await groupTable(client, query, group));
+  return tables[0]!.map((row, index) => [row[0]!, ...tables.flatMap((table) => table[index]!.slice(1))]);
 }
 
 const normalise = (value: unknown) => String(value ?? '').replace(/\./g, '').replace(/ đ$/, '');
@@ -98,7 +108,9 @@ describe('the district summary', () => {
   });
 
   it('links every figure to the records behind it, with the same filters', async () => {
-    const $ = html((await head.get(`/reports/districts?${period}`)).body);
+    const pages = new Map<string, ReturnType<typeof html>>();
+    for (const group of groups) pages.set(group, html((await head.get(`/reports/districts?${period}&group=${group}`)).body));
+    const $ = (selector: string) => [...pages.values()].map((page) => page(selector)).find((found) => found.length > 0)!;
     const bacYen = district(test.app, 'Bắc Yên').id;
     const link = (figure: string) => $(`#summary-table tr[data-area="${bacYen}"] td[data-figure="${figure}"] a`).attr('href')!;
     const countOf = async (url: string, table: string) => html((await head.get(url)).body)(`${table} tbody tr`).length;
@@ -137,6 +149,125 @@ describe('the district summary', () => {
     const whole = (await pageTable(head)).at(-1)!;
     // Rounds, venues, reports and outreach add up across the two halves (no round or venue spans both).
     for (const column of [1, 2, 3, 15, 16, 17]) expect(Number(normalise(before[column])) + Number(normalise(after[column])), `column ${column}`).toBe(Number(normalise(whole[column])));
+  });
+});
+
+describe('the summary page’s column groups', () => {
+  const columnsOf: Record<string, string[]> = {
+    rounds: ['rounds', 'venuesChecked', 'reportsApproved', 'reportsPending'],
+    findings: ['violations', 'critical', 'criticalReferred'],
+    followups: ['followUpsOpen', 'followUpsOverdue', 'followUpsDone', 'followUpsVerified', 'fines', 'fineTotal'],
+    outreach: ['staffCounselled', 'outreachSessions', 'participants', 'women'],
+    categories: ['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H', 'I', 'other'].map((code) => `category-${code}`),
+  };
+
+  it('shows each group’s columns and only them, the area in every row, and a link on every figure that is not zero', async () => {
+    for (const group of groups) {
+      const $ = html((await auditor.get(`/reports/districts?${period}&group=${group}`)).body);
+      expect($('#summary-table').attr('data-group'), group).toBe(group);
+      const headings = $('#summary-table thead th').map((_, cell) => $(cell).text().trim()).get();
+      expect(headings[0], group).toBe('Địa bàn');
+      expect(headings, group).toHaveLength(1 + columnsOf[group]!.length);
+      const rows = $('#summary-table tbody tr');
+      expect(rows, group).toHaveLength(13);
+      rows.each((_, row) => {
+        expect($(row).find('th[scope="row"]').text().trim(), group).not.toBe('');
+        const cells = $(row).find('td');
+        expect(cells.map((__, cell) => $(cell).attr('data-figure')).get(), group).toEqual(columnsOf[group]);
+        // On a phone each figure reads with its column's name: the same heading as the table's.
+        expect(cells.map((__, cell) => $(cell).attr('data-label')).get(), group).toEqual(headings.slice(1));
+        cells.each((__, cell) => {
+          const zero = $(cell).text().trim() === '0';
+          expect($(cell).find('a').length, `${group} ${$(cell).attr('data-figure')}`).toBe(zero ? 0 : 1);
+        });
+      });
+      const tabs = $('.summary-groups a');
+      expect(tabs.map((_, tab) => new URL($(tab).attr('href')!, 'http://x').searchParams.get('group')).get()).toEqual(groups);
+      expect($('.summary-groups a[aria-current="true"]').attr('href')).toContain(`group=${group}`);
+      expect($('.summary-groups a[aria-current]'), group).toHaveLength(1);
+    }
+  });
+
+  it('shows the first group when none, an unknown one or several are asked for', async () => {
+    for (const group of ['', 'group=', 'group=xyz', 'group=%3Cscript%3E', 'group=rounds&group=findings', 'group=FINDINGS']) {
+      const response = await auditor.get(`/reports/districts?${period}&${group}`);
+      expect(response.statusCode, group).toBe(200);
+      const $ = html(response.body);
+      expect($('#summary-table').attr('data-group'), group).toBe('rounds');
+      expect(textOf($, '.summary-groups a[aria-current="true"]'), group).toBe('Đợt kiểm tra, biên bản');
+      expect($('#field-group').val(), group).toBe('rounds');
+    }
+  });
+
+  it('together hold every column of the files, with the same figures, each column in one group only', async () => {
+    const keys: string[] = [];
+    const headings: string[] = [];
+    for (const group of groups) {
+      const $ = html((await auditor.get(`/reports/districts?${period}&group=${group}`)).body);
+      keys.push(...$('#summary-table tbody tr').first().find('td').map((_, cell) => $(cell).attr('data-figure')).get());
+      headings.push(...$('#summary-table thead th').slice(1).map((_, cell) => $(cell).text().trim()).get());
+    }
+    expect(new Set(keys).size).toBe(keys.length);
+    const csv = parse((await auditor.get(`/reports/districts.csv?${period}`)).body.replace(/^\uFEFF/, '')) as string[][];
+    expect(csv[0]).toHaveLength(28);
+    expect(headings).toEqual(csv[0]!.slice(1));
+    expect((await pageTable(auditor)).map((cells) => cells.map(normalise))).toEqual(csv.slice(1).map((cells) => cells.map(normalise)));
+  });
+
+  it('carries the period, level and campaign across the group links, and the group through the filter form', async () => {
+    await head.post('/campaigns', { title: 'Kế hoạch tổng hợp theo nhóm', kind: 'awareness', startDate: '01/01/2025', endDate: '31/12/2025' });
+    const campaign = test.app.db.get<{ id: number }>(sql`select id from campaigns where title = 'Kế hoạch tổng hợp theo nhóm'`)!.id;
+    const $ = html((await auditor.get(`/reports/districts?from=01/02/2025&to=30/11/2025&campaign=${campaign}&level=commune&group=outreach`)).body);
+    const links = $('.summary-groups a').map((_, tab) => new URL($(tab).attr('href')!, 'http://x').searchParams).get();
+    expect(links).toHaveLength(5);
+    for (const params of links) {
+      expect(Object.fromEntries([...params].filter(([name]) => name !== 'group'))).toEqual({ from: '01/02/2025', to: '30/11/2025', campaign: String(campaign), level: 'commune' });
+    }
+    // Without JavaScript a link is the whole page; with htmx the same link swaps the table in place.
+    expect($('.summary-groups a').first().attr('hx-get')).toBe($('.summary-groups a').first().attr('href'));
+    expect($('form.filters input[name="group"]').val()).toBe('outreach');
+    // The files keep every column whatever group is shown: their links name none.
+    expect($('#export-csv').attr('href')).not.toContain('group');
+  });
+
+  it('answers htmx with the group’s table and tabs only, and a history restore with the whole page', async () => {
+    const fragment = await auditor.get(`/reports/districts?${period}&group=findings`, { 'hx-request': 'true', 'hx-target': 'summary-view' });
+    expect(fragment.statusCode).toBe(200);
+    expect(fragment.headers.vary).toContain('HX-Request');
+    const $ = html(fragment.body);
+    expect(fragment.body).not.toContain('<html');
+    expect($('#summary-table').attr('data-group')).toBe('findings');
+    expect($('.summary-groups a[aria-current="true"]').attr('href')).toContain('group=findings');
+    // The filter form's hidden group follows the swap, so a later "Xem" keeps it.
+    expect($('input#field-group[hx-swap-oob]').val()).toBe('findings');
+    const restore = await auditor.get(`/reports/districts?${period}&group=findings`, { 'hx-request': 'true', 'hx-target': 'summary-view', 'hx-history-restore-request': 'true' });
+    expect(restore.body).toContain('<html');
+    expect(html(restore.body)('#summary-table').attr('data-group')).toBe('findings');
+  });
+
+  it('keeps the group asked for when the filters do not read', async () => {
+    const page = await auditor.get('/reports/districts?from=abc&group=followups');
+    expect(page.statusCode).toBe(422);
+    expect(html(page.body)('#field-group').val()).toBe('followups');
+  });
+
+  it('computes the summary once for every group and its files', async () => {
+    let computations = 0;
+    const fresh = await buildTestApp({
+      now: () => new Date('2025-12-15T03:00:00Z'),
+      onStatement: (source) => {
+        if (/as venues,/.test(source) && /from checks c/.test(source)) computations += 1;
+      },
+    });
+    try {
+      const reader = await loginAs(fresh.app, 'auditor');
+      computations = 0;
+      for (const group of groups) expect((await reader.get(`/reports/districts?${period}&group=${group}`)).statusCode).toBe(200);
+      expect((await reader.get(`/reports/districts.csv?${period}`)).statusCode).toBe(200);
+      expect(computations).toBe(1);
+    } finally {
+      await fresh.close();
+    }
   });
 });
 
@@ -291,7 +422,7 @@ describe('a commune formed from two districts', () => {
       const writer = await loginAs(fresh.app, 'inspector');
       await writer.post('/outreach', { activityDate: '10/09/2025', areaId: pair!.commune, village: '', format: 'village_meeting', channel: 'in_person', targetGroups: ['students'], organisingAgency: 'womens_union', participantsTotal: '50', participantsWomen: '30' });
       const scoped = await loginAs(fresh.app, 'auditor', { areaId: pair!.other });
-      const $ = html((await scoped.get('/reports/districts?from=01/01/2025&to=31/12/2025')).body);
+      const $ = html((await scoped.get('/reports/districts?from=01/01/2025&to=31/12/2025&group=outreach')).body);
       const cells = (selector: string) => $(`${selector} td[data-figure="participants"]`).text().trim();
       expect(cells(`#summary-table tr[data-area="${pair!.other}"]`)).toBe('50');
       expect(cells('#summary-table tr[data-area="total"]')).toBe('50');
@@ -346,7 +477,8 @@ describe('a summary and its files', () => {
       const bacYen = district(fresh.app, 'Bắc Yên').id;
       const roundId = createRoundWithTeam(fresh.app, [freshInspector.user.id]);
       const reportId = createReport(fresh.app, { roundId, venueId: createVenue(fresh.app), inspectorId: freshInspector.user.id, reviewerId: freshHead.user.id, status: 'approved', violations: ['E2'] });
-      const figure = async (name: string) => html((await freshHead.get(`/reports/districts?${period}`)).body)(`#summary-table tr[data-area="${bacYen}"] td[data-figure="${name}"]`).text().trim();
+      const groupOf: Record<string, string> = { critical: 'findings', criticalReferred: 'findings', staffCounselled: 'outreach' };
+      const figure = async (name: string) => html((await freshHead.get(`/reports/districts?${period}&group=${groupOf[name]}`)).body)(`#summary-table tr[data-area="${bacYen}"] td[data-figure="${name}"]`).text().trim();
 
       computations = 0;
       expect(await figure('critical')).toBe('1');
