@@ -881,7 +881,7 @@ export const en: Record<MessageKey, string> = {
   'summary.group.outreach': 'Counselling and outreach',
   'summary.group.categories': 'Findings by category',
   'summary.allColumns': 'the files hold every group’s columns',
-  'summary.approvedOnly': 'Only approved reports (not those replaced by an amendment) count as results.',
+  'summary.approvedOnly': 'Only approved reports (not those replaced by an amendment) count as results; reports awaiting review are counted apart, in the “Reports pending” column. The XLSX file lists exactly these reports (pending ones too, with their status), and the findings and follow-ups of the approved ones.',
   'summary.rollupNote': 'Work recorded by commune from 1 July 2025 is added to the district the commune mainly came from; a round covering several districts counts in each district but once in the province row.',
   'summary.col.area': 'Area',
   'summary.col.rounds': 'Rounds',

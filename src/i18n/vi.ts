@@ -879,7 +879,7 @@ export const vi = {
   'summary.group.outreach': 'Tư vấn, tuyên truyền',
   'summary.group.categories': 'Vi phạm theo nhóm',
   'summary.allColumns': 'tệp tải về có đủ các cột của mọi nhóm',
-  'summary.approvedOnly': 'Chỉ biên bản đã duyệt (không tính bản đã có bản sửa đổi thay thế) được tính là kết quả.',
+  'summary.approvedOnly': 'Chỉ biên bản đã duyệt (không tính bản đã có bản sửa đổi thay thế) được tính là kết quả; biên bản chờ duyệt được đếm riêng ở cột “Biên bản chờ duyệt”. Tệp XLSX liệt kê đúng các biên bản này (cả biên bản chờ duyệt, ghi rõ trạng thái), cùng vi phạm và biện pháp khắc phục của biên bản đã duyệt.',
   'summary.rollupNote': 'Số liệu ghi theo xã, phường từ 01/07/2025 được cộng vào huyện mà xã, phường đó chủ yếu được thành lập từ; một đợt kiểm tra nhiều huyện được tính ở mỗi huyện nhưng chỉ một lần ở dòng toàn tỉnh.',
   'summary.col.area': 'Địa bàn',
   'summary.col.rounds': 'Đợt kiểm tra',

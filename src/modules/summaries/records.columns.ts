@@ -5,14 +5,16 @@ import { formatDate, formatMoment } from '../../lib/dates.js';
 import { findingTitle } from '../findings/index.js';
 import type { RecordKind, RecordRow } from './records.queries.js';
 
-/** A cell of a record export. */
-export type Cell = string | number | null;
+/** A cell of a record export: dates are text in a CSV and spreadsheet dates in an XLSX. */
+export type Cell = string | number | Date | null;
 
 /** What a column's value may need besides its row: the language, its messages, the names of areas. */
 export interface ExportContext {
   t: Translate;
   lang: Language;
   areaName: (areaId: number) => string;
+  /** Dates and moments as spreadsheet dates (XLSX), so they sort and filter as dates, instead of dd/mm/yyyy text. */
+  spreadsheet?: boolean;
 }
 
 /**
@@ -41,7 +43,7 @@ const column = {
   visitDate: { key: 'visit_date', header: 'export.col.visitDate', type: 'date' },
   status: { key: 'status', header: 'export.col.status', type: 'text', value: status('checkStatus', 'status') },
   inspector: { key: 'inspector', header: 'export.col.inspector', type: 'text' },
-  ownersPresent: { key: 'owners_present', header: 'export.col.ownersPresent', type: 'text' },
+  ownersPresent: { key: 'owners_present', header: 'export.col.ownersPresent', type: 'number' },
   staffPresent: { key: 'staff_present', header: 'export.col.staffPresent', type: 'number' },
   staffCounselled: { key: 'staff_counselled', header: 'export.col.staffCounselled', type: 'number' },
   violationCount: { key: 'violation_count', header: 'export.col.violations', type: 'number' },
@@ -111,11 +113,25 @@ export const exportColumns: Record<RecordKind, ExportColumn[]> = {
   flat: [...reports, ...findings.filter((one) => ![c.reportId, c.reportStatus, c.venueName, c.areaName, c.visitDate].some((shown) => shown.key === one.key))],
 };
 
+const VIETNAM_OFFSET_MS = 7 * 3600_000;
+
+/**
+ * A stored date (YYYY-MM-DD) or moment (ISO, UTC) as a spreadsheet date. Spreadsheets have no time zones, so a
+ * moment is written as the wall-clock time in Vietnam (UTC+7 all year, no daylight saving), as the pages show it.
+ */
+function spreadsheetDate(value: string | null, type: 'date' | 'moment'): Date | null {
+  if (!value) return null;
+  const at = type === 'date' ? Date.parse(`${value.slice(0, 10)}T00:00:00Z`) : Date.parse(value) + VIETNAM_OFFSET_MS;
+  return Number.isNaN(at) ? null : new Date(type === 'moment' ? Math.floor(at / 60_000) * 60_000 : at);
+}
+
 /** A column's cell for one row. */
 export function cellOf(column: ExportColumn, row: RecordRow, context: ExportContext): Cell {
   if (column.value) return column.value(row, context);
   const value = row[column.key];
-  if (column.type === 'date') return formatDate(value as string | null);
-  if (column.type === 'moment') return formatMoment(value as string | null);
+  if (column.type === 'date' || column.type === 'moment') {
+    if (context.spreadsheet) return spreadsheetDate(value as string | null, column.type);
+    return column.type === 'date' ? formatDate(value as string | null) : formatMoment(value as string | null);
+  }
   return (value ?? null) as Cell;
 }

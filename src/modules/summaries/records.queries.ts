@@ -1,4 +1,4 @@
-import { and, sql, type SQL } from 'drizzle-orm';
+import { and, or, sql, type SQL } from 'drizzle-orm';
 import type { AppDatabase } from '../../../db/client.js';
 import { countsAsFact } from '../../../db/conditions.js';
 import { areaColumnInScope, type AreaScope } from '../../access/scope.js';
@@ -11,8 +11,11 @@ export interface RecordFilter {
   to: string;
   campaignId?: number;
   scope: AreaScope;
-  /** Only approved reports still current (the records behind a summary). */
-  approvedOnly?: boolean;
+  /**
+   * The records behind a summary's figures: findings and follow-ups of approved reports still current, and the
+   * reports themselves with those awaiting review too, which the summary counts apart (its pending column).
+   */
+  behindSummary?: boolean;
 }
 
 /** A record as read from the database, its columns named as the export's column table expects. */
@@ -24,12 +27,14 @@ const BATCH = 2000;
 type BatchQuery = (cursor: unknown[]) => SQL;
 
 function batchQueries(filter: RecordFilter): Record<RecordKind, { batch: BatchQuery; keys: string[] }> {
-  const reportWhere = and(
+  const reportBase = [
     sql`c.visit_date between ${filter.from} and ${filter.to}`,
     filter.campaignId ? sql`r.campaign_id = ${filter.campaignId}` : undefined,
     areaColumnInScope(sql`c.area_id`, filter.scope),
-    filter.approvedOnly ? countsAsFact('c') : undefined,
-  );
+  ];
+  const reportWhere = and(...reportBase, filter.behindSummary ? countsAsFact('c') : undefined);
+  // Behind a summary, the reports listed are those its approved and pending columns count.
+  const reportsKindWhere = filter.behindSummary ? and(...reportBase, or(countsAsFact('c'), sql`c.status = 'submitted'`)) : reportWhere;
   const outreachWhere = and(
     sql`o.activity_date between ${filter.from} and ${filter.to}`,
     filter.campaignId ? sql`o.campaign_id = ${filter.campaignId}` : undefined,
@@ -44,7 +49,7 @@ function batchQueries(filter: RecordFilter): Record<RecordKind, { batch: BatchQu
     reports: {
       batch: ([k1]) =>
         sql`select ${reportSelect}, c.id as k1 from checks c join rounds r on r.id = c.round_id join venues v on v.id = c.venue_id join users u on u.id = c.inspector_id
-            where ${reportWhere} and c.id > ${k1} order by c.id limit ${limit}`,
+            where ${reportsKindWhere} and c.id > ${k1} order by c.id limit ${limit}`,
       keys: ['k1'],
     },
     findings: {

@@ -125,17 +125,17 @@ export default async function summariesRoutes(fastify: FastifyInstance): Promise
     reply.header('Content-Type', contentTypes[format]).header('Content-Disposition', `attachment; filename="${name}"`).header('Cache-Control', 'no-store');
     if (format === 'csv') return reply.send(await summaryCsv(summary, ctx));
     if (format === 'pdf') return reply.send(await summaryPdf(summary, ctx));
-    // XLSX: the summary sheet, then the approved reports, findings and follow-ups behind it, streamed.
+    // XLSX: the summary sheet, then the reports (approved, and pending marked by their status), findings and follow-ups behind it, streamed.
     const stream = new PassThrough();
     const workbook = await xlsxWriter(stream);
     workbook.creator = ctx.generatedBy;
     workbook.created = ctx.generatedAt;
-    const filter = { from: summary.from, to: summary.to, scope: request.actor.scope, approvedOnly: true, ...(summary.campaignId ? { campaignId: summary.campaignId } : {}) };
+    const filter = { from: summary.from, to: summary.to, scope: request.actor.scope, behindSummary: true, ...(summary.campaignId ? { campaignId: summary.campaignId } : {}) };
     (async () => {
       await addSummarySheet(workbook, summary, ctx);
-      await addRecordSheet(workbook, request.t('export.sheet.reports'), service.records('reports', filter, request.t, request.lang), recordColumns('reports', request.t));
-      await addRecordSheet(workbook, request.t('export.sheet.findings'), service.records('findings', filter, request.t, request.lang), recordColumns('findings', request.t));
-      await addRecordSheet(workbook, request.t('export.sheet.followups'), service.records('followups', filter, request.t, request.lang), recordColumns('followups', request.t));
+      await addRecordSheet(workbook, request.t('export.sheet.reports'), service.records('reports', filter, request.t, request.lang, true), recordColumns('reports', request.t));
+      await addRecordSheet(workbook, request.t('export.sheet.findings'), service.records('findings', filter, request.t, request.lang, true), recordColumns('findings', request.t));
+      await addRecordSheet(workbook, request.t('export.sheet.followups'), service.records('followups', filter, request.t, request.lang, true), recordColumns('followups', request.t));
       await workbook.commit();
     })().catch((error: unknown) => {
       request.log.error({ err: error }, 'xlsx export failed');
@@ -187,7 +187,7 @@ export default async function summariesRoutes(fastify: FastifyInstance): Promise
     const filter = { from, to, scope: request.actor.scope, ...(query.campaign ? { campaignId: query.campaign } : {}) };
     recordExport(request, { kind, format, from, to, campaign: query.campaign ?? null });
     const header = recordColumns(kind, request.t);
-    const rows = service.records(kind, filter, request.t, request.lang);
+    const rows = service.records(kind, filter, request.t, request.lang, format === 'xlsx');
     reply
       .header('Content-Type', contentTypes[format])
       .header('Content-Disposition', `attachment; filename="${kind}${scopeSuffix(request)}-${from}-${to}.${format}"`)

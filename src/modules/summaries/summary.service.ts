@@ -127,8 +127,9 @@ export function summaryService({ db, catalog, checklists, now = () => new Date()
 
   return {
     /** The rows of a record export, as the reader's language shows them (streamed in batches). */
-    records(kind: RecordKind, filter: RecordFilter, t: Translate, lang: Language): AsyncGenerator<Record<string, Cell>> {
-      return recordBatches(db, kind, filter, catalog, t, lang);
+    /** A record export's rows; `spreadsheet` writes dates as spreadsheet dates (XLSX) instead of text (CSV). */
+    records(kind: RecordKind, filter: RecordFilter, t: Translate, lang: Language, spreadsheet = false): AsyncGenerator<Record<string, Cell>> {
+      return recordBatches(db, kind, filter, catalog, t, lang, spreadsheet);
     },
 
     /** Whether a campaign exists (a summary's filter naming another is refused). */

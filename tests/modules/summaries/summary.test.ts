@@ -1,7 +1,3 @@
-import { execFileSync, spawnSync } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { parse } from 'csv-parse/sync';
@@ -11,6 +7,7 @@ import { buildTestApp, type TestApp } from '../../helpers/app.js';
 import { loginAs, type SignedInClient } from '../../helpers/auth.js';
 import { createReport, createRoundWithTeam, createVenue, district } from '../../helpers/factories.js';
 import { html, textOf } from '../../helpers/html.js';
+import { convertWithOffice, office } from '../../helpers/office.js';
 
 let test: TestApp;
 let head: SignedInClient;
@@ -297,7 +294,16 @@ describe('exports', () => {
     expect(sheetRows).toEqual(table.map((cells) => cells.map(normalise)));
     expect(sheet.getRow(6).getCell(2).numFmt).toBe('#,##0');
     expect(workbook.worksheets.map((ws) => ws.name)).toEqual(['Tổng hợp', 'Biên bản', 'Vi phạm', 'Khắc phục']);
-    expect(workbook.worksheets[1]!.rowCount - 1).toBe(4); // the approved reports behind the summary
+    // The reports sheet lists the reports the figures count: the approved ones and, marked, the pending ones.
+    const statuses: string[] = [];
+    workbook.worksheets[1]!.eachRow((row, number) => {
+      if (number > 1) statuses.push(String(row.getCell(7).value));
+    });
+    const totals = table.at(-1)!;
+    const [approvedColumn, pendingColumn] = [3, 4]; // area, rounds, venues checked, reports approved, reports pending
+    expect(statuses.filter((status) => status === 'Đã duyệt')).toHaveLength(Number(normalise(totals[approvedColumn])));
+    expect(statuses.filter((status) => status === 'Chờ duyệt')).toHaveLength(Number(normalise(totals[pendingColumn])));
+    expect(statuses).toHaveLength(4 + 1);
     expect(workbook.worksheets[3]!.rowCount - 1).toBe(2); // and their follow-ups
 
     const pdf = await head.get(`/reports/districts.pdf?${period}`);
@@ -346,8 +352,46 @@ describe('exports', () => {
       await workbook.xlsx.load(xlsx.rawPayload as unknown as ArrayBuffer);
       expect(workbook.worksheets[0]!.rowCount, kind).toBe(rows.length);
     }
+    // One report's row in the XLSX, cell by cell, against the database: dates as dates, counts as numbers.
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load((await auditor.get(`/reports/records/reports.xlsx?${period}`)).rawPayload as unknown as ArrayBuffer);
+    const sheet = book.worksheets[0]!;
+    const headings = (sheet.getRow(1).values as unknown[]).slice(1).map(String);
+    const stored = test.app.db.get<{ id: number; round: string; venue: string; area: string; visit_date: string; inspector: string; owners: number | null; staff: number | null; counselled: number | null; violations: number; conclusion: string }>(
+      sql`select c.id, r.title as round, v.name as venue, a.name as area, c.visit_date, u.name as inspector, c.owners_present as owners, c.staff_present as staff,
+                 c.staff_counselled as counselled, c.violation_count as violations, c.conclusion
+          from checks c join rounds r on r.id = c.round_id join venues v on v.id = c.venue_id join areas a on a.id = c.area_id join users u on u.id = c.inspector_id
+          where v.name = 'Karaoke Ánh Sao' and c.visit_date = '2025-03-12'`,
+    )!;
+    let found: Record<string, unknown> | undefined;
+    let visitCell: ExcelJS.Cell | undefined;
+    sheet.eachRow((row, number) => {
+      if (number === 1 || row.getCell(1).value !== stored.id) return;
+      found = Object.fromEntries(headings.map((heading, index) => [heading, row.getCell(index + 1).value]));
+      visitCell = row.getCell(headings.indexOf('Ngày kiểm tra') + 1);
+    });
+    expect(found).toEqual({
+      'Mã biên bản': stored.id,
+      'Đợt kiểm tra': stored.round,
+      'Cơ sở': 'Karaoke Ánh Sao',
+      'Loại hình': 'Karaoke',
+      'Địa bàn': stored.area,
+      'Ngày kiểm tra': new Date(Date.UTC(2025, 2, 12)),
+      'Trạng thái': 'Đã duyệt',
+      'Người lập': stored.inspector,
+      'Chủ cơ sở có mặt': stored.owners,
+      'Nhân viên có mặt': stored.staff,
+      'Người được tư vấn': stored.counselled,
+      'Số vi phạm': 1,
+      'Kết luận': stored.conclusion,
+      'Bản sửa thay thế': null,
+    });
+    expect(stored.violations).toBe(1);
+    expect(visitCell!.numFmt).toBe('dd/mm/yyyy');
+
     const reports = parse((await auditor.get(`/reports/records/reports.csv?${period}`)).body.replace(/^\uFEFF/, '')) as string[][];
     expect(reports).toHaveLength(1 + 6); // every report in the period, whatever its status
+    expect(reports.find((cells) => cells[0] === String(stored.id))![5]).toBe('12/03/2025'); // text in a CSV
     expect(reports.flat()).toContain('Karaoke Ánh Sao');
     const findings = parse((await auditor.get(`/reports/records/findings.csv?${period}`)).body.replace(/^\uFEFF/, '')) as string[][];
     expect(findings.slice(1).some((cells) => cells.includes('Xử phạt vi phạm hành chính') && cells.includes('5000000'))).toBe(true);
@@ -355,23 +399,23 @@ describe('exports', () => {
     expect((await inspector.get(`/reports/districts.csv?${period}`)).statusCode).toBe(403);
   });
 
-  it('opens in LibreOffice with the same figures (when LibreOffice is installed)', async () => {
-    const office = ['libreoffice', 'soffice'].find((command) => spawnSync('which', [command]).status === 0);
-    if (!office) {
-      console.warn('LibreOffice not installed: XLSX → CSV conversion check skipped');
-      return;
-    }
-    const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'summary-lo-'));
-    const file = path.join(folder, 'summary.xlsx');
-    fs.writeFileSync(file, (await head.get(`/reports/districts.xlsx?${period}`)).rawPayload);
-    execFileSync(office, ['--headless', '--convert-to', 'csv:Text - txt - csv (StarCalc):44,34,76,1', '--outdir', folder, file], { timeout: 120_000, env: { ...process.env, HOME: folder } });
-    const converted = parse(fs.readFileSync(path.join(folder, 'summary.csv'), 'utf8'), { relax_column_count: true }) as string[][];
+  it.skipIf(!office)('opens in LibreOffice with the same figures', async () => {
+    const csv = convertWithOffice('summary.xlsx', (await head.get(`/reports/districts.xlsx?${period}`)).rawPayload, 'csv:Text - txt - csv (StarCalc):44,34,76,1', 'csv');
+    const converted = parse(csv, { relax_column_count: true }) as string[][];
     const table = await pageTable(head);
     const body = converted.slice(5).filter((cells) => cells[0]);
     // LibreOffice writes the formatted numbers (#,##0 gives 5,000,000): compare digits.
     expect(body.map((cells) => cells.slice(0, table[0]!.length).map((cell) => normalise(cell).replace(/,/g, '')))).toEqual(table.map((cells) => cells.map(normalise)));
-    fs.rmSync(folder, { recursive: true, force: true });
   }, 180_000);
+
+  it.skipIf(!office)('writes record dates as dates and counts as numbers, which LibreOffice reads as such', async () => {
+    const fods = convertWithOffice('reports.xlsx', (await auditor.get(`/reports/records/reports.xlsx?${period}`)).rawPayload, 'fods', 'fods');
+    // The visit date of 11 March 2025 is a date cell shown as 11/03/2025, not the text "11/03/2025".
+    expect(fods).toMatch(/office:value-type="date" office:date-value="2025-03-11(T00:00:00)?"[^>]*>\s*<text:p>11\/03\/2025<\/text:p>/);
+    expect(fods).not.toMatch(/office:value-type="string"[^>]*>\s*<text:p>\d\d\/\d\d\/\d{4}<\/text:p>/);
+    expect(fods).toMatch(/office:value-type="float" office:value="\d+"/);
+  }, 180_000);
+
   it('refuse filters that do not read, saying so beside each field, and make no file', async () => {
     const exportsBefore = test.app.db.get<{ n: number }>(sql`select count(*) as n from audit_log where action = 'export'`)!.n;
     const page = await auditor.get('/reports/districts?from=2024-13-45&to=abc&campaign=abc&level=xyz');
