@@ -48,3 +48,36 @@ export type Permission = keyof typeof permissions;
 export function can(role: Role, permission: Permission): boolean {
   return (permissions[permission] as readonly Role[]).includes(role);
 }
+
+/** A page of the main menu: shown to the roles that may read it, and first to those whose work it is. */
+interface MenuPage {
+  href: string;
+  /** Message key of the link's text. */
+  label: `nav.${string}`;
+  read: Permission;
+  work: readonly Permission[];
+}
+
+/** The main menu, in the order within each half (a role's work first, then what it only reads). */
+const menuPages: readonly MenuPage[] = [
+  { href: '/admin/users', label: 'nav.users', read: 'users.manage', work: ['users.manage'] },
+  { href: '/admin/checklists', label: 'nav.checklists', read: 'checklists.manage', work: ['checklists.manage'] },
+  { href: '/campaigns', label: 'nav.campaigns', read: 'campaigns.read', work: ['campaigns.write'] },
+  { href: '/rounds', label: 'nav.rounds', read: 'rounds.read', work: ['rounds.write', 'checks.file'] },
+  { href: '/calendar', label: 'nav.calendar', read: 'rounds.read', work: ['rounds.write'] },
+  { href: '/reports/districts', label: 'nav.reports', read: 'reports.read', work: ['reports.read'] },
+  // An auditor's work is the records behind the summary, so reports come early for them too.
+  { href: '/checks', label: 'nav.checks', read: 'checks.read', work: ['checks.file', 'checks.review', 'reports.read'] },
+  { href: '/follow-ups', label: 'nav.followUps', read: 'followups.read', work: ['followups.comment', 'followups.manage'] },
+  { href: '/findings', label: 'nav.findings', read: 'findings.read', work: ['findings.refer'] },
+  { href: '/audit', label: 'nav.audit', read: 'audit.read', work: ['audit.read'] },
+  { href: '/venues', label: 'nav.venues', read: 'venues.read', work: ['venues.write'] },
+  { href: '/outreach', label: 'nav.outreach', read: 'outreach.read', work: ['outreach.write'] },
+];
+
+/** The menu for a role, derived from its permissions: the pages it works on, then the pages it may only read. */
+export function menuFor(role: Role): Array<{ href: string; label: `nav.${string}` }> {
+  const readable = menuPages.filter((page) => can(role, page.read));
+  const isWork = (page: MenuPage) => page.work.some((permission) => can(role, permission));
+  return [...readable.filter(isWork), ...readable.filter((page) => !isWork(page))].map(({ href, label }) => ({ href, label }));
+}

@@ -139,6 +139,8 @@ export const en: Record<MessageKey, string> = {
   'nav.audit': 'Audit trail',
   'nav.users': 'Accounts',
   'nav.logout': 'Sign out',
+  'campaigns.progressTable': 'Table of results per area',
+  'campaigns.targetsTable': 'Table of targets per area',
   'nav.profile': 'My account',
   'role.admin': 'Administrator',
   'role.department_head': 'Department head',

@@ -137,6 +137,8 @@ export const vi = {
   'nav.audit': 'Nhật ký thay đổi',
   'nav.users': 'Tài khoản',
   'nav.logout': 'Đăng xuất',
+  'campaigns.progressTable': 'Bảng kết quả theo địa bàn',
+  'campaigns.targetsTable': 'Bảng nhập chỉ tiêu theo địa bàn',
   'nav.profile': 'Tài khoản của tôi',
   'role.admin': 'Quản trị',
   'role.department_head': 'Lãnh đạo phòng/ban',

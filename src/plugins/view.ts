@@ -8,7 +8,7 @@ import { projectPath } from '../lib/project-root.js';
 import { vocabulary, vocabularyLabel, type VocabularyName } from '../lib/vocabulary.js';
 import { vi, type MessageKey } from '../i18n/vi.js';
 import type { Message, Translate } from '../i18n/index.js';
-import { can, type Permission } from '../access/permissions.js';
+import { can, menuFor, type Permission } from '../access/permissions.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -77,6 +77,7 @@ export default fp(
         user: request.user ? { id: request.user.id, name: request.user.name, role: request.user.role } : null,
         /** Whether the signed-in user has a permission: for showing links and buttons; the server checks again. */
         may: (permission: Permission) => (request.user ? can(request.user.role, permission) : false),
+        menu: request.user ? menuFor(request.user.role) : [],
         csrfToken: request.csrfToken ? request.csrfToken() : '',
       };
     }

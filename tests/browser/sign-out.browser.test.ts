@@ -30,6 +30,8 @@ describe.skipIf(!chromiumPath)('after signing out, in a real browser', () => {
     await page.goto(`${baseUrl}/rounds`);
     expect(await page.locator('h1').textContent()).toContain('Đợt kiểm tra');
 
+    // On a phone, signing out sits in the menu.
+    await page.click('.site-menu > summary');
     await Promise.all([page.waitForURL(`${baseUrl}/login`), page.click('.logout-form button')]);
     await page.goBack();
     await page.waitForLoadState();
