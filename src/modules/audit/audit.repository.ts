@@ -49,6 +49,17 @@ export function auditRepository(db: AppDatabase) {
       return cappedCount(db, auditLog, conditions(filter, scope));
     },
 
+    /** The status changes recorded for some records of one type, oldest first. */
+    statusChanges(recordType: string, recordIds: number[]): Array<Pick<AuditRow, 'id' | 'recordId' | 'at' | 'changes'>> {
+      if (recordIds.length === 0) return [];
+      return db
+        .select({ id: auditLog.id, recordId: auditLog.recordId, at: auditLog.at, changes: auditLog.changes })
+        .from(auditLog)
+        .where(and(eq(auditLog.recordType, recordType), inArray(auditLog.recordId, recordIds), eq(auditLog.action, 'status')))
+        .orderBy(auditLog.id)
+        .all();
+    },
+
     recordTypes(): string[] {
       return db
         .selectDistinct({ recordType: auditLog.recordType })

@@ -73,6 +73,14 @@ export function auditService(db: AppDatabase, now: () => Date = () => new Date()
       return { items, total, page: window.page, pageCount: window.pageCount, pageSize: window.pageSize, capped: window.capped };
     },
 
+    /** When each of these records changed status, and from what to what (oldest first). */
+    statusChanges(recordType: string, recordIds: number[]): Array<{ id: number; recordId: number; at: string; from: string | null; to: string }> {
+      return repository.statusChanges(recordType, recordIds).map((row) => {
+        const [from, to] = ((JSON.parse(row.changes) as { status?: [string | null, string] }).status ?? [null, '']) as [string | null, string];
+        return { id: row.id, recordId: row.recordId!, at: row.at, from, to };
+      });
+    },
+
     recordTypes(): string[] {
       return repository.recordTypes();
     },

@@ -139,6 +139,11 @@ export function followUpsService({
       return repository.forFindings(findingIds);
     },
 
+    /** The status changes of these follow-ups, from the audit trail (the one place they are recorded). */
+    statusChangesOf(followUpIds: number[]) {
+      return audit.statusChanges('follow_up', followUpIds);
+    },
+
     getFollowUp(actor: Actor, id: number) {
       const followUp = load(actor, id);
       const finding = findings.findById(followUp.findingId, { all: true })!;

@@ -16,12 +16,15 @@ export function homeService({ db, audit, findings, followUps }: { db: AppDatabas
     forActor(actor: Actor) {
       const counts = rounds.countByStatus(actor.scope);
       const base = { roundCounts: counts, roundTotal: Object.values(counts).reduce((sum, count) => sum + count, 0) };
+      const myRounds = actor.userId !== null && can(actor.role, 'checks.file') ? rounds.openForUser(actor.userId, actor.scope) : [];
       const inspector =
         actor.userId !== null && can(actor.role, 'checks.file')
           ? {
               drafts: checks.count({ scope: actor.scope, inspectorId: actor.userId, status: 'draft' }),
               returned: checks.count({ scope: actor.scope, inspectorId: actor.userId, status: 'returned' }),
-              roundsInProgress: rounds.openForUser(actor.userId, actor.scope),
+              // The rounds under way, and apart from them those still to come (soonest first).
+              roundsInProgress: myRounds.filter((round) => round.status === 'in_progress'),
+              roundsPlanned: myRounds.filter((round) => round.status === 'planned').reverse(),
               followUps: followUps.countMineDue(actor),
             }
           : null;

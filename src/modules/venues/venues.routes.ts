@@ -4,6 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { venueStatuses } from '../../../db/schema/index.js';
 import { ConflictError, NotFoundError } from '../../lib/errors.js';
 import { parseForm, type FieldErrors } from '../../lib/forms.js';
+import { todayInVietnam } from '../../lib/dates.js';
 import { idParamsSchema as params } from '../../lib/params.js';
 import { fieldValue, uploadedFile } from '../../lib/uploads.js';
 import { scopeIncludes } from '../../access/scope.js';
@@ -40,22 +41,32 @@ export default async function venuesRoutes(fastify: FastifyInstance): Promise<vo
   const findings = app.services.findings;
   const followUps = app.services.followUps;
 
-  /** The venue's whole story in time order: reports, findings, referrals and follow-ups. */
+  /**
+   * The venue's whole story, newest first: reports, findings, referrals, follow-ups and their status changes.
+   * Events of one day are ordered by when they were recorded, newest first too.
+   */
   function historyOf(request: FastifyRequest, venueId: number) {
     const reports = checks.reportsFor(request.actor, { venueId });
     const found = findings.listFindings(request.actor, { venue: venueId, page: 1 }).items;
     const linked = followUps.forFindings(found.map((finding) => finding.id));
-    const events: Array<{ date: string; kind: string; href: string; text: string; detail: string }> = [];
-    for (const report of reports) events.push({ date: report.visitDate, kind: 'report', href: `/checks/${report.id}`, text: request.t('checks.reportNumber', { id: report.id }), detail: request.t(`checkStatus.${report.status}` as never) });
+    const measureOf = new Map(linked.map((followUp) => [followUp.id, followUp.measure]));
+    const events: Array<{ date: string; order: string; kind: string; href: string; text: string; detail: string }> = [];
+    const add = (event: (typeof events)[number]) => events.push(event);
+    for (const report of reports) add({ date: report.visitDate, order: `${report.visitTime ?? ''}`, kind: 'report', href: `/checks/${report.id}`, text: request.t('checks.reportNumber', { id: report.id }), detail: request.t(`checkStatus.${report.status}` as never) });
     for (const finding of found) {
-      events.push({ date: finding.visitDate, kind: 'finding', href: `/findings/${finding.id}`, text: finding.title, detail: request.t(`findingStatus.${finding.status}` as never) });
-      if (finding.referredOn) events.push({ date: finding.referredOn, kind: 'referral', href: `/findings/${finding.id}`, text: finding.title, detail: finding.referralReference });
+      add({ date: finding.visitDate, order: '', kind: 'finding', href: `/findings/${finding.id}`, text: finding.title, detail: request.t(`findingStatus.${finding.status}` as never) });
+      if (finding.referredOn) add({ date: finding.referredOn, order: '', kind: 'referral', href: `/findings/${finding.id}`, text: finding.title, detail: finding.referralReference });
     }
     for (const followUp of linked) {
-      events.push({ date: followUp.createdAt.slice(0, 10), kind: 'followUp', href: `/follow-ups/${followUp.id}`, text: followUp.measure, detail: request.t(`followUpStatus.${followUp.status}` as never) });
-      if (followUp.verifiedAt) events.push({ date: followUp.verifiedAt.slice(0, 10), kind: 'verified', href: `/follow-ups/${followUp.id}`, text: followUp.measure, detail: '' });
+      add({ date: todayInVietnam(new Date(followUp.createdAt)), order: followUp.createdAt, kind: 'followUp', href: `/follow-ups/${followUp.id}`, text: followUp.measure, detail: request.t(`followUpStatus.open` as never) });
+      if (followUp.verifiedAt) add({ date: todayInVietnam(new Date(followUp.verifiedAt)), order: followUp.verifiedAt, kind: 'verified', href: `/follow-ups/${followUp.id}`, text: followUp.measure, detail: '' });
     }
-    events.sort((a, b) => b.date.localeCompare(a.date));
+    // Verification has its own event above; every other status change is listed as it happened.
+    for (const change of followUps.statusChangesOf(linked.map((followUp) => followUp.id))) {
+      if (change.to === 'verified') continue;
+      add({ date: todayInVietnam(new Date(change.at)), order: change.at, kind: 'followUpStatus', href: `/follow-ups/${change.recordId}`, text: measureOf.get(change.recordId) ?? '', detail: `${change.from ? request.t(`followUpStatus.${change.from}` as never) : ''} → ${request.t(`followUpStatus.${change.to}` as never)}` });
+    }
+    events.sort((a, b) => b.date.localeCompare(a.date) || b.order.localeCompare(a.order));
     return { reports, events, openFindings: found.filter((finding) => finding.status === 'open') };
   }
 

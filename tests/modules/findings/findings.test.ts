@@ -296,6 +296,25 @@ describe('follow-ups', () => {
   });
 });
 
+describe('a venue’s history', () => {
+  it('lists reports, findings, follow-ups and every follow-up status change, newest first', async () => {
+    const finding = findingsOf(submitted(['F1'], 'submitted', '12/03/2025'))[0]!;
+    const url = (await addFollowUp(finding.id)).headers.location as string;
+    clock = new Date('2025-03-14T02:00:00Z');
+    expect((await head.post(`${url}/status`, { to: 'in_progress' })).statusCode).toBe(303);
+    clock = new Date('2025-03-14T05:00:00Z'); // the same day in Vietnam, three hours later
+    expect((await head.post(`${url}/status`, { to: 'done' })).statusCode).toBe(303);
+    const $ = html((await head.get(`/venues/${venueId}`)).body);
+    const events = $('.timeline li').map((_, item) => ({ date: $(item).find('time').attr('datetime')!, text: $(item).text().replace(/\s+/g, ' ').trim() })).get();
+    const changes = events.filter((event) => event.text.startsWith('14/03/2025 · Biện pháp đổi trạng thái'));
+    // Newest first, the later change of the same day too.
+    expect(changes.map((event) => event.text.split('(').pop())).toEqual(['Đang thực hiện → Đã xong)', 'Chưa thực hiện → Đang thực hiện)']);
+    const dates = events.map((event) => event.date);
+    expect(dates).toEqual([...dates].sort().reverse());
+    expect(events.some((event) => event.text.startsWith('12/03/2025 · Vi phạm'))).toBe(true);
+  });
+});
+
 describe('closing a finding', () => {
   it('happens only when all its follow-ups are done or verified, and a critical one was referred', async () => {
     expect(canClose({ status: 'open', severity: 'low', referredOn: null }, [])).toBe(false);
@@ -363,6 +382,16 @@ describe('home pages', () => {
     expect($('#stat-drafts').attr('href')).toBe(`/checks?status=draft&inspector=${inspector.user.id}`);
     expect($(`#my-rounds a[href="/rounds/${roundId}"]`)).toHaveLength(1);
     expect($('#stat-my-overdue').attr('href')).toBe('/follow-ups?mine=1&overdue=1');
+  });
+
+  it('list a person’s rounds in progress under that title, and their planned rounds in a block of their own', async () => {
+    const planned = createRoundWithTeam(test.app, [head.user.id], { title: 'Đợt sắp tới', startDate: '2025-04-10', endDate: '2025-04-12' });
+    const running = createRoundWithTeam(test.app, [head.user.id], { title: 'Đợt đang làm', startDate: '2025-03-10', endDate: '2025-03-20' });
+    test.app.db.run(sql`update rounds set status = 'in_progress' where id = ${running}`);
+    const $ = html((await head.get('/')).body);
+    expect($('#my-rounds a[href^="/rounds/"]').filter((_, link) => /^\/rounds\/\d+$/.test($(link).attr('href')!)).map((_, link) => $(link).attr('href')).get()).toEqual([`/rounds/${running}`]);
+    expect($('#my-planned-rounds a').map((_, link) => $(link).attr('href')).get()).toEqual([`/rounds/${planned}`]);
+    expect(textOf($, '#my-planned-heading')).toBe('Đợt kiểm tra sắp tới có tên tôi trong đoàn');
   });
 
   it('show a head the reports waiting for review', async () => {
