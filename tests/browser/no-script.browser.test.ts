@@ -123,4 +123,24 @@ describe.skipIf(!chromiumPath)('without JavaScript, and when htmx never arrives'
     expect(test.app.db.get<{ status: string }>(sql`select status from rounds where id = ${second}`)!.status).toBe('completed');
     await withoutScript.close();
   });
+
+  it('asks once before publishing a checklist version with JavaScript (the button’s own dialog)', async () => {
+    const admin = await createUser(test.app, 'admin');
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await signIn(page, baseUrl, admin.email, admin.password);
+    await page.goto(`${baseUrl}/admin/checklists`);
+    await Promise.all([page.waitForURL(/\/admin\/checklists\/\d+$/), page.click('form[action="/admin/checklists"] button[type="submit"]')]);
+    const id = Number(page.url().split('/').pop());
+    const dialogs: string[] = [];
+    page.on('dialog', (dialog) => {
+      dialogs.push(dialog.message());
+      void dialog.accept();
+    });
+    await page.click('button[name="publish"]');
+    await page.locator('.flash').waitFor();
+    expect(dialogs).toHaveLength(1);
+    expect(test.app.db.get<{ status: string }>(sql`select status from checklist_templates where id = ${id}`)!.status).toBe('published');
+    await context.close();
+  });
 });

@@ -152,6 +152,42 @@ describe('irreversible changes without JavaScript', () => {
   });
 });
 
+describe('publishing a checklist version', () => {
+  it('saves the draft, then asks before publishing it, with or without the editor’s "save and publish"', async () => {
+    const draftUrl = String((await admin.post('/admin/checklists')).headers.location);
+    const id = Number(draftUrl.split('/').pop());
+    const status = () => test.app.db.get<{ status: string }>(sql`select status from checklist_templates where id = ${id}`)!.status;
+
+    const direct = html((await admin.post(`${draftUrl}/publication`)).body);
+    expect(textOf(direct, 'h1')).toContain('Ban hành?');
+    expect(status()).toBe('draft');
+
+    const editor = html((await admin.get(draftUrl)).body);
+    const list = (name: string) => editor(`[name="${name}"]`).map((_, element) => String(editor(element).val() ?? '')).get();
+    const step = await admin.post(draftUrl, {
+      revision: String(editor('input[name="revision"]').val()),
+      titleVi: 'Bộ câu hỏi chờ ban hành',
+      titleEn: 'Checklist awaiting publication',
+      itemCode: list('itemCode'),
+      itemCategory: list('itemCategory'),
+      itemSeverity: list('itemSeverity'),
+      itemAppliesTo: list('itemAppliesTo'),
+      itemVi: list('itemVi'),
+      itemEn: list('itemEn'),
+      itemBasis: list('itemBasis'),
+      publish: '1',
+    });
+    expect(step.statusCode).toBe(200);
+    const $ = html(step.body);
+    expect(textOf($, '.confirm-step')).toContain('Bộ câu hỏi chờ ban hành');
+    expect(test.app.db.get<{ title_vi: string }>(sql`select title_vi from checklist_templates where id = ${id}`)!.title_vi).toBe('Bộ câu hỏi chờ ban hành');
+    expect(status()).toBe('draft');
+
+    expect((await admin.post(`${draftUrl}/publication`, fieldsOf($, '.confirm-step form'))).statusCode).toBe(303);
+    expect(status()).toBe('published');
+  });
+});
+
 describe('forms that search or filter (GET)', () => {
   it('never carry the CSRF token or a form key into the URL, and always have a submit button outside <noscript>', async () => {
     const roundId = createRound(test.app, { title: 'Đợt xem biểu mẫu' });

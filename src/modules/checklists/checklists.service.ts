@@ -72,6 +72,9 @@ export interface ChecklistDraftValues {
 
 /** Reads the draft editor's rows (parallel lists, one entry per item row). */
 /** The draft editor's form as typed (item fields come once per row), and whether to publish after saving. */
+/** Publishing cannot be undone: `confirm` is "yes" once the person has confirmed it. */
+export const publicationFormSchema = z.object({ confirm: formText });
+
 export const draftFormSchema = z
   .object({
     titleVi: formText,
@@ -86,11 +89,13 @@ export const draftFormSchema = z
     itemBasis: formList,
     itemRemove: formList,
     publish: formFlag,
+    confirm: formText,
   })
-  .transform((form): { draft: ChecklistDraftValues; publish: boolean } => {
+  .transform((form): { draft: ChecklistDraftValues; publish: boolean; confirmed: boolean } => {
     const removed = new Set(form.itemRemove);
     return {
       publish: form.publish,
+      confirmed: form.confirm === 'yes',
       draft: {
         titleVi: form.titleVi,
         titleEn: form.titleEn,
