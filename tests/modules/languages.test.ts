@@ -56,6 +56,14 @@ describe('numbers and money in the reader’s language', () => {
     expect(textOf(html((await headEn.get(activity)).body), 'main')).toContain('1,250 (1,100 women)');
   });
 
+  it('counts a long list as "Hơn 1.000" in Vietnamese and "More than 1,000" in English', async () => {
+    test.app.db.run(sql`
+      with recursive n(i) as (select 1 union all select i + 1 from n where i < 1200)
+      insert into audit_log (at, actor_name, action, record_type, record_id) select '2025-03-01T00:00:00.000Z', 'CLI', 'update', 'venue', i from n`);
+    expect(textOf(html((await adminVi.get('/audit')).body), '.result-count')).toBe('Hơn 1.000 kết quả (thu hẹp bộ lọc để xem hết)');
+    expect(textOf(html((await adminEn.get('/audit')).body), '.result-count')).toBe('More than 1,000 results (narrow the filters to see them all)');
+  });
+
   it('shows a fine as 7.500.000 đ in Vietnamese and 7,500,000 VND in English', async () => {
     const { findingId } = findingOnItem('A1');
     const added = await headVi.post(`/findings/${findingId}/follow-ups`, { measure: 'fine', fineAmount: '7.500.000', responsibleKind: 'agency', responsibleAgency: 'police', dueDate: '20/03/2025' });
