@@ -70,11 +70,11 @@ export interface ChecklistDraftValues {
   items: Array<{ code: string; category: string; severity: string; appliesTo: string; vi: string; en: string; basis: string; remove: boolean }>;
 }
 
-/** Reads the draft editor's rows (parallel lists, one entry per item row). */
-/** The draft editor's form as typed (item fields come once per row), and whether to publish after saving. */
 /** Publishing cannot be undone: `confirm` is "yes" once the person has confirmed it. */
 export const publicationFormSchema = z.object({ confirm: formText });
 
+/** Reads the draft editor's rows (parallel lists, one entry per item row). */
+/** The draft editor's form as typed (item fields come once per row), whether to publish after saving, and whether publishing was confirmed. */
 export const draftFormSchema = z
   .object({
     titleVi: formText,
@@ -114,7 +114,6 @@ export const draftFormSchema = z
     };
   });
 
-/** Parsed published versions, per database (a published version never changes). */
 /**
  * Each published item's English text, by its code and Vietnamese text (what a finding keeps), so a finding's
  * title can be shown in English. Published versions never change, so what is remembered stays true.
@@ -132,6 +131,7 @@ export function englishItemText(code: string, vi: string): string | undefined {
   return englishItemTexts.get(itemKey(code, vi));
 }
 
+/** Parsed published versions, per database (a published version never changes). */
 const publishedCaches = new WeakMap<AppDatabase, Map<number, Checklist>>();
 
 export function checklistsService({ db, audit, now = () => new Date() }: { db: AppDatabase; audit: AuditService; now?: () => Date }) {

@@ -87,7 +87,7 @@ export default async function findingsRoutes(fastify: FastifyInstance): Promise<
       if (detail.can.close) {
         return reply.render('confirm/show', {
           question: request.t('findings.closeConfirm'),
-          record: findingTitle(request.t, detail.finding),
+          record: findingTitle(request.t, detail.finding, request.lang),
           action: `/findings/${id}/closure`,
           fields: {},
           confirmLabel: request.t('findings.close'),
