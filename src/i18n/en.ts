@@ -34,6 +34,11 @@ export const en: Record<MessageKey, string> = {
   'common.next': 'Next ›',
   'common.results': '{total} results',
   'common.offline': 'Could not reach the server. Check the connection and try again; what you typed is still on the page.',
+  'confirm.title': 'Confirm',
+  'confirm.hint': 'This cannot be undone. Please check before you confirm.',
+  'confirm.back': 'Go back without changing anything',
+  'campaigns.closeConfirm': 'Close this campaign? A closed campaign cannot be reopened.',
+  'followUps.doneConfirm': 'Mark this follow-up as done?',
   'common.resultsMore': 'More than {total} results (narrow the filters to see them all)',
   'common.formHasErrors': 'Not saved: please correct the fields marked below.',
 

@@ -32,6 +32,11 @@ export const vi = {
   'common.next': 'Trang sau ›',
   'common.results': '{total} kết quả',
   'common.offline': 'Không kết nối được máy chủ. Kiểm tra mạng rồi thử lại; những gì bạn đã nhập vẫn còn trên trang.',
+  'confirm.title': 'Xác nhận thao tác',
+  'confirm.hint': 'Thao tác này không thể hoàn tác. Vui lòng kiểm tra lại trước khi xác nhận.',
+  'confirm.back': 'Quay lại, không thay đổi gì',
+  'campaigns.closeConfirm': 'Kết thúc kế hoạch này? Kế hoạch đã kết thúc không thể mở lại.',
+  'followUps.doneConfirm': 'Đánh dấu biện pháp khắc phục này đã thực hiện xong?',
   'common.resultsMore': 'Hơn {total} kết quả (thu hẹp bộ lọc để xem hết)',
   'common.formHasErrors': 'Chưa lưu được: vui lòng sửa các mục được đánh dấu bên dưới.',
 

@@ -1,9 +1,17 @@
-const vndFormatter = new Intl.NumberFormat('vi-VN');
+/** The languages numbers are written in: Vietnamese groups thousands with dots, English with commas. */
+export type NumberLanguage = 'vi' | 'en';
 
-/** Whole VND shown as Vietnamese write it: 1.500.000 đ. */
-export function formatVnd(amount: number | null | undefined): string {
+const numberFormatters: Record<NumberLanguage, Intl.NumberFormat> = { vi: new Intl.NumberFormat('vi-VN'), en: new Intl.NumberFormat('en-US') };
+
+/** A number as people of the language write it: 1.250 in Vietnamese, 1,250 in English. */
+export function formatNumber(value: number, lang: NumberLanguage): string {
+  return numberFormatters[lang].format(value);
+}
+
+/** Whole VND as each language writes it: 1.500.000 đ, 1,500,000 VND. */
+export function formatVnd(amount: number | null | undefined, lang: NumberLanguage): string {
   if (amount === null || amount === undefined) return '';
-  return `${vndFormatter.format(amount)} đ`;
+  return lang === 'en' ? `${formatNumber(amount, lang)} VND` : `${formatNumber(amount, lang)} đ`;
 }
 
 /**

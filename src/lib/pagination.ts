@@ -1,3 +1,5 @@
+import { formatNumber, type NumberLanguage } from './money.js';
+
 export const PAGE_SIZE = 25;
 
 /**
@@ -23,7 +25,7 @@ export function pageWindow(requestedPage: number, total: number, pageSize = PAGE
   return { page, pageCount, pageSize, offset: (page - 1) * pageSize, capped: total > LIST_COUNT_CAP };
 }
 
-/** A count from cappedCount as shown: "10.000+" once it reaches the cap. */
-export function formatCount(total: number): string {
-  return total > LIST_COUNT_CAP ? `${LIST_COUNT_CAP.toLocaleString('vi-VN')}+` : total.toLocaleString('vi-VN');
+/** A count from cappedCount as shown in the language: "1.000+" (English "1,000+") once it reaches the cap. */
+export function formatCount(total: number, lang: NumberLanguage): string {
+  return total > LIST_COUNT_CAP ? `${formatNumber(LIST_COUNT_CAP, lang)}+` : formatNumber(total, lang);
 }

@@ -3,11 +3,12 @@ import fp from 'fastify-plugin';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { dateRangeProblems, formatDate, formatMoment } from '../lib/dates.js';
 import { formatCount } from '../lib/pagination.js';
-import { formatVnd } from '../lib/money.js';
+import { formatNumber, formatVnd } from '../lib/money.js';
+import { basisInLanguage } from '../lib/legal-basis.js';
 import { projectPath } from '../lib/project-root.js';
 import { vocabulary, vocabularyLabel, type VocabularyName } from '../lib/vocabulary.js';
 import { vi, type MessageKey } from '../i18n/vi.js';
-import type { Message, Translate } from '../i18n/index.js';
+import type { Language, Message, Translate } from '../i18n/index.js';
 import { can, menuFor, type Permission } from '../access/permissions.js';
 
 declare module 'fastify' {
@@ -37,7 +38,7 @@ function isMessageKey(value: unknown): value is MessageKey {
 /** Server-side rendering with Eta: every template gets the translator, formatters and the request's context. */
 /** Display helpers that belong to features, handed in by the app so this plugin imports none. */
 export interface ViewOptions {
-  helpers: { findingTitle(t: Translate, finding: { itemCode: string | null; title: string }): string };
+  helpers: { findingTitle(t: Translate, finding: { itemCode: string | null; title: string }, lang: Language): string };
 }
 
 export default fp(
@@ -64,9 +65,11 @@ export default fp(
         msg: (message: Message) => t(message.key, message.params),
         date: formatDate,
         moment: formatMoment,
-        vnd: formatVnd,
-        count: formatCount,
-        findingTitle: (finding: { itemCode: string | null; title: string }) => options.helpers.findingTitle(t, finding),
+        vnd: (amount: number | null | undefined) => formatVnd(amount, request.lang),
+        count: (total: number) => formatCount(total, request.lang),
+        number: (value: number) => formatNumber(value, request.lang),
+        findingTitle: (finding: { itemCode: string | null; title: string }) => options.helpers.findingTitle(t, finding, request.lang),
+        legalBasis: (basis: string) => basisInLanguage(basis, request.lang),
         dateProblems: dateRangeProblems,
         vocab: (name: VocabularyName) => vocabulary(name).map((entry) => ({ code: entry.code, label: entry[request.lang] })),
         label: (name: VocabularyName, code: string) => vocabularyLabel(name, code, request.lang),

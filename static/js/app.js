@@ -2,6 +2,23 @@
 (function () {
   'use strict';
 
+  // htmx arrived (both scripts are deferred, so it ran first): filters apply on change and their buttons can go.
+  // Without htmx the buttons stay, which <noscript> cannot do when scripting is on but htmx failed to load.
+  if (window.htmx) document.documentElement.classList.add('htmx-active');
+  // An action confirmed in the dialog (data-confirm on the form or data-confirm-submit on its button) is sent as
+  // confirmed, so the server does not ask again. This listens after the dialogs' own listeners, which stop the
+  // submission when the person declines.
+  document.addEventListener('submit', function (event) {
+    var form = event.target;
+    var asked = form instanceof HTMLFormElement && (form.dataset.confirm || (event.submitter && event.submitter.dataset.confirmSubmit));
+    if (!asked || event.defaultPrevented || form.querySelector('input[name="confirm"]')) return;
+    var confirmed = document.createElement('input');
+    confirmed.type = 'hidden';
+    confirmed.name = 'confirm';
+    confirmed.value = 'yes';
+    form.appendChild(confirmed);
+  });
+
   // Ask before irreversible actions (forms marked data-confirm).
   document.addEventListener('submit', function (event) {
     var form = event.target;

@@ -67,7 +67,7 @@ describe.skipIf(!chromiumPath)('rounds in a real browser', () => {
     await page.fill('#field-endDate', '18/05/2025');
     await page.getByLabel('Huyện Sốp Cộp').check();
     await page.selectOption('#field-leadAgency', 'police');
-    await page.click('#round-form button[type="submit"]');
+    await page.click('#round-form .form-submit');
     await expect.poll(() => page.locator('#field-endDate-error').textContent()).toContain('Ngày kết thúc phải bằng hoặc sau ngày bắt đầu.');
     expect(await page.inputValue('#field-title')).toBe('Kiểm tra đột xuất quán karaoke');
 
@@ -84,7 +84,7 @@ describe.skipIf(!chromiumPath)('rounds in a real browser', () => {
     await page.locator('select[name="teamAgency"]').first().selectOption('border_guard');
     await page.click('[data-team-add]');
     await expect.poll(() => page.locator('#team-rows .team-row').count()).toBe(4);
-    await page.click('#round-form button[type="submit"]');
+    await page.click('#round-form .form-submit');
     await page.waitForURL(/\/rounds\/\d+$/);
     await expect.poll(async () => (await page.locator('h1').textContent())?.trim()).toBe('Kiểm tra đột xuất quán karaoke');
     await expect.poll(async () => (await page.locator('.flash').textContent())?.trim()).toBe('Đã lập đợt kiểm tra.');

@@ -11,7 +11,8 @@ describe('pages of a list', () => {
   it('says when a count stopped at the cap, and shows it as "more than"', () => {
     expect(pageWindow(1, LIST_COUNT_CAP).capped).toBe(false);
     expect(pageWindow(1, LIST_COUNT_CAP + 1).capped).toBe(true);
-    expect(formatCount(999)).toBe('999');
-    expect(formatCount(LIST_COUNT_CAP + 1)).toBe('1.000+');
+    expect(formatCount(999, 'vi')).toBe('999');
+    expect(formatCount(LIST_COUNT_CAP + 1, 'vi')).toBe('1.000+');
+    expect(formatCount(LIST_COUNT_CAP + 1, 'en')).toBe('1,000+');
   });
 });

@@ -34,7 +34,8 @@ describe('whole numbers and VND', () => {
     for (const bad of ['12.5', '1.2345', '-3', '3e4', 'mười', '', '1,5']) expect(parseWholeNumber(bad), bad).toBeNull();
   });
 
-  it('shows VND as Vietnamese write it', () => {
-    expect(formatVnd(15_000_000)).toBe('15.000.000 đ');
+  it('shows VND as each language writes it', () => {
+    expect(formatVnd(15_000_000, 'vi')).toBe('15.000.000 đ');
+    expect(formatVnd(15_000_000, 'en')).toBe('15,000,000 VND');
   });
 });

@@ -111,6 +111,19 @@ export default async function campaignsRoutes(fastify: FastifyInstance): Promise
   app.post('/:id/status', { config: write, schema: { params } }, async (request, reply) => {
     const { id } = request.params;
     const form = campaignStatusFormSchema.parse(request.body ?? {});
+    if (form.to === 'closed' && form.confirm !== 'yes') {
+      const campaign = service.getCampaign(id);
+      if (service.abilities(request.actor, campaign).changeStatus && (campaignTransitions[campaign.status] as string[]).includes(form.to)) {
+        return reply.render('confirm/show', {
+          question: request.t('campaigns.closeConfirm'),
+          record: campaign.title,
+          action: `/campaigns/${id}/status`,
+          fields: { to: form.to },
+          confirmLabel: request.t('campaigns.moveTo.closed'),
+          back: `/campaigns/${id}`,
+        });
+      }
+    }
     try {
       service.changeStatus(request.actor, id, form.to);
     } catch (error) {

@@ -113,7 +113,8 @@ export const targetsInputSchema = z.array(z.object({ areaId: z.string(), rounds:
 export type TargetsInput = z.infer<typeof targetsInputSchema>;
 
 /** POST /campaigns/:id/status: the status asked for, as typed (an unknown one is refused by the service). */
-export const campaignStatusFormSchema = z.object({ to: formText });
+/** `confirm` is "yes" once the person has confirmed closing the campaign, which cannot be undone. */
+export const campaignStatusFormSchema = z.object({ to: formText, confirm: formText });
 export type CampaignStatusForm = z.infer<typeof campaignStatusFormSchema>;
 
 export const campaignListQuerySchema = z.object({

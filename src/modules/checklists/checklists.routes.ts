@@ -1,14 +1,27 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { ConflictError } from '../../lib/errors.js';
 import { idParamsSchema as params } from '../../lib/params.js';
-import { draftFormSchema, severities } from './checklists.service.js';
+import { draftFormSchema, publicationFormSchema, severities } from './checklists.service.js';
 
 /** /admin/checklists: versions of the inspection checklist; a new version is an edited copy, published once. */
 export default async function checklistsRoutes(fastify: FastifyInstance): Promise<void> {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
   const service = app.services.checklists;
   const config = { permission: 'checklists.manage' as const };
+
+  /** The confirmation step before a version is published (see views/partials/_confirm.eta). */
+  function confirmPublication(request: FastifyRequest, reply: FastifyReply, id: number) {
+    const checklist = service.get(id);
+    return reply.render('confirm/show', {
+      question: request.t('checklists.publishConfirm'),
+      record: `${request.lang === 'en' ? checklist.titleEn : checklist.titleVi} (v${checklist.version})`,
+      action: `/admin/checklists/${id}/publication`,
+      fields: {},
+      confirmLabel: request.t('checklists.publish'),
+      back: `/admin/checklists/${id}`,
+    });
+  }
 
   app.get('/', { config }, async (_request, reply) => {
     return reply.render('checklists/index', { templates: service.list() });
@@ -30,7 +43,8 @@ export default async function checklistsRoutes(fastify: FastifyInstance): Promis
     try {
       const result = service.saveDraft(request.actor, id, values);
       if (!result.ok) return reply.code(422).render('checklists/show', { checklist: service.get(id), severities, values, errors: result.errors });
-      // "Save and publish" publishes what was just saved, so no edit is lost.
+      // "Save and publish" publishes what was just saved, so no edit is lost; unconfirmed, the draft is saved and publishing is asked.
+      if (form.publish && !form.confirmed) return confirmPublication(request, reply, id);
       if (form.publish) {
         service.publish(request.actor, id);
         return reply.flash('checklists.published').seeOther(`/admin/checklists/${id}`);
@@ -44,6 +58,7 @@ export default async function checklistsRoutes(fastify: FastifyInstance): Promis
 
   app.post('/:id/publication', { config, schema: { params } }, async (request, reply) => {
     const { id } = request.params;
+    if (publicationFormSchema.parse(request.body ?? {}).confirm !== 'yes' && service.get(id).status === 'draft') return confirmPublication(request, reply, id);
     service.publish(request.actor, id);
     return reply.flash('checklists.published').seeOther(`/admin/checklists/${id}`);
   });

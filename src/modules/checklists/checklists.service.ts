@@ -7,6 +7,7 @@ import { nowIso } from '../../lib/dates.js';
 import { ConflictError, NotFoundError, StateError } from '../../lib/errors.js';
 import { addFieldError, formFlag, formList, formText, type FieldErrors, type FormResult } from '../../lib/forms.js';
 import { projectPath } from '../../lib/project-root.js';
+import { vietnameseBasis } from '../../lib/legal-basis.js';
 import { cleanText } from '../../lib/text.js';
 import type { Actor } from '../../access/actor.js';
 import { checklistsRepository, type TemplateRow } from './checklists.repository.js';
@@ -55,19 +56,6 @@ export function itemApplies(item: ChecklistItem, venueKind: string): boolean {
   return item.applies_to === 'all' || item.applies_to === venueKind;
 }
 
-const basisWords: Array<[RegExp, string]> = [
-  [/^Practice in provincial inspection plans$/, 'Thực tiễn kế hoạch kiểm tra của tỉnh (chưa đối chiếu văn bản)'],
-  [/^Practice in the source documents$/, 'Thực tiễn trong tài liệu nguồn (chưa đối chiếu văn bản)'],
-  [/^Trafficking indicator$/, 'Dấu hiệu nhận biết mua bán người'],
-  [/^Practice; /, 'Thực tiễn; '],
-  [/^Practice$/, 'Thực tiễn (chưa đối chiếu văn bản)'],
-];
-
-function vietnameseBasis(basis: string): string {
-  for (const [pattern, replacement] of basisWords) if (pattern.test(basis)) return basis.replace(pattern, replacement);
-  return basis;
-}
-
 /** A stored version read with the meaning it was published with: in every version read, each item's severity is its own. */
 function parse(row: TemplateRow): Checklist {
   const body = bodySchema.parse(JSON.parse(row.body));
@@ -82,8 +70,11 @@ export interface ChecklistDraftValues {
   items: Array<{ code: string; category: string; severity: string; appliesTo: string; vi: string; en: string; basis: string; remove: boolean }>;
 }
 
+/** Publishing cannot be undone: `confirm` is "yes" once the person has confirmed it. */
+export const publicationFormSchema = z.object({ confirm: formText });
+
 /** Reads the draft editor's rows (parallel lists, one entry per item row). */
-/** The draft editor's form as typed (item fields come once per row), and whether to publish after saving. */
+/** The draft editor's form as typed (item fields come once per row), whether to publish after saving, and whether publishing was confirmed. */
 export const draftFormSchema = z
   .object({
     titleVi: formText,
@@ -98,11 +89,13 @@ export const draftFormSchema = z
     itemBasis: formList,
     itemRemove: formList,
     publish: formFlag,
+    confirm: formText,
   })
-  .transform((form): { draft: ChecklistDraftValues; publish: boolean } => {
+  .transform((form): { draft: ChecklistDraftValues; publish: boolean; confirmed: boolean } => {
     const removed = new Set(form.itemRemove);
     return {
       publish: form.publish,
+      confirmed: form.confirm === 'yes',
       draft: {
         titleVi: form.titleVi,
         titleEn: form.titleEn,
@@ -121,6 +114,23 @@ export const draftFormSchema = z
     };
   });
 
+/**
+ * Each published item's English text, by its code and Vietnamese text (what a finding keeps), so a finding's
+ * title can be shown in English. Published versions never change, so what is remembered stays true.
+ */
+const englishItemTexts = new Map<string, string>();
+const itemKey = (code: string, vi: string) => `${code}\u0000${vi}`;
+
+function rememberItemTexts(checklist: Checklist): void {
+  if (checklist.status !== 'published') return;
+  for (const item of checklist.body.items) englishItemTexts.set(itemKey(item.code, item.vi), item.en);
+}
+
+/** The English text of a published checklist item, found by its code and Vietnamese text; undefined if none has it. */
+export function englishItemText(code: string, vi: string): string | undefined {
+  return englishItemTexts.get(itemKey(code, vi));
+}
+
 /** Parsed published versions, per database (a published version never changes). */
 const publishedCaches = new WeakMap<AppDatabase, Map<number, Checklist>>();
 
@@ -132,7 +142,10 @@ export function checklistsService({ db, audit, now = () => new Date() }: { db: A
   return {
     /** The first version comes from the bundled checklist-venue.json, once. */
     seed(): void {
-      if (repository.latestPublished(VENUE_CHECKLIST)) return;
+      if (repository.latestPublished(VENUE_CHECKLIST)) {
+        for (const row of repository.list(VENUE_CHECKLIST)) rememberItemTexts(parse(row));
+        return;
+      }
       const file = projectPath('db/reference/checklist-venue.json');
       const source = JSON.parse(fs.readFileSync(file, 'utf8')) as { title_vi: string; title_en: string; categories: ChecklistBody['categories']; items: ChecklistItem[] };
       // The source notes unconfirmed bases in English; inspectors read them in Vietnamese.
@@ -140,6 +153,7 @@ export function checklistsService({ db, audit, now = () => new Date() }: { db: A
       const body = bodySchema.parse({ categories: source.categories, items, severityFromItems: true });
       const at = nowIso(now());
       repository.insert({ code: VENUE_CHECKLIST, version: 1, titleVi: source.title_vi, titleEn: source.title_en, status: 'published', body: JSON.stringify(body), createdAt: at, publishedAt: at });
+      rememberItemTexts(this.latest());
     },
 
     list(): TemplateRow[] {
@@ -152,7 +166,10 @@ export function checklistsService({ db, audit, now = () => new Date() }: { db: A
       const row = repository.findById(id);
       if (!row) throw new NotFoundError('checklist');
       const checklist = parse(row);
-      if (checklist.status === 'published') publishedCache.set(id, checklist);
+      if (checklist.status === 'published') {
+        publishedCache.set(id, checklist);
+        rememberItemTexts(checklist);
+      }
       return checklist;
     },
 
@@ -219,6 +236,7 @@ export function checklistsService({ db, audit, now = () => new Date() }: { db: A
         if (!repository.publish(id, nowIso(now()))) throw new ConflictError();
         audit.record(actor, { action: 'status', recordType: 'checklist', recordId: id, changes: { status: ['draft', 'published'], version: [null, draft.version] } });
       });
+      rememberItemTexts({ ...draft, status: 'published' });
     },
   };
 }

@@ -6,7 +6,8 @@ import { ConflictError, StateError } from '../../lib/errors.js';
 import { parseForm, type FieldErrors } from '../../lib/forms.js';
 import { scopeIncludes } from '../../access/scope.js';
 import { followUpFormSchema, followUpInput, type FollowUpFormValues } from './follow-ups.schemas.js';
-import { findingListQuerySchema, findingParamsSchema as params, referralFormSchema, referralSchema, severityFormSchema, type FindingListQuery, type ReferralFormValues } from './findings.schemas.js';
+import { findingTitle } from './findings.service.js';
+import { closureFormSchema, findingListQuerySchema, findingParamsSchema as params, referralFormSchema, referralSchema, severityFormSchema, type FindingListQuery, type ReferralFormValues } from './findings.schemas.js';
 
 function listQueryString(query: FindingListQuery, page: number): string {
   const params = new URLSearchParams();
@@ -81,6 +82,19 @@ export default async function findingsRoutes(fastify: FastifyInstance): Promise<
 
   app.post('/findings/:id/closure', { config: { permission: 'followups.manage' }, schema: { params } }, async (request, reply) => {
     const { id } = request.params;
+    if (closureFormSchema.parse(request.body ?? {}).confirm !== 'yes') {
+      const detail = service.getFinding(request.actor, id);
+      if (detail.can.close) {
+        return reply.render('confirm/show', {
+          question: request.t('findings.closeConfirm'),
+          record: findingTitle(request.t, detail.finding, request.lang),
+          action: `/findings/${id}/closure`,
+          fields: {},
+          confirmLabel: request.t('findings.close'),
+          back: `/findings/${id}`,
+        });
+      }
+    }
     try {
       service.close(request.actor, id);
     } catch (error) {

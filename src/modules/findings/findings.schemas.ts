@@ -60,5 +60,8 @@ export type ReferralInput = z.infer<typeof referralSchema>;
 /** A change of severity as sent: an unknown level is refused by the service, as a state it cannot take. */
 export const severityFormSchema = z.object({ severity: formText });
 
+/** Closing a finding cannot be undone: `confirm` is "yes" once the person has confirmed it. */
+export const closureFormSchema = z.object({ confirm: formText });
+
 /** `/findings/:id` routes. */
 export const findingParamsSchema = z.object({ id: idField });

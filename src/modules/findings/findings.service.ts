@@ -1,5 +1,5 @@
 import type { AppDatabase } from '../../../db/client.js';
-import type { Translate } from '../../i18n/index.js';
+import type { Language, Translate } from '../../i18n/index.js';
 import type { CheckAnswer, checks, Severity } from '../../../db/schema/index.js';
 import { inTransaction } from '../../../db/transaction.js';
 import { nowIso, parseDateInput, todayInVietnam } from '../../lib/dates.js';
@@ -9,7 +9,7 @@ import { pageWindow, type Page } from '../../lib/pagination.js';
 import type { AreaCatalog } from '../../areas/index.js';
 import type { Actor } from '../../access/actor.js';
 import { diff } from '../audit/index.js';
-import { legacySeverity, type ChecklistItem, type ChecklistsService } from '../checklists/index.js';
+import { englishItemText, legacySeverity, type ChecklistItem, type ChecklistsService } from '../checklists/index.js';
 import { followUpsRepository, type FollowUpRow } from './follow-ups.repository.js';
 import { findingsPolicy } from './findings.policy.js';
 import type { FindingListQuery, NewFindingInput, ReferralInput } from './findings.schemas.js';
@@ -18,9 +18,15 @@ import type { AuditService } from '../audit/index.js';
 
 type CheckRow = typeof checks.$inferSelect;
 
-/** A finding as people read it: a checklist item's text states the requirement, so it is marked as not met. */
-export function findingTitle(t: Translate, finding: { itemCode: string | null; title: string }): string {
-  return finding.itemCode ? `${finding.itemCode}. ${t('findings.notMet')}: ${finding.title}` : finding.title;
+/**
+ * A finding as people read it: a checklist item's text states the requirement, so it is marked as not met. The
+ * finding keeps the item's Vietnamese text; in English it is the checklist's English text of that item (exports
+ * keep the Vietnamese). A finding typed outside the checklist reads as it was typed.
+ */
+export function findingTitle(t: Translate, finding: { itemCode: string | null; title: string }, lang: Language = 'vi'): string {
+  if (!finding.itemCode) return finding.title;
+  const text = lang === 'en' ? (englishItemText(finding.itemCode, finding.title) ?? finding.title) : finding.title;
+  return `${finding.itemCode}. ${t('findings.notMet')}: ${text}`;
 }
 
 /**

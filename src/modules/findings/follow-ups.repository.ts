@@ -35,6 +35,7 @@ export interface FollowUpListFilter {
 export interface FollowUpListRow extends FollowUpRow {
   venueName: string;
   findingTitle: string;
+  findingItemCode: string | null;
   findingSeverity: string;
   responsibleUserName: string | null;
 }
@@ -73,7 +74,7 @@ export function followUpsRepository(db: AppDatabase) {
   // A deferred join: the page's ids come from the indexes, then only those rows are joined.
   const listShapes = preparedByShape((where) =>
     db
-      .select({ ...getTableColumns(followUps), venueName: venues.name, findingTitle: findings.title, findingSeverity: findings.severity, responsibleUserName: users.name })
+      .select({ ...getTableColumns(followUps), venueName: venues.name, findingTitle: findings.title, findingItemCode: findings.itemCode, findingSeverity: findings.severity, responsibleUserName: users.name })
       .from(followUps)
       .innerJoin(venues, eq(venues.id, followUps.venueId))
       .innerJoin(findings, eq(findings.id, followUps.findingId))

@@ -5,6 +5,7 @@ import { followUpStatuses } from '../../../db/schema/index.js';
 import { ConflictError, ForbiddenError, isRuleError, NotFoundError } from '../../lib/errors.js';
 import type { FieldErrors } from '../../lib/forms.js';
 import { fieldValue, uploadedFile } from '../../lib/uploads.js';
+import { vocabularyLabel } from '../../lib/vocabulary.js';
 import { scopeIncludes } from '../../access/scope.js';
 import {
   commentParamsSchema,
@@ -64,7 +65,20 @@ export default async function followUpsRoutes(fastify: FastifyInstance): Promise
 
   app.post('/:id/status', { config: { permission: 'followups.comment' }, schema: { params } }, async (request, reply) => {
     const { id } = request.params;
-    const { to } = statusFormSchema.parse(request.body ?? {});
+    const { to, confirmed } = statusFormSchema.parse(request.body ?? {});
+    if (to === 'done' && !confirmed) {
+      const detail = service.getFollowUp(request.actor, id);
+      if (detail.can.nextStatuses.includes(to)) {
+        return reply.render('confirm/show', {
+          question: request.t('followUps.doneConfirm'),
+          record: vocabularyLabel('follow_up_actions', detail.followUp.measure, request.lang),
+          action: `/follow-ups/${id}/status`,
+          fields: { to },
+          confirmLabel: request.t('followUps.moveTo.done'),
+          back: `/follow-ups/${id}`,
+        });
+      }
+    }
     try {
       service.changeStatus(request.actor, id, to);
     } catch (error) {

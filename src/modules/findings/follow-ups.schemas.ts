@@ -89,7 +89,9 @@ export function followUpInput(values: FollowUpFormValues): FollowUpInput {
 }
 
 /** A hand-made status change as sent; an unknown status is refused by the service, as a move it cannot make. */
-export const statusFormSchema = z.object({ to: formText }).transform(({ to }): { to: FollowUpStatus | null } => ({ to: followUpStatuses.find((status) => status === to) ?? null }));
+export const statusFormSchema = z
+  .object({ to: formText, confirm: formText })
+  .transform(({ to, confirm }): { to: FollowUpStatus | null; confirmed: boolean } => ({ to: followUpStatuses.find((status) => status === to) ?? null, confirmed: confirm === 'yes' }));
 
 /** Verifying a follow-up: a later report as evidence, or a head's note. */
 export const verificationFormSchema = z.object({ checkId: formText, note: formText });

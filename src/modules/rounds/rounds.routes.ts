@@ -15,8 +15,10 @@ import {
   roundListQuerySchema,
   roundOverlapsQuerySchema,
   statusChangeSchema,
+  irreversibleStatuses,
   statusFormSchema,
   teamRowQuerySchema,
+  MAX_TEAM_ROWS,
   type RoundFormValues,
   type RoundInput,
   type RoundListQuery,
@@ -86,7 +88,8 @@ export default async function roundsRoutes(fastify: FastifyInstance): Promise<vo
 
   function formData(request: FastifyRequest, values: RoundFormValues, errors: FieldErrors, extra: Record<string, unknown>) {
     const filled = values.team.filter((row) => row.fullName.trim() !== '' || row.agency !== '' || row.userId !== '');
-    const blankRows = Math.max(1, 3 - filled.length);
+    // "Add a member" without htmx: the rows that were on the form, and one more.
+    const blankRows = extra.addMember === true ? Math.max(1, Math.min(values.team.length, MAX_TEAM_ROWS) + 1 - filled.length) : Math.max(1, 3 - filled.length);
     const round = typeof extra.round === 'object' && extra.round ? (extra.round as RoundDetail) : null;
     const warnings = service.overlapWarnings(request.actor, values, round ? round.id : null);
     // People already on the round stay pickable when it is edited, whoever edits it.
@@ -152,12 +155,21 @@ export default async function roundsRoutes(fastify: FastifyInstance): Promise<vo
     return reply.render('rounds/_warnings', { warnings, inForm: true });
   });
 
-  /** "Check for overlaps" (the form without JavaScript): the form back with its warnings, nothing saved. */
-  const wantsCheck = (request: FastifyRequest) => roundIntentSchema.parse(request.body ?? {}).intent === 'check';
+  /**
+   * What a button other than "Save" asks of the form without JavaScript: "check for overlaps" brings the form
+   * back with its warnings, "add a member" with one more team row; nothing is saved.
+   */
+  function formIntent(request: FastifyRequest): Record<string, unknown> | null {
+    const { intent } = roundIntentSchema.parse(request.body ?? {});
+    if (intent === 'check') return { overlapsChecked: true };
+    if (intent === 'addMember') return { addMember: true };
+    return null;
+  }
 
   app.post('/', { config: { permission: 'rounds.write' } }, async (request, reply) => {
     const values = roundFormSchema.parse(request.body ?? {});
-    if (wantsCheck(request)) return renderForm(request, reply, 'rounds/new', formData(request, values, {}, { action: '/rounds', overlapsChecked: true }));
+    const intent = formIntent(request);
+    if (intent) return renderForm(request, reply, 'rounds/new', formData(request, values, {}, { action: '/rounds', ...intent }));
     const earlier = service.createdWith(request.actor, values.submissionKey);
     if (earlier !== undefined) return reply.flash('rounds.created').seeOther(`/rounds/${earlier}`);
     const parsed = parseRound(service, request.actor, values);
@@ -179,7 +191,8 @@ export default async function roundsRoutes(fastify: FastifyInstance): Promise<vo
   app.post('/:id', { config: { permission: 'rounds.write' }, schema: { params } }, async (request, reply) => {
     const { id } = request.params;
     const values = roundFormSchema.parse(request.body ?? {});
-    if (wantsCheck(request)) return renderForm(request, reply, 'rounds/edit', formData(request, values, {}, { action: `/rounds/${id}`, round: service.getRound(request.actor, id), overlapsChecked: true }));
+    const intent = formIntent(request);
+    if (intent) return renderForm(request, reply, 'rounds/edit', formData(request, values, {}, { action: `/rounds/${id}`, round: service.getRound(request.actor, id), ...intent }));
     try {
       service.editableRound(request.actor, id);
       const parsed = parseRound(service, request.actor, values);
@@ -206,13 +219,29 @@ export default async function roundsRoutes(fastify: FastifyInstance): Promise<vo
 
   app.post('/:id/status', { config: { permission: 'rounds.write' }, schema: { params } }, async (request, reply) => {
     const { id } = request.params;
-    const parsed = statusChangeSchema.safeParse(statusFormSchema.parse(request.body ?? {}));
+    const form = statusFormSchema.parse(request.body ?? {});
+    const parsed = statusChangeSchema.safeParse(form);
     if (!parsed.success) {
       service.getRound(request.actor, id); // 404 before 400 for a round that does not exist
       return reply.renderError(400);
     }
+    const change = parsed.data;
+    if (irreversibleStatuses.includes(change.to) && form.confirm !== 'yes') {
+      const round = service.getRound(request.actor, id);
+      // Asked only when the change could happen; anything else goes on to be refused with its reason.
+      if (service.abilities(request.actor, round).changeStatus && round.nextStatuses.includes(change.to)) {
+        return reply.render('confirm/show', {
+          question: request.t(change.to === 'completed' ? 'rounds.completeConfirm' : 'rounds.cancelConfirm'),
+          record: round.title,
+          action: `/rounds/${id}/status`,
+          fields: { to: change.to, note: form.note, version: form.version ?? '' },
+          confirmLabel: request.t(change.to === 'completed' ? 'action.completed' : 'rounds.cancelSubmit'),
+          back: `/rounds/${id}`,
+        });
+      }
+    }
     try {
-      service.changeStatus(request.actor, id, parsed.data);
+      service.changeStatus(request.actor, id, change);
     } catch (error) {
       if (!(error instanceof ConflictError) && !(error instanceof StateError)) throw error;
       // Show the round as it is now, with why the change was refused, instead of a dead-end error page.

@@ -77,7 +77,10 @@ function toRoundFormValues(form: z.infer<typeof roundFormFields>): RoundFormValu
 /** Reads a posted round form into its values; any shape of body gives the values, never an error. */
 export const roundFormSchema = roundFormFields.transform(toRoundFormValues);
 
-/** "Check for overlaps" (the form without JavaScript) sends `intent=check`: the form comes back with its warnings, nothing saved. */
+/**
+ * The form's other buttons without JavaScript: `intent=check` ("check for overlaps") brings the form back with its
+ * warnings, `intent=addMember` with one more team row; nothing is saved.
+ */
 export const roundIntentSchema = z.object({ intent: formText });
 export type RoundIntent = z.infer<typeof roundIntentSchema>;
 
@@ -201,6 +204,8 @@ export type RoundListQuery = z.infer<typeof roundListQuerySchema>;
 export const statusFormSchema = z.object({
   to: formText,
   note: formText,
+  /** "yes" once the person has confirmed an irreversible change (the confirmation step, or the dialog with JavaScript). */
+  confirm: formText,
   version: z
     .unknown()
     .optional()
@@ -215,6 +220,9 @@ export const statusChangeSchema = z.object({
   version: z.coerce.number().int().positive().optional(),
 });
 export type StatusChangeInput = z.infer<typeof statusChangeSchema>;
+
+/** Changes that cannot be undone: asked for confirmation before they are made. */
+export const irreversibleStatuses: RoundStatus[] = ['completed', 'cancelled'];
 
 /** The transitions a round's status may take; anything else is refused. */
 export const statusTransitions: Record<RoundStatus, RoundStatus[]> = {

@@ -288,7 +288,7 @@ const cases: RouteCase[] = [
       const finding = test.app.db.get<{ id: number }>(sql`select f.id from findings f where f.severity != 'critical' and f.status = 'open' and not exists (select 1 from follow_ups u where u.finding_id = f.id) order by f.id desc limit 1`)
         ?? findingFor();
       const response = await clients.department_head.post(`/findings/${finding.id}/follow-ups`, { measure: 'other', responsibleKind: 'venue', dueDate: '30/12/2025' });
-      await clients.department_head.post(`${response.headers.location as string}/status`, { to: 'done' });
+      await clients.department_head.post(`${response.headers.location as string}/status`, { to: 'done', confirm: 'yes' });
       return { url: `/findings/${finding.id}/closure` };
     },
   },
@@ -318,7 +318,7 @@ const cases: RouteCase[] = [
     allowed: headRoles,
     prepare: async () => {
       const id = await followUpFor();
-      await clients.department_head.post(`/follow-ups/${id}/status`, { to: 'done' });
+      await clients.department_head.post(`/follow-ups/${id}/status`, { to: 'done', confirm: 'yes' });
       return { url: `/follow-ups/${id}/verification`, fields: { note: 'Đã kiểm tra' } };
     },
   },

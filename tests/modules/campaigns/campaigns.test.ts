@@ -83,9 +83,9 @@ describe('campaigns', () => {
 
   it('move draft → active → closed only', async () => {
     const id = idOf((await createCampaign({ title: 'Kế hoạch trạng thái' })).headers.location);
-    expect((await head.post(`/campaigns/${id}/status`, { to: 'closed' })).statusCode).toBe(409);
+    expect((await head.post(`/campaigns/${id}/status`, { to: 'closed', confirm: 'yes' })).statusCode).toBe(409);
     expect((await head.post(`/campaigns/${id}/status`, { to: 'active' })).statusCode).toBe(303);
-    expect((await head.post(`/campaigns/${id}/status`, { to: 'closed' })).statusCode).toBe(303);
+    expect((await head.post(`/campaigns/${id}/status`, { to: 'closed', confirm: 'yes' })).statusCode).toBe(303);
     expect((await inspector.post(`/campaigns/${id}/status`, { to: 'active' })).statusCode).toBe(403);
   });
 });
@@ -213,7 +213,7 @@ describe('target against actual', () => {
   it('take no new rounds or activities once closed', async () => {
     const campaignId = idOf((await createCampaign({ title: 'Kế hoạch đã đóng', startDate: '01/01/2025', endDate: '31/12/2025' })).headers.location);
     await head.post(`/campaigns/${campaignId}/status`, { to: 'active' });
-    await head.post(`/campaigns/${campaignId}/status`, { to: 'closed' });
+    await head.post(`/campaigns/${campaignId}/status`, { to: 'closed', confirm: 'yes' });
     const activity = await inspector.post('/outreach', outreachFields(campaignId));
     expect(activity.statusCode).toBe(422);
     expect(textOf(html(activity.body), '#field-campaignId-error')).toContain('Kế hoạch này đã kết thúc');
@@ -258,7 +258,7 @@ describe('outreach', () => {
     const rows = test.app.db.get<{ sessions: number; participants: number }>(sql`
       select count(*) as sessions, sum(participants_total) as participants from outreach_activities a
       where exists (select 1 from outreach_target_groups g where g.activity_id = a.id and g.group_code = 'students')`)!;
-    expect(textOf(page, '#outreach-totals')).toContain(`${rows.sessions} buổi · ${rows.participants} lượt`);
+    expect(textOf(page, '#outreach-totals')).toContain(`${rows.sessions} buổi · ${rows.participants.toLocaleString('vi-VN')} lượt`);
     const zalo = await head.get('/outreach?channel=zalo', htmxHeaders('outreach-results'));
     expect(textOf(html(zalo.body), '#outreach-totals')).toContain('0 buổi');
   });

@@ -205,7 +205,7 @@ describe('follow-ups', () => {
     expect((await stranger.post(`${url}/status`, { to: 'in_progress' })).statusCode).toBe(403);
     expect((await inspector.post(`${url}/status`, { to: 'in_progress' })).statusCode).toBe(303);
     expect((await inspector.post(`${url}/status`, { to: 'verified' })).statusCode).toBe(409);
-    expect((await inspector.post(`${url}/status`, { to: 'done' })).statusCode).toBe(303);
+    expect((await inspector.post(`${url}/status`, { to: 'done', confirm: 'yes' })).statusCode).toBe(303);
     expect((await inspector.post(`${url}/verification`, { note: 'Đã xem' })).statusCode).toBe(403);
     const noEvidence = await head.post(`${url}/verification`, { note: ' ' });
     expect(noEvidence.statusCode).toBe(422);
@@ -228,7 +228,7 @@ describe('follow-ups', () => {
     expect(early.statusCode).toBe(422);
     expect(textOf(html(early.body), '#field-note-error')).toContain('Chỉ xác nhận bằng ghi chú khi biện pháp đã “Đã xong”');
     expect(html(early.body)('#field-note').text()).toBe('Đã kiểm tra hồ sơ tạm trú tại Công an xã');
-    await head.post(`${url}/status`, { to: 'done' });
+    await head.post(`${url}/status`, { to: 'done', confirm: 'yes' });
     expect((await head.post(`${url}/verification`, { note: 'Đã kiểm tra hồ sơ tạm trú tại Công an xã' })).statusCode).toBe(303);
     expect(textOf(html((await head.get(url)).body), 'hgroup')).toContain('Đã xác nhận');
     expect(test.app.db.get<{ status: string }>(sql`select status from findings where id = ${finding.id}`)!.status).toBe('closed');
@@ -237,7 +237,7 @@ describe('follow-ups', () => {
   it('settle a critical finding once it is also referred, whichever comes last', async () => {
     const finding = findingsOf(submitted(['E2']))[0]!;
     const url = (await addFollowUp(finding.id, { measure: 'stop_minor_employment' })).headers.location as string;
-    await head.post(`${url}/status`, { to: 'done' });
+    await head.post(`${url}/status`, { to: 'done', confirm: 'yes' });
     expect((await head.post(`${url}/verification`, { note: 'Đã cho thôi việc' })).statusCode).toBe(303);
     expect(test.app.db.get<{ status: string }>(sql`select status from findings where id = ${finding.id}`)!.status).toBe('open');
     const version = test.app.db.get<{ version: number }>(sql`select version from findings where id = ${finding.id}`)!.version;
@@ -322,13 +322,13 @@ describe('closing a finding', () => {
     expect(canClose({ status: 'open', severity: 'low', referredOn: null }, [{ status: 'done' }, { status: 'in_progress' }])).toBe(false);
     expect(canClose({ status: 'open', severity: 'critical', referredOn: null }, [{ status: 'verified' }])).toBe(false);
     const finding = findingsOf(submitted(['B1']))[0]!;
-    expect((await head.post(`/findings/${finding.id}/closure`)).statusCode).toBe(409);
+    expect((await head.post(`/findings/${finding.id}/closure`, { confirm: 'yes' })).statusCode).toBe(409);
     const first = (await addFollowUp(finding.id)).headers.location as string;
     const second = (await addFollowUp(finding.id, { measure: 'fix_premises' })).headers.location as string;
-    await head.post(`${first}/status`, { to: 'done' });
-    expect((await head.post(`/findings/${finding.id}/closure`)).statusCode).toBe(409);
-    await head.post(`${second}/status`, { to: 'done' });
-    expect((await head.post(`/findings/${finding.id}/closure`)).statusCode).toBe(303);
+    await head.post(`${first}/status`, { to: 'done', confirm: 'yes' });
+    expect((await head.post(`/findings/${finding.id}/closure`, { confirm: 'yes' })).statusCode).toBe(409);
+    await head.post(`${second}/status`, { to: 'done', confirm: 'yes' });
+    expect((await head.post(`/findings/${finding.id}/closure`, { confirm: 'yes' })).statusCode).toBe(303);
     expect(test.app.db.get<{ status: string }>(sql`select status from findings where id = ${finding.id}`)!.status).toBe('closed');
   });
 });
@@ -456,8 +456,8 @@ describe('critical, as each checklist version says', () => {
 describe('addresses', () => {
   it('answer 404 for an id that does not read, after telling a refused person 403', async () => {
     for (const url of ['/checks/abc', '/findings/0', '/follow-ups/x', '/checks/1/attachments/nope']) expect((await head.get(url)).statusCode).toBe(404);
-    expect((await head.post('/follow-ups/NaN/status', { to: 'done' })).statusCode).toBe(404);
-    expect((await auditor.post('/follow-ups/NaN/status', { to: 'done' })).statusCode).toBe(403);
+    expect((await head.post('/follow-ups/NaN/status', { to: 'done', confirm: 'yes' })).statusCode).toBe(404);
+    expect((await auditor.post('/follow-ups/NaN/status', { to: 'done', confirm: 'yes' })).statusCode).toBe(403);
     expect((await auditor.post('/findings/abc/referral', {})).statusCode).toBe(403);
   });
 });

@@ -265,7 +265,7 @@ describe('checklist versions', () => {
       itemRemove: ['I2'],
     });
     expect(saved.statusCode).toBe(303);
-    expect((await admin.post(`${draftUrl}/publication`)).statusCode).toBe(303);
+    expect((await admin.post(`${draftUrl}/publication`, { confirm: 'yes' })).statusCode).toBe(303);
     expect((await admin.post(draftUrl, { revision: '1', titleVi: 'x', itemCode: ['A1'] })).statusCode).toBe(409);
 
     const after = html((await head.get(`/checks/${id}`)).body);

@@ -304,7 +304,7 @@ describe('editing a round', () => {
 
 describe('status changes', () => {
   async function changeStatus(id: number, to: string, version?: number) {
-    return head.post(`/rounds/${id}/status`, { to, version });
+    return head.post(`/rounds/${id}/status`, { to, version, confirm: 'yes' });
   }
 
   it('moves planned → in_progress → completed and records each step', async () => {

@@ -49,7 +49,7 @@ beforeAll(async () => {
   await head.post(`/findings/${e2.id}/referral`, { agency: 'police', referredOn: '11/03/2025', reference: 'CA-1', victimDetails: 'BÍ MẬT nạn nhân 15 tuổi', version: '1' });
   await head.post(`/findings/${a1.id}/follow-ups`, { measure: 'fine', fineAmount: '5.000.000', responsibleKind: 'agency', responsibleAgency: 'police', dueDate: '30/06/2025' });
   const verified = await head.post(`/findings/${e2.id}/follow-ups`, { measure: 'stop_minor_employment', responsibleKind: 'venue', dueDate: '31/03/2025' });
-  await head.post(`${verified.headers.location as string}/status`, { to: 'done' });
+  await head.post(`${verified.headers.location as string}/status`, { to: 'done', confirm: 'yes' });
   await head.post(`${verified.headers.location as string}/verification`, { note: 'Đã cho thôi việc' });
 
   const august = createRoundWithTeam(test.app, [inspector.user.id], { title: 'Sông Mã tháng 8', areaIds: [String(songMaCommune)], startDate: '2025-08-04', endDate: '2025-08-06' });
