@@ -303,7 +303,7 @@ describe('a venue’s history', () => {
     clock = new Date('2025-03-14T02:00:00Z');
     expect((await head.post(`${url}/status`, { to: 'in_progress' })).statusCode).toBe(303);
     clock = new Date('2025-03-14T05:00:00Z'); // the same day in Vietnam, three hours later
-    expect((await head.post(`${url}/status`, { to: 'done' })).statusCode).toBe(303);
+    expect((await head.post(`${url}/status`, { to: 'done', confirm: 'yes' })).statusCode).toBe(303);
     const $ = html((await head.get(`/venues/${venueId}`)).body);
     const events = $('.timeline li').map((_, item) => ({ date: $(item).find('time').attr('datetime')!, text: $(item).text().replace(/\s+/g, ' ').trim() })).get();
     const changes = events.filter((event) => event.text.startsWith('14/03/2025 · Biện pháp đổi trạng thái'));
