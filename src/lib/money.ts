@@ -1,3 +1,5 @@
+import { readWholeNumber } from './forms.js';
+
 const vndFormatter = new Intl.NumberFormat('vi-VN');
 
 /** Whole VND shown as Vietnamese write it: 1.500.000 đ. */
@@ -6,14 +8,8 @@ export function formatVnd(amount: number | null | undefined): string {
   return `${vndFormatter.format(amount)} đ`;
 }
 
-/**
- * A whole number as people type it: digits, or digits grouped in thousands with dots or spaces
- * ("15.000.000", "15 000 000"). Anything else (a decimal point, a sign, letters) is null.
- */
+/** A whole number as people type it (see `readWholeNumber`), or null. */
 export function parseWholeNumber(text: string): number | null {
-  const typed = text.trim();
-  const digits = /^\d{1,3}([. ]\d{3})+$/.test(typed) ? typed.replace(/[. ]/g, '') : typed;
-  if (!/^\d{1,15}$/.test(digits)) return null;
-  const value = Number(digits);
-  return Number.isSafeInteger(value) ? value : null;
+  const read = readWholeNumber(text);
+  return read.ok ? read.value : null;
 }
