@@ -216,7 +216,7 @@
   // message is at the top, nor when the address names a place).
   function resumeReport() {
     var form = document.querySelector('form[data-report-form]');
-    if (!form || location.hash || document.querySelector('.flash, .error-summary, .form-alert[role="alert"]:not([hidden])')) return;
+    if (!form || window.location.hash || document.querySelector('.flash, .error-summary, .form-alert[role="alert"]:not([hidden])')) return;
     var items = reportItems(form);
     var first = items.find(function (item) { return !isAnswered(item); });
     if (first && items.some(isAnswered)) first.scrollIntoView({ block: 'start' });
@@ -226,8 +226,8 @@
   // goes up as a few hundred KB on a weak link. Anything that cannot be reduced is sent as it is.
   var MAX_SIDE = 1600;
   function reducePhoto(file) {
-    if (!/^image\/(jpeg|png)$/.test(file.type) || !window.createImageBitmap || !window.HTMLCanvasElement || !HTMLCanvasElement.prototype.toBlob) return Promise.resolve(file);
-    return createImageBitmap(file, { imageOrientation: 'from-image' }).then(function (bitmap) {
+    if (!/^image\/(jpeg|png)$/.test(file.type) || !window.createImageBitmap || !window.HTMLCanvasElement || !window.HTMLCanvasElement.prototype.toBlob) return Promise.resolve(file);
+    return window.createImageBitmap(file, { imageOrientation: 'from-image' }).then(function (bitmap) {
       var scale = Math.min(1, MAX_SIDE / Math.max(bitmap.width, bitmap.height));
       var canvas = document.createElement('canvas');
       canvas.width = Math.round(bitmap.width * scale);
@@ -240,7 +240,7 @@
       return new Promise(function (resolve) {
         canvas.toBlob(function (blob) {
           if (!blob || blob.size >= file.size) return resolve(file);
-          resolve(new File([blob], file.name.replace(/\.[^.]*$/, '') + '.jpg', { type: 'image/jpeg' }));
+          resolve(new window.File([blob], file.name.replace(/\.[^.]*$/, '') + '.jpg', { type: 'image/jpeg' }));
         }, 'image/jpeg', 0.8);
       });
     }).catch(function () { return file; });
@@ -272,10 +272,10 @@
     say(section.dataset.msgReducing);
     reducePhoto(original).then(function (file) {
       var token = document.querySelector('meta[name="csrf-token"]');
-      var data = new FormData();
+      var data = new window.FormData();
       data.append('_csrf', token ? token.content : '');
       data.append('file', file, file.name);
-      var xhr = new XMLHttpRequest();
+      var xhr = new window.XMLHttpRequest();
       xhr.open('POST', section.dataset.uploadUrl);
       xhr.setRequestHeader('HX-Request', 'true');
       if (token) xhr.setRequestHeader('X-CSRF-Token', token.content);

@@ -28,7 +28,7 @@ describe.skipIf(!chromiumPath)('the report form on a phone', () => {
     roundId = createRoundWithTeam(test.app, [inspector.id], { title: 'Đợt kiểm tra tháng 3' });
     // A phone photo: 4000 × 3000, about 4 MB.
     photoPath = path.join(os.tmpdir(), `anh-dien-thoai-${process.pid}.jpg`);
-    const photo = await sharp({ create: { width: 4000, height: 3000, channels: 3, noise: { type: 'gaussian', mean: 128, sigma: 40 } } }).blur(1.2).jpeg({ quality: 95 }).toBuffer();
+    const photo = await sharp({ create: { width: 4000, height: 3000, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma: 40 } } }).blur(1.2).jpeg({ quality: 95 }).toBuffer();
     fs.writeFileSync(photoPath, photo);
   });
   afterAll(async () => {

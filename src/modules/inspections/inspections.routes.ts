@@ -25,6 +25,7 @@ import {
   type ReportFormValues,
   type StartReportValues,
 } from './inspections.schemas.js';
+import type { AttachmentRow } from './inspections.repository.js';
 import { MAX_ATTACHMENTS, type ReportDetail } from './inspections.service.js';
 
 function listQueryString(query: CheckListQuery, page: number): string {
@@ -61,9 +62,10 @@ export default async function inspectionsRoutes(fastify: FastifyInstance): Promi
   }
 
   /** The report page: the form for its inspector while it is a draft, the read-only record otherwise. */
-  function renderReport(reply: FastifyReply, detail: ReportDetail, extra: { values?: ReportFormValues; errors?: FieldErrors; savedInPart?: boolean; alert?: Message; typedComment?: string; conflict?: Message; conflictDetails?: unknown; reviewErrors?: FieldErrors; attachmentErrors?: FieldErrors; findingErrors?: FieldErrors; findingValues?: FindingFormValues; marked?: string[] } = {}) {
+  function renderReport(reply: FastifyReply, detail: ReportDetail, extra: { values?: ReportFormValues; errors?: FieldErrors; savedInPart?: boolean; alert?: Message; typedComment?: string; conflict?: Message; conflictDetails?: unknown; reviewErrors?: FieldErrors; attachmentErrors?: FieldErrors; findingErrors?: FieldErrors; findingValues?: FindingFormValues; marked?: string[]; removing?: AttachmentRow } = {}) {
     return reply.render('checks/show', {
       marked: extra.marked ?? [],
+      removing: extra.removing,
       savedInPart: extra.savedInPart ?? false,
       alert: extra.alert,
       typedComment: extra.typedComment ?? '',
@@ -120,7 +122,9 @@ export default async function inspectionsRoutes(fastify: FastifyInstance): Promi
     const detail = service.getReport(request.actor, request.params.id);
     // Items just marked compliant without JavaScript: their section offers to undo it.
     const marked = request.query.marked.filter((code) => detail.items.some((item) => item.code === code));
-    return renderReport(reply, detail, { marked });
+    // A file whose remove button was pressed without JavaScript: the attachments ask before it goes.
+    const removing = detail.can.removeAttachment ? detail.attachments.find((attachment) => attachment.id === request.query.remove) : undefined;
+    return renderReport(reply, detail, { marked, removing });
   });
 
   /** The chosen file of a report form or an upload form, stored as evidence; the messages if it was refused. */
@@ -136,7 +140,8 @@ export default async function inspectionsRoutes(fastify: FastifyInstance): Promi
   /**
    * Saving or submitting a report: its form (named after its items) as typed → typed input → the service. The same
    * form, sent as multipart with a file, saves the draft and attaches the file, so nothing typed is lost to an upload
-   * without JavaScript; a section's "mark the rest compliant" (and its undo) is a draft save with those answers set.
+   * without JavaScript; a section's "mark the rest compliant" (and its undo) is a draft save with those answers set,
+   * and a file's remove button saves the draft, then asks (a second press confirms).
    */
   app.post(
     '/checks/:id',
@@ -178,6 +183,11 @@ export default async function inspectionsRoutes(fastify: FastifyInstance): Promi
         if (hasErrors(attachmentErrors)) return renderReport(reply.code(422), service.getReport(request.actor, id), { attachmentErrors });
         if (action.kind === 'attach') return reply.flash('checks.savedAndAttached').seeOther(`/checks/${id}#attachments`);
         if (action.kind === 'markRemaining') return reply.flash('checks.markedRemaining', changed.length).seeOther(`/checks/${id}?marked=${changed.join('.')}#section-${encodeURIComponent(section)}`);
+        if (action.kind === 'removeAttachment' && !action.confirmed) return reply.seeOther(`/checks/${id}?remove=${action.attachmentId}#attachments`);
+        if (action.kind === 'removeAttachment') {
+          service.removeAttachment(request.actor, id, action.attachmentId);
+          return reply.flash('checks.attachmentRemoved').seeOther(`/checks/${id}#attachments`);
+        }
         if (action.kind === 'unmark') return reply.flash('checks.unmarked', changed.length).seeOther(`/checks/${id}#section-${encodeURIComponent(section)}`);
         return reply.flash(result.value.submitted ? 'checks.submitted' : 'checks.saved').seeOther(`/checks/${id}`);
       } catch (error) {
@@ -225,13 +235,6 @@ export default async function inspectionsRoutes(fastify: FastifyInstance): Promi
     if (request.isHtmx) return reply.code(status).render('checks/_attachments', { detail, attachmentErrors: errors, maxAttachments: MAX_ATTACHMENTS });
     if (status === 422) return renderReport(reply.code(422), detail, { attachmentErrors: errors });
     return reply.flash('checks.attachmentAdded').seeOther(`/checks/${id}#attachments`);
-  });
-
-  /** Removing a file asks first, without JavaScript too: this page, reached by the remove button's plain GET. */
-  app.get('/checks/:id/attachments/:attachmentId/delete', { config: file, schema: { params: attachmentParamsSchema } }, async (request, reply) => {
-    const { id, attachmentId } = request.params;
-    const attachment = service.attachmentToRemove(request.actor, id, attachmentId);
-    return reply.render('checks/remove-attachment', { detail: service.getReport(request.actor, id), attachment });
   });
 
   app.post('/checks/:id/attachments/:attachmentId/delete', { config: file, schema: { params: attachmentParamsSchema } }, async (request, reply) => {

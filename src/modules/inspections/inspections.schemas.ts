@@ -18,6 +18,8 @@ export const newReportQuerySchema = z.object({
 /** A report page's address: items just marked compliant without JavaScript ("A1.A3"), so their section can undo it. */
 export const reportQuerySchema = z.object({
   marked: formText.transform((codes) => codes.slice(0, 2000).split('.').filter((code) => /^[A-Za-z0-9_-]{1,20}$/.test(code))),
+  /** An attachment whose removal is asked about (its remove button pressed without JavaScript). */
+  remove: formText.transform((id) => (/^\d{1,9}$/.test(id) ? Number(id) : null)),
 });
 
 /** Starting a report as typed: which venue, and when it was visited. */
@@ -54,9 +56,14 @@ export interface ReportFormValues {
 
 /**
  * What a press of the report form asks for besides its values: save, submit, save and attach the chosen file,
- * mark a section's unanswered items compliant (its category code), or undo that (the item codes it marked).
+ * mark a section's unanswered items compliant (its category code), undo that (the item codes it marked), or remove
+ * an attachment (asked first: the question's button sends `removeAttachmentConfirmed`).
  */
-export type ReportAction = { kind: 'save' | 'submit' | 'attach' } | { kind: 'markRemaining'; category: string } | { kind: 'unmark'; codes: string[] };
+export type ReportAction =
+  | { kind: 'save' | 'submit' | 'attach' }
+  | { kind: 'markRemaining'; category: string }
+  | { kind: 'unmark'; codes: string[] }
+  | { kind: 'removeAttachment'; attachmentId: number; confirmed: boolean };
 
 /**
  * The report form of one report as typed, and whether it is submitted: its checklist fields are named after the
@@ -83,13 +90,18 @@ export function reportFormSchema(itemCodes: string[], findingIds: number[] = [])
       intent: formText,
       markRemaining: formText,
       unmark: formText,
+      removeAttachment: formText,
+      removeAttachmentConfirmed: formText,
       confirmAsked: formFlag,
       confirmSubmit: formFlag,
       ...fields,
     })
     .transform((form): { values: ReportFormValues; intent: ReportIntent; action: ReportAction; confirmed: boolean } => {
       const text = (name: string) => (form as Record<string, unknown>)[name] as string;
-      const action: ReportAction = form.markRemaining
+      const removal = /^\d{1,9}$/.exec(form.removeAttachmentConfirmed || form.removeAttachment)?.[0];
+      const action: ReportAction = removal
+        ? { kind: 'removeAttachment', attachmentId: Number(removal), confirmed: Boolean(form.removeAttachmentConfirmed) }
+        : form.markRemaining
         ? { kind: 'markRemaining', category: form.markRemaining }
         : form.unmark
           ? { kind: 'unmark', codes: form.unmark.split(/[\s.,]+/).filter((code) => itemCodes.includes(code)) }

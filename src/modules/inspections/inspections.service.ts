@@ -532,15 +532,6 @@ export function inspectionsService({ db, catalog, dataDir, audit, checklists, fi
       }
     },
 
-    /** An attachment this person may remove (while the report can be edited), for the page that asks first. */
-    attachmentToRemove(actor: Actor, id: number, attachmentId: number): AttachmentRow {
-      const check = load(actor, id);
-      if (!inspectionsPolicy.canEdit(actor, check)) throw new ForbiddenError({ key: 'checks.notEditable' });
-      const attachment = repository.findAttachment(id, attachmentId);
-      if (!attachment) throw new NotFoundError('attachment');
-      return attachment;
-    },
-
     removeAttachment(actor: Actor, id: number, attachmentId: number): void {
       const check = load(actor, id);
       if (!inspectionsPolicy.canEdit(actor, check)) throw new ForbiddenError({ key: 'checks.notEditable' });
