@@ -425,7 +425,6 @@ export const en: Record<MessageKey, string> = {
   'checks.field.conclusion': 'The team’s conclusion',
   'checks.saveDraft': 'Save draft',
   'checks.submit': 'Submit report',
-  'checks.submitConfirm': 'Submit the report for review? You cannot edit it afterwards unless it is returned.',
   'checks.col.item': 'Item',
   'checks.col.answer': 'Answer',
   'checks.col.report': 'Report',
@@ -450,7 +449,6 @@ export const en: Record<MessageKey, string> = {
   'checks.approvedBy': 'Approved by {name} at {at}',
   'checks.returnedBy': 'Returned by {name} at {at}',
   'checks.typedCommentKept': 'The comment you typed (not saved):',
-  'checks.saveBeforeUpload': 'Press “Save draft” before uploading or removing a file: what is not saved in the form above is not kept when the page reloads.',
   'checks.saved': 'Draft saved.',
   // The report form on a phone: quick answers, photos, errors, confirmation.
   'checks.markRemaining': 'Mark the remaining items compliant',
@@ -468,7 +466,6 @@ export const en: Record<MessageKey, string> = {
   'checks.reducingPhoto': 'Reducing the photo…',
   'checks.uploading': 'Uploading…',
   'checks.uploadFailed': 'The upload failed (weak or lost connection). What you typed is still on the page; please try again.',
-  'checks.removeAttachmentTitle': 'Remove attachment',
   'checks.removeAttachmentQuestion': 'Remove “{name}” from the report? This cannot be undone.',
   'checks.removeAttachmentYes': 'Remove file',
   'checks.attachmentRemoved': 'Attachment removed.',

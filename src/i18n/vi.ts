@@ -423,7 +423,6 @@ export const vi = {
   'checks.field.conclusion': 'Kết luận của đoàn',
   'checks.saveDraft': 'Lưu nháp',
   'checks.submit': 'Nộp biên bản',
-  'checks.submitConfirm': 'Nộp biên bản để lãnh đạo duyệt? Sau khi nộp bạn không sửa được nữa, trừ khi biên bản bị trả lại.',
   'checks.col.item': 'Nội dung kiểm tra',
   'checks.col.answer': 'Kết quả',
   'checks.col.report': 'Biên bản',
@@ -448,7 +447,6 @@ export const vi = {
   'checks.approvedBy': 'Duyệt bởi {name} lúc {at}',
   'checks.returnedBy': 'Trả lại bởi {name} lúc {at}',
   'checks.typedCommentKept': 'Nhận xét bạn đã gõ (chưa được lưu):',
-  'checks.saveBeforeUpload': 'Bấm “Lưu nháp” trước khi tải tệp lên hoặc xóa tệp: những gì chưa lưu trong biểu mẫu phía trên sẽ không được giữ khi trang tải lại.',
   'checks.saved': 'Đã lưu nháp.',
   // The report form on a phone: quick answers, photos, errors, confirmation.
   'checks.markRemaining': 'Đánh dấu các mục còn lại là Đạt',
@@ -466,7 +464,6 @@ export const vi = {
   'checks.reducingPhoto': 'Đang thu nhỏ ảnh…',
   'checks.uploading': 'Đang tải lên…',
   'checks.uploadFailed': 'Không tải lên được (mạng yếu hoặc mất kết nối). Những gì đã nhập vẫn còn trên trang; hãy thử lại.',
-  'checks.removeAttachmentTitle': 'Xóa tệp đính kèm',
   'checks.removeAttachmentQuestion': 'Xóa tệp “{name}” khỏi biên bản? Không hoàn tác được.',
   'checks.removeAttachmentYes': 'Xóa tệp',
   'checks.attachmentRemoved': 'Đã xóa tệp đính kèm.',

@@ -11,6 +11,12 @@
     }
   }, true);
 
+  // A submit button marked data-confirm-submit asks before sending (a checklist's publication).
+  document.addEventListener('click', function (event) {
+    var button = event.target && event.target.closest ? event.target.closest('[data-confirm-submit]') : null;
+    if (button && !window.confirm(button.dataset.confirmSubmit)) event.preventDefault();
+  });
+
   // Sending a report for review needs its confirmation box ticked (the server asks the same without JavaScript):
   // here the refusal is said at once, beside the box, without a round trip.
   document.addEventListener('click', function (event) {

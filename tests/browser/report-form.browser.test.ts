@@ -75,6 +75,23 @@ describe.skipIf(!chromiumPath)('the report form on a phone', () => {
     await page.context().close();
   });
 
+  it('opens a draft already started at its first unanswered item, which the link at the top also reaches', async () => {
+    const id = createReport(test.app, { roundId, venueId: createVenue(test.app, { name: 'Karaoke Mường Thanh', kind: 'karaoke' }), inspectorId: inspector.id });
+    const page = await phone();
+    await page.goto(`${baseUrl}/checks/${id}`);
+    expect(await page.evaluate(() => window.scrollY)).toBe(0);
+    await page.locator('#section-A [data-mark-section]').click();
+    await Promise.all([page.waitForURL(`${baseUrl}/checks/${id}`), page.click('button[name="intent"][value="save"]')]);
+    const first = (await page.locator('#section-B .checklist-item').first().getAttribute('id'))!;
+    expect(await page.getAttribute('[data-first-unanswered]', 'href')).toBe(`#${first}`);
+    await page.goto(`${baseUrl}/checks/${id}`);
+    await page.waitForFunction(() => window.scrollY > 0);
+    const box = (await page.locator(`#${first}`).boundingBox())!;
+    expect(box.y).toBeGreaterThanOrEqual(0);
+    expect(box.y).toBeLessThan(740 / 2);
+    await page.context().close();
+  });
+
   it('brings the first field in error into view above the sticky bar and focuses it after a refused submit', async () => {
     const id = createReport(test.app, { roundId, venueId: createVenue(test.app, { name: 'Nhà nghỉ Suối Tát', kind: 'lodging' }), inspectorId: inspector.id });
     const page = await phone();
