@@ -43,7 +43,8 @@ describe.skipIf(!chromiumPath)('a visit report in a real browser', () => {
     await signIn(phone, baseUrl, inspector.email, inspector.password);
     await phone.goto(`${baseUrl}/rounds/${roundId}`);
     await Promise.all([phone.waitForURL(/checks\/new/), phone.getByRole('button', { name: 'Lập biên bản' }).or(phone.locator('a[href$="/checks/new"]')).first().click()]);
-    await phone.fill('#venue-search', 'hoa mai');
+    // The list is replaced by the search's answer: pick from that one.
+    await Promise.all([phone.waitForResponse(/\/venues\/search/), phone.fill('#venue-search', 'hoa mai')]);
     await phone.locator('#venue-results input[name="venueId"]').first().check();
     await phone.fill('#field-visitDate', '11/03/2025');
     await phone.fill('#field-visitTime', '21:15');
