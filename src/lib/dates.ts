@@ -1,5 +1,7 @@
 const isoDatePattern = /^(\d{4})-(\d{2})-(\d{2})$/;
 const vietnameseDatePattern = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/;
+/** ddmmyyyy typed on a phone's number pad, which has no "/". */
+const digitsDatePattern = /^(\d{2})(\d{2})(\d{4})$/;
 
 /** The reform date: districts end the day before, new communes start on it. */
 export const REFORM_DATE = '2025-07-01';
@@ -12,14 +14,14 @@ function isRealDate(year: number, month: number, day: number): boolean {
 }
 
 /**
- * Reads a calendar date typed as dd/mm/yyyy (also with - or . between the parts) or YYYY-MM-DD
+ * Reads a calendar date typed as dd/mm/yyyy (also with - or . between the parts, or as 8 digits) or YYYY-MM-DD
  * and returns it as YYYY-MM-DD, or null when it is not a real date. No time zone is involved, so it never shifts.
  */
 export function parseDateInput(value: string): string | null {
   const text = value.trim();
   let year: number, month: number, day: number;
   const iso = isoDatePattern.exec(text);
-  const vietnamese = vietnameseDatePattern.exec(text);
+  const vietnamese = vietnameseDatePattern.exec(text) ?? digitsDatePattern.exec(text);
   if (iso) {
     [year, month, day] = [Number(iso[1]), Number(iso[2]), Number(iso[3])];
   } else if (vietnamese) {

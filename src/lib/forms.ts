@@ -52,5 +52,23 @@ export function parseForm<T>(schema: z.ZodType<T>, values: unknown): FormResult<
   return parsed.success ? { ok: true, value: parsed.data } : { ok: false, errors: zodFieldErrors(parsed.error) };
 }
 
+/**
+ * A whole number as people type it, in Vietnamese or English: digits, or digits grouped in thousands with dots,
+ * commas or spaces, one kind per number ("1.000", "1,000", "1 000" are all a thousand). Counts and money are
+ * whole, so a number that looks like a decimal ("1,5", "2.50") is refused with its own message rather than
+ * guessed at: in Vietnamese "1,5" is one and a half, in English it would be a typo.
+ */
+export function readWholeNumber(text: string): { ok: true; value: number } | { ok: false; key: 'errors.wholeNumber' | 'errors.number.decimal' } {
+  const typed = text.trim().replace(/[\u00a0\u202f]/g, ' ');
+  const grouped = /^\d{1,3}(?:([.,\s])\d{3})(?:\1\d{3})*$/.exec(typed);
+  const digits = grouped ? typed.replace(/[.,\s]/g, '') : typed;
+  if (/^\d{1,15}$/.test(digits)) {
+    const value = Number(digits);
+    if (Number.isSafeInteger(value)) return { ok: true, value };
+  }
+  if (/^\d*[.,]\d+$/.test(typed) || /^\d{1,3}(?:[.,\s]\d{3})*[.,]\d{1,2}$/.test(typed)) return { ok: false, key: 'errors.number.decimal' };
+  return { ok: false, key: 'errors.wholeNumber' };
+}
+
 /** A result that is either a value or the field errors to show beside the form's fields. */
 export type FormResult<T> = { ok: true; value: T } | { ok: false; errors: FieldErrors };

@@ -1,3 +1,5 @@
+import { readWholeNumber } from './forms.js';
+
 /** The languages numbers are written in: Vietnamese groups thousands with dots, English with commas. */
 export type NumberLanguage = 'vi' | 'en';
 
@@ -14,14 +16,8 @@ export function formatVnd(amount: number | null | undefined, lang: NumberLanguag
   return lang === 'en' ? `${formatNumber(amount, lang)} VND` : `${formatNumber(amount, lang)} đ`;
 }
 
-/**
- * A whole number as people type it: digits, or digits grouped in thousands with dots or spaces
- * ("15.000.000", "15 000 000"). Anything else (a decimal point, a sign, letters) is null.
- */
+/** A whole number as people type it (see `readWholeNumber`), or null. */
 export function parseWholeNumber(text: string): number | null {
-  const typed = text.trim();
-  const digits = /^\d{1,3}([. ]\d{3})+$/.test(typed) ? typed.replace(/[. ]/g, '') : typed;
-  if (!/^\d{1,15}$/.test(digits)) return null;
-  const value = Number(digits);
-  return Number.isSafeInteger(value) ? value : null;
+  const read = readWholeNumber(text);
+  return read.ok ? read.value : null;
 }

@@ -15,6 +15,8 @@ export interface MultipartFile {
   filename: string;
   mimetype: string;
   toBuffer(): Promise<Buffer>;
+  /** The stream, whose `truncated` says the file passed the size limit (on routes that do not refuse it whole). */
+  file?: { truncated?: boolean };
 }
 
 /** The file of a multipart form (fields attached to the body), if one was sent. */
@@ -33,6 +35,26 @@ export function fieldValue(body: unknown, field: string): string {
   if (typeof first === 'string') return first;
   if (first && typeof first === 'object' && 'value' in first && typeof (first as { value: unknown }).value === 'string') return (first as { value: string }).value;
   return '';
+}
+
+/**
+ * The text fields of a multipart body as a urlencoded body has them (a string, or a list when repeated), files
+ * left out: a form that can be sent either way (the report form with or without a file) is read by one schema.
+ */
+export function textFields(body: unknown): Record<string, string | string[]> {
+  if (!body || typeof body !== 'object') return {};
+  const fields: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(body as Record<string, unknown>)) {
+    if (typeof value === 'string' || Array.isArray(value) && value.every((item) => typeof item === 'string')) {
+      fields[name] = value as string | string[];
+      continue;
+    }
+    const texts = (Array.isArray(value) ? value : [value])
+      .filter((part): part is { type: string; value: unknown } => Boolean(part) && typeof part === 'object' && (part as { type?: unknown }).type === 'field')
+      .map((part) => (typeof part.value === 'string' ? part.value : ''));
+    if (texts.length > 0) fields[name] = texts.length === 1 ? texts[0]! : texts;
+  }
+  return fields;
 }
 
 /** Names the app gives stored files: 32 random hex digits, an optional "-thumb", and the type's extension. */

@@ -28,10 +28,33 @@
     }
   }, true);
 
-  // The submit button of a report asks before sending it for review (a draft save does not).
+  // A submit button marked data-confirm-submit asks before sending (a checklist's publication).
   document.addEventListener('click', function (event) {
     var button = event.target && event.target.closest ? event.target.closest('[data-confirm-submit]') : null;
     if (button && !window.confirm(button.dataset.confirmSubmit)) event.preventDefault();
+  });
+
+  // Sending a report for review needs its confirmation box ticked (the server asks the same without JavaScript):
+  // here the refusal is said at once, beside the box, without a round trip.
+  document.addEventListener('click', function (event) {
+    var button = event.target && event.target.closest ? event.target.closest('[data-requires-confirm]') : null;
+    var box = button && document.getElementById(button.dataset.requiresConfirm);
+    if (!box || box.checked) return;
+    event.preventDefault();
+    var message = document.getElementById(box.id + '-error');
+    if (message) {
+      message.textContent = message.dataset.confirmMessage || message.textContent;
+      message.hidden = false;
+    }
+    box.setAttribute('aria-invalid', 'true');
+    box.focus();
+  });
+  document.addEventListener('change', function (event) {
+    var box = event.target;
+    if (!box || !box.id || box.type !== 'checkbox' || !box.checked || !document.querySelector('[data-requires-confirm="' + box.id + '"]')) return;
+    box.removeAttribute('aria-invalid');
+    var message = document.getElementById(box.id + '-error');
+    if (message) message.hidden = true;
   });
 
   // Long forms warn before leaving the page with unsaved typing (saving or submitting clears the warning).
@@ -125,18 +148,198 @@
     });
   }
 
-  // After a form comes back with errors, bring the first one into view and put the cursor there.
+  // After a form comes back with errors, bring the first field in error into view (in the middle of the screen,
+  // clear of a sticky bar) and put the cursor there; with no field to point at, the message itself. The page's
+  // hidden box for htmx errors is not a form's message.
   function focusFirstError(root) {
-    var field = root.querySelector('[aria-invalid="true"]');
-    var alert = root.querySelector('.form-alert');
-    if (!alert && !field) return;
-    (alert || field).scrollIntoView({ block: 'start' });
-    if (field && typeof field.focus === 'function') field.focus({ preventScroll: true });
+    var field = Array.prototype.find.call(root.querySelectorAll('[aria-invalid="true"]'), function (element) {
+      return element.getClientRects().length > 0 && !element.closest('[hidden]');
+    });
+    var alert = root.querySelector('.form-alert[role="alert"]:not([hidden])');
+    var target = field || alert;
+    if (!target) return;
+    if (!field && !target.hasAttribute('tabindex')) target.setAttribute('tabindex', '-1');
+    target.scrollIntoView({ block: field ? 'center' : 'start' });
+    if (typeof target.focus === 'function') target.focus({ preventScroll: true });
   }
+
+  // Dates and times are typed on the number pad, which has no "/" or ":": they are put in as the digits come.
+  document.addEventListener('input', function (event) {
+    var input = event.target;
+    if (!input || !input.dataset || !input.dataset.format || event.inputType !== 'insertText') return;
+    var value = input.value;
+    if (input.dataset.format === 'date' && (/^\d{2}$/.test(value) || /^\d{1,2}\/\d{2}$/.test(value))) input.value = value + '/';
+    if (input.dataset.format === 'time' && /^\d{2}$/.test(value)) input.value = value + ':';
+  });
+
+  // The report form: counts per section, the first unanswered item, and "mark the rest compliant" done on the
+  // page at once (the same buttons save it on the server when there is no JavaScript).
+  function reportItems(root) {
+    return Array.prototype.slice.call(root.querySelectorAll('[data-item]'));
+  }
+  function isAnswered(item) {
+    return Boolean(item.querySelector('input[type="radio"]:checked'));
+  }
+  function updateReportProgress(form) {
+    var total = form.querySelector('[data-total-count]');
+    var template = total ? total.dataset.template : '';
+    function count(items) {
+      return template.replace('{answered}', String(items.filter(isAnswered).length)).replace('{total}', String(items.length));
+    }
+    form.querySelectorAll('[data-section]').forEach(function (section) {
+      var items = reportItems(section);
+      var label = section.querySelector('[data-section-count]');
+      if (label && template) label.textContent = count(items);
+      var button = section.querySelector('[data-mark-section]');
+      if (button) button.hidden = !button.dataset.marked && items.every(isAnswered);
+    });
+    var all = reportItems(form);
+    if (total && template) total.textContent = count(all);
+    var progress = form.querySelector('[data-progress]');
+    var first = all.find(function (item) { return !isAnswered(item); });
+    var link = progress && progress.querySelector('[data-first-unanswered]');
+    if (link) link.hidden = !first;
+    if (link && first) link.setAttribute('href', '#' + first.id);
+  }
+  document.addEventListener('change', function (event) {
+    var form = event.target && event.target.closest ? event.target.closest('form[data-report-form]') : null;
+    if (form && event.target.type === 'radio') updateReportProgress(form);
+  });
+  document.addEventListener('click', function (event) {
+    var button = event.target && event.target.closest ? event.target.closest('[data-mark-section]') : null;
+    if (!button) return;
+    event.preventDefault();
+    var section = button.closest('[data-section]');
+    if (button.dataset.marked) {
+      // Undo: the items this button marked go back to unanswered, unless the inspector has changed them since.
+      button.dataset.marked.split('.').forEach(function (code) {
+        var radio = section.querySelector('input[name="answer_' + code + '"][value="compliant"]');
+        if (radio && radio.checked) radio.checked = false;
+      });
+      delete button.dataset.marked;
+      button.name = 'markRemaining';
+      button.value = section.dataset.section;
+      button.textContent = button.dataset.labelMark;
+    } else {
+      var codes = reportItems(section).filter(function (item) { return !isAnswered(item); }).map(function (item) {
+        item.querySelector('input[value="compliant"]').checked = true;
+        return item.dataset.item;
+      });
+      if (codes.length === 0) return;
+      button.dataset.marked = codes.join('.');
+      button.name = 'unmark';
+      button.value = codes.join('.');
+      button.textContent = button.dataset.labelUndo;
+    }
+    dirty = true;
+    updateReportProgress(button.closest('form'));
+  });
+
+  // Opening a draft already started goes to its first unanswered item (not after a save or an error, whose
+  // message is at the top, nor when the address names a place).
+  function resumeReport() {
+    var form = document.querySelector('form[data-report-form]');
+    if (!form || window.location.hash || document.querySelector('.flash, .error-summary, .form-alert[role="alert"]:not([hidden])')) return;
+    var items = reportItems(form);
+    var first = items.find(function (item) { return !isAnswered(item); });
+    if (first && items.some(isAnswered)) first.scrollIntoView({ block: 'start' });
+  }
+
+  // Photos are made smaller on the phone before they are sent (longest side 1,600 px, JPEG at 0.8): a 4 MB photo
+  // goes up as a few hundred KB on a weak link. Anything that cannot be reduced is sent as it is.
+  var MAX_SIDE = 1600;
+  function reducePhoto(file) {
+    if (!/^image\/(jpeg|png)$/.test(file.type) || !window.createImageBitmap || !window.HTMLCanvasElement || !window.HTMLCanvasElement.prototype.toBlob) return Promise.resolve(file);
+    return window.createImageBitmap(file, { imageOrientation: 'from-image' }).then(function (bitmap) {
+      var scale = Math.min(1, MAX_SIDE / Math.max(bitmap.width, bitmap.height));
+      var canvas = document.createElement('canvas');
+      canvas.width = Math.round(bitmap.width * scale);
+      canvas.height = Math.round(bitmap.height * scale);
+      var context = canvas.getContext('2d');
+      context.fillStyle = '#fff';
+      context.fillRect(0, 0, canvas.width, canvas.height);
+      context.drawImage(bitmap, 0, 0, canvas.width, canvas.height);
+      if (bitmap.close) bitmap.close();
+      return new Promise(function (resolve) {
+        canvas.toBlob(function (blob) {
+          if (!blob || blob.size >= file.size) return resolve(file);
+          resolve(new window.File([blob], file.name.replace(/\.[^.]*$/, '') + '.jpg', { type: 'image/jpeg' }));
+        }, 'image/jpeg', 0.8);
+      });
+    }).catch(function () { return file; });
+  }
+
+  // The upload goes in the background with its progress shown, the button disabled and the block marked busy;
+  // the report's typed answers stay as they are on the page. The server answers with the attachments block.
+  function upload(button) {
+    var block = button.closest('[data-upload]');
+    var section = button.closest('[data-upload-url]');
+    var input = block.querySelector('input[type="file"]');
+    var progress = block.querySelector('progress');
+    var status = block.querySelector('.upload-status');
+    var container = document.getElementById('attachments-section');
+    function say(text) { if (status) status.textContent = text; }
+    if (!input.files || input.files.length === 0) {
+      say(section.dataset.msgNone);
+      input.focus();
+      return;
+    }
+    var original = input.files[0];
+    function busy(on) {
+      button.disabled = on;
+      block.setAttribute('aria-busy', on ? 'true' : 'false');
+      var form = document.getElementById('report-form');
+      if (form) form.setAttribute('aria-busy', on ? 'true' : 'false');
+    }
+    busy(true);
+    say(section.dataset.msgReducing);
+    reducePhoto(original).then(function (file) {
+      var token = document.querySelector('meta[name="csrf-token"]');
+      var data = new window.FormData();
+      data.append('_csrf', token ? token.content : '');
+      data.append('file', file, file.name);
+      var xhr = new window.XMLHttpRequest();
+      xhr.open('POST', section.dataset.uploadUrl);
+      xhr.setRequestHeader('HX-Request', 'true');
+      if (token) xhr.setRequestHeader('X-CSRF-Token', token.content);
+      if (progress) {
+        progress.value = 0;
+        progress.hidden = false;
+      }
+      say(section.dataset.msgUploading);
+      xhr.upload.addEventListener('progress', function (event) {
+        if (progress && event.lengthComputable) progress.value = Math.round((event.loaded / event.total) * 100);
+      });
+      xhr.addEventListener('load', function () {
+        busy(false);
+        if ((xhr.status === 200 || xhr.status === 422) && container) {
+          container.innerHTML = xhr.responseText;
+          if (window.htmx) window.htmx.process(container);
+          if (xhr.status === 422) focusFirstError(container);
+          return;
+        }
+        if (progress) progress.hidden = true;
+        say(xhr.status === 413 ? section.dataset.msgTooBig : section.dataset.msgFailed);
+      });
+      xhr.addEventListener('error', function () {
+        busy(false);
+        if (progress) progress.hidden = true;
+        say(section.dataset.msgFailed);
+      });
+      xhr.send(data);
+    });
+  }
+  document.addEventListener('click', function (event) {
+    var button = event.target && event.target.closest ? event.target.closest('[data-upload] button[type="submit"]') : null;
+    if (!button || !window.FormData || !window.XMLHttpRequest) return;
+    event.preventDefault();
+    upload(button);
+  });
 
   document.addEventListener('DOMContentLoaded', function () {
     enableAreaFilter(document);
     focusFirstError(document.getElementById('main') || document);
+    resumeReport();
   });
   // New content from htmx (an outerHTML swap replaces the target, so work on what was loaded).
   document.addEventListener('htmx:load', function (event) {

@@ -43,7 +43,8 @@ describe.skipIf(!chromiumPath)('a visit report in a real browser', () => {
     await signIn(phone, baseUrl, inspector.email, inspector.password);
     await phone.goto(`${baseUrl}/rounds/${roundId}`);
     await Promise.all([phone.waitForURL(/checks\/new/), phone.getByRole('button', { name: 'Lập biên bản' }).or(phone.locator('a[href$="/checks/new"]')).first().click()]);
-    await phone.fill('#venue-search', 'hoa mai');
+    // The list is replaced by the search's answer: pick from that one.
+    await Promise.all([phone.waitForResponse(/\/venues\/search/), phone.fill('#venue-search', 'hoa mai')]);
     await phone.locator('#venue-results input[name="venueId"]').first().check();
     await phone.fill('#field-visitDate', '11/03/2025');
     await phone.fill('#field-visitTime', '21:15');
@@ -60,8 +61,8 @@ describe.skipIf(!chromiumPath)('a visit report in a real browser', () => {
     await phone.fill('#field-ownersPresent', '1');
     await phone.fill('#field-staffCounselled', '7');
     await phone.fill('#field-conclusion', 'Cơ sở có 2 nhân viên chưa đăng ký tạm trú.');
-    // Submitting without the violation's note is refused and keeps everything typed.
-    phone.once('dialog', (dialog) => void dialog.accept());
+    // Submitting (confirmed with the box beside the button) without the violation's note is refused and keeps everything typed.
+    await phone.check('#field-confirmSubmit');
     await phone.click('button[name="intent"][value="submit"]');
     await phone.waitForSelector('#item_F1-error');
     expect(await phone.locator('#item_F1-error').textContent()).toContain('F1: ghi rõ vi phạm');
@@ -80,7 +81,7 @@ describe.skipIf(!chromiumPath)('a visit report in a real browser', () => {
     expect(box!.height).toBeGreaterThanOrEqual(40);
     await phone.screenshot({ path: path.join(os.tmpdir(), 'report-phone.png'), fullPage: false });
 
-    phone.once('dialog', (dialog) => void dialog.accept());
+    await phone.check('#field-confirmSubmit');
     await Promise.all([phone.waitForURL(reportUrl), phone.click('button[name="intent"][value="submit"]')]);
     expect(await phone.locator('.flash').textContent()).toContain('Đã nộp biên bản');
     expect(await phone.locator('#report-form').count()).toBe(0);

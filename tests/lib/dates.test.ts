@@ -35,3 +35,11 @@ describe('formatting', () => {
     expect(todayInVietnam(new Date('2025-06-30T16:59:59.000Z'))).toBe('2025-06-30');
   });
 });
+
+describe('dates typed on a number pad', () => {
+  it('reads 8 digits as ddmmyyyy, and refuses them when they are not a day', () => {
+    expect(parseDateInput('11032025')).toBe('2025-03-11');
+    expect(parseDateInput('31022025')).toBeNull();
+    expect(parseDateInput('1132025')).toBeNull();
+  });
+});

@@ -7,7 +7,9 @@ import type { CheckRow } from './inspections.repository.js';
  * - an inspector files reports only in rounds whose team lists their account; heads and admins in any round they see;
  * - only the person who filed a report edits it, while it is a draft or has been returned to them;
  * - heads and admins review submitted reports, but not one they filed themselves (an admin may);
- * - an approved report is never edited: a head files an amendment, one at a time.
+ * - an approved report is never edited: a head files an amendment, one at a time;
+ * - evidence (photos, scans) is added by the person who filed the report until it is reviewed, also once it is
+ *   submitted (photos often arrive after the visit, over a weak link); it is removed only while it can be edited.
  */
 export const inspectionsPolicy = {
   canFileInRound(actor: Actor, round: { status: string }, teamUserIds: number[]): boolean {
@@ -18,6 +20,10 @@ export const inspectionsPolicy = {
 
   canEdit(actor: Actor, check: CheckRow): boolean {
     return (check.status === 'draft' || check.status === 'returned') && check.inspectorId === actor.userId;
+  },
+
+  canAttach(actor: Actor, check: CheckRow): boolean {
+    return this.canEdit(actor, check) || (check.status === 'submitted' && check.inspectorId === actor.userId);
   },
 
   canReview(actor: Actor, check: CheckRow): boolean {

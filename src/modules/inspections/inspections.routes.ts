@@ -4,9 +4,10 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { checkStatuses } from '../../../db/schema/index.js';
 import { ConflictError, NotFoundError, StateError } from '../../lib/errors.js';
-import { parseForm, type FieldErrors } from '../../lib/forms.js';
+import { formatDate, todayInVietnam } from '../../lib/dates.js';
+import { hasErrors, parseForm, type FieldErrors } from '../../lib/forms.js';
 import { idParamsSchema as params } from '../../lib/params.js';
-import { uploadedFile } from '../../lib/uploads.js';
+import { textFields, uploadedFile } from '../../lib/uploads.js';
 import type { Message } from '../../i18n/index.js';
 import { scopeIncludes } from '../../access/scope.js';
 import { findingFormSchema, newFindingSchema, type FindingFormValues } from '../findings/index.js';
@@ -15,6 +16,7 @@ import {
   checkListQuerySchema,
   newReportQuerySchema,
   reportFormSchema,
+  reportQuerySchema,
   reportInput,
   reviewSchema,
   startFormSchema,
@@ -23,6 +25,7 @@ import {
   type ReportFormValues,
   type StartReportValues,
 } from './inspections.schemas.js';
+import type { AttachmentRow } from './inspections.repository.js';
 import { MAX_ATTACHMENTS, type ReportDetail } from './inspections.service.js';
 
 function listQueryString(query: CheckListQuery, page: number): string {
@@ -59,8 +62,10 @@ export default async function inspectionsRoutes(fastify: FastifyInstance): Promi
   }
 
   /** The report page: the form for its inspector while it is a draft, the read-only record otherwise. */
-  function renderReport(reply: FastifyReply, detail: ReportDetail, extra: { values?: ReportFormValues; errors?: FieldErrors; savedInPart?: boolean; alert?: Message; typedComment?: string; conflict?: Message; conflictDetails?: unknown; reviewErrors?: FieldErrors; attachmentErrors?: FieldErrors; findingErrors?: FieldErrors; findingValues?: FindingFormValues } = {}) {
+  function renderReport(reply: FastifyReply, detail: ReportDetail, extra: { values?: ReportFormValues; errors?: FieldErrors; savedInPart?: boolean; alert?: Message; typedComment?: string; conflict?: Message; conflictDetails?: unknown; reviewErrors?: FieldErrors; attachmentErrors?: FieldErrors; findingErrors?: FieldErrors; findingValues?: FindingFormValues; marked?: string[]; removing?: AttachmentRow } = {}) {
     return reply.render('checks/show', {
+      marked: extra.marked ?? [],
+      removing: extra.removing,
       savedInPart: extra.savedInPart ?? false,
       alert: extra.alert,
       typedComment: extra.typedComment ?? '',
@@ -81,7 +86,10 @@ export default async function inspectionsRoutes(fastify: FastifyInstance): Promi
     const round = rounds.getRound(request.actor, request.params.id);
     if (!service.canFileInRound(request.actor, round.id)) return reply.renderError(403, { key: 'checks.notOnTeam' });
     const query = request.query;
-    const values = { venueId: query.venue, visitDate: query.visitDate, visitTime: query.visitTime, submissionKey: query.submissionKey || randomUUID(), reinspection: query.reinspection };
+    // The visit is usually today (in Vietnam): pre-filled when today is within the round's dates.
+    const today = todayInVietnam(app.now());
+    const visitDate = query.visitDate || (today >= round.startDate && today <= round.endDate ? formatDate(today) : '');
+    const values = { venueId: query.venue, visitDate, visitTime: query.visitTime, submissionKey: randomUUID(), reinspection: query.reinspection };
     return renderStart(request, reply, round.id, values, {}, query.q);
   });
 
@@ -110,36 +118,88 @@ export default async function inspectionsRoutes(fastify: FastifyInstance): Promi
     });
   });
 
-  app.get('/checks/:id', { config: read, schema: { params } }, async (request, reply) => {
-    return renderReport(reply, service.getReport(request.actor, request.params.id));
+  app.get('/checks/:id', { config: read, schema: { params, querystring: reportQuerySchema } }, async (request, reply) => {
+    const detail = service.getReport(request.actor, request.params.id);
+    // Items just marked compliant without JavaScript: their section offers to undo it.
+    const marked = request.query.marked.filter((code) => detail.items.some((item) => item.code === code));
+    // A file whose remove button was pressed without JavaScript: the attachments ask before it goes.
+    const removing = detail.can.removeAttachment ? detail.attachments.find((attachment) => attachment.id === request.query.remove) : undefined;
+    return renderReport(reply, detail, { marked, removing });
   });
 
-  /** Saving or submitting a report: its form (named after its items) as typed → typed input → the service. */
-  app.post('/checks/:id', { config: file, schema: { params } }, async (request, reply) => {
-    const { id } = request.params;
-    const detail = service.getReport(request.actor, id);
-    const form = reportFormSchema(
-      detail.items.map((item) => item.code),
-      detail.confirmations.map((row) => row.finding.id),
-    ).parse(request.body ?? {});
-    const { values } = form;
-    try {
-      const result = service.saveReport(request.actor, id, reportInput(values, form.intent), detail);
-      if (!result.ok && 'savedInPart' in result) {
-        const saved = service.getReport(request.actor, id);
-        return renderReport(reply.code(422), saved, { values: { ...values, version: String(result.version) }, errors: result.errors, savedInPart: true });
+  /** The chosen file of a report form or an upload form, stored as evidence; the messages if it was refused. */
+  async function attach(request: FastifyRequest, id: number): Promise<FieldErrors> {
+    const upload = uploadedFile(request.body);
+    if (!upload) return { file: [{ key: 'errors.attachment.none' }] };
+    const content = await upload.toBuffer();
+    if (upload.file?.truncated) return { file: [{ key: 'errors.attachment.tooBig' }] };
+    const result = await service.addAttachment(request.actor, id, { filename: upload.filename, content });
+    return result.ok ? {} : result.errors;
+  }
+
+  /**
+   * Saving or submitting a report: its form (named after its items) as typed → typed input → the service. The same
+   * form, sent as multipart with a file, saves the draft and attaches the file, so nothing typed is lost to an upload
+   * without JavaScript; a section's "mark the rest compliant" (and its undo) is a draft save with those answers set,
+   * and a file's remove button saves the draft, then asks (a second press confirms).
+   */
+  app.post(
+    '/checks/:id',
+    {
+      // Every field of the report (two per item) fits, and a file over the limit is said beside the upload, the
+      // answers sent with it being saved all the same.
+      config: { ...file, multipartOptions: { limits: { fields: 400, parts: 410 }, throwFileSizeLimit: false } as never },
+      schema: { params },
+    },
+    async (request, reply) => {
+      const { id } = request.params;
+      const detail = service.getReport(request.actor, id);
+      const form = reportFormSchema(
+        detail.items.map((item) => item.code),
+        detail.confirmations.map((row) => row.finding.id),
+      ).parse(textFields(request.body));
+      const { values, action } = form;
+      let changed: string[] = [];
+      let section = '';
+      if (action.kind === 'markRemaining') {
+        changed = detail.items.filter((item) => item.category === action.category && !values.answers[item.code]?.answer).map((item) => item.code);
+        for (const code of changed) values.answers[code]!.answer = 'compliant';
+        section = action.category;
+      } else if (action.kind === 'unmark') {
+        changed = action.codes.filter((code) => values.answers[code]?.answer === 'compliant');
+        for (const code of changed) values.answers[code]!.answer = '';
+        section = detail.items.find((item) => item.code === action.codes[0])?.category ?? '';
       }
-      if (!result.ok) return renderReport(reply.code(422), detail, { values, errors: result.errors });
-      return reply.flash(result.value.submitted ? 'checks.submitted' : 'checks.saved').seeOther(`/checks/${id}`);
-    } catch (error) {
-      if (error instanceof ConflictError) {
-        const fresh = service.getReport(request.actor, id);
-        const conflictDetails = service.conflictDetails(request.actor, id, values);
-        return renderReport(reply.code(409), fresh, { values: { ...values, version: String(fresh.check.version) }, conflict: error.userMessage, conflictDetails });
+      // Attached first (only to a report this person may still edit; the save checks it again): a save refused as
+      // stale still keeps the file, which a browser cannot send again without it being chosen anew.
+      const attachmentErrors = action.kind === 'attach' && detail.can.edit ? await attach(request, id) : {};
+      try {
+        const result = service.saveReport(request.actor, id, reportInput(values, form.intent, form.confirmed), detail);
+        if (!result.ok && 'savedInPart' in result) {
+          const saved = service.getReport(request.actor, id);
+          return renderReport(reply.code(422), saved, { values: { ...values, version: String(result.version) }, errors: result.errors, savedInPart: true, attachmentErrors });
+        }
+        if (!result.ok) return renderReport(reply.code(422), detail, { values, errors: result.errors, attachmentErrors });
+        if (hasErrors(attachmentErrors)) return renderReport(reply.code(422), service.getReport(request.actor, id), { attachmentErrors });
+        if (action.kind === 'attach') return reply.flash('checks.savedAndAttached').seeOther(`/checks/${id}#attachments`);
+        if (action.kind === 'markRemaining') return reply.flash('checks.markedRemaining', changed.length).seeOther(`/checks/${id}?marked=${changed.join('.')}#section-${encodeURIComponent(section)}`);
+        if (action.kind === 'removeAttachment' && !action.confirmed) return reply.seeOther(`/checks/${id}?remove=${action.attachmentId}#attachments`);
+        if (action.kind === 'removeAttachment') {
+          service.removeAttachment(request.actor, id, action.attachmentId);
+          return reply.flash('checks.attachmentRemoved').seeOther(`/checks/${id}#attachments`);
+        }
+        if (action.kind === 'unmark') return reply.flash('checks.unmarked', changed.length).seeOther(`/checks/${id}#section-${encodeURIComponent(section)}`);
+        return reply.flash(result.value.submitted ? 'checks.submitted' : 'checks.saved').seeOther(`/checks/${id}`);
+      } catch (error) {
+        if (error instanceof ConflictError) {
+          const fresh = service.getReport(request.actor, id);
+          const conflictDetails = service.conflictDetails(request.actor, id, values);
+          return renderReport(reply.code(409), fresh, { values: { ...values, version: String(fresh.check.version) }, conflict: error.userMessage, conflictDetails, attachmentErrors });
+        }
+        throw error;
       }
-      throw error;
-    }
-  });
+    },
+  );
 
   app.post('/checks/:id/review', { config: review, schema: { params } }, async (request, reply) => {
     const { id } = request.params;
@@ -169,15 +229,9 @@ export default async function inspectionsRoutes(fastify: FastifyInstance): Promi
 
   app.post('/checks/:id/attachments', { config: file, schema: { params } }, async (request, reply) => {
     const { id } = request.params;
-    const upload = uploadedFile(request.body);
-    let errors: FieldErrors = {};
-    if (!upload) errors = { file: [{ key: 'errors.attachment.none' }] };
-    else {
-      const result = await service.addAttachment(request.actor, id, { filename: upload.filename, content: await upload.toBuffer() });
-      if (!result.ok) errors = result.errors;
-    }
+    const errors = await attach(request, id);
     const detail = service.getReport(request.actor, id);
-    const status = Object.keys(errors).length > 0 ? 422 : 200;
+    const status = hasErrors(errors) ? 422 : 200;
     if (request.isHtmx) return reply.code(status).render('checks/_attachments', { detail, attachmentErrors: errors, maxAttachments: MAX_ATTACHMENTS });
     if (status === 422) return renderReport(reply.code(422), detail, { attachmentErrors: errors });
     return reply.flash('checks.attachmentAdded').seeOther(`/checks/${id}#attachments`);
@@ -188,7 +242,7 @@ export default async function inspectionsRoutes(fastify: FastifyInstance): Promi
     service.removeAttachment(request.actor, id, attachmentId);
     const detail = service.getReport(request.actor, id);
     if (request.isHtmx) return reply.render('checks/_attachments', { detail, attachmentErrors: {}, maxAttachments: MAX_ATTACHMENTS });
-    return reply.seeOther(`/checks/${id}#attachments`);
+    return reply.flash('checks.attachmentRemoved').seeOther(`/checks/${id}#attachments`);
   });
 
   for (const thumbnail of [false, true]) {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { checkAnswers, checkStatuses, type CheckAnswer } from '../../../db/schema/index.js';
 import { parseDateInput } from '../../lib/dates.js';
-import { addFieldError, formList, formText, type FieldErrors } from '../../lib/forms.js';
+import { addFieldError, formFlag, formList, formText, readWholeNumber, type FieldErrors } from '../../lib/forms.js';
 import { cleanText } from '../../lib/text.js';
 import type { MessageKey, MessageParams } from '../../i18n/index.js';
 import { submissionKeyPattern } from '../form-keys/index.js';
@@ -9,12 +9,17 @@ import { submissionKeyPattern } from '../form-keys/index.js';
 /** The start page's address: a venue search, and what was typed before searching (kept in the form). */
 export const newReportQuerySchema = z.object({
   q: formText.transform((q) => q.slice(0, 200)),
-  /** A one-time key of the right shape is kept; the page makes a new one otherwise. */
-  submissionKey: formText.transform((key) => (/^[0-9a-f-]{36}$/.test(key) ? key : '')),
   venue: formText.transform((venue) => (/^\d{1,9}$/.test(venue) ? venue : '')),
   visitDate: formText,
   visitTime: formText,
   reinspection: formText.transform((value) => (value === '1' ? '1' : '')),
+});
+
+/** A report page's address: items just marked compliant without JavaScript ("A1.A3"), so their section can undo it. */
+export const reportQuerySchema = z.object({
+  marked: formText.transform((codes) => codes.slice(0, 2000).split('.').filter((code) => /^[A-Za-z0-9_-]{1,20}$/.test(code))),
+  /** An attachment whose removal is asked about (its remove button pressed without JavaScript). */
+  remove: formText.transform((id) => (/^\d{1,9}$/.test(id) ? Number(id) : null)),
 });
 
 /** Starting a report as typed: which venue, and when it was visited. */
@@ -45,7 +50,20 @@ export interface ReportFormValues {
   /** A re-inspection's answers about the venue's open findings: fixed "yes" / "no", with a note. */
   confirmations: Record<string, { fixed: string; note: string }>;
   version: string;
+  /** The "I confirm" box beside the submit button, as ticked ('1') or not (''). */
+  confirmSubmit: string;
 }
+
+/**
+ * What a press of the report form asks for besides its values: save, submit, save and attach the chosen file,
+ * mark a section's unanswered items compliant (its category code), undo that (the item codes it marked), or remove
+ * an attachment (asked first: the question's button sends `removeAttachmentConfirmed`).
+ */
+export type ReportAction =
+  | { kind: 'save' | 'submit' | 'attach' }
+  | { kind: 'markRemaining'; category: string }
+  | { kind: 'unmark'; codes: string[] }
+  | { kind: 'removeAttachment'; attachmentId: number; confirmed: boolean };
 
 /**
  * The report form of one report as typed, and whether it is submitted: its checklist fields are named after the
@@ -70,11 +88,29 @@ export function reportFormSchema(itemCodes: string[], findingIds: number[] = [])
       conclusion: formText,
       version: formText,
       intent: formText,
+      markRemaining: formText,
+      unmark: formText,
+      removeAttachment: formText,
+      removeAttachmentConfirmed: formText,
+      confirmAsked: formFlag,
+      confirmSubmit: formFlag,
       ...fields,
     })
-    .transform((form): { values: ReportFormValues; intent: ReportIntent } => {
+    .transform((form): { values: ReportFormValues; intent: ReportIntent; action: ReportAction; confirmed: boolean } => {
       const text = (name: string) => (form as Record<string, unknown>)[name] as string;
+      const removal = /^\d{1,9}$/.exec(form.removeAttachmentConfirmed || form.removeAttachment)?.[0];
+      const action: ReportAction = removal
+        ? { kind: 'removeAttachment', attachmentId: Number(removal), confirmed: Boolean(form.removeAttachmentConfirmed) }
+        : form.markRemaining
+        ? { kind: 'markRemaining', category: form.markRemaining }
+        : form.unmark
+          ? { kind: 'unmark', codes: form.unmark.split(/[\s.,]+/).filter((code) => itemCodes.includes(code)) }
+          : { kind: form.intent === 'submit' ? 'submit' : form.intent === 'attach' ? 'attach' : 'save' };
       return {
+        action,
+        // The form asks for the box to be ticked before submitting; a client that does not show it (the API,
+        // a script) is not asked: the box guards a person against a slip of the thumb, not the server.
+        confirmed: !form.confirmAsked || form.confirmSubmit,
         intent: form.intent === 'submit' ? 'submit' : 'save',
         values: {
           visitDate: form.visitDate,
@@ -91,6 +127,7 @@ export function reportFormSchema(itemCodes: string[], findingIds: number[] = [])
           answers: Object.fromEntries(itemCodes.map((code) => [code, { answer: text(`answer_${code}`), note: text(`note_${code}`) }])),
           confirmations: Object.fromEntries(findingIds.map((id) => [id, { fixed: text(`fixed_${id}`), note: text(`fixedNote_${id}`) }])),
           version: form.version,
+          confirmSubmit: form.confirmSubmit ? '1' : '',
         },
       };
     });
@@ -117,26 +154,26 @@ const visitDateField = z.string().transform((value, context) => {
   return date;
 });
 
-/** A time of day as typed ("20:30", "20h30", "8.05"), as HH:mm; '' when not given. */
+/** A time of day as typed ("20:30", "20h30", "8.05", or "2030" on a phone's number pad), as HH:mm; '' when not given. */
 const visitTimeField = z.string().transform((value, context) => {
   const text = value.trim();
-  if (text !== '' && !/^([01]?\d|2[0-3])[:h.]([0-5]\d)$/.test(text)) {
+  const match = /^([01]?\d|2[0-3])[:h.]?([0-5]\d)$/.exec(text);
+  if (text !== '' && !match) {
     context.addIssue({ code: 'custom', message: 'errors.check.time' });
     return z.NEVER;
   }
-  const match = /^(\d{1,2})[:h.](\d{2})$/.exec(text);
   return match ? `${match[1]!.padStart(2, '0')}:${match[2]}` : '';
 });
 
-/** A count typed in a report: '' is "not given", anything else must be 0 … 100 000. */
+/** A count typed in a report ("1.000" and "1,000" are a thousand): '' is "not given", anything else must be 0 … 100 000. */
 const wholeNumberField = z.string().transform((value, context) => {
-  const text = value.trim();
-  if (text === '') return null;
-  if (!/^\d{1,6}$/.test(text) || Number(text) > 100_000) {
-    context.addIssue({ code: 'custom', message: 'errors.wholeNumber' });
+  if (value.trim() === '') return null;
+  const read = readWholeNumber(value);
+  if (!read.ok || read.value > 100_000) {
+    context.addIssue({ code: 'custom', message: read.ok ? 'errors.wholeNumber' : read.key });
     return z.NEVER;
   }
-  return Number(text);
+  return read.value;
 });
 
 /** A text of at most `max` characters as typed, cleaned (`cleanText`) or only trimmed. */
@@ -199,6 +236,8 @@ export function startReportInput(values: StartReportValues): StartReportInput {
 /** A report's form, typed: texts cleaned, counts as numbers, answers and confirmations as values. */
 export interface ReportInput {
   intent: ReportIntent;
+  /** Whether the person ticked the confirmation the form asks for before submitting (true when not asked). */
+  confirmed: boolean;
   /** The version of the report the form was loaded at (NaN when it is not a number: then it is stale). */
   version: number;
   visitDate: string | null;
@@ -219,12 +258,13 @@ export interface ReportInput {
   unreadable: FieldErrors;
 }
 
-export function reportInput(values: ReportFormValues, intent: ReportIntent): ReportInput {
+export function reportInput(values: ReportFormValues, intent: ReportIntent, confirmed = true): ReportInput {
   const unreadable: FieldErrors = {};
   const text = (field: 'representativeName' | 'representativePosition' | 'materialsGiven' | 'venueComments' | 'conclusion', max: number, clean: 'clean' | 'trim') =>
     readField(unreadable, field, textField(max, clean), values[field], '');
   return {
     intent,
+    confirmed,
     version: Number(values.version),
     visitDate: readField(unreadable, 'visitDate', visitDateField, values.visitDate, null),
     visitTime: readField(unreadable, 'visitTime', visitTimeField, values.visitTime, ''),

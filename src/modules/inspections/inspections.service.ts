@@ -52,7 +52,8 @@ export interface ReportDetail {
   findings: FindingRow[];
   /** For a re-inspection: the earlier open findings it confirms, with the answers given. */
   confirmations: Array<{ finding: FindingRow; fixed: boolean | null; note: string }>;
-  can: { edit: boolean; review: boolean; amend: boolean; attach: boolean; addFinding: boolean };
+  /** attach: add evidence (until reviewed); removeAttachment: only while the report can be edited. */
+  can: { edit: boolean; review: boolean; amend: boolean; attach: boolean; removeAttachment: boolean; addFinding: boolean };
 }
 
 /** A copy of the messages of the fields that did not read, to add the service's own to. */
@@ -260,7 +261,8 @@ export function inspectionsService({ db, catalog, dataDir, audit, checklists, fi
           edit: inspectionsPolicy.canEdit(actor, check),
           review: inspectionsPolicy.canReview(actor, check),
           amend: inspectionsPolicy.canAmend(actor, check, pendingAmendmentId),
-          attach: inspectionsPolicy.canEdit(actor, check),
+          attach: inspectionsPolicy.canAttach(actor, check),
+          removeAttachment: inspectionsPolicy.canEdit(actor, check),
           addFinding: findings.canAddFinding(actor, check),
         },
       };
@@ -284,6 +286,7 @@ export function inspectionsService({ db, catalog, dataDir, audit, checklists, fi
         answers: Object.fromEntries(detail.items.map((item) => [item.code, { answer: detail.answers[item.code]?.answer ?? '', note: detail.answers[item.code]?.note ?? '' }])),
         confirmations: Object.fromEntries(detail.confirmations.map((row) => [String(row.finding.id), { fixed: row.fixed === null ? '' : row.fixed ? 'yes' : 'no', note: row.note }])),
         version: String(check.version),
+        confirmSubmit: '',
       };
     },
 
@@ -324,6 +327,7 @@ export function inspectionsService({ db, catalog, dataDir, audit, checklists, fi
       if (present !== null && counselled !== null && counselled > present + owners) {
         addFieldError(errors, 'staffCounselled', 'errors.check.counselledTooMany', { max: present + owners });
       }
+      if (intent === 'submit' && !input.confirmed) addFieldError(errors, 'confirmSubmit', 'errors.check.confirmSubmit');
       if (intent === 'submit') {
         if (present === null && !input.unreadable.staffPresent) addFieldError(errors, 'staffPresent', 'errors.check.numberRequired');
         if (counselled === null && !input.unreadable.staffCounselled) addFieldError(errors, 'staffCounselled', 'errors.check.numberRequired');
@@ -471,7 +475,7 @@ export function inspectionsService({ db, catalog, dataDir, audit, checklists, fi
      */
     async addAttachment(actor: Actor, id: number, file: { filename: string; content: Buffer }): Promise<FormResult<{ id: number }>> {
       const check = load(actor, id);
-      if (!inspectionsPolicy.canEdit(actor, check)) throw new ForbiddenError({ key: 'checks.notEditable' });
+      if (!inspectionsPolicy.canAttach(actor, check)) throw new ForbiddenError({ key: 'checks.notEditable' });
       const fail = (key: MessageKey, params?: Message['params']): FormResult<{ id: number }> => ({ ok: false, errors: { file: [params ? { key, params } : { key }] } });
       const tooMany = () => fail('errors.attachment.tooMany', { max: MAX_ATTACHMENTS });
       // Counted again when the row is written: this early answer only spares the work on a full report.
@@ -501,7 +505,7 @@ export function inspectionsService({ db, catalog, dataDir, audit, checklists, fi
         // together (or a report submitted while the image was processed) cannot pass them.
         const attachmentId = inTransaction(db, () => {
           const current = repository.findById(id, actor.scope);
-          if (!current || !inspectionsPolicy.canEdit(actor, current)) throw new ForbiddenError({ key: 'checks.notEditable' });
+          if (!current || !inspectionsPolicy.canAttach(actor, current)) throw new ForbiddenError({ key: 'checks.notEditable' });
           if (repository.countAttachments(id) >= MAX_ATTACHMENTS) return null;
           const newId = repository.insertAttachment({
             checkId: id,

@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import { Jimp } from 'jimp';
 import { buildTestApp, type TestApp } from '../../helpers/app.js';
 import { loginAs, type SignedInClient } from '../../helpers/auth.js';
-import { answersFor, createReport, createRoundWithTeam, createVenue, district } from '../../helpers/factories.js';
+import { actorOf, answersFor, createReport, createRoundWithTeam, createVenue, district } from '../../helpers/factories.js';
 import { html, textOf } from '../../helpers/html.js';
 
 let test: TestApp;
@@ -393,5 +393,140 @@ describe('lists', () => {
     expect(html((await songMa.get('/checks')).body)('#checks-table')).toHaveLength(0);
     const someReport = test.app.db.get<{ id: number }>(sql`select id from checks limit 1`)!.id;
     expect((await songMa.get(`/checks/${someReport}`)).statusCode).toBe(404);
+  });
+});
+
+describe('the report form on a phone, with or without JavaScript', () => {
+  const answerOf = (id: number, code: string) => test.app.db.get<{ answer: string | null }>(sql`select answer from check_answers where check_id = ${id} and item_code = ${code}`)!.answer;
+  const codesOf = (id: number, category: string) =>
+    test.app.services.inspections.getReport(actorOf(test.app, inspector.user.id), id).items.filter((item) => item.category === category).map((item) => item.code);
+
+  it('pre-fills the visit date with today in Vietnam, and searches venues with no token or form key in the address', async () => {
+    const $ = html((await inspector.get(`/rounds/${roundId}/checks/new`)).body);
+    // The clock says 2025-03-12 03:00 UTC: 10:00 on 12/03 in Vietnam, within the round (10–12/03).
+    expect($('#field-visitDate').val()).toBe('12/03/2025');
+    expect($('#field-visitDate').attr('inputmode')).toBe('numeric');
+    expect($('#field-visitTime').attr('inputmode')).toBe('numeric');
+    const search = $('#venue-search-form');
+    expect(search.attr('method')).toBe('get');
+    expect(search.find('input[name="_csrf"], input[name="submissionKey"]')).toHaveLength(0);
+    expect($('#venue-search').attr('form')).toBe('venue-search-form');
+    expect($('#start-form input[name="_csrf"]')).toHaveLength(1);
+    const later = createRoundWithTeam(test.app, [inspector.user.id], { title: 'Đợt tháng 5', startDate: '2025-05-10', endDate: '2025-05-12' });
+    expect(html((await inspector.get(`/rounds/${later}/checks/new`)).body)('#field-visitDate').val()).toBe('');
+    // Digits typed on a number pad are a date and a time.
+    const started = await start(inspector, restaurant, { visitDate: '11032025', visitTime: '2030' });
+    expect(started.statusCode).toBe(303);
+    expect(test.app.db.get<{ visit_date: string; visit_time: string }>(sql`select visit_date, visit_time from checks where id = ${idFrom(started.headers.location)}`)).toEqual({ visit_date: '2025-03-11', visit_time: '20:30' });
+  });
+
+  it('marks a section’s unanswered items compliant without JavaScript, saving the draft, and undoes exactly that', async () => {
+    const id = createReport(test.app, { roundId, venueId: karaoke, inspectorId: inspector.user.id });
+    const [first, second, third] = codesOf(id, 'A');
+    const marked = await inspector.post(`/checks/${id}`, { version: '1', visitDate: '11/03/2025', [`answer_${first}`]: 'violation', [`note_${first}`]: 'Hết hạn', markRemaining: 'A', representativeName: 'Lò Thị Hoa' });
+    expect(marked.statusCode).toBe(303);
+    expect(marked.headers.location).toMatch(new RegExp(`^/checks/${id}\\?marked=${second}\\.${third}.*#section-A$`));
+    expect([answerOf(id, first!), answerOf(id, second!), answerOf(id, third!)]).toEqual(['violation', 'compliant', 'compliant']);
+    expect(answerOf(id, codesOf(id, 'B')[0]!)).toBeNull();
+    const page = html((await inspector.get(marked.headers.location as string)).body);
+    expect(textOf(page, '.flash')).toContain('là Đạt');
+    const undo = page('#section-A button[name="unmark"]');
+    expect(undo.text().trim()).toBe('Hoàn tác');
+    expect(textOf(page, '#section-A [data-section-count]')).toMatch(/^(\d+)\/\1 đã trả lời$/);
+    expect(page('input[name="representativeName"]').val()).toBe('Lò Thị Hoa');
+    const form = Object.fromEntries(page('#report-form input[name^="answer_"]:checked').map((_, input) => [[page(input).attr('name'), page(input).val()]]).get() as Array<[string, string]>);
+    const undone = await inspector.post(`/checks/${id}`, { version: page('input[name="version"]').val(), visitDate: '11/03/2025', ...form, [`note_${first}`]: 'Hết hạn', unmark: undo.val() });
+    expect(undone.statusCode).toBe(303);
+    expect([answerOf(id, first!), answerOf(id, second!), answerOf(id, third!)]).toEqual(['violation', null, null]);
+  });
+
+  it('saves the answers and attaches the file in one press without JavaScript; a file too large is said, the answers saved', async () => {
+    const id = createReport(test.app, { roundId, venueId: karaoke, inspectorId: inspector.user.id });
+    const photo = await new Jimp({ width: 400, height: 300, color: 0x884422ff }).getBuffer('image/jpeg');
+    const form = html((await inspector.get(`/checks/${id}`)).body);
+    const button = form('button[name="intent"][value="attach"]');
+    expect(button.attr('form')).toBe('report-form');
+    expect(button.attr('formenctype')).toBe('multipart/form-data');
+    expect(form('#attachment-file').attr('form')).toBe('report-form');
+    // The attachments sit above the submit bar.
+    expect(form.html()!.indexOf('id="attachments"')).toBeLessThan(form.html()!.indexOf('class="form-actions sticky-actions"'));
+    const saved = await inspector.upload(`/checks/${id}`, { filename: 'mặt tiền.jpg', content: photo, contentType: 'image/jpeg' }, { intent: 'attach', version: '1', visitDate: '11/03/2025', representativeName: 'Chủ cơ sở', staffPresent: '1.000', answer_A1: 'violation', note_A1: 'Không có giấy phép', teamPresent: 'Nguyễn Văn An' });
+    expect(saved.statusCode).toBe(303);
+    expect(saved.headers.location).toBe(`/checks/${id}#attachments`);
+    expect(test.app.db.get<{ representative_name: string; staff_present: number }>(sql`select representative_name, staff_present from checks where id = ${id}`)).toEqual({ representative_name: 'Chủ cơ sở', staff_present: 1000 });
+    expect(answerOf(id, 'A1')).toBe('violation');
+    expect(count(`check_attachments where check_id = ${id}`)).toBe(1);
+    const tooBig = await inspector.upload(`/checks/${id}`, { filename: 'big.jpg', content: Buffer.concat([photo, Buffer.alloc(10 * 1024 * 1024)]) }, { intent: 'attach', version: '2', visitDate: '11/03/2025', representativeName: 'Chủ cơ sở (sửa)' });
+    expect(tooBig.statusCode).toBe(422);
+    expect(textOf(html(tooBig.body), '#attachment-file-error')).toContain('lớn hơn 10 MB');
+    expect(test.app.db.get<{ representative_name: string }>(sql`select representative_name from checks where id = ${id}`)!.representative_name).toBe('Chủ cơ sở (sửa)');
+    expect(count(`check_attachments where check_id = ${id}`)).toBe(1);
+  });
+
+  it('takes evidence after submitting until the report is reviewed, audited, and only from the person who filed it', async () => {
+    const pdf = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
+    const id = createReport(test.app, { roundId, venueId: karaoke, inspectorId: inspector.user.id, status: 'submitted' });
+    const page = html((await inspector.get(`/checks/${id}`)).body);
+    expect(page('form.upload-form input[name="_csrf"]')).toHaveLength(1);
+    expect(textOf(page, '#attachments')).toContain('cho đến khi biên bản được duyệt');
+    expect((await inspector.upload(`/checks/${id}/attachments`, { filename: 'bien-ban-ky.pdf', content: pdf })).statusCode).toBe(303);
+    expect(count(`check_attachments where check_id = ${id}`)).toBe(1);
+    const audited = test.app.db.get<{ n: number }>(sql`select count(*) as n from audit_log where record_type = 'attachment' and action = 'create' and changes like ${'%bien-ban-ky.pdf%'}`)!.n;
+    expect(audited).toBe(1);
+    // Not removed once submitted, not added by someone else, nor from another area.
+    const attachment = test.app.db.get<{ id: number }>(sql`select id from check_attachments where check_id = ${id}`)!.id;
+    expect((await inspector.post(`/checks/${id}/attachments/${attachment}/delete`)).statusCode).toBe(403);
+    expect((await otherInspector.upload(`/checks/${id}/attachments`, { filename: 'x.pdf', content: pdf })).statusCode).toBe(403);
+    const elsewhere = await loginAs(test.app, 'inspector', { areaId: district(test.app, 'Sông Mã').id });
+    expect((await elsewhere.upload(`/checks/${id}/attachments`, { filename: 'x.pdf', content: pdf })).statusCode).toBe(404);
+    expect((await head.post(`/checks/${id}/review`, { decision: 'approve' })).statusCode).toBe(303);
+    expect((await inspector.upload(`/checks/${id}/attachments`, { filename: 'muon.pdf', content: pdf })).statusCode).toBe(403);
+    expect(html((await inspector.get(`/checks/${id}`)).body)('#attachment-file')).toHaveLength(0);
+    expect(count(`check_attachments where check_id = ${id}`)).toBe(1);
+  });
+
+  it('asks before removing a file without JavaScript, saving what was typed, and removes it on the second press', async () => {
+    const pdf = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
+    const id = createReport(test.app, { roundId, venueId: karaoke, inspectorId: inspector.user.id });
+    await inspector.upload(`/checks/${id}/attachments`, { filename: 'quet.pdf', content: pdf });
+    const attachment = test.app.db.get<{ id: number }>(sql`select id from check_attachments where check_id = ${id}`)!.id;
+    const button = html((await inspector.get(`/checks/${id}`)).body)(`button[name="removeAttachment"][value="${attachment}"]`);
+    expect(button.attr('form')).toBe('report-form');
+    expect(button.attr('hx-post')).toBe(`/checks/${id}/attachments/${attachment}/delete`);
+    const asked = await inspector.post(`/checks/${id}`, { version: '1', visitDate: '11/03/2025', conclusion: 'Đang viết', removeAttachment: String(attachment) });
+    expect(asked.statusCode).toBe(303);
+    expect(asked.headers.location).toBe(`/checks/${id}?remove=${attachment}#attachments`);
+    expect(count(`check_attachments where check_id = ${id}`)).toBe(1);
+    expect(test.app.db.get<{ conclusion: string }>(sql`select conclusion from checks where id = ${id}`)!.conclusion).toBe('Đang viết');
+    const $ = html((await inspector.get(asked.headers.location as string)).body);
+    expect(textOf($, '.remove-question')).toContain('Xóa tệp “quet.pdf” khỏi biên bản?');
+    expect($('.remove-question button[name="removeAttachmentConfirmed"]').attr('form')).toBe('report-form');
+    // Someone who may not edit the report is never asked.
+    expect(html((await head.get(`/checks/${id}?remove=${attachment}`)).body)('.remove-question')).toHaveLength(0);
+    const removed = await inspector.post(`/checks/${id}`, { version: '2', visitDate: '11/03/2025', conclusion: 'Đang viết', removeAttachmentConfirmed: String(attachment) });
+    expect(removed.statusCode).toBe(303);
+    expect(count(`check_attachments where check_id = ${id}`)).toBe(0);
+    expect(test.app.db.get<{ n: number }>(sql`select count(*) as n from audit_log where record_type = 'attachment' and action = 'delete' and record_id = ${attachment}`)!.n).toBe(1);
+  });
+
+  it('refuses a submit from the form without its confirmation box, and lists every error with a link to its field', async () => {
+    const id = createReport(test.app, { roundId, venueId: karaoke, inspectorId: inspector.user.id });
+    const answers = answersFor(test.app, id, { E2: { answer: 'violation', note: '' }, G1: { answer: '' } });
+    const response = await inspector.post(`/checks/${id}`, { intent: 'submit', confirmAsked: '1', version: '1', visitDate: '11/03/2025', ...answers, ownersPresent: '1', staffPresent: '1,5', staffCounselled: '', conclusion: '' });
+    expect(response.statusCode).toBe(422);
+    const $ = html(response.body);
+    const links = $('.error-summary a').map((_, link) => $(link).attr('href')).get();
+    expect(links).toEqual(expect.arrayContaining(['#field-confirmSubmit', '#field-note_E2', '#field-item_G1', '#field-staffPresent', '#field-staffCounselled', '#field-conclusion']));
+    for (const link of links) expect($(link), link).toHaveLength(1);
+    expect(textOf($, '#field-staffPresent-error')).toContain('Chỉ nhập số nguyên');
+    expect($('#field-note_E2').attr('aria-invalid')).toBe('true');
+    expect($('#field-item_E2').attr('aria-invalid')).toBeUndefined();
+    expect($('#field-item_G1').attr('aria-invalid')).toBe('true');
+    // Required fields carry their mark.
+    for (const field of ['staffPresent', 'staffCounselled', 'conclusion']) expect($(`label[for="field-${field}"] .required`), field).toHaveLength(1);
+    expect(test.app.db.get<{ status: string }>(sql`select status from checks where id = ${id}`)!.status).toBe('draft');
+    const confirmed = await inspector.post(`/checks/${id}`, { intent: 'submit', confirmAsked: '1', confirmSubmit: '1', version: '1', visitDate: '11/03/2025', ...answersFor(test.app, id), ownersPresent: '1', staffPresent: '1.000', staffCounselled: '1,000', conclusion: 'Xong' });
+    expect(confirmed.statusCode).toBe(303);
+    expect(test.app.db.get<{ status: string; staff_counselled: number }>(sql`select status, staff_counselled from checks where id = ${id}`)).toEqual({ status: 'submitted', staff_counselled: 1000 });
   });
 });
