@@ -78,6 +78,8 @@ export default fp(
         /** Whether the signed-in user has a permission: for showing links and buttons; the server checks again. */
         may: (permission: Permission) => (request.user ? can(request.user.role, permission) : false),
         csrfToken: request.csrfToken ? request.csrfToken() : '',
+        /** A static file's URL under its content-hashed name: it.asset('css/app.css'). */
+        asset: app.asset,
       };
     }
 
@@ -95,5 +97,5 @@ export default fp(
       return this.redirect(url, 303);
     });
   },
-  { name: 'view', dependencies: ['db', 'i18n'] },
+  { name: 'view', dependencies: ['db', 'i18n', 'static'] },
 );
