@@ -12,7 +12,9 @@ export const COMPRESSIBLE = /^(?:text\/(?:html|css|csv|plain|javascript)|applica
 
 export default fp(
   async (app) => {
-    await app.register(compress, { encodings: ['br', 'gzip'], customTypes: COMPRESSIBLE, threshold: 1024 });
+    // Answers only: compressed request bodies are refused as before (no form is sent compressed, and inflating
+    // what a client sends is one more way to make the server do work).
+    await app.register(compress, { encodings: ['br', 'gzip'], customTypes: COMPRESSIBLE, threshold: 1024, globalDecompression: false });
   },
   { name: 'compress' },
 );
