@@ -6,6 +6,7 @@ import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod
 import type { FastifyInstance, FastifyReply, FastifyServerOptions } from 'fastify';
 import type { AppConfig } from './config.js';
 import authPlugin from './plugins/auth.js';
+import compressPlugin from './plugins/compress.js';
 import csrfPlugin from './plugins/csrf.js';
 import dbPlugin from './plugins/db.js';
 import errorsPlugin, { plainErrorHeaders, plainErrorPage } from './plugins/errors.js';
@@ -76,11 +77,13 @@ export async function app(instance: FastifyInstance, options: AppOptions): Promi
     limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 50, fieldSize: 100_000, parts: 60 },
     throwFileSizeLimit: true,
   });
+  // Before any route, so every route's answer is compressed.
+  await instance.register(compressPlugin);
   await instance.register(securityPlugin);
   await instance.register(i18nPlugin);
+  await instance.register(staticPlugin);
   await instance.register(viewPlugin, { helpers: { findingTitle } });
   await instance.register(errorsPlugin);
-  await instance.register(staticPlugin);
   await instance.register(authPlugin, { auth: services.auth, countUsers: () => services.users.countUsers(), setup: options.setup });
   await instance.register(rateLimitsPlugin);
   await instance.register(csrfPlugin);

@@ -25,10 +25,11 @@ export default fp(
       crossOriginEmbedderPolicy: false,
     });
     // Pages hold personal and sensitive data (and a form token): no browser or proxy keeps a copy, so Back
-    // after signing out shows nothing and a shared computer's disk cache holds none of it. Routes that set
-    // their own rule (exports, evidence files, static files) keep it.
+    // after signing out shows nothing and a shared computer's disk cache holds none of it. This covers every
+    // answer that sets no rule of its own, whatever its type and status: pages, error and 422 pages, htmx
+    // fragments, redirects, JSON. Routes that set their own rule (exports, evidence files, static files) keep it.
     app.addHook('onSend', async (_request, reply, payload) => {
-      if (!reply.hasHeader('cache-control') && String(reply.getHeader('content-type') ?? '').startsWith('text/html')) reply.header('Cache-Control', 'no-store');
+      if (!reply.hasHeader('cache-control')) reply.header('Cache-Control', 'no-store');
       return payload;
     });
   },

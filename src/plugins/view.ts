@@ -82,6 +82,8 @@ export default fp(
         may: (permission: Permission) => (request.user ? can(request.user.role, permission) : false),
         menu: request.user ? menuFor(request.user.role) : [],
         csrfToken: request.csrfToken ? request.csrfToken() : '',
+        /** A static file's URL under its content-hashed name: it.asset('css/app.css'). */
+        asset: app.asset,
       };
     }
 
@@ -99,5 +101,5 @@ export default fp(
       return this.redirect(url, 303);
     });
   },
-  { name: 'view', dependencies: ['db', 'i18n'] },
+  { name: 'view', dependencies: ['db', 'i18n', 'static'] },
 );

@@ -40,4 +40,30 @@ describe.skipIf(!chromiumPath)('after signing out, in a real browser', () => {
     expect(await page.locator('body').textContent()).not.toContain('Lò Thị Hạnh');
     await context.close();
   });
+
+  it('Back through every page visited, fragments swapped in by htmx too, shows only the sign-in page', async () => {
+    const user = await createUser(test.app, 'inspector', { name: 'Quàng Văn Sơn' });
+    const context = await browser.newContext({ viewport: { width: 360, height: 740 } });
+    const page = await context.newPage();
+    await signIn(page, baseUrl, user.email, user.password);
+    await page.goto(`${baseUrl}/rounds`);
+    const round = await page.locator('#rounds-results a[href^="/rounds/"]').first().getAttribute('href');
+    await page.goto(`${baseUrl}${round}`);
+    await page.goto(`${baseUrl}/venues`);
+    // A search swapped in by htmx, which also adds an entry to the history.
+    await Promise.all([page.waitForURL((url) => url.searchParams.get('q') === 'karaoke'), page.fill('#venue-q', 'karaoke')]);
+    await page.goto(`${baseUrl}/profile`);
+    const visited = 6; // sign-in page, home, rounds, a round, venues, the search
+
+    await Promise.all([page.waitForURL(`${baseUrl}/login`), page.click('.logout-form button')]);
+    for (let step = 0; step < visited; step += 1) {
+      if (!(await page.goBack())) break;
+      await page.waitForLoadState();
+      expect(new URL(page.url()).pathname, `Back ${step + 1}`).toBe('/login');
+      const body = (await page.locator('body').textContent()) ?? '';
+      expect(body, `Back ${step + 1}`).not.toContain('Quàng Văn Sơn');
+      expect(await page.locator('.logout-form').count(), `Back ${step + 1}`).toBe(0);
+    }
+    await context.close();
+  });
 });

@@ -1,0 +1,324 @@
+/**
+ * npm run bench:field
+ * What a page costs an inspector on a phone in a mountain commune: the production server (`node dist/src/server.js`)
+ * on a fresh data directory with realistic data, driven by Debian's Chromium at 360×740 on a weak-3G profile set
+ * through the DevTools protocol (400 kbit/s each way, 400 ms round trip, CPU 4× slower). It measures each main
+ * page's first visit on a cold cache (bytes received, headers included; first contentful paint), a repeat visit
+ * of a list page, and a whole inspector session (sign in → round → new report → every answer → save → photo →
+ * submit). It prints the figures against the targets and exits 0 either way: it measures, it does not judge.
+ */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Fastify from 'fastify';
+import sharp from 'sharp';
+import type { Browser, BrowserContext, CDPSession, Page } from 'playwright-core';
+import { parseArgs } from 'node:util';
+import { app as appPlugin, serverOptions } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import { todayInVietnam } from '../../src/lib/dates.js';
+import { chromiumPath, launchBrowser } from '../helpers/browser.js';
+import { createReport, createRoundWithTeam, createVenue } from '../helpers/factories.js';
+import { buildServer, freePort, startServer, stopServer } from '../helpers/server.js';
+
+const root = path.resolve(import.meta.dirname, '../..');
+const PASSWORD = 'Nương-chè-Mộc-Châu-2026';
+const INSPECTOR = 'can-bo.kiem-tra@field.local';
+const HEAD = 'lanh-dao@field.local';
+const WEAK_3G = { offline: false, latency: 400, downloadThroughput: (400 * 1000) / 8, uploadThroughput: (400 * 1000) / 8 };
+/** --only pages | session: one part of the run (the session alone takes minutes, most of it the photo). */
+const only = parseArgs({ options: { only: { type: 'string' } } }).values.only;
+const TARGETS = { firstVisitKb: 50, repeatKb: 10, fcpMs: 2000, sessionWaitMs: 8000, sessionKb: 80 };
+
+if (!chromiumPath) {
+  console.error('bench:field needs Chromium: apt-get install -y chromium (or set CHROMIUM_PATH)');
+  process.exit(2);
+}
+
+/** Accounts through the app's command line, as an administrator would create them. */
+function createAccount(dataDir: string, email: string, name: string, role: string): void {
+  execFileSync(process.execPath, [path.join(root, 'dist/src/cli.js'), 'user', 'add', '--email', email, '--name', name, '--role', role], {
+    cwd: root,
+    env: { ...process.env, DATA_DIR: dataDir, PASSWORD, NODE_ENV: 'production', COOKIE_SECURE: 'false', LOG_LEVEL: 'silent' },
+    stdio: 'ignore',
+  });
+}
+
+/**
+ * A province's working data through the app's own services: the sample history (11 rounds and a programme),
+ * a current round in a commune with the inspector on its team, 20 venues, reports approved with findings, and
+ * one draft (the report form's page).
+ */
+async function seedData(dataDir: string, inspectorEmail: string, headEmail: string) {
+  const config = loadConfig({ NODE_ENV: 'development', LOG_LEVEL: 'silent', SAMPLE_DATA: 'true', DAILY_BACKUPS: 'false', DATA_DIR: dataDir });
+  const app = Fastify({ ...serverOptions(config), logger: false });
+  await app.register(appPlugin, { config });
+  await app.ready();
+  try {
+    const users = app.services.users;
+    const inspector = users.findByEmail(inspectorEmail)!;
+    const head = users.findByEmail(headEmail)!;
+    const today = todayInVietnam(new Date());
+    const shift = (days: number) => new Date(Date.parse(`${today}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+    const commune = app.catalog.communes.find((area) => area.name.includes('Mộc Châu')) ?? app.catalog.communes[0]!;
+    const roundId = createRoundWithTeam(app, [inspector.id, head.id], {
+      title: 'Kiểm tra liên ngành cơ sở kinh doanh dịch vụ karaoke, nhà nghỉ',
+      decisionNumber: '58/QĐ-BCĐ',
+      areaIds: [String(commune.id)],
+      startDate: shift(-7),
+      endDate: shift(7),
+      objectives: 'Kiểm tra giấy phép, hợp đồng lao động, người lao động dưới 18 tuổi, dấu hiệu mua bán người',
+    });
+    const kinds = ['karaoke', 'restaurant', 'lodging', 'massage', 'bar'];
+    const venues = Array.from({ length: 20 }, (_, index) =>
+      createVenue(app, { kind: kinds[index % kinds.length]!, name: `Cơ sở ${['Hoa Ban', 'Suối Tiên', 'Đồi Chè', 'Bản Áng'][index % 4]} ${index + 1}`, areaId: String(commune.id), address: `Tiểu khu ${index + 1}, ${commune.name}` }),
+    );
+    const items = app.services.checklists.latest().body.items;
+    for (let index = 0; index < 6; index += 1) {
+      createReport(app, { roundId, venueId: venues[index]!, inspectorId: inspector.id, reviewerId: head.id, status: index < 4 ? 'approved' : 'submitted', violations: index % 2 === 0 ? [items[index]!.code, items[index + 3]!.code] : [], visitDate: shift(-3).split('-').reverse().join('/') });
+    }
+    const draftId = createReport(app, { roundId, venueId: venues[6]!, inspectorId: inspector.id, status: 'draft', visitDate: shift(-1).split('-').reverse().join('/') });
+    return { roundId, draftId, freeVenue: venues[10]! };
+  } finally {
+    await app.close();
+  }
+}
+
+/** Bytes received over the wire (headers included, as CDP counts them) and bytes sent in request bodies. */
+class Meter {
+  received = 0;
+  sent = 0;
+  largestUpload = 0;
+  constructor(cdp: CDPSession) {
+    cdp.on('Network.loadingFinished', (event) => {
+      this.received += event.encodedDataLength;
+    });
+    cdp.on('Network.requestWillBeSentExtraInfo', (event) => {
+      const headers = event.headers as Record<string, string>;
+      const length = Number(headers['Content-Length'] ?? headers['content-length'] ?? 0);
+      const headerBytes = Object.entries(headers).reduce((sum, [name, value]) => sum + name.length + String(value).length + 4, 0);
+      this.sent += headerBytes + length;
+      this.largestUpload = Math.max(this.largestUpload, length);
+    });
+  }
+  reset(): void {
+    this.received = 0;
+    this.sent = 0;
+    this.largestUpload = 0;
+  }
+}
+
+async function weakPhone(context: BrowserContext): Promise<{ page: Page; cdp: CDPSession; meter: Meter }> {
+  const page = await context.newPage();
+  page.setDefaultTimeout(300_000);
+  page.setDefaultNavigationTimeout(300_000);
+  page.on('dialog', (dialog) => void dialog.accept());
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Network.enable');
+  await cdp.send('Network.emulateNetworkConditions', WEAK_3G);
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
+  return { page, cdp, meter: new Meter(cdp) };
+}
+
+async function firstContentfulPaint(page: Page): Promise<number | null> {
+  return page.evaluate(() => {
+    const entry = performance.getEntriesByName('first-contentful-paint')[0];
+    return entry ? Math.round(entry.startTime) : null;
+  });
+}
+
+/** Signs in through the form (unmetered: the measured visits start after it). */
+async function signIn(page: Page, base: string, email: string): Promise<void> {
+  await page.goto(`${base}/login`);
+  await page.fill('#email', email);
+  await page.fill('#password', PASSWORD);
+  await Promise.all([page.waitForURL((url) => !url.pathname.startsWith('/login')), page.click('main button[type="submit"]')]);
+}
+
+/**
+ * Fills in every answer of the report form as an inspector would: the first answer offered for each item
+ * (compliant) by its radio's value, and the visit's details. Kept in one place so changes to the form only
+ * need this function adapted.
+ */
+async function fillReport(page: Page): Promise<void> {
+  const names = await page.$$eval('#report-form input[type="radio"][name^="answer_"]', (inputs) => [...new Set(inputs.map((input) => (input as HTMLInputElement).name))]);
+  for (const name of names) await page.check(`#report-form input[type="radio"][name="${name}"][value="compliant"]`);
+  const fill = async (name: string, value: string) => {
+    const field = page.locator(`#report-form [name="${name}"]`);
+    if ((await field.count()) > 0) await field.first().fill(value);
+  };
+  await fill('visitTime', '20:30');
+  await fill('representativeName', 'Hà Văn Thắng');
+  await fill('representativePosition', 'Chủ cơ sở');
+  await fill('ownersPresent', '1');
+  await fill('staffPresent', '6');
+  await fill('staffCounselled', '6');
+  await fill('materialsGiven', '10 tờ rơi, 2 áp phích');
+  await fill('conclusion', 'Cơ sở chấp hành tốt các quy định; đã tuyên truyền cho người lao động.');
+}
+
+/** Adds the photo with the report's upload form (found by its file input) and waits until the page lists it; returns the answer's status. */
+async function addPhoto(page: Page, photo: string): Promise<number> {
+  const files = 'a[href*="/attachments/"]';
+  const before = await page.locator(files).count();
+  const form = page.locator('form:has(input[type="file"])').first();
+  const sent = page.waitForResponse((response) => response.request().method() === 'POST' && /\/attachments/.test(response.url()));
+  await form.locator('input[type="file"]').setInputFiles(photo);
+  const submit = form.locator('button[type="submit"], input[type="submit"]').first();
+  if ((await submit.count()) > 0 && (await submit.isEnabled())) await submit.click();
+  const status = (await sent).status();
+  await page.waitForLoadState('load');
+  // A refused upload (e.g. cut off by the server's request timeout) is reported, not waited for.
+  if (status >= 400) return status;
+  await page.waitForFunction(([selector, count]) => document.querySelectorAll(selector as string).length > (count as number), [files, before] as const, { timeout: 30_000 });
+  return status;
+}
+
+const kb = (bytes: number) => (bytes / 1000).toFixed(1);
+const verdict = (met: boolean) => (met ? 'met' : '**missed**');
+
+type Seeded = Awaited<ReturnType<typeof seedData>>;
+const phone = { viewport: { width: 360, height: 740 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
+
+/** Each main page's first visit on a cold cache: a signed-in phone per page, its cache emptied before the visit. */
+async function firstVisits(browser: Browser, base: string, data: Seeded): Promise<void> {
+  const pages: Array<{ name: string; url: string; who: string | null; fcp?: boolean }> = [
+    { name: 'sign-in', url: '/login', who: null, fcp: true },
+    { name: 'home', url: '/', who: INSPECTOR },
+    { name: 'rounds', url: '/rounds', who: INSPECTOR, fcp: true },
+    { name: 'a round', url: `/rounds/${data.roundId}`, who: INSPECTOR, fcp: true },
+    { name: 'report form (a draft)', url: `/checks/${data.draftId}`, who: INSPECTOR, fcp: true },
+    { name: 'reports', url: '/checks', who: INSPECTOR },
+    { name: 'findings', url: '/findings', who: INSPECTOR },
+    { name: 'follow-ups', url: '/follow-ups', who: INSPECTOR },
+    { name: 'venues', url: '/venues', who: INSPECTOR },
+    { name: 'campaigns', url: '/campaigns', who: INSPECTOR },
+    { name: 'calendar', url: '/calendar', who: INSPECTOR },
+    { name: 'outreach', url: '/outreach', who: INSPECTOR },
+    { name: 'district summary', url: '/reports/districts', who: HEAD },
+  ];
+  console.log('\n| first visit, cold cache | requests | KB | FCP ms | target |');
+  console.log('| --- | ---: | ---: | ---: | --- |');
+  for (const entry of pages) {
+    const context = await browser.newContext(phone);
+    if (entry.who) await signIn(await context.newPage(), base, entry.who);
+    const { page, cdp, meter } = await weakPhone(context);
+    await cdp.send('Network.clearBrowserCache');
+    let requests = 0;
+    page.on('request', () => (requests += 1));
+    meter.reset();
+    await page.goto(`${base}${entry.url}`, { waitUntil: 'load' });
+    await page.waitForTimeout(500); // the favicon is asked for after load
+    const bytes = meter.received + meter.sent;
+    const fcp = await firstContentfulPaint(page);
+    await context.close();
+    const targets = [`≤ ${TARGETS.firstVisitKb} KB: ${verdict(bytes <= TARGETS.firstVisitKb * 1000)}`];
+    if (entry.fcp) targets.push(`FCP ≤ ${TARGETS.fcpMs / 1000} s: ${verdict(fcp !== null && fcp <= TARGETS.fcpMs)}`);
+    console.log(`| ${entry.name} (\`${entry.url.replace(/\d+/g, ':id')}\`) | ${requests} | ${kb(bytes)} | ${fcp ?? '–'} | ${targets.join('; ')} |`);
+  }
+}
+
+/** List pages visited again, their files already in the cache: another list page, then the first one again. */
+async function repeatVisits(browser: Browser, base: string): Promise<void> {
+  const context = await browser.newContext(phone);
+  await signIn(await context.newPage(), base, INSPECTOR);
+  const { page, meter } = await weakPhone(context);
+  let requests = 0;
+  page.on('request', () => (requests += 1));
+  await page.goto(`${base}/rounds`, { waitUntil: 'load' });
+  await page.waitForTimeout(500);
+  console.log('\n| repeat visit, warm cache | requests (cached ones included) | KB | target |');
+  console.log('| --- | ---: | ---: | --- |');
+  for (const [url, after] of [['/checks', '/rounds'], ['/rounds', '/checks']] as const) {
+    meter.reset();
+    requests = 0;
+    await page.goto(`${base}${url}`, { waitUntil: 'load' });
+    await page.waitForTimeout(500);
+    const bytes = meter.received + meter.sent;
+    console.log(`| \`${url}\` after \`${after}\` | ${requests} | ${kb(bytes)} | ≤ ${TARGETS.repeatKb} KB: ${verdict(bytes <= TARGETS.repeatKb * 1000)} |`);
+  }
+  await context.close();
+}
+
+/** The inspector's session from the sign-in page on a cold cache: each step timed from the tap to the next page ready. */
+async function inspectorSession(browser: Browser, base: string, data: Seeded, photo: string): Promise<void> {
+  const context = await browser.newContext(phone);
+  const { page, meter } = await weakPhone(context);
+  const steps: Array<{ name: string; ms: number; bytes: number }> = [];
+  // Bytes are counted from the first tap to the last, between steps too (files fetched while typing count in
+  // the next step); the time counted is only the waiting after each tap.
+  meter.reset();
+  let counted = 0;
+  const bytesSinceLastStep = () => {
+    const bytes = meter.received + meter.sent - counted;
+    counted += bytes;
+    return bytes;
+  };
+  const step = async (name: string, action: () => Promise<unknown>) => {
+    const began = performance.now();
+    await action();
+    steps.push({ name, ms: performance.now() - began, bytes: bytesSinceLastStep() });
+  };
+  const navigate = (action: () => Promise<unknown>) => Promise.all([page.waitForNavigation({ waitUntil: 'load' }), action()]);
+  await step('open the sign-in page', () => page.goto(`${base}/login`, { waitUntil: 'load' }));
+  await page.fill('#email', INSPECTOR);
+  await page.fill('#password', PASSWORD);
+  await step('sign in', () => navigate(() => page.click('main button[type="submit"]')));
+  await step('open the round', () => page.goto(`${base}/rounds/${data.roundId}`, { waitUntil: 'load' }));
+  await step('new report', () => navigate(() => page.click(`a[href="/rounds/${data.roundId}/checks/new"]`)));
+  await page.check(`input[type="radio"][name="venueId"][value="${data.freeVenue}"]`);
+  const visitDate = page.locator('#start-form [name="visitDate"]');
+  if ((await visitDate.inputValue()) === '') await visitDate.fill(todayInVietnam(new Date()).split('-').reverse().join('/'));
+  await step('start the report', () => navigate(() => page.click('#start-form button[type="submit"]:not([formmethod])')));
+  await fillReport(page);
+  await step('save the draft', () => navigate(() => page.click('#report-form button[name="intent"][value="save"]')));
+  const photoBegan = performance.now();
+  const uploadStatus = await addPhoto(page, photo);
+  const photoStep = { ms: performance.now() - photoBegan, bytes: bytesSinceLastStep(), uploaded: meter.largestUpload };
+  await step('submit', () => navigate(() => page.click('#report-form button[name="intent"][value="submit"]')));
+  const submitted = (await page.locator('#report-form').count()) === 0;
+  await context.close();
+
+  console.log('\n| inspector session step | waiting ms | KB |');
+  console.log('| --- | ---: | ---: |');
+  for (const entry of steps) console.log(`| ${entry.name} | ${entry.ms.toFixed(0)} | ${kb(entry.bytes)} |`);
+  const waiting = steps.reduce((sum, entry) => sum + entry.ms, 0);
+  const bytes = steps.reduce((sum, entry) => sum + entry.bytes, 0);
+  console.log(`| **session without the photo** | **${waiting.toFixed(0)}** | **${kb(bytes)}** |`);
+  console.log(`| add the photo (${kb(fs.statSync(photo).size)} KB as taken; upload request ${kb(photoStep.uploaded)} KB; answer ${uploadStatus}) | ${photoStep.ms.toFixed(0)} | ${kb(photoStep.bytes)} |`);
+  console.log(`\nSession: waiting ≤ ${TARGETS.sessionWaitMs / 1000} s: ${verdict(waiting <= TARGETS.sessionWaitMs)} (${(waiting / 1000).toFixed(1)} s); ≤ ${TARGETS.sessionKb} KB plus the photo: ${verdict(bytes <= TARGETS.sessionKb * 1000)} (${kb(bytes)} KB); report submitted: ${submitted ? 'yes' : 'NO'}`);
+}
+
+async function main() {
+  buildServer();
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pcmbn-field-'));
+  const photo = path.join(dataDir, 'anh-hien-truong.jpg');
+  const browser = await launchBrowser();
+  let server: Awaited<ReturnType<typeof startServer>> | undefined;
+  try {
+    createAccount(dataDir, INSPECTOR, 'Lường Văn Tuấn', 'inspector');
+    createAccount(dataDir, HEAD, 'Cầm Thị Hoa', 'department_head');
+    const data = await seedData(dataDir, INSPECTOR, HEAD);
+    // A phone photo: 12 megapixels of fine detail, about 4 MB as the camera saves it.
+    await sharp({ create: { width: 4000, height: 3000, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma: 40 } } }).blur(1).jpeg({ quality: 90 }).toFile(photo);
+    const port = await freePort();
+    server = await startServer(dataDir, port, { timeoutMs: 30_000, env: { RATE_LIMIT_PER_MINUTE: '100000' } });
+    const base = `http://127.0.0.1:${port}`;
+    const cpu = os.cpus();
+    console.log(`\nMachine: ${cpu.length} × ${cpu[0]?.model}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, Chromium ${browser.version()}, ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`);
+    console.log('Conditions: 360×740 (2× pixels, touch), 400 kbit/s down and up, 400 ms round trip, CPU 4× slower (CDP); production server on a fresh data directory.');
+    console.log('Bytes: received over the wire, headers included (CDP encodedDataLength), plus request headers and bodies sent; 1 KB = 1,000 bytes.');
+    if (only !== 'session') {
+      await firstVisits(browser, base, data);
+      await repeatVisits(browser, base);
+    }
+    if (only !== 'pages') await inspectorSession(browser, base, data, photo);
+  } finally {
+    await browser.close();
+    if (server) await stopServer(server);
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+await main();
