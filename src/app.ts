@@ -43,7 +43,9 @@ export function serverOptions(config: AppConfig): FastifyServerOptions {
   return {
     bodyLimit: 1024 * 1024,
     connectionTimeout: 30_000,
-    requestTimeout: 60_000,
+    // A whole request may take five minutes: an unreduced 10 MB photo sent without JavaScript over weak 3G
+    // (400 kbit/s) needs about 200 s. Headers must still arrive within Node's 60 s (headersTimeout).
+    requestTimeout: 300_000,
     trustProxy: config.TRUST_PROXY,
     frameworkErrors: (_error, _request, reply) => {
       (reply as unknown as FastifyReply).code(400).headers(plainErrorHeaders).send(plainErrorPage());
