@@ -55,6 +55,7 @@ describe.skipIf(!chromiumPath)('after signing out, in a real browser', () => {
     await page.goto(`${baseUrl}/profile`);
     const visited = 6; // sign-in page, home, rounds, a round, venues, the search
 
+    await page.click('.site-menu > summary');
     await Promise.all([page.waitForURL(`${baseUrl}/login`), page.click('.logout-form button')]);
     for (let step = 0; step < visited; step += 1) {
       if (!(await page.goBack())) break;
