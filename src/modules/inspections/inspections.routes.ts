@@ -52,12 +52,11 @@ export default async function inspectionsRoutes(fastify: FastifyInstance): Promi
   function renderStart(request: FastifyRequest, reply: FastifyReply, roundId: number, values: StartReportValues, errors: FieldErrors, q = '') {
     const round = rounds.getRound(request.actor, roundId);
     const areaIds = round.areas.map((area) => area.id);
-    const venueOptions = venues.searchInAreas(request.actor, areaIds, q);
     const venueId = Number(values.venueId);
-    // A venue named in the address shows only if this person may see it and it is in the round's areas.
-    const related = new Set(areaIds.flatMap((id) => app.catalog.relatedAreas(id)));
-    const found = Number.isInteger(venueId) && venueId > 0 ? venues.findByIds([venueId])[0] : undefined;
-    const chosen = found && scopeIncludes(request.actor.scope, found.areaId) && related.has(found.areaId) ? found : undefined;
+    // A venue named in the address shows only if this person may see it and it is in the round's areas; above
+    // the list, and not again in it.
+    const chosen = venues.pickable(request.actor, areaIds, Number.isInteger(venueId) && venueId > 0 ? venueId : undefined);
+    const venueOptions = venues.searchInAreas(request.actor, areaIds, q, chosen ? [chosen.id] : []);
     return reply.render('checks/new', { round, values, errors, chosen, venueOptions, q });
   }
 

@@ -103,7 +103,9 @@ export default async function venuesRoutes(fastify: FastifyInstance): Promise<vo
     const query = request.query;
     const round = query.round ? rounds.findRound(request.actor, query.round) : undefined;
     if (!round) throw new NotFoundError('round');
-    return reply.render('venues/_picker', { ...service.searchInAreas(request.actor, round.areaIds, query.q), q: query.q });
+    const picked = query.venueId !== query.chosen ? service.pickable(request.actor, round.areaIds, query.venueId) : undefined;
+    const leaveOut = [query.chosen, picked?.id].filter((id): id is number => id !== undefined);
+    return reply.render('venues/_picker', { ...service.searchInAreas(request.actor, round.areaIds, query.q, leaveOut), picked, q: query.q });
   });
 
   app.get('/new', { config: write }, async (request, reply) => {

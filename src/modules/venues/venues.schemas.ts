@@ -88,6 +88,10 @@ export type VenueListQuery = z.infer<typeof venueListQuerySchema>;
 export const venueSearchQuerySchema = z.object({
   round: z.coerce.number().int().positive().max(2 ** 31).optional().catch(undefined),
   q: z.string().catch('').default('').transform((value) => value.slice(0, 200)),
+  /** The venue shown above the list (chosen before the page opened): never listed again. */
+  chosen: z.coerce.number().int().positive().max(2 ** 31).optional().catch(undefined),
+  /** The venue ticked in the list before this search: kept, ticked, at the top of the new list. */
+  venueId: z.coerce.number().int().positive().max(2 ** 31).optional().catch(undefined),
 });
 export type VenueSearchQuery = z.infer<typeof venueSearchQuerySchema>;
 

@@ -103,10 +103,25 @@ export function venuesService({ db, catalog, audit, now = () => new Date() }: { 
 
     /** Venues a report in a round may be about: those in (or overlapping) the round's areas, matching the typed words. */
     /** Venues to pick from in a round's areas (a picker's worth), and whether there are more. */
-    searchInAreas(actor: Actor, areaIds: number[], query: string): { venues: VenueListItem[]; more: boolean } {
+    /**
+     * Venues to pick from for a report in a round's areas. `leaveOut` names venues already shown apart (the one
+     * chosen before the page opened, the one ticked before a new search), so no venue is listed twice.
+     */
+    searchInAreas(actor: Actor, areaIds: number[], query: string, leaveOut: number[] = []): { venues: VenueListItem[]; more: boolean } {
       const related = [...new Set(areaIds.flatMap((id) => catalog.relatedAreas(id)))];
-      const found = repository.list({ scope: actor.scope, words: searchWords(query), areaIds: related }, PICKER_SIZE + 1, 0).map(withArea);
+      const found = repository
+        .list({ scope: actor.scope, words: searchWords(query), areaIds: related }, PICKER_SIZE + 1 + leaveOut.length, 0)
+        .filter((venue) => !leaveOut.includes(venue.id))
+        .map(withArea);
       return { venues: found.slice(0, PICKER_SIZE), more: found.length > PICKER_SIZE };
+    },
+
+    /** A venue a report in these areas may be filed for by this person (in their scope and the areas), or undefined. */
+    pickable(actor: Actor, areaIds: number[], venueId: number | undefined): VenueListItem | undefined {
+      if (!venueId) return undefined;
+      const venue = repository.findById(venueId, actor.scope);
+      const related = new Set(areaIds.flatMap((id) => catalog.relatedAreas(id)));
+      return venue && related.has(venue.areaId) ? withArea(venue) : undefined;
     },
 
     getVenue(actor: Actor, id: number): VenueListItem {

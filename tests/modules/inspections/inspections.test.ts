@@ -77,6 +77,25 @@ describe('starting a report', () => {
     expect(page.body).not.toContain('Nhà nghỉ Ở Sông Mã');
   });
 
+  it('lists a venue chosen beforehand (a re-inspection) once, above the list, and keeps a ticked venue through a new search', async () => {
+    const $ = html((await inspector.get(`/rounds/${roundId}/checks/new?venue=${karaoke}&reinspection=1`)).body);
+    expect($(`input[name="venueId"][value="${karaoke}"]`)).toHaveLength(1);
+    expect($(`input[name="venueId"][value="${karaoke}"]`).is(':checked')).toBe(true);
+    expect($('#venue-results input[name="venueId"]').length).toBeGreaterThan(0);
+    expect($('#venue-search').attr('hx-get')).toBe(`/venues/search?round=${roundId}&chosen=${karaoke}`);
+    // Searching again never lists the venue shown above the list.
+    const again = html((await inspector.get(`/venues/search?round=${roundId}&chosen=${karaoke}&q=`)).body);
+    expect(again(`input[value="${karaoke}"]`)).toHaveLength(0);
+    // A venue ticked in the list stays ticked, first, when the search's answer replaces the list, even if the new
+    // words do not match it; one this person may not pick is not shown.
+    const ticked = html((await inspector.get(`/venues/search?round=${roundId}&q=khong-co-gi&venueId=${restaurant}`)).body);
+    expect(ticked('input[name="venueId"]').map((_, input) => ticked(input).val()).get()).toEqual([String(restaurant)]);
+    expect(ticked(`input[value="${restaurant}"]`).is(':checked')).toBe(true);
+    const elsewhere = createVenue(test.app, { name: 'Karaoke Xa Lạ', areaId: String(district(test.app, 'Sông Mã').id) });
+    const refused = html((await inspector.get(`/venues/search?round=${roundId}&q=khong-co-gi&venueId=${elsewhere}`)).body);
+    expect(refused('input[name="venueId"]')).toHaveLength(0);
+  });
+
   it('creates one draft for a double-clicked start', async () => {
     const form = html((await inspector.get(`/rounds/${roundId}/checks/new`)).body);
     const submissionKey = form('input[name="submissionKey"]').val() as string;
