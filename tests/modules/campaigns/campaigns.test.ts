@@ -85,8 +85,15 @@ describe('campaigns', () => {
     const id = idOf((await createCampaign({ title: 'Kế hoạch trạng thái' })).headers.location);
     expect((await head.post(`/campaigns/${id}/status`, { to: 'closed', confirm: 'yes' })).statusCode).toBe(409);
     expect((await head.post(`/campaigns/${id}/status`, { to: 'active' })).statusCode).toBe(303);
+    const status = () => test.app.db.get<{ status: string }>(sql`select status from campaigns where id = ${id}`)!.status;
+    expect(status()).toBe('active');
     expect((await head.post(`/campaigns/${id}/status`, { to: 'closed', confirm: 'yes' })).statusCode).toBe(303);
+    expect(status()).toBe('closed');
     expect((await inspector.post(`/campaigns/${id}/status`, { to: 'active' })).statusCode).toBe(403);
+    expect(status()).toBe('closed');
+    const changes = test.app.db.all<{ changes: string }>(sql`select changes from audit_log where record_type = 'campaign' and record_id = ${id} and action <> 'create' order by id`);
+    expect(changes.map((row) => JSON.parse(row.changes).status)).toEqual([['draft', 'active'], ['active', 'closed']]);
+    expect(textOf(html((await head.get(`/campaigns/${id}`)).body), 'main')).toContain('Đã kết thúc');
   });
 });
 

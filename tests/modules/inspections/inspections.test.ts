@@ -187,8 +187,10 @@ describe('filling and submitting', () => {
 
   it('lets only its inspector edit a draft', async () => {
     const id = createReport(test.app, { roundId, venueId: karaoke, inspectorId: inspector.user.id });
-    expect((await otherInspector.post(`/checks/${id}`, { intent: 'save', version: '1', visitDate: '11/03/2025' })).statusCode).toBe(403);
-    expect((await head.post(`/checks/${id}`, { intent: 'save', version: '1', visitDate: '11/03/2025' })).statusCode).toBe(403);
+    const before = test.app.db.get(sql`select visit_time, conclusion, version from checks where id = ${id}`);
+    expect((await otherInspector.post(`/checks/${id}`, { intent: 'save', version: '1', visitDate: '11/03/2025', visitTime: '21:00', conclusion: 'Sửa trộm' })).statusCode).toBe(403);
+    expect((await head.post(`/checks/${id}`, { intent: 'save', version: '1', visitDate: '11/03/2025', visitTime: '21:00', conclusion: 'Sửa trộm' })).statusCode).toBe(403);
+    expect(test.app.db.get(sql`select visit_time, conclusion, version from checks where id = ${id}`)).toEqual(before);
   });
 });
 

@@ -152,6 +152,10 @@ describe('POST /rounds', () => {
   it('accepts communes for a round from 1 July 2025', async () => {
     const response = await postRound(roundFields(test.app, { areaIds: [commune(test.app, 'Tô Hiệu').id], startDate: '01/07/2025', endDate: '2025-07-02' }));
     expect(response.statusCode).toBe(303);
+    const id = Number(String(response.headers.location).split('/').pop());
+    const areas = test.app.db.all<{ name: string; level: string }>(sql`select a.name, a.level from round_areas ra join areas a on a.id = ra.area_id where ra.round_id = ${id}`);
+    expect(areas).toEqual([{ name: commune(test.app, 'Tô Hiệu').name, level: 'commune' }]);
+    expect(test.app.db.get<{ start_date: string; end_date: string }>(sql`select start_date, end_date from rounds where id = ${id}`)).toEqual({ start_date: '2025-07-01', end_date: '2025-07-02' });
   });
 
   const invalidCases: Array<[string, Record<string, unknown>, string, string]> = [
