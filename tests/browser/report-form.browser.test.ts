@@ -47,6 +47,24 @@ describe.skipIf(!chromiumPath)('the report form on a phone', () => {
   const stored = (id: number) => test.app.db.get<{ status: string; staff_present: number | null }>(sql`select status, staff_present from checks where id = ${id}`)!;
   const answer = (id: number, code: string) => test.app.db.get<{ answer: string | null }>(sql`select answer from check_answers where check_id = ${id} and item_code = ${code}`)!.answer;
 
+  it('shows the first answer of the checklist above the sticky submit bar when a new draft opens at 360×740, with and without JavaScript', async () => {
+    for (const javaScriptEnabled of [true, false]) {
+      const id = createReport(test.app, { roundId, venueId: createVenue(test.app, { name: 'Karaoke Sơn Cước', kind: 'karaoke' }), inspectorId: inspector.id });
+      const page = await phone({ javaScriptEnabled });
+      await page.goto(`${baseUrl}/checks/${id}`);
+      const firstAnswers = (await page.locator('#report-form .checklist-item [role="radiogroup"]').first().boundingBox())!;
+      const bar = (await page.locator('.sticky-actions').boundingBox())!;
+      expect(bar.y, 'the bar is on the first screen').toBeGreaterThan(0);
+      expect(bar.y + bar.height).toBeLessThanOrEqual(740);
+      expect(firstAnswers.y, 'the first answer is on the first screen').toBeGreaterThanOrEqual(0);
+      expect(firstAnswers.y + firstAnswers.height, 'the first answer is above the sticky bar').toBeLessThanOrEqual(bar.y);
+      // The visit's details are one tap away, in a summary line that says what they hold.
+      expect(await page.locator('#report-form details.visit-details > summary').isVisible()).toBe(true);
+      if (shots) await page.screenshot({ path: path.join(shots, `report-form-first-screen-${javaScriptEnabled ? 'js' : 'nojs'}-360.png`) });
+      await page.context().close();
+    }
+  });
+
   it('marks a section’s remaining items compliant and undoes it, with counts kept up to date, in compact answers', async () => {
     const id = createReport(test.app, { roundId, venueId: createVenue(test.app, { name: 'Karaoke Hoa Ban', kind: 'karaoke' }), inspectorId: inspector.id });
     const page = await phone();
@@ -126,6 +144,8 @@ describe.skipIf(!chromiumPath)('the report form on a phone', () => {
     const id = createReport(test.app, { roundId, venueId: createVenue(test.app, { name: 'Nhà hàng Hương Rừng', kind: 'restaurant' }), inspectorId: inspector.id });
     const page = await phone();
     await page.goto(`${baseUrl}/checks/${id}`);
+    // The visit's details are folded into their summary line on a new draft.
+    await page.click('.visit-details > summary');
     await page.fill('#field-representativeName', 'Lò Văn Chủ');
     const cdp = await page.context().newCDPSession(page);
     await cdp.send('Network.enable');
