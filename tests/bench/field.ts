@@ -111,8 +111,8 @@ class Meter {
 
 async function weakPhone(context: BrowserContext): Promise<{ page: Page; cdp: CDPSession; meter: Meter }> {
   const page = await context.newPage();
-  page.setDefaultTimeout(300_000);
-  page.setDefaultNavigationTimeout(300_000);
+  page.setDefaultTimeout(Number(process.env.FIELD_TIMEOUT ?? 300_000));
+  page.setDefaultNavigationTimeout(Number(process.env.FIELD_TIMEOUT ?? 300_000));
   page.on('dialog', (dialog) => void dialog.accept());
   const cdp = await context.newCDPSession(page);
   await cdp.send('Network.enable');
@@ -148,6 +148,9 @@ async function fillReport(page: Page): Promise<void> {
     const field = page.locator(`#report-form [name="${name}"]`);
     if ((await field.count()) > 0) await field.first().fill(value);
   };
+  // The visit's details are folded into one line on a draft: a tap opens them.
+  const folded = page.locator('details.visit-details:not([open]) > summary');
+  if ((await folded.count()) > 0) await folded.first().click();
   await fill('visitTime', '20:30');
   await fill('representativeName', 'Hà Văn Thắng');
   await fill('representativePosition', 'Chủ cơ sở');
@@ -270,13 +273,15 @@ async function inspectorSession(browser: Browser, base: string, data: Seeded, ph
   await page.check(`input[type="radio"][name="venueId"][value="${data.freeVenue}"]`);
   const visitDate = page.locator('#start-form [name="visitDate"]');
   if ((await visitDate.inputValue()) === '') await visitDate.fill(todayInVietnam(new Date()).split('-').reverse().join('/'));
-  await step('start the report', () => navigate(() => page.click('#start-form button[type="submit"]:not([formmethod])')));
+  await step('start the report', () => navigate(() => page.click('#start-form button.form-submit')));
   await fillReport(page);
-  await step('save the draft', () => navigate(() => page.click('#report-form button[name="intent"][value="save"]')));
+  await step('save the draft', () => navigate(() => page.click('button[form="report-form"][name="intent"][value="save"]')));
   const photoBegan = performance.now();
   const uploadStatus = await addPhoto(page, photo);
   const photoStep = { ms: performance.now() - photoBegan, bytes: bytesSinceLastStep(), uploaded: meter.largestUpload };
-  await step('submit', () => navigate(() => page.click('#report-form button[name="intent"][value="submit"]')));
+  // Sending for review asks for the confirmation box beside the button.
+  await page.check('#field-confirmSubmit');
+  await step('submit', () => navigate(() => page.click('button[form="report-form"][name="intent"][value="submit"]')));
   const submitted = (await page.locator('#report-form').count()) === 0;
   await context.close();
 
