@@ -165,8 +165,10 @@ async function fillReport(page: Page): Promise<void> {
 async function addPhoto(page: Page, photo: string): Promise<number> {
   const files = 'a[href*="/attachments/"]';
   const before = await page.locator(files).count();
-  const form = page.locator('form:has(input[type="file"])').first();
-  const sent = page.waitForResponse((response) => response.request().method() === 'POST' && /\/attachments/.test(response.url()));
+  // On a draft the upload belongs to the report form (it saves the answers and attaches, at /checks/:id);
+  // afterwards it is a form of its own (/checks/:id/attachments).
+  const form = page.locator('[data-upload]').first();
+  const sent = page.waitForResponse((response) => response.request().method() === 'POST' && /\/checks\/\d+(\/attachments)?$/.test(response.url()));
   await form.locator('input[type="file"]').setInputFiles(photo);
   const submit = form.locator('button[type="submit"], input[type="submit"]').first();
   if ((await submit.count()) > 0 && (await submit.isEnabled())) await submit.click();

@@ -67,6 +67,27 @@ describe.skipIf(!chromiumPath)('a campaign in a real browser', () => {
     expect(cells.map((cell) => cell.replace(/\s+/g, ' ').trim())).toEqual(['0 / —', '0 / —', '1 / 2 (thiếu 1)', '60 / 100 (thiếu 40)']);
     expect(await page.locator(`svg[data-metric="sessions"] rect.bar-actual[data-area="${songMa.id}"]`).getAttribute('width')).toBe('100');
     expect(await page.locator('.overall').textContent()).toContain('55%');
+
+    // On a phone the bars stay readable: no sideways scroll, every label and figure whole inside its chart at a
+    // legible size, and the figures those of the table.
+    await page.setViewportSize({ width: 360, height: 740 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+    const texts = await page.locator('svg.bar-chart').evaluateAll((charts) =>
+      charts.flatMap((chart) => {
+        const box = chart.getBoundingClientRect();
+        return [...chart.querySelectorAll('text')].map((text) => {
+          const own = text.getBoundingClientRect();
+          return { text: text.textContent, inside: own.left >= box.left - 0.5 && own.right <= box.right + 0.5 && own.right <= 360, height: own.height };
+        });
+      }),
+    );
+    expect(texts.length).toBeGreaterThan(0);
+    for (const text of texts) {
+      expect(text.inside, `${text.text} is cut`).toBe(true);
+      expect(text.height, `${text.text} is too small`).toBeGreaterThanOrEqual(10);
+    }
+    const sessionsChart = await page.locator('svg[data-metric="sessions"] text').allTextContents();
+    expect(sessionsChart).toEqual(['Huyện Sông Mã', '1/2']);
     expect(problems).toEqual([]);
     await page.close();
   });
