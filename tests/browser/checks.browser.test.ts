@@ -98,4 +98,21 @@ describe.skipIf(!chromiumPath)('a visit report in a real browser', () => {
     await phone.close();
     await desk.close();
   });
+  it('keeps a ticked venue ticked, listed once, when a new search replaces the list', async () => {
+    const inspector = await createUser(test.app, 'inspector');
+    const roundId = createRoundWithTeam(test.app, [inspector.id], { title: 'Đợt kiểm tra nhà hàng' });
+    const chosen = createVenue(test.app, { name: 'Nhà hàng Suối Tiên', kind: 'restaurant', address: 'Bản Mé' });
+    createVenue(test.app, { name: 'Karaoke Sao Đêm', kind: 'karaoke', address: 'Tiểu khu 5' });
+
+    const phone = await browser.newPage({ viewport: { width: 360, height: 780 }, isMobile: true, hasTouch: true });
+    await signIn(phone, baseUrl, inspector.email, inspector.password);
+    await phone.goto(`${baseUrl}/rounds/${roundId}/checks/new`);
+    await Promise.all([phone.waitForResponse(/\/venues\/search/), phone.fill('#venue-search', 'suối tiên')]);
+    await phone.check(`#venue-results input[name="venueId"][value="${chosen}"]`);
+    await Promise.all([phone.waitForResponse(/\/venues\/search/), phone.fill('#venue-search', 'sao đêm')]);
+    const listed = await phone.locator('#venue-results input[name="venueId"]').evaluateAll((inputs) => inputs.map((input) => ({ value: (input as HTMLInputElement).value, checked: (input as HTMLInputElement).checked })));
+    expect(listed.filter((venue) => venue.value === String(chosen))).toEqual([{ value: String(chosen), checked: true }]);
+    expect(listed.length).toBe(2);
+    await phone.close();
+  });
 });
