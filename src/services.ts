@@ -7,6 +7,7 @@ import { authService, secretsRepository } from './modules/auth/index.js';
 import { campaignsService } from './modules/campaigns/index.js';
 import { checklistsService } from './modules/checklists/index.js';
 import { findingsService } from './modules/findings/index.js';
+import { requestKeysService } from './modules/form-keys/index.js';
 import { followUpsService } from './modules/findings/index.js';
 import { homeService } from './modules/home/index.js';
 import { inspectionsService } from './modules/inspections/index.js';
@@ -43,8 +44,9 @@ export function buildServices({ db, config, now }: ServiceContext) {
   const outreach = outreachService({ db, catalog, audit, now });
   const summaries = summaryService({ db, catalog, checklists, now });
   const home = homeService({ db, audit, findings, followUps });
+  const requestKeys = requestKeysService({ db, now });
   const secrets = { csrfKey: secretsRepository(db).getOrCreate('csrf', nowIso(now())) };
-  return { catalog, audit, checklists, users, auth, findings, followUps, inspections, venues, rounds, campaigns, outreach, summaries, home, secrets };
+  return { catalog, audit, checklists, users, auth, findings, followUps, inspections, venues, rounds, campaigns, outreach, summaries, home, requestKeys, secrets };
 }
 
 export type Services = ReturnType<typeof buildServices>;

@@ -31,3 +31,14 @@ export class StateError extends Error {
 /** An error a person is shown with its own message: 403 or 409. */
 export type RuleError = ForbiddenError | StateError;
 export const isRuleError = (error: unknown): error is RuleError => error instanceof ForbiddenError || error instanceof StateError;
+
+/**
+ * A one-time request key sent again with another body, by another person or for another kind of write (422):
+ * never an honest repeat, so nothing is written and the person is asked to reload the page.
+ */
+export class RequestKeyReusedError extends Error {
+  readonly userMessage: Message = { key: 'errors.requestKey.reused' };
+  constructor() {
+    super('request key reused');
+  }
+}

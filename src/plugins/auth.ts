@@ -6,6 +6,7 @@ import type { users } from '../../db/schema/index.js';
 import type { Actor } from '../access/actor.js';
 import { can, type Permission } from '../access/permissions.js';
 import { translator } from '../i18n/index.js';
+import { outboxRefusal } from './errors.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -111,6 +112,8 @@ export default fp(
       const next = request.method === 'GET' ? request.url : '/';
       const location = next === '/' ? '/login' : `/login?next=${encodeURIComponent(next)}`;
       if (request.isHtmx) return reply.code(401).header('HX-Redirect', location).send('');
+      // The outbox keeps the item and asks the person to sign in; it comes back to the outbox page.
+      if (request.isOutbox) return outboxRefusal(reply, 401, { reason: 'signIn', location: `/login?next=${encodeURIComponent('/outbox')}` });
       return reply.redirect(location, 303);
     }
 

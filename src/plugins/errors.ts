@@ -1,10 +1,21 @@
 import fp from 'fastify-plugin';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ZodError } from 'zod';
-import { ConflictError, ForbiddenError, NotFoundError, StateError } from '../lib/errors.js';
+import { ConflictError, ForbiddenError, NotFoundError, RequestKeyReusedError, StateError } from '../lib/errors.js';
 import { translator, type Message, type MessageKey } from '../i18n/index.js';
 
-export type ErrorStatus = 400 | 403 | 404 | 409 | 413 | 429 | 500;
+export type ErrorStatus = 400 | 403 | 404 | 409 | 413 | 422 | 429 | 500;
+
+/** Why a request from the phone's outbox was refused, by status (see the offline contract). */
+const outboxReasons: Record<ErrorStatus, string> = { 400: 'invalid', 403: 'state', 404: 'notFound', 409: 'state', 413: 'tooLarge', 422: 'keyReused', 429: 'rateLimited', 500: 'error' };
+
+/**
+ * The one way a request from the phone's outbox (`X-Outbox: 1`) is refused: JSON with a reason (and the message a
+ * person would have read), never a page. `ok` is always false.
+ */
+export function outboxRefusal(reply: FastifyReply, status: number, body: { reason: string; message?: string; [field: string]: unknown }): FastifyReply {
+  return reply.code(status).header('Cache-Control', 'no-store').type('application/json; charset=utf-8').send({ ok: false, ...body });
+}
 
 declare module 'fastify' {
   interface FastifyReply {
@@ -17,6 +28,7 @@ function renderError(request: FastifyRequest, reply: FastifyReply, status: Error
   const t = request.t ?? translator('vi'); // errors raised before the language hook ran
   const title = t(`error.${status}.title` as MessageKey);
   const body = message ? t(message.key, message.params) : t(`error.${status}.body` as MessageKey);
+  if (request.isOutbox) return outboxRefusal(reply, status, { reason: status === 403 && !message ? 'forbidden' : outboxReasons[status], message: body });
   reply.code(status);
   if (request.isHtmx) return reply.header('Vary', 'HX-Request').type('text/html; charset=utf-8').send(`<p role="alert">${escapeHtml(body)}</p>`);
   return reply.render('errors/error', { status, title, body, back: sameSiteReferer(request) });
@@ -72,6 +84,9 @@ export default fp(
       if (error instanceof ConflictError) return renderError(request, reply, 409, error.userMessage);
       if (error instanceof StateError) return renderError(request, reply, 409, error.userMessage);
       if (error instanceof ForbiddenError) return renderError(request, reply, 403, error.userMessage);
+      if (error instanceof RequestKeyReusedError) return renderError(request, reply, 422, error.userMessage);
+      // A missing or wrong form token: the phone fetches a fresh one and sends again.
+      if (request.isOutbox && /^FST_CSRF_/.test((error as { code?: string }).code ?? '')) return outboxRefusal(reply, 403, { reason: 'csrf' });
       if (error instanceof ZodError) return renderError(request, reply, 400);
       // A route's params schema refused the URL: there is no such record (as for an id that does not exist).
       if ((error as { validation?: unknown; validationContext?: string }).validation) return renderError(request, reply, (error as { validationContext?: string }).validationContext === 'params' ? 404 : 400);

@@ -17,6 +17,8 @@ declare module 'fastify' {
     isHtmx: boolean;
     /** The id of the element an htmx request will swap, if any. */
     htmxTarget: string | undefined;
+    /** Sent by the phone's outbox (`X-Outbox: 1`): answered with JSON, never a page or a redirect. */
+    isOutbox: boolean;
   }
   interface FastifyReply {
     render(template: string, data?: Record<string, unknown>): FastifyReply;
@@ -47,7 +49,9 @@ export default fp(
 
     app.decorateRequest('isHtmx', false);
     app.decorateRequest('htmxTarget', undefined);
+    app.decorateRequest('isOutbox', false);
     app.addHook('onRequest', async (request) => {
+      request.isOutbox = request.headers['x-outbox'] === '1';
       request.isHtmx = request.headers['hx-request'] === 'true' && request.headers['hx-history-restore-request'] !== 'true';
       const target = request.headers['hx-target'];
       request.htmxTarget = typeof target === 'string' ? target : undefined;

@@ -128,7 +128,7 @@ export function createReport(
 ): number {
   const service = app.services.inspections;
   const actor = actorOf(app, options.inspectorId);
-  const started = service.startReport(actor, options.roundId, startReportInput({ venueId: String(options.venueId), visitDate: options.visitDate ?? '11/03/2025', visitTime: '20:30', submissionKey: '', reinspection: '' }));
+  const started = service.startReport(actor, options.roundId, startReportInput({ venueId: String(options.venueId), visitDate: options.visitDate ?? '11/03/2025', visitTime: '20:30', submissionKey: '', requestKey: '', reinspection: '' }));
   if (!started.ok) throw new Error(`could not start report: ${JSON.stringify(started.errors)}`);
   const id = started.value.id;
   const status = options.status ?? 'draft';

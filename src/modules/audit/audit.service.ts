@@ -18,7 +18,11 @@ export type AuditAction =
   | 'logout'
   | 'password_check_failed'
   | 'session_end'
-  | 'export';
+  | 'export'
+  /** A report save refused as stale: the fields where the saved report and what was sent differ. */
+  | 'conflict'
+  /** A report saved from the conflict page, after the person chose between the two versions. */
+  | 'conflictResolved';
 
 export type Snapshot = Record<string, string | number | boolean | null>;
 

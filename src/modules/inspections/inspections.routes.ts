@@ -8,6 +8,7 @@ import { formatDate, todayInVietnam } from '../../lib/dates.js';
 import { hasErrors, parseForm, type FieldErrors } from '../../lib/forms.js';
 import { idParamsSchema as params } from '../../lib/params.js';
 import { textFields, uploadedFile } from '../../lib/uploads.js';
+import { requestHash, submissionKeyPattern, type KeyedRequest, type RequestKind, type StoredOutcome } from '../form-keys/index.js';
 import type { Message } from '../../i18n/index.js';
 import { scopeIncludes } from '../../access/scope.js';
 import { findingFormSchema, newFindingSchema, type FindingFormValues } from '../findings/index.js';
@@ -26,7 +27,7 @@ import {
   type StartReportValues,
 } from './inspections.schemas.js';
 import type { AttachmentRow } from './inspections.repository.js';
-import { MAX_ATTACHMENTS, type ReportDetail } from './inspections.service.js';
+import { MAX_ATTACHMENTS, type FieldConflict, type ReportDetail } from './inspections.service.js';
 
 function listQueryString(query: CheckListQuery, page: number): string {
   const params = new URLSearchParams();
@@ -39,11 +40,50 @@ function listQueryString(query: CheckListQuery, page: number): string {
   return text ? `?${text}` : '';
 }
 
+/**
+ * A report write's one-time key as sent (`requestKey`, or a start form's `submissionKey`), with the hash of what was
+ * sent (text fields and the file's bytes); null without a key, as from old pages and scripts.
+ */
+async function keyedRequest(request: FastifyRequest, kind: RequestKind, recordId: number): Promise<KeyedRequest | null> {
+  const fields = textFields(request.body);
+  const named = (name: string) => (typeof fields[name] === 'string' ? (fields[name] as string) : '');
+  const key = [named('requestKey'), kind === 'report.start' ? named('submissionKey') : ''].find((candidate) => submissionKeyPattern.test(candidate));
+  if (!key) return null;
+  const upload = uploadedFile(request.body);
+  const files = upload ? [await upload.toBuffer()] : [];
+  return { key, kind, userId: request.actor.userId, recordId, bodyHash: requestHash(fields, files) };
+}
+
+/** Field messages in the person's language, as the outbox shows them. */
+function translatedErrors(request: FastifyRequest, errors: FieldErrors): Record<string, string[]> {
+  return Object.fromEntries(Object.entries(errors).map(([field, messages]) => [field, messages.map((message) => request.t(message.key, message.params))]));
+}
+
+/**
+ * The answer to a report write that was done (now, or before: `replayed`): JSON for the phone's outbox; for a
+ * browser, the redirect with its one-time message.
+ */
+function answerDone(request: FastifyRequest, reply: FastifyReply, outcome: StoredOutcome, replayed: boolean) {
+  if (request.isOutbox) {
+    const { id, location, version, attachmentId } = outcome;
+    return reply.code(200).send({ ok: true, id, location, version, replayed, ...(attachmentId === undefined ? {} : { attachmentId }) });
+  }
+  if (outcome.flash) reply.flash(outcome.flash.key, outcome.flash.count);
+  return reply.seeOther(outcome.location);
+}
+
+/** A write refused for its fields: JSON for the outbox, else the page with the form as typed (`page`). */
+function answerInvalid(request: FastifyRequest, reply: FastifyReply, errors: FieldErrors, location: string, page: () => FastifyReply, savedInPart?: { version: number }) {
+  if (!request.isOutbox) return page();
+  return reply.code(422).send({ ok: false, reason: 'invalid', errors: translatedErrors(request, errors), location, ...(savedInPart ? { savedInPart: true, version: savedInPart.version } : {}) });
+}
+
 export default async function inspectionsRoutes(fastify: FastifyInstance): Promise<void> {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
   const service = app.services.inspections;
   const rounds = app.services.rounds;
   const venues = app.services.venues;
+  const requestKeys = app.services.requestKeys;
   const read = { permission: 'checks.read' as const };
   const file = { permission: 'checks.file' as const };
   const review = { permission: 'checks.review' as const };
@@ -61,8 +101,10 @@ export default async function inspectionsRoutes(fastify: FastifyInstance): Promi
   }
 
   /** The report page: the form for its inspector while it is a draft, the read-only record otherwise. */
-  function renderReport(reply: FastifyReply, detail: ReportDetail, extra: { values?: ReportFormValues; errors?: FieldErrors; savedInPart?: boolean; alert?: Message; typedComment?: string; conflict?: Message; conflictDetails?: unknown; reviewErrors?: FieldErrors; attachmentErrors?: FieldErrors; findingErrors?: FieldErrors; findingValues?: FindingFormValues; marked?: string[]; removing?: AttachmentRow } = {}) {
+  function renderReport(reply: FastifyReply, detail: ReportDetail, extra: { values?: ReportFormValues; errors?: FieldErrors; savedInPart?: boolean; alert?: Message; typedComment?: string; conflict?: Message; conflictDetails?: FieldConflict[]; reviewErrors?: FieldErrors; attachmentErrors?: FieldErrors; findingErrors?: FieldErrors; findingValues?: FindingFormValues; marked?: string[]; removing?: AttachmentRow } = {}) {
     return reply.render('checks/show', {
+      // A new key for each page: the next press of any of its buttons is a new write.
+      requestKey: randomUUID(),
       marked: extra.marked ?? [],
       removing: extra.removing,
       savedInPart: extra.savedInPart ?? false,
@@ -88,7 +130,7 @@ export default async function inspectionsRoutes(fastify: FastifyInstance): Promi
     // The visit is usually today (in Vietnam): pre-filled when today is within the round's dates.
     const today = todayInVietnam(app.now());
     const visitDate = query.visitDate || (today >= round.startDate && today <= round.endDate ? formatDate(today) : '');
-    const values = { venueId: query.venue, visitDate, visitTime: query.visitTime, submissionKey: randomUUID(), reinspection: query.reinspection };
+    const values = { venueId: query.venue, visitDate, visitTime: query.visitTime, submissionKey: randomUUID(), requestKey: '', reinspection: query.reinspection };
     return renderStart(request, reply, round.id, values, {}, query.q);
   });
 
@@ -96,9 +138,12 @@ export default async function inspectionsRoutes(fastify: FastifyInstance): Promi
   app.post('/rounds/:id/checks', { config: file, schema: { params } }, async (request, reply) => {
     const round = rounds.getRound(request.actor, request.params.id);
     const values = startFormSchema.parse(request.body ?? {});
-    const result = service.startReport(request.actor, round.id, startReportInput(values));
-    if (!result.ok) return renderStart(request, reply.code(422), round.id, values, result.errors);
-    return reply.seeOther(`/checks/${result.value.id}`);
+    const keyed = await keyedRequest(request, 'report.start', round.id);
+    const result = service.startReport(request.actor, round.id, startReportInput(values), keyed?.bodyHash);
+    if (!result.ok) return answerInvalid(request, reply, result.errors, `/rounds/${round.id}/checks/new`, () => renderStart(request, reply.code(422), round.id, values, result.errors));
+    const { id, replayed } = result.value;
+    // A start makes the report at its first version; a repeat answers as the first did.
+    return answerDone(request, reply, { status: 303, location: `/checks/${id}`, id, version: 1 }, replayed);
   });
 
   app.get('/checks', { config: read, schema: { querystring: checkListQuerySchema } }, async (request, reply) => {
@@ -127,13 +172,25 @@ export default async function inspectionsRoutes(fastify: FastifyInstance): Promi
   });
 
   /** The chosen file of a report form or an upload form, stored as evidence; the messages if it was refused. */
-  async function attach(request: FastifyRequest, id: number): Promise<FieldErrors> {
+  async function attach(request: FastifyRequest, id: number): Promise<{ errors: FieldErrors; attachmentId?: number }> {
     const upload = uploadedFile(request.body);
-    if (!upload) return { file: [{ key: 'errors.attachment.none' }] };
+    if (!upload) return { errors: { file: [{ key: 'errors.attachment.none' }] } };
     const content = await upload.toBuffer();
-    if (upload.file?.truncated) return { file: [{ key: 'errors.attachment.tooBig' }] };
+    if (upload.file?.truncated) return { errors: { file: [{ key: 'errors.attachment.tooBig' }] } };
     const result = await service.addAttachment(request.actor, id, { filename: upload.filename, content });
-    return result.ok ? {} : result.errors;
+    return result.ok ? { errors: {}, attachmentId: result.value.id } : { errors: result.errors };
+  }
+
+  /**
+   * The file of a report form sent with a key, attached once: the file is kept even when the save with it is refused
+   * (stale), so sending the same form again must not attach it a second time.
+   */
+  async function attachOnce(request: FastifyRequest, id: number, keyed: KeyedRequest | null): Promise<FieldErrors> {
+    const fileKey = keyed && { ...keyed, key: `${keyed.key}/file`, kind: 'report.attach' as const };
+    if (requestKeys.replayOf(fileKey)) return {};
+    const { errors, attachmentId } = await attach(request, id);
+    if (attachmentId !== undefined) requestKeys.remember(fileKey, 'check', { status: 303, location: `/checks/${id}#attachments`, id, version: 0, attachmentId });
+    return errors;
   }
 
   /**
@@ -152,12 +209,19 @@ export default async function inspectionsRoutes(fastify: FastifyInstance): Promi
     },
     async (request, reply) => {
       const { id } = request.params;
+      // Sent before with this key: answered as then, nothing written again.
+      const keyed = await keyedRequest(request, 'report.save', id);
+      const earlier = requestKeys.replayOf(keyed);
+      if (earlier?.status === 422) return answerSavedInPart(request, reply, id, earlier);
+      if (earlier) return answerDone(request, reply, earlier, true);
       const detail = service.getReport(request.actor, id);
       const form = reportFormSchema(
         detail.items.map((item) => item.code),
         detail.confirmations.map((row) => row.finding.id),
       ).parse(textFields(request.body));
-      const { values, action } = form;
+      const { action, resolution } = form;
+      // From the conflict page: the fields the person took from the saved report instead of what was typed.
+      const values = resolution.takeServer.length > 0 ? service.withServerValues(detail, form.values, resolution.takeServer) : form.values;
       let changed: string[] = [];
       let section = '';
       if (action.kind === 'markRemaining') {
@@ -171,32 +235,82 @@ export default async function inspectionsRoutes(fastify: FastifyInstance): Promi
       }
       // Attached first (only to a report this person may still edit; the save checks it again): a save refused as
       // stale still keeps the file, which a browser cannot send again without it being chosen anew.
-      const attachmentErrors = action.kind === 'attach' && detail.can.edit ? await attach(request, id) : {};
+      const attachmentErrors = action.kind === 'attach' && detail.can.edit ? await attachOnce(request, id, keyed) : {};
+      const location = `/checks/${id}`;
       try {
-        const result = service.saveReport(request.actor, id, reportInput(values, form.intent, form.confirmed), detail);
+        const result = service.saveReport(request.actor, id, reportInput(values, form.intent, form.confirmed, resolution.resolved), detail);
         if (!result.ok && 'savedInPart' in result) {
-          const saved = service.getReport(request.actor, id);
-          return renderReport(reply.code(422), saved, { values: { ...values, version: String(result.version) }, errors: result.errors, savedInPart: true, attachmentErrors });
+          // Written all the same: kept, so a repeat is not taken for someone else's change.
+          const outcome = requestKeys.remember(keyed, 'check', { status: 422, location, id, version: result.version, errors: result.errors });
+          return answerSavedInPart(request, reply, id, outcome, { values, attachmentErrors });
         }
-        if (!result.ok) return renderReport(reply.code(422), detail, { values, errors: result.errors, attachmentErrors });
-        if (hasErrors(attachmentErrors)) return renderReport(reply.code(422), service.getReport(request.actor, id), { attachmentErrors });
-        if (action.kind === 'attach') return reply.flash('checks.savedAndAttached').seeOther(`/checks/${id}#attachments`);
-        if (action.kind === 'markRemaining') return reply.flash('checks.markedRemaining', changed.length).seeOther(`/checks/${id}?marked=${changed.join('.')}#section-${encodeURIComponent(section)}`);
-        if (action.kind === 'removeAttachment' && !action.confirmed) return reply.seeOther(`/checks/${id}?remove=${action.attachmentId}#attachments`);
+        if (!result.ok) return answerInvalid(request, reply, result.errors, location, () => renderReport(reply.code(422), detail, { values, errors: result.errors, attachmentErrors }));
+        if (hasErrors(attachmentErrors)) {
+          // The answers were saved, the file refused: kept like a draft saved in part.
+          requestKeys.remember(keyed, 'check', { status: 422, location: `/checks/${id}#attachments`, id, version: result.value.version, errors: attachmentErrors });
+          return answerInvalid(request, reply, attachmentErrors, location, () => renderReport(reply.code(422), service.getReport(request.actor, id), { attachmentErrors }), { version: result.value.version });
+        }
+        const done = (to: string, flash?: StoredOutcome['flash']) =>
+          answerDone(request, reply, requestKeys.remember(keyed, 'check', { status: 303, location: to, id, version: result.value.version, ...(flash ? { flash } : {}) }), false);
+        if (action.kind === 'attach') return done(`/checks/${id}#attachments`, { key: 'checks.savedAndAttached' });
+        if (action.kind === 'markRemaining') return done(`/checks/${id}?marked=${changed.join('.')}#section-${encodeURIComponent(section)}`, { key: 'checks.markedRemaining', count: changed.length });
+        if (action.kind === 'removeAttachment' && !action.confirmed) return done(`/checks/${id}?remove=${action.attachmentId}#attachments`);
         if (action.kind === 'removeAttachment') {
           service.removeAttachment(request.actor, id, action.attachmentId);
-          return reply.flash('checks.attachmentRemoved').seeOther(`/checks/${id}#attachments`);
+          return done(`/checks/${id}#attachments`, { key: 'checks.attachmentRemoved' });
         }
-        if (action.kind === 'unmark') return reply.flash('checks.unmarked', changed.length).seeOther(`/checks/${id}#section-${encodeURIComponent(section)}`);
-        return reply.flash(result.value.submitted ? 'checks.submitted' : 'checks.saved').seeOther(`/checks/${id}`);
+        if (action.kind === 'unmark') return done(`/checks/${id}#section-${encodeURIComponent(section)}`, { key: 'checks.unmarked', count: changed.length });
+        return done(location, { key: result.value.submitted ? 'checks.submitted' : 'checks.saved' });
       } catch (error) {
         if (error instanceof ConflictError) {
+          // Someone else saved it meanwhile: the history names the fields that differ; nothing is overwritten.
+          const conflictDetails = service.recordConflict(request.actor, id, values);
+          if (request.isOutbox) {
+            return reply.code(409).send({ ok: false, reason: 'conflict', message: request.t(error.userMessage.key, error.userMessage.params), location, conflictUrl: `/checks/${id}/conflict` });
+          }
           const fresh = service.getReport(request.actor, id);
-          const conflictDetails = service.conflictDetails(request.actor, id, values);
           return renderReport(reply.code(409), fresh, { values: { ...values, version: String(fresh.check.version) }, conflict: error.userMessage, conflictDetails, attachmentErrors });
         }
         throw error;
       }
+    },
+  );
+
+  /**
+   * A draft saved except for the fields that did not read (422): the page with those fields' messages, or JSON for
+   * the outbox; a repeat answers the same, with the form as sent.
+   */
+  function answerSavedInPart(request: FastifyRequest, reply: FastifyReply, id: number, outcome: StoredOutcome, typed?: { values: ReportFormValues; attachmentErrors: FieldErrors }) {
+    const errors = outcome.errors ?? {};
+    return answerInvalid(request, reply, errors, outcome.location, () => {
+      const saved = service.getReport(request.actor, id);
+      const values = typed?.values ?? sentValues(request, saved);
+      return renderReport(reply.code(422), saved, { values: { ...values, version: String(outcome.version) }, errors, savedInPart: true, attachmentErrors: typed?.attachmentErrors ?? {} });
+    }, { version: outcome.version });
+  }
+
+  /** The report form's values as sent in this request. */
+  function sentValues(request: FastifyRequest, detail: ReportDetail): ReportFormValues {
+    return reportFormSchema(
+      detail.items.map((item) => item.code),
+      detail.confirmations.map((row) => row.finding.id),
+    ).parse(textFields(request.body)).values;
+  }
+
+  /**
+   * The conflict page: a report form as the phone kept it (with the version it was based on), shown field by field
+   * beside the saved report, with a choice per field and the values editable; saving goes through POST /checks/:id
+   * at the current version. It writes nothing.
+   */
+  app.post(
+    '/checks/:id/conflict',
+    { config: { ...file, multipartOptions: { limits: { fields: 400, parts: 410 } } as never }, schema: { params } },
+    async (request, reply) => {
+      const { id } = request.params;
+      const detail = service.getReport(request.actor, id);
+      const values = sentValues(request, detail);
+      const conflicts = service.conflictDetails(request.actor, id, values);
+      return reply.render('checks/conflict', { detail, values, conflicts, requestKey: randomUUID() });
     },
   );
 
@@ -228,19 +342,24 @@ export default async function inspectionsRoutes(fastify: FastifyInstance): Promi
 
   app.post('/checks/:id/attachments', { config: file, schema: { params } }, async (request, reply) => {
     const { id } = request.params;
-    const errors = await attach(request, id);
+    const keyed = await keyedRequest(request, 'report.attach', id);
+    const earlier = requestKeys.replayOf(keyed);
+    const { errors, attachmentId } = earlier ? { errors: {}, attachmentId: earlier.attachmentId } : await attach(request, id);
     const detail = service.getReport(request.actor, id);
-    const status = hasErrors(errors) ? 422 : 200;
-    if (request.isHtmx) return reply.code(status).render('checks/_attachments', { detail, attachmentErrors: errors, maxAttachments: MAX_ATTACHMENTS });
-    if (status === 422) return renderReport(reply.code(422), detail, { attachmentErrors: errors });
-    return reply.flash('checks.attachmentAdded').seeOther(`/checks/${id}#attachments`);
+    if (hasErrors(errors)) {
+      if (request.isHtmx && !request.isOutbox) return reply.code(422).render('checks/_attachments', { detail, attachmentErrors: errors, maxAttachments: MAX_ATTACHMENTS, requestKey: randomUUID() });
+      return answerInvalid(request, reply, errors, `/checks/${id}`, () => renderReport(reply.code(422), detail, { attachmentErrors: errors }));
+    }
+    const outcome = earlier ?? requestKeys.remember(keyed, 'check', { status: 303, location: `/checks/${id}#attachments`, id, version: detail.check.version, flash: { key: 'checks.attachmentAdded' }, ...(attachmentId === undefined ? {} : { attachmentId }) });
+    if (request.isHtmx && !request.isOutbox) return reply.render('checks/_attachments', { detail, attachmentErrors: {}, maxAttachments: MAX_ATTACHMENTS, requestKey: randomUUID() });
+    return answerDone(request, reply, outcome, Boolean(earlier));
   });
 
   app.post('/checks/:id/attachments/:attachmentId/delete', { config: file, schema: { params: attachmentParamsSchema } }, async (request, reply) => {
     const { id, attachmentId } = request.params;
     service.removeAttachment(request.actor, id, attachmentId);
     const detail = service.getReport(request.actor, id);
-    if (request.isHtmx) return reply.render('checks/_attachments', { detail, attachmentErrors: {}, maxAttachments: MAX_ATTACHMENTS });
+    if (request.isHtmx) return reply.render('checks/_attachments', { detail, attachmentErrors: {}, maxAttachments: MAX_ATTACHMENTS, requestKey: randomUUID() });
     return reply.flash('checks.attachmentRemoved').seeOther(`/checks/${id}#attachments`);
   });
 

@@ -28,6 +28,8 @@ export const startFormSchema = z.object({
   visitDate: formText,
   visitTime: formText,
   submissionKey: formText,
+  /** A phone's outbox may name the start's one-time key so; the form's `submissionKey` comes first. */
+  requestKey: formText,
   /** "1" for a re-inspection: the venue's open findings are listed for the inspector to confirm fixed or not. */
   reinspection: formText,
 });
@@ -71,7 +73,8 @@ export type ReportAction =
  */
 export function reportFormSchema(itemCodes: string[], findingIds: number[] = []) {
   const fields: Record<string, typeof formText> = {};
-  for (const code of itemCodes) Object.assign(fields, { [`answer_${code}`]: formText, [`note_${code}`]: formText });
+  for (const code of itemCodes) Object.assign(fields, { [`answer_${code}`]: formText, [`note_${code}`]: formText, [`choice_item_${code}`]: formText });
+  for (const field of conflictChoiceFields) Object.assign(fields, { [`choice_${field}`]: formText });
   for (const id of findingIds) Object.assign(fields, { [`fixed_${id}`]: formText, [`fixedNote_${id}`]: formText });
   return z
     .object({
@@ -94,9 +97,10 @@ export function reportFormSchema(itemCodes: string[], findingIds: number[] = [])
       removeAttachmentConfirmed: formText,
       confirmAsked: formFlag,
       confirmSubmit: formFlag,
+      resolvedConflict: formFlag,
       ...fields,
     })
-    .transform((form): { values: ReportFormValues; intent: ReportIntent; action: ReportAction; confirmed: boolean } => {
+    .transform((form): { values: ReportFormValues; intent: ReportIntent; action: ReportAction; confirmed: boolean; resolution: ConflictResolution } => {
       const text = (name: string) => (form as Record<string, unknown>)[name] as string;
       const removal = /^\d{1,9}$/.exec(form.removeAttachmentConfirmed || form.removeAttachment)?.[0];
       const action: ReportAction = removal
@@ -106,8 +110,13 @@ export function reportFormSchema(itemCodes: string[], findingIds: number[] = [])
         : form.unmark
           ? { kind: 'unmark', codes: form.unmark.split(/[\s.,]+/).filter((code) => itemCodes.includes(code)) }
           : { kind: form.intent === 'submit' ? 'submit' : form.intent === 'attach' ? 'attach' : 'save' };
+      const takesServer = (name: string) => text(`choice_${name}`) === 'server';
       return {
         action,
+        resolution: {
+          resolved: form.resolvedConflict,
+          takeServer: form.resolvedConflict ? [...conflictChoiceFields.filter(takesServer), ...itemCodes.filter((code) => takesServer(`item_${code}`)).map((code) => `item ${code}`)] : [],
+        },
         // The form asks for the box to be ticked before submitting; a client that does not show it (the API,
         // a script) is not asked: the box guards a person against a slip of the thumb, not the server.
         confirmed: !form.confirmAsked || form.confirmSubmit,
@@ -134,6 +143,18 @@ export function reportFormSchema(itemCodes: string[], findingIds: number[] = [])
 }
 
 export type ReportIntent = 'save' | 'submit';
+
+/** The fields of the report the conflict page offers a choice for (besides each item: `choice_item_A1`). */
+const conflictChoiceFields = ['visitDate', 'visitTime', 'representativeName', 'representativePosition', 'ownersPresent', 'staffPresent', 'staffCounselled', 'materialsGiven', 'venueComments', 'conclusion', 'teamPresent'];
+
+/**
+ * A save from the conflict page (`resolvedConflict=1`): the fields whose saved value the person took instead of
+ * theirs ('visitDate', 'teamPresent', 'item A1', …), each chosen with a `choice_<field>` = "server".
+ */
+export interface ConflictResolution {
+  resolved: boolean;
+  takeServer: string[];
+}
 
 /*
  * Typed input. A report's fields are read one by one, not all or nothing: a draft is saved with the fields that
@@ -227,7 +248,7 @@ export function startReportInput(values: StartReportValues): StartReportInput {
     venueId: /^\d{1,9}$/.test(values.venueId) ? Number(values.venueId) : null,
     visitDate: readField(unreadable, 'visitDate', visitDateField, values.visitDate, null),
     visitTime: readField(unreadable, 'visitTime', visitTimeField, values.visitTime, ''),
-    submissionKey: submissionKeyPattern.test(values.submissionKey) ? values.submissionKey : null,
+    submissionKey: [values.submissionKey, values.requestKey].find((key) => submissionKeyPattern.test(key)) ?? null,
     reinspection: values.reinspection === '1',
     unreadable,
   };
@@ -236,6 +257,8 @@ export function startReportInput(values: StartReportValues): StartReportInput {
 /** A report's form, typed: texts cleaned, counts as numbers, answers and confirmations as values. */
 export interface ReportInput {
   intent: ReportIntent;
+  /** Saved from the conflict page: the history says the conflict was resolved. */
+  resolvedConflict: boolean;
   /** Whether the person ticked the confirmation the form asks for before submitting (true when not asked). */
   confirmed: boolean;
   /** The version of the report the form was loaded at (NaN when it is not a number: then it is stale). */
@@ -258,12 +281,13 @@ export interface ReportInput {
   unreadable: FieldErrors;
 }
 
-export function reportInput(values: ReportFormValues, intent: ReportIntent, confirmed = true): ReportInput {
+export function reportInput(values: ReportFormValues, intent: ReportIntent, confirmed = true, resolvedConflict = false): ReportInput {
   const unreadable: FieldErrors = {};
   const text = (field: 'representativeName' | 'representativePosition' | 'materialsGiven' | 'venueComments' | 'conclusion', max: number, clean: 'clean' | 'trim') =>
     readField(unreadable, field, textField(max, clean), values[field], '');
   return {
     intent,
+    resolvedConflict,
     confirmed,
     version: Number(values.version),
     visitDate: readField(unreadable, 'visitDate', visitDateField, values.visitDate, null),

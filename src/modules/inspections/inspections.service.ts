@@ -18,7 +18,7 @@ import type { Actor } from '../../access/actor.js';
 import { diff, type Snapshot } from '../audit/index.js';
 import { itemApplies, type Checklist, type ChecklistItem } from '../checklists/index.js';
 import { roundsRepository } from '../rounds/index.js';
-import { formKeysRepository } from '../form-keys/index.js';
+import { formKeysRepository, type KeyedRequest } from '../form-keys/index.js';
 import { venuesRepository } from '../venues/index.js';
 import { inspectionsPolicy } from './inspections.policy.js';
 import { findingsRepository, type FindingRow } from '../findings/index.js';
@@ -30,6 +30,24 @@ import type { FindingsService, NewFindingInput } from '../findings/index.js';
 import { usersRepository } from '../users/index.js';
 
 export const MAX_ATTACHMENTS = 20;
+
+/** The report's own fields compared on a conflict, in the form's order (then the team present and each item). */
+const conflictFields = ['visitDate', 'visitTime', 'representativeName', 'representativePosition', 'ownersPresent', 'staffPresent', 'staffCounselled', 'materialsGiven', 'venueComments', 'conclusion'] as const;
+
+/**
+ * One field of a report that differs between the saved report and a stale form: `field` is a report field's name,
+ * 'teamPresent', or 'item A1' (then `answer`/`typedAnswer` are the item's answers and `saved`/`typed` its notes).
+ */
+export interface FieldConflict {
+  field: string;
+  code?: string;
+  /** On the server. */
+  saved: string;
+  answer?: string;
+  /** On the phone (as typed). */
+  typed: string;
+  typedAnswer?: string;
+}
 const THUMBNAIL_WIDTH = 320;
 
 export interface ReportDetail {
@@ -150,12 +168,13 @@ export function inspectionsService({ db, catalog, dataDir, audit, checklists, fi
     },
 
     /** Starts a draft report for one venue; a repeated submission answers with the draft it already made. */
-    startReport(actor: Actor, roundId: number, input: StartReportInput): FormResult<{ id: number }> {
+    startReport(actor: Actor, roundId: number, input: StartReportInput, bodyHash = ''): FormResult<{ id: number; replayed: boolean }> {
       const round = loadRound(actor, roundId);
       if (!inspectionsPolicy.canFileInRound(actor, round, teamUserIds(roundId))) throw new ForbiddenError({ key: 'checks.notOnTeam' });
-      const key = input.submissionKey;
-      const earlier = key ? submissions.find(key, actor.userId, 'check') : undefined;
-      if (earlier !== undefined) return { ok: true, value: { id: earlier } };
+      // The form's key: the same start sent again is answered with the draft it made; sent with other values, refused.
+      const keyed: KeyedRequest | null = input.submissionKey ? { key: input.submissionKey, kind: 'report.start', userId: actor.userId, recordId: roundId, bodyHash } : null;
+      const earlier = keyed ? submissions.replayOf(keyed) : undefined;
+      if (earlier) return { ok: true, value: { id: earlier.id, replayed: true } };
 
       const errors = copyErrors(input.unreadable);
       const venue = input.venueId === null ? undefined : venues.findById(input.venueId, actor.scope);
@@ -168,9 +187,9 @@ export function inspectionsService({ db, catalog, dataDir, audit, checklists, fi
       if (Object.keys(errors).length > 0 || !venue || !visitDate) return { ok: false, errors };
 
       const checklist = checklists.latest();
-      const id = inTransaction(db, () => {
-        const again = key ? submissions.find(key, actor.userId, 'check') : undefined;
-        if (again !== undefined) return again;
+      const made = inTransaction(db, () => {
+        const again = keyed ? submissions.replayOf(keyed) : undefined;
+        if (again) return { id: again.id, replayed: true };
         const at = nowIso(now());
         const checkId = repository.insert({
           roundId,
@@ -207,10 +226,10 @@ export function inspectionsService({ db, catalog, dataDir, audit, checklists, fi
           findings.replaceConfirmations(checkId, findings.openForVenue(actor, venue.id).map((finding) => ({ findingId: finding.id, fixed: null, note: '' })));
         }
         audit.record(actor, { action: 'create', recordType: 'check', recordId: checkId, changes: { venue: [null, venue.name], visitDate: [null, visitDate], round: [null, round.title] }, areaIds: [venue.areaId] });
-        if (key) submissions.remember(key, actor.userId, 'check', checkId, at);
-        return checkId;
+        if (keyed) submissions.rememberOutcome(keyed, 'check', { status: 303, location: `/checks/${checkId}`, id: checkId, version: 1 }, at);
+        return { id: checkId, replayed: false };
       });
-      return { ok: true, value: { id } };
+      return { ok: true, value: made };
     },
 
     /** Refuses (403) a person who may not add a finding outside the checklist to this report. */
@@ -296,7 +315,7 @@ export function inspectionsService({ db, catalog, dataDir, audit, checklists, fi
      * to one bad field; submitting also requires every applicable item answered, a note for each violation and
      * consistent numbers, and saves nothing until all is right.
      */
-    saveReport(actor: Actor, id: number, input: ReportInput, loaded?: ReportDetail): FormResult<{ submitted: boolean }> | DraftSavedInPart {
+    saveReport(actor: Actor, id: number, input: ReportInput, loaded?: ReportDetail): FormResult<{ submitted: boolean; version: number }> | DraftSavedInPart {
       // The route has usually just loaded the report (to read the form's items): no need to read it twice.
       const detail = loaded && loaded.check.id === id ? loaded : this.getReport(actor, id);
       const { check } = detail;
@@ -377,24 +396,50 @@ export function inspectionsService({ db, catalog, dataDir, audit, checklists, fi
         if (confirmations.length > 0) findings.replaceConfirmations(id, confirmations);
         if (submitted) findings.syncFromReport(actor, { ...check, ...changes } as CheckRow, detail.items, answers);
         const after = snapshot(repository.findById(id, { all: true })!, Object.fromEntries(answers.map((answer) => [answer.itemCode, answer])));
-        audit.record(actor, { action: submitted ? 'status' : 'update', recordType: 'check', recordId: id, changes: diff(before, after), areaIds: [check.areaId] });
+        // A save from the conflict page says so in the history, beside the conflict it resolves.
+        const action = submitted ? 'status' : input.resolvedConflict ? 'conflictResolved' : 'update';
+        audit.record(actor, { action, recordType: 'check', recordId: id, changes: diff(before, after), areaIds: [check.areaId] });
       });
       if (hasErrors) return { ok: false, errors, savedInPart: true, version: check.version + 1 };
-      return { ok: true, value: { submitted } };
+      return { ok: true, value: { submitted, version: check.version + 1 } };
     },
 
-    /** For a stale report form: what the saved report holds that differs from what this person typed. */
-    conflictDetails(actor: Actor, id: number, typed: ReportFormValues): Array<{ field: string; saved: string; answer?: string }> {
+    /**
+     * For a stale report form: each field where the saved report differs from what this person typed, with both
+     * values ("on the server" and "on the phone"); an item's answer and note count as one field.
+     */
+    conflictDetails(actor: Actor, id: number, typed: ReportFormValues): FieldConflict[] {
       const saved = this.formValuesOf(this.getReport(actor, id));
-      const details: Array<{ field: string; saved: string; answer?: string }> = [];
-      const simple: Array<keyof ReportFormValues> = ['visitDate', 'visitTime', 'representativeName', 'representativePosition', 'ownersPresent', 'staffPresent', 'staffCounselled', 'materialsGiven', 'venueComments', 'conclusion'];
-      for (const field of simple) if (String(typed[field]).trim() !== String(saved[field]).trim()) details.push({ field, saved: String(saved[field]) });
-      if ([...typed.teamPresent].sort().join() !== [...saved.teamPresent].sort().join()) details.push({ field: 'teamPresent', saved: saved.teamPresent.join(', ') });
+      const details: FieldConflict[] = [];
+      for (const field of conflictFields) if (String(typed[field]).trim() !== String(saved[field]).trim()) details.push({ field, saved: String(saved[field]), typed: String(typed[field]) });
+      if ([...typed.teamPresent].sort().join() !== [...saved.teamPresent].sort().join()) details.push({ field: 'teamPresent', saved: saved.teamPresent.join(', '), typed: typed.teamPresent.join(', ') });
       for (const [code, answer] of Object.entries(saved.answers)) {
-        const mine = typed.answers[code];
-        if (!mine || mine.answer !== answer.answer || mine.note.trim() !== answer.note.trim()) details.push({ field: `item ${code}`, answer: answer.answer, saved: answer.note });
+        const mine = typed.answers[code] ?? { answer: '', note: '' };
+        if (mine.answer !== answer.answer || mine.note.trim() !== answer.note.trim()) details.push({ field: `item ${code}`, code, answer: answer.answer, saved: answer.note, typedAnswer: mine.answer, typed: mine.note });
       }
       return details;
+    },
+
+    /** A save refused as stale: the fields that differ, written to the report's history (action "conflict"). */
+    recordConflict(actor: Actor, id: number, typed: ReportFormValues): FieldConflict[] {
+      const details = this.conflictDetails(actor, id, typed);
+      const check = load(actor, id);
+      const shown = (answer: string | undefined, text: string) => (answer === undefined ? text : answer ? `${answer}${text ? `: ${text}` : ''}` : text || null);
+      const changes = Object.fromEntries(details.map((detail) => [detail.field, [shown(detail.answer, detail.saved), shown(detail.typedAnswer, detail.typed)]]));
+      inTransaction(db, () => audit.record(actor, { action: 'conflict', recordType: 'check', recordId: id, changes, areaIds: [check.areaId] }));
+      return details;
+    },
+
+    /** The conflict page's choices: the fields for which the server's saved value is taken over what was typed. */
+    withServerValues(detail: ReportDetail, typed: ReportFormValues, fields: string[]): ReportFormValues {
+      const saved = this.formValuesOf(detail);
+      const values: ReportFormValues = { ...typed, answers: { ...typed.answers } };
+      for (const field of fields) {
+        if ((conflictFields as readonly string[]).includes(field)) Object.assign(values, { [field]: saved[field as (typeof conflictFields)[number]] });
+        else if (field === 'teamPresent') values.teamPresent = [...saved.teamPresent];
+        else if (field.startsWith('item ') && saved.answers[field.slice(5)]) values.answers[field.slice(5)] = { ...saved.answers[field.slice(5)]! };
+      }
+      return values;
     },
 
     /** A head approves a submitted report, or returns it to its inspector with a comment. */

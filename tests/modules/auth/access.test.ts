@@ -235,6 +235,12 @@ const cases: RouteCase[] = [
     allowed: fileRoles,
     prepare: async (client, role) => ({ url: `/checks/${reportFor(client, role)}`, fields: { intent: 'save', version: '1', visitDate: '11/03/2025', conclusion: 'Nháp' } }),
   },
+  {
+    method: 'POST',
+    url: '/checks/:id/conflict',
+    allowed: fileRoles,
+    prepare: async (client, role) => ({ url: `/checks/${reportFor(client, role)}/conflict`, fields: { version: '1', visitDate: '11/03/2025', conclusion: 'Trên điện thoại' } }),
+  },
   { method: 'POST', url: '/checks/:id/review', allowed: headRoles, prepare: async (client, role) => ({ url: `/checks/${reportFor(client, role, 'submitted')}/review`, fields: { decision: 'approve' } }) },
   { method: 'POST', url: '/checks/:id/amendments', allowed: headRoles, prepare: async (client, role) => ({ url: `/checks/${reportFor(client, role, 'approved')}/amendments` }) },
   {
