@@ -305,6 +305,7 @@ describe.skipIf(!chromiumPath)('the layout on a phone and a desktop, in a real b
 
   const pageWidths = (page: Page) => page.evaluate(() => ({ page: document.documentElement.scrollWidth, viewport: window.innerWidth }));
 
+  // The next two walk many pages (each checked by axe, or at two widths): minutes on a busy machine.
   it('passes axe and has thumb-sized targets at 360×740 on the main pages, after a refused submit, on a confirmation page, on the sign-in page and with the menu open', async () => {
     for (const role of ['inspector', 'department_head', 'auditor', 'admin'] as Role[]) {
       const { context, page } = await signedIn(role, { width: 360, height: 740, bypassCSP: true });
@@ -335,7 +336,7 @@ describe.skipIf(!chromiumPath)('the layout on a phone and a desktop, in a real b
     expect.soft(await axeViolations(page), '/login').toEqual([]);
     expect.soft(await smallTargets(page), '/login').toEqual([]);
     await context.close();
-  });
+  }, 240_000);
 
   it('never scrolls sideways at 320 or 360 px on the main pages, the report form with long notes, a refused submit and the confirmation page', async () => {
     for (const width of [320, 360]) {
@@ -367,5 +368,5 @@ describe.skipIf(!chromiumPath)('the layout on a phone and a desktop, in a real b
       expect.soft(widths.page, `/login at ${width} px`).toBeLessThanOrEqual(widths.viewport);
       await context.close();
     }
-  });
+  }, 240_000);
 });
