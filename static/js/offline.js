@@ -43,7 +43,7 @@
   // The service worker: registered on signed-in pages (the offline page registers nothing).
   // Until it is registered, nothing offers offline work (a browser may have service workers turned off).
   var registered = 'serviceWorker' in navigator && userId
-    ? navigator.serviceWorker.register('/sw.js', { scope: '/' }).then(function () { return true; }, function () { return false; })
+    ? navigator.serviceWorker.register('/sw.js', { scope: '/' }).then(function () { return navigator.serviceWorker.ready; }).then(function () { return true; }, function () { return false; })
     : Promise.resolve(false);
 
   // The bar that says the page is offline (and, for a kept page, since when it was kept).
