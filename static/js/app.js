@@ -312,7 +312,7 @@
       return true;
     }
     reducePhoto(original).then(function (file) {
-      if (!navigator.onLine && toOutbox(file)) return;
+      if (!window.navigator.onLine && toOutbox(file)) return;
       var token = document.querySelector('meta[name="csrf-token"]');
       var data = new window.FormData();
       data.append('_csrf', token ? token.content : '');

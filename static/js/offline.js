@@ -12,14 +12,22 @@
     Object.keys(params || {}).forEach(function (name) { template = template.split('{' + name + '}').join(String(params[name])); });
     return template;
   }
-  function pad(n) { return ('0' + n).slice(-2); }
-  function hhmm(iso) {
+  // Times as the app shows them everywhere: in Vietnam's time zone, whatever the phone's setting.
+  function parts(iso) {
     var date = new Date(iso);
-    return isNaN(date.getTime()) ? '' : pad(date.getHours()) + ':' + pad(date.getMinutes());
+    if (isNaN(date.getTime())) return null;
+    var found = {};
+    new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Ho_Chi_Minh', day: '2-digit', month: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+      .formatToParts(date).forEach(function (part) { found[part.type] = part.value; });
+    return found;
+  }
+  function hhmm(iso) {
+    var p = parts(iso);
+    return p ? p.hour + ':' + p.minute : '';
   }
   function dayAndTime(iso) {
-    var date = new Date(iso);
-    return isNaN(date.getTime()) ? '' : pad(date.getDate()) + '/' + pad(date.getMonth() + 1) + ' ' + hhmm(iso);
+    var p = parts(iso);
+    return p ? p.day + '/' + p.month + ' ' + p.hour + ':' + p.minute : '';
   }
   function el(tag, attrs, children) {
     var node = document.createElement(tag);
@@ -291,7 +299,7 @@
           var transfer = new DataTransfer();
           copy.photos.forEach(function (photo) { transfer.items.add(new File([photo.blob], photo.name, { type: photo.type || photo.blob.type })); });
           input.files = transfer.files;
-        } catch (error) { /* a browser that cannot set files keeps the photo in the copy */ }
+        } catch { /* a browser that cannot set files keeps the photo in the copy */ }
       }
       var discard = el('button', { type: 'button', class: 'secondary outline', 'data-discard-copy': '', text: t('offline.discardCopy') });
       discard.addEventListener('click', function () {
