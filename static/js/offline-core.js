@@ -105,22 +105,30 @@
     });
   }
 
-  /** The server's answer as the contract's JSON; a page answer (a server without JSON answers) read by its status and address. */
+  /**
+   * The server's answer as the contract's JSON. A server answering with pages instead (no JSON for the outbox) is
+   * read by status and address: its redirect was followed, so the page's flash message and the form's version
+   * are taken from the page itself.
+   */
   function readAnswer(response) {
     var type = response.headers.get('content-type') || '';
     if (type.indexOf('application/json') !== -1) {
       return response.json().then(function (body) { body.status = response.status; return body; });
     }
-    var url = new URL(response.url, scope.location.href);
-    var result = { status: response.status };
-    if (url.pathname === '/login') return Object.assign(result, { ok: false, reason: 'signIn', location: '/login?next=%2Foutbox' });
-    if (response.status === 401) return Object.assign(result, { ok: false, reason: 'signIn', location: '/login?next=%2Foutbox' });
-    var match = /^\/checks\/(\d+)/.exec(url.pathname);
-    if (response.ok) return Object.assign(result, { ok: true, id: match ? Number(match[1]) : undefined, location: url.pathname + url.search });
-    if (response.status === 409) return Object.assign(result, { ok: false, reason: 'conflict', location: url.pathname, conflictUrl: url.pathname.replace(/\/$/, '') + '/conflict' });
-    if (response.status === 422) return Object.assign(result, { ok: false, reason: 'invalid', errors: {} });
-    if (response.status === 403) return Object.assign(result, { ok: false, reason: 'forbidden' });
-    return Object.assign(result, { ok: false, reason: 'server' });
+    return response.text().then(function (html) {
+      var url = new URL(response.url, scope.location.href);
+      var result = { status: response.status };
+      if (url.pathname === '/login' || response.status === 401) return Object.assign(result, { ok: false, reason: 'signIn', location: '/login?next=%2Foutbox' });
+      var match = /^\/checks\/(\d+)/.exec(url.pathname);
+      var version = /name="version" value="(\d+)"/.exec(html);
+      var flash = /<p class="flash" role="status">([^<]*)<\/p>/.exec(html);
+      if (version) result.version = Number(version[1]);
+      if (response.ok) return Object.assign(result, { ok: true, id: match ? Number(match[1]) : undefined, location: url.pathname + url.search, flashHtml: flash ? flash[1] : undefined });
+      if (response.status === 409) return Object.assign(result, { ok: false, reason: 'conflict', location: url.pathname, conflictUrl: url.pathname.replace(/\/$/, '') + '/conflict' });
+      if (response.status === 422) return Object.assign(result, { ok: false, reason: 'invalid', errors: {}, savedInPart: Boolean(version) });
+      if (response.status === 403) return Object.assign(result, { ok: false, reason: 'forbidden' });
+      return Object.assign(result, { ok: false, reason: 'server' });
+    });
   }
 
   /** Multipart only with a file; a form without one goes urlencoded, as the page's own form would. */

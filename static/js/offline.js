@@ -367,7 +367,8 @@
         updateCount();
         var answer = result.answers[item.seq];
         if (answer && answer.ok) {
-          window.onbeforeunload = null;
+          // A page answer's flash was shown to the fetch, not the person: the next page shows it.
+          if (answer.flashHtml && window.sessionStorage) window.sessionStorage.setItem('offline-flash', answer.flashHtml);
           location.assign(answer.location || (answer.id ? '/checks/' + answer.id : '/'));
           return;
         }
@@ -387,7 +388,6 @@
             updateCount();
             if (answer.savedInPart && answer.version) form.querySelector('input[name="version"]').value = String(answer.version);
             form.appendChild(el('input', { type: 'hidden', name: 'intent', value: intent }));
-            window.onbeforeunload = null;
             HTMLFormElement.prototype.submit.call(form);
           });
         }
@@ -744,6 +744,16 @@
   });
 
   // ---------------------------------------------------------------- on every page
+  var keptFlash = window.sessionStorage ? window.sessionStorage.getItem('offline-flash') : null;
+  if (keptFlash) {
+    window.sessionStorage.removeItem('offline-flash');
+    var main = document.getElementById('main');
+    if (main && !document.querySelector('.flash')) {
+      var decoder = document.createElement('textarea');
+      decoder.innerHTML = keptFlash;
+      main.insertBefore(el('p', { class: 'flash', role: 'status', text: decoder.value }), main.firstChild);
+    }
+  }
   updateCount();
   renderOutbox();
   if (navigator.onLine && !isCopy) flushNow();
