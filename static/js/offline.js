@@ -234,13 +234,13 @@
     }
     return box;
   }
-  function say(form, message, extra) {
+  function say(form, message, extra, quiet) {
     var box = noteBox(form);
     box.textContent = '';
     box.appendChild(el('p', { text: message }));
     (extra || []).forEach(function (node) { box.appendChild(node); });
     box.hidden = false;
-    box.scrollIntoView({ block: 'nearest' });
+    if (!quiet) box.scrollIntoView({ block: 'nearest' });
   }
 
   /** The report form on this page, and what its local copy is filed under. */
@@ -289,6 +289,8 @@
 
   function restoreCopy() {
     if (!report) return Promise.resolve();
+    // The server's answer to the form just sent (its errors, or a conflict) already shows what was typed.
+    if (document.querySelector('.error-summary, #report-form > .form-alert[role="alert"]')) return Promise.resolve();
     return core.getCopy(userId, report.formKey).then(function (copy) {
       if (!copy || !copy.fields) return;
       restorePairs(report.form, copy.fields);
@@ -309,7 +311,7 @@
           else location.reload();
         });
       });
-      say(report.form, t('offline.copyRestored', { time: hhmm(copy.savedAt) }), [discard]);
+      say(report.form, t('offline.copyRestored', { time: hhmm(copy.savedAt) }), [discard], true);
     });
   }
 
