@@ -27,6 +27,7 @@ export const en: Record<MessageKey, string> = {
   'offline.discardCopy': 'Discard the copy',
   'offline.discardConfirm': 'Discard the copy kept on this phone? What was typed and not sent will be lost.',
   'offline.queued': 'Not sent: no connection. Kept in the outbox on this phone; it is sent by itself when the connection returns.',
+  'offline.needsConnection': 'This needs a connection. What was typed is kept on this phone; press “Save draft” to put it in the outbox.',
   'offline.sending': 'Sending…',
   'offline.signIn': 'Sign in again to send',
   'offline.signInNeeded': 'The session has ended. The outbox is kept on this phone; sign in again to send it.',

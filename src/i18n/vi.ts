@@ -25,6 +25,7 @@ export const vi = {
   'offline.discardCopy': 'Bỏ bản lưu',
   'offline.discardConfirm': 'Bỏ bản lưu trên máy? Những gì đã nhập mà chưa gửi sẽ mất.',
   'offline.queued': 'Chưa gửi được vì không có mạng. Đã lưu vào hàng chờ gửi trên điện thoại; sẽ tự gửi khi có mạng.',
+  'offline.needsConnection': 'Thao tác này cần có mạng. Những gì đã nhập vẫn được lưu trên điện thoại; bấm “Lưu nháp” để đưa vào hàng chờ gửi.',
   'offline.sending': 'Đang gửi…',
   'offline.signIn': 'Đăng nhập lại để gửi',
   'offline.signInNeeded': 'Phiên đăng nhập đã hết. Các mục chờ gửi vẫn còn trên máy; đăng nhập lại để gửi.',

@@ -410,7 +410,7 @@
       // offline they cannot be, and the answers stay in the local copy.
       if (!navigator.onLine) {
         event.preventDefault();
-        saveCopy().then(function () { say(form, t('offline.queued')); });
+        saveCopy().then(function () { say(form, t('offline.needsConnection')); });
       }
       return;
     }
