@@ -11,6 +11,7 @@ import { requestKeysService } from './modules/form-keys/index.js';
 import { followUpsService } from './modules/findings/index.js';
 import { homeService } from './modules/home/index.js';
 import { inspectionsService } from './modules/inspections/index.js';
+import { offlineService } from './modules/offline/index.js';
 import { outreachService } from './modules/outreach/index.js';
 import { roundsService } from './modules/rounds/index.js';
 import { summaryService } from './modules/summaries/index.js';
@@ -45,8 +46,9 @@ export function buildServices({ db, config, now }: ServiceContext) {
   const summaries = summaryService({ db, catalog, checklists, now });
   const home = homeService({ db, audit, findings, followUps });
   const requestKeys = requestKeysService({ db, now });
+  const offline = offlineService({ rounds, venues, inspections, checklists, now });
   const secrets = { csrfKey: secretsRepository(db).getOrCreate('csrf', nowIso(now())) };
-  return { catalog, audit, checklists, users, auth, findings, followUps, inspections, venues, rounds, campaigns, outreach, summaries, home, requestKeys, secrets };
+  return { catalog, audit, checklists, users, auth, findings, followUps, inspections, venues, rounds, campaigns, outreach, summaries, home, requestKeys, offline, secrets };
 }
 
 export type Services = ReturnType<typeof buildServices>;

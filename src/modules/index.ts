@@ -4,6 +4,7 @@ import { auditRoutes } from './audit/index.js';
 import { authRoutes } from './auth/index.js';
 import { calendarRoutes } from './calendar/index.js';
 import { campaignsRoutes } from './campaigns/index.js';
+import { offlineRoutes } from './offline/index.js';
 import { outreachRoutes } from './outreach/index.js';
 import { summariesRoutes } from './summaries/index.js';
 import { checklistsRoutes } from './checklists/index.js';
@@ -22,6 +23,7 @@ export default async function modules(app: FastifyInstance): Promise<void> {
   await app.register(healthRoutes);
   await app.register(authRoutes);
   await app.register(homeRoutes);
+  await app.register(offlineRoutes);
   await app.register(profileRoutes, { prefix: '/profile' });
   await app.register(roundsRoutes, { prefix: '/rounds' });
   await app.register(venuesRoutes, { prefix: '/venues' });

@@ -26,6 +26,9 @@ export default fp(
           imgSrc: ["'self'", 'data:'],
           fontSrc: ["'self'"],
           connectSrc: ["'self'"],
+          // The service worker (/sw.js) and the web manifest: the app's own, as everything else.
+          workerSrc: ["'self'"],
+          manifestSrc: ["'self'"],
           formAction: ["'self'"],
           frameAncestors: ["'none'"],
           baseUri: ["'self'"],

@@ -12,6 +12,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** The URL of a static file under its content-hashed name, e.g. asset('css/app.css') → /static/css/app.3f2a91c0.css. */
     asset(name: string): string;
+    /** Every static file's content-hashed URL (what a service worker keeps for working offline). */
+    assetUrls(): string[];
   }
 }
 
@@ -25,6 +27,13 @@ const staticDir = projectPath('static');
 const vendored: Record<string, string> = {
   'vendor/htmx/htmx.min.js': packageFile('htmx.org', 'dist/htmx.min.js'),
   'vendor/pico/pico.min.css': packageFile('@picocss/pico', 'css/pico.min.css'),
+  // IndexedDB with promises, for the pages and the service worker (its UMD build defines self.idb).
+  'vendor/idb/idb.js': packageFile('idb', 'build/umd.js'),
+  // The service worker's loader and the modules it loads by their plain names (workbox.setConfig modulePathPrefix).
+  'vendor/workbox/workbox-sw.js': packageFile('workbox-sw', 'build/workbox-sw.js'),
+  ...Object.fromEntries(
+    ['core', 'precaching', 'routing', 'strategies'].map((module) => [`vendor/workbox/workbox-${module}.prod.js`, packageFile(`workbox-${module}`, `build/workbox-${module}.prod.js`)]),
+  ),
 };
 
 const types: Record<string, string> = {
@@ -150,6 +159,11 @@ export default fp(
       }
       if (!asset) throw new Error(`No static file ${name}`);
       return `/static/${asset.hashedName}`;
+    });
+
+    app.decorate('assetUrls', () => {
+      if (watchFiles) loadAll();
+      return [...assets.keys()].map((name) => `/static/${current(name)!.hashedName}`);
     });
 
     async function send(request: FastifyRequest, reply: FastifyReply, asset: Asset, cacheControl: string) {

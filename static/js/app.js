@@ -268,6 +268,8 @@
       });
     }).catch(function () { return file; });
   }
+  // The same reduction for the local copy of a report kept on the phone (offline.js).
+  window.AppPhotos = { reduce: reducePhoto };
 
   // The upload goes in the background with its progress shown, the button disabled and the block marked busy;
   // the report's typed answers stay as they are on the page. The server answers with the attachments block.
@@ -293,10 +295,28 @@
     }
     busy(true);
     say(section.dataset.msgReducing);
+    // One key for this photo: sent again from the outbox after a lost answer, it is stored once.
+    var requestKey = window.crypto && window.crypto.randomUUID ? window.crypto.randomUUID() : '';
+    // No connection (or the upload failed on the way): the reduced photo waits in the outbox on the phone.
+    function toOutbox(file) {
+      if (!window.OfflinePage) return false;
+      window.OfflinePage.queueUpload({ file: file, requestKey: requestKey }).then(function () {
+        busy(false);
+        if (progress) progress.hidden = true;
+        input.value = '';
+        say(window.OfflinePage.queuedText());
+      }, function () {
+        busy(false);
+        say(section.dataset.msgFailed);
+      });
+      return true;
+    }
     reducePhoto(original).then(function (file) {
+      if (!window.navigator.onLine && toOutbox(file)) return;
       var token = document.querySelector('meta[name="csrf-token"]');
       var data = new window.FormData();
       data.append('_csrf', token ? token.content : '');
+      if (requestKey) data.append('requestKey', requestKey);
       data.append('file', file, file.name);
       var xhr = new window.XMLHttpRequest();
       xhr.open('POST', section.dataset.uploadUrl);
@@ -312,6 +332,7 @@
       });
       xhr.addEventListener('load', function () {
         busy(false);
+        if (xhr.status === 200 && window.OfflinePage) window.OfflinePage.photoSent();
         if ((xhr.status === 200 || xhr.status === 422) && container) {
           container.innerHTML = xhr.responseText;
           if (window.htmx) window.htmx.process(container);
@@ -322,6 +343,7 @@
         say(xhr.status === 413 ? section.dataset.msgTooBig : section.dataset.msgFailed);
       });
       xhr.addEventListener('error', function () {
+        if (toOutbox(file)) return;
         busy(false);
         if (progress) progress.hidden = true;
         say(section.dataset.msgFailed);

@@ -82,7 +82,9 @@ describe.skipIf(!chromiumPath)('a visit report in a real browser', () => {
     await phone.screenshot({ path: path.join(os.tmpdir(), 'report-phone.png'), fullPage: false });
 
     await phone.check('#field-confirmSubmit');
-    await Promise.all([phone.waitForURL(reportUrl), phone.click('button[name="intent"][value="submit"]')]);
+    // Sent by the page's outbox (a fetch), then the report's page is loaded.
+    await Promise.all([phone.waitForEvent('load'), phone.click('button[name="intent"][value="submit"]')]);
+    expect(phone.url()).toBe(reportUrl);
     expect(await phone.locator('.flash').textContent()).toContain('Đã nộp biên bản');
     expect(await phone.locator('#report-form').count()).toBe(0);
 

@@ -138,7 +138,7 @@ describe('static files under content-hashed names', () => {
   it('links every static file of both layouts by a hashed name, answered with a year of immutable caching, precompressed', async () => {
     const signedIn = linkedAssets((await head.get('/rounds')).body);
     const anonymous = linkedAssets((await new Client(test.app).get('/login')).body);
-    expect(signedIn).toHaveLength(5);
+    expect(signedIn).toHaveLength(8); // and, signed in, idb and the two offline scripts
     expect(anonymous).toHaveLength(5); // its three, and the two scripts of the next page, prefetched
     for (const url of new Set([...signedIn, ...anonymous])) {
       expect(url).toMatch(/^\/static\/[\w/.-]+\.[0-9a-f]{8}\.(css|js|svg)$/);

@@ -251,6 +251,14 @@ export function roundsService({ db, catalog, audit, now = () => new Date() }: Ro
       return repository.countByStatus(actor.scope);
     },
 
+    /** The rounds under way on whose team this person is, with their areas (what a phone prepares for offline work). */
+    inProgressForMember(actor: Actor): RoundListItem[] {
+      if (actor.userId === null) return [];
+      const open = repository.openForUser(actor.userId, actor.scope).filter((round) => round.status === 'in_progress');
+      const areaIds = repository.areaIdsByRound(open.map((round) => round.id));
+      return open.map((round) => ({ ...round, areas: areasOf(areaIds.get(round.id) ?? []) }));
+    },
+
     getRound(actor: Actor, id: number): RoundDetail {
       const round = load(actor, id);
       const areaIds = repository.areaIdsByRound([id]).get(id) ?? [];

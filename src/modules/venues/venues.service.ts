@@ -116,6 +116,13 @@ export function venuesService({ db, catalog, audit, now = () => new Date() }: { 
       return { venues: found.slice(0, PICKER_SIZE), more: found.length > PICKER_SIZE };
     },
 
+    /** Every venue a report in these areas may be about, up to `limit` (kept on a phone for offline work), and whether there are more. */
+    allInAreas(actor: Actor, areaIds: number[], limit: number): { venues: VenueListItem[]; more: boolean } {
+      const related = [...new Set(areaIds.flatMap((id) => catalog.relatedAreas(id)))];
+      const found = repository.list({ scope: actor.scope, words: [], areaIds: related }, limit + 1, 0).map(withArea);
+      return { venues: found.slice(0, limit), more: found.length > limit };
+    },
+
     /** A venue a report in these areas may be filed for by this person (in their scope and the areas), or undefined. */
     pickable(actor: Actor, areaIds: number[], venueId: number | undefined): VenueListItem | undefined {
       if (!venueId) return undefined;

@@ -1,0 +1,71 @@
+// The service worker (loaded by /sw.js, which sets OFFLINE_CONFIG and imports Workbox, idb and offline-core.js).
+// It keeps the app's static files (content-hashed names) and the offline page; pages are kept only by "prepare"
+// on the page, in their own cache, and are answered from there only when the network fails. It never stores an
+// answer by itself: whatever else the network answers goes to the page and nowhere else.
+/* global workbox */
+(function () {
+  'use strict';
+  var config = self.OFFLINE_CONFIG;
+  workbox.setConfig({ modulePathPrefix: config.workboxPath, debug: false });
+
+  workbox.core.setCacheNameDetails({ prefix: 'pcmbn' });
+  self.skipWaiting();
+  workbox.core.clientsClaim();
+
+  var entries = config.precache.map(function (url) { return { url: url, revision: null }; });
+  entries.push({ url: config.offlinePage, revision: config.offlinePageRevision });
+  workbox.precaching.precacheAndRoute(entries, { ignoreURLParametersMatching: [/.*/] });
+  workbox.precaching.cleanupOutdatedCaches();
+
+  // Pages kept with their query string ignored: shells that read what they show from the phone's database.
+  var SHELLS = ['/outbox', '/offline/report'];
+
+  /** A kept page, marked so the page shows it is a copy (and since when). */
+  function markAsCopy(response) {
+    return response.text().then(function (html) {
+      var kept = response.headers.get('date') || '';
+      var marked = html.replace('<html ', '<html data-offline-copy="' + kept.replace(/"/g, '') + '" ');
+      return new Response(marked, { status: 200, headers: response.headers });
+    });
+  }
+
+  function keptPage(request) {
+    var url = new URL(request.url);
+    return caches.open(self.OfflineCore.PAGES_CACHE).then(function (cache) {
+      return cache.match(url.pathname + url.search, { ignoreVary: true }).then(function (found) {
+        if (found || SHELLS.indexOf(url.pathname) === -1) return found;
+        return cache.match(url.pathname, { ignoreSearch: true, ignoreVary: true });
+      });
+    });
+  }
+
+  // Pages: the network always first; when it fails, the page kept by "prepare", else the offline page.
+  workbox.routing.registerRoute(
+    function (options) { return options.request.mode === 'navigate'; },
+    function (options) {
+      var request = options.request;
+      return fetch(request).catch(function () {
+        return keptPage(request).then(function (found) {
+          if (found) return markAsCopy(found);
+          return workbox.precaching.matchPrecache(config.offlinePage).then(function (fallback) {
+            return fallback || Response.error();
+          });
+        });
+      });
+    },
+  );
+
+  // Background Sync (where the browser has it): the outbox is sent when the connection returns, even with no
+  // page open. A failed round is retried by the browser later.
+  self.addEventListener('sync', function (event) {
+    if (event.tag !== 'outbox' || !self.OfflineCore) return;
+    event.waitUntil(
+      self.OfflineCore.flush().then(function (report) {
+        return self.clients.matchAll({ type: 'window' }).then(function (clients) {
+          clients.forEach(function (client) { client.postMessage({ type: 'outbox-flushed', sent: report.sent.length, stopped: report.stopped }); });
+          if (report.stopped === 'network') throw new Error('offline');
+        });
+      }),
+    );
+  });
+})();
