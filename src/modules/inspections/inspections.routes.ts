@@ -64,11 +64,12 @@ function translatedErrors(request: FastifyRequest, errors: FieldErrors): Record<
  * browser, the redirect with its one-time message.
  */
 function answerDone(request: FastifyRequest, reply: FastifyReply, outcome: StoredOutcome, replayed: boolean) {
+  // The outbox opens the location next (when the person is on the page): its flash is said there.
+  if (outcome.flash) reply.flash(outcome.flash.key, outcome.flash.count);
   if (request.isOutbox) {
     const { id, location, version, attachmentId } = outcome;
     return reply.code(200).send({ ok: true, id, location, version, replayed, ...(attachmentId === undefined ? {} : { attachmentId }) });
   }
-  if (outcome.flash) reply.flash(outcome.flash.key, outcome.flash.count);
   return reply.seeOther(outcome.location);
 }
 
