@@ -134,7 +134,10 @@
       form.appendChild(el('input', { type: 'hidden', name: 'version', value: String(item.version) }));
       document.body.appendChild(form);
       // The phone's values travel to the conflict page, which shows them beside the server's and saves the choice.
-      return core.deleteItem(item.seq).then(function () { return core.deleteCopy(item.userId, item.formKey); }).then(function () { form.submit(); });
+      // The item stays in the outbox until the report's page opens from there (saved, or the server's copy
+      // taken): leaving the conflict page any other way loses nothing.
+      if (window.sessionStorage) window.sessionStorage.setItem('offline-resolving', JSON.stringify({ seq: item.seq, userId: item.userId, formKey: item.formKey, checkId: item.checkId }));
+      form.submit();
     });
   }
 
@@ -252,6 +255,19 @@
     return match ? { form: form, formKey: 'check:' + match[1], checkId: Number(match[1]) } : null;
   }
 
+  // Back from the conflict page: on the report's own page, answered 200 (the choice saved, or the server's copy
+  // taken), the conflict is over and its outbox item and local copy go; anywhere else they stay.
+  var resolving = window.sessionStorage ? window.sessionStorage.getItem('offline-resolving') : null;
+  var settled = Promise.resolve();
+  if (resolving && !/\/conflict$/.test(location.pathname)) {
+    window.sessionStorage.removeItem('offline-resolving');
+    var conflict = JSON.parse(resolving);
+    var navigation = window.performance && performance.getEntriesByType ? performance.getEntriesByType('navigation')[0] : null;
+    if (navigation && navigation.responseStatus === 200 && location.pathname === '/checks/' + conflict.checkId) {
+      settled = core.deleteItem(conflict.seq).then(function () { return core.deleteCopy(conflict.userId, conflict.formKey); });
+    }
+  }
+
   var report = reportFormOf();
   var saveTimer = null;
   var copyPhotos = null;
@@ -333,7 +349,7 @@
       if (event.target && event.target.closest && event.target.closest('[data-mark-section]')) scheduleCopy();
     });
     window.addEventListener('pagehide', function () { if (saveTimer) saveCopy(); });
-    restoreCopy();
+    settled.then(restoreCopy);
   }
 
   /** Queues the form's save or submission and sends it now if the link allows. */
@@ -756,7 +772,9 @@
       main.insertBefore(el('p', { class: 'flash', role: 'status', text: decoder.value }), main.firstChild);
     }
   }
-  updateCount();
-  renderOutbox();
-  if (navigator.onLine && !isCopy) flushNow();
+  settled.then(function () {
+    updateCount();
+    renderOutbox();
+    if (navigator.onLine && !isCopy) flushNow();
+  });
 })();
