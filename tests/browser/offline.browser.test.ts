@@ -249,6 +249,123 @@ describe.skipIf(!chromiumPath)('offline filing on a phone', () => {
     await context.close();
   });
 
+  const auditActions = (id: number) =>
+    test.app.db.all<{ action: string }>(sql`select action from audit_log where record_type = 'check' and record_id = ${id} order by id`).map((row) => row.action);
+
+  it('sends again a save whose answer was lost on the way, and gets the first outcome: no conflict, nothing written twice', async () => {
+    const { inspector, context, page, errors } = await inspectorPhone();
+    const id = createReport(test.app, { roundId, venueId: createVenue(test.app), inspectorId: inspector.id });
+    await page.goto(`${baseUrl}/checks/${id}`);
+    await controlled(page);
+    const before = checkRow(id).version;
+    const auditBefore = auditActions(id).length;
+    // The first send reaches the server, which saves it; its answer never comes back.
+    // Until the link is back, later sends are cut before reaching the server.
+    let dropped = 0;
+    let linkBack = false;
+    await context.route(`**/checks/${id}`, async (route) => {
+      if (route.request().method() !== 'POST' || linkBack) return route.continue();
+      dropped += 1;
+      if (dropped === 1) await route.fetch();
+      await route.abort('connectionreset');
+    });
+    await page.fill('#field-conclusion', 'Lưu một lần dù mất trả lời');
+    await page.getByRole('button', { name: 'Lưu nháp', exact: true }).click();
+    await page.waitForSelector('#offline-note:has-text("hàng chờ gửi")');
+    expect(dropped).toBeGreaterThanOrEqual(1);
+    expect(checkRow(id)).toMatchObject({ version: before + 1, conclusion: 'Lưu một lần dù mất trả lời' });
+    expect(await outboxCount(page).textContent()).toBe('1 chờ gửi');
+
+    // Sent again from the outbox: answered with the first outcome.
+    linkBack = true;
+    await page.goto(`${baseUrl}/outbox`);
+    await page.waitForFunction(() => document.querySelector('[data-outbox-count]')?.hasAttribute('hidden'), null, { timeout: 15_000 });
+    expect(checkRow(id).version).toBe(before + 1);
+    expect(auditActions(id).slice(auditBefore)).toEqual(['update']);
+    expect((await storage(page)).outbox).toBe(0);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('stops at a conflict when the report changed on the server meanwhile, shows both values, and saves the choice once', async () => {
+    const { inspector, context, page, errors } = await inspectorPhone();
+    const id = createReport(test.app, { roundId, venueId: createVenue(test.app), inspectorId: inspector.id });
+    await prepare(page);
+    await page.goto(`${baseUrl}/checks/${id}`);
+    await context.setOffline(true);
+    await page.fill('#field-conclusion', 'Viết trên điện thoại khi mất sóng');
+    await page.getByRole('button', { name: 'Lưu nháp', exact: true }).click();
+    await page.waitForSelector('#offline-note:has-text("hàng chờ gửi")');
+
+    // Meanwhile the same inspector saves the report from the office computer.
+    const desk = await browser.newContext({ viewport: { width: 1280, height: 900 }, serviceWorkers: 'block' });
+    const office = await desk.newPage();
+    await signIn(office, baseUrl, inspector.email, inspector.password);
+    await office.goto(`${baseUrl}/checks/${id}`);
+    await office.fill('#field-conclusion', 'Viết ở văn phòng');
+    await Promise.all([office.waitForEvent('load'), office.getByRole('button', { name: 'Lưu nháp', exact: true }).click()]);
+    expect(checkRow(id).conclusion).toBe('Viết ở văn phòng');
+    await desk.close();
+
+    // The link returns: the item stops as a conflict, nothing is overwritten.
+    await page.goto(`${baseUrl}/outbox`).catch(() => undefined);
+    await context.setOffline(false);
+    await page.goto(`${baseUrl}/outbox`);
+    await page.waitForSelector('#outbox-list li.state-conflict', { timeout: 15_000 });
+    expect(checkRow(id).conclusion).toBe('Viết ở văn phòng');
+    expect(auditActions(id)).toContain('conflict');
+    if (shots) await page.screenshot({ path: path.join(shots, 'outbox-conflict-360.png'), fullPage: true });
+
+    // Leaving the conflict page without saving keeps the item.
+    await Promise.all([page.waitForURL(/\/conflict$/), page.locator('#outbox-list li.state-conflict button.secondary').first().click()]);
+    const compared = await page.locator('main').textContent();
+    expect(compared).toContain('Viết ở văn phòng');
+    expect(compared).toContain('Viết trên điện thoại khi mất sóng');
+    if (shots) await page.screenshot({ path: path.join(shots, 'conflict-from-outbox-360.png'), fullPage: true });
+    await page.goto(`${baseUrl}/outbox`);
+    await page.waitForSelector('#outbox-list li.state-conflict');
+
+    // Opened again and saved with the phone's value: saved once, the conflict over.
+    await Promise.all([page.waitForURL(/\/conflict$/), page.locator('#outbox-list li.state-conflict button.secondary').first().click()]);
+    await Promise.all([page.waitForURL(new RegExp(`/checks/${id}$`)), page.locator('#conflict-form button[type="submit"]').first().click()]);
+    expect(checkRow(id).conclusion).toBe('Viết trên điện thoại khi mất sóng');
+    const actions = auditActions(id);
+    expect(actions.filter((action) => action === 'conflictResolved')).toHaveLength(1);
+    expect(actions.filter((action) => action === 'conflict')).toHaveLength(1);
+    await page.waitForFunction(() => document.querySelector('[data-outbox-count]')?.hasAttribute('hidden'), null, { timeout: 10_000 });
+    const left = await storage(page);
+    expect(left.outbox).toBe(0);
+    expect(left.copies).toBe(0);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('keeps the outbox while the session has ended, asks to sign in, then sends', async () => {
+    const { inspector, context, page } = await inspectorPhone();
+    const id = createReport(test.app, { roundId, venueId: createVenue(test.app), inspectorId: inspector.id });
+    await prepare(page);
+    await page.goto(`${baseUrl}/checks/${id}`);
+    await context.setOffline(true);
+    await page.fill('#field-conclusion', 'Gửi sau khi đăng nhập lại');
+    await page.getByRole('button', { name: 'Lưu nháp', exact: true }).click();
+    await page.waitForSelector('#offline-note:has-text("hàng chờ gửi")');
+    // The session ends while the phone is offline.
+    test.app.db.run(sql`delete from sessions where user_id = ${inspector.id}`);
+    await context.setOffline(false);
+    await page.goto(`${baseUrl}/outbox`);
+    // Signed out, /outbox is the sign-in page; the item waits on the phone.
+    await page.waitForURL(/\/login/);
+    expect((await storage(page)).outbox).toBe(1);
+    expect(checkRow(id).conclusion).not.toBe('Gửi sau khi đăng nhập lại');
+    await page.fill('input[name=email]', inspector.email);
+    await page.fill('input[name=password]', inspector.password);
+    await Promise.all([page.waitForURL(/\/outbox$/), page.locator('form button[type=submit]').first().click()]);
+    await page.waitForFunction(() => document.querySelector('[data-outbox-count]')?.hasAttribute('hidden'), null, { timeout: 15_000 });
+    expect(checkRow(id).conclusion).toBe('Gửi sau khi đăng nhập lại');
+    expect((await storage(page)).outbox).toBe(0);
+    await context.close();
+  });
+
   it('works online as before when service workers are unavailable', async () => {
     const { inspector, context, page, errors } = await inspectorPhone({ serviceWorkers: 'block' });
     const id = createReport(test.app, { roundId, venueId: createVenue(test.app), inspectorId: inspector.id });
