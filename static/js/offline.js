@@ -262,7 +262,7 @@
   if (resolving && !/\/conflict$/.test(location.pathname)) {
     window.sessionStorage.removeItem('offline-resolving');
     var conflict = JSON.parse(resolving);
-    var navigation = window.performance && performance.getEntriesByType ? performance.getEntriesByType('navigation')[0] : null;
+    var navigation = window.performance && window.performance.getEntriesByType ? window.performance.getEntriesByType('navigation')[0] : null;
     if (navigation && navigation.responseStatus === 200 && location.pathname === '/checks/' + conflict.checkId) {
       settled = core.deleteItem(conflict.seq).then(function () { return core.deleteCopy(conflict.userId, conflict.formKey); });
     }
