@@ -64,7 +64,8 @@
   });
   document.addEventListener('submit', function () { dirty = false; });
   window.addEventListener('beforeunload', function (event) {
-    if (!dirty) return;
+    // Not when the phone keeps a copy of the typing (offline.js marks the page): reopening the form restores it.
+    if (!dirty || document.documentElement.hasAttribute('data-typing-kept')) return;
     event.preventDefault();
     event.returnValue = '';
   });
@@ -327,8 +328,24 @@
         progress.hidden = false;
       }
       say(section.dataset.msgUploading);
+      // A link that is up but carries nothing (common on weak 3G) never fails by itself: after 45 s without a
+      // byte moving the upload is given up and the photo goes to the outbox.
+      var stalled = null;
+      function watch() {
+        clearTimeout(stalled);
+        stalled = setTimeout(function () { xhr.abort(); }, 45000);
+      }
       xhr.upload.addEventListener('progress', function (event) {
+        watch();
         if (progress && event.lengthComputable) progress.value = Math.round((event.loaded / event.total) * 100);
+      });
+      xhr.addEventListener('progress', watch);
+      xhr.addEventListener('loadend', function () { clearTimeout(stalled); });
+      xhr.addEventListener('abort', function () {
+        if (toOutbox(file)) return;
+        busy(false);
+        if (progress) progress.hidden = true;
+        say(section.dataset.msgFailed);
       });
       xhr.addEventListener('load', function () {
         busy(false);
@@ -349,6 +366,7 @@
         say(section.dataset.msgFailed);
       });
       xhr.send(data);
+      watch();
     });
   }
   document.addEventListener('click', function (event) {

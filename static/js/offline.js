@@ -286,7 +286,7 @@
       var version = fieldValue(pairs, 'version');
       if (version !== undefined && version !== '') copy.version = Number(version);
       if (copyPhotos) copy.photos = copyPhotos;
-      return core.putCopy(copy);
+      return core.putCopy(copy).then(function () { document.documentElement.setAttribute('data-typing-kept', ''); });
     });
   }
   function scheduleCopy() {

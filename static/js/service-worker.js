@@ -1,7 +1,8 @@
 // The service worker (loaded by /sw.js, which sets OFFLINE_CONFIG and imports Workbox, idb and offline-core.js).
 // It keeps the app's static files (content-hashed names) and the offline page; pages are kept only by "prepare"
-// on the page, in their own cache, and are answered from there only when the network fails. It never stores an
-// answer by itself: whatever else the network answers goes to the page and nowhere else.
+// on the page, in their own cache, and are answered from there only when the network fails. By itself it stores
+// only a draft report form the server marks `X-Offline: keep`, on a phone already prepared; whatever else the
+// network answers goes to the page and nowhere else.
 /* global workbox */
 (function () {
   'use strict';
@@ -44,7 +45,19 @@
     function (options) { return options.request.mode === 'navigate'; },
     function (options) {
       var request = options.request;
-      return fetch(request).catch(function () {
+      return fetch(request).then(function (response) {
+        // A draft report form the server marks "keep", opened after "prepare": kept too, so a report started
+        // later still opens offline. Only on a phone already prepared (its pages cache exists).
+        if (request.method === 'GET' && response.ok && response.headers.get('X-Offline') === 'keep') {
+          var copy = response.clone();
+          caches.has(self.OfflineCore.PAGES_CACHE).then(function (prepared) {
+            if (!prepared) return undefined;
+            var url = new URL(request.url);
+            return caches.open(self.OfflineCore.PAGES_CACHE).then(function (cache) { return cache.put(url.pathname + url.search, copy); });
+          });
+        }
+        return response;
+      }).catch(function () {
         return keptPage(request).then(function (found) {
           if (found) return markAsCopy(found);
           return workbox.precaching.matchPrecache(config.offlinePage).then(function (fallback) {

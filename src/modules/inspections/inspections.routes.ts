@@ -169,6 +169,9 @@ export default async function inspectionsRoutes(fastify: FastifyInstance): Promi
     const marked = request.query.marked.filter((code) => detail.items.some((item) => item.code === code));
     // A file whose remove button was pressed without JavaScript: the attachments ask before it goes.
     const removing = detail.can.removeAttachment ? detail.attachments.find((attachment) => attachment.id === request.query.remove) : undefined;
+    // A draft its inspector may edit is kept by the phone's service worker once the phone is prepared, so a report
+    // started after "prepare" still opens when the signal goes.
+    if (detail.can.edit) reply.header('X-Offline', 'keep');
     return renderReport(reply, detail, { marked, removing });
   });
 
