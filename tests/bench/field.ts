@@ -418,11 +418,22 @@ const OUTBOX_COUNT = `(async () => {
   return count;
 })()`;
 
+/** A step that must end within `ms`: a hang is named instead of waited for (a page's promise has no timeout of its own). */
+async function within<T>(ms: number, what: string, work: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`offline: ${what} took more than ${ms / 1000} s`)), ms)));
+  try {
+    return await Promise.race([work, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Waits until the phone's outbox holds `count` items (read from IndexedDB every quarter second). */
 async function outboxReaches(page: Page, count: number, timeoutMs: number): Promise<boolean> {
   const until = Date.now() + timeoutMs;
   while (Date.now() < until) {
-    if ((await page.evaluate(OUTBOX_COUNT)) === count) return true;
+    if ((await within(30_000, 'counting the outbox', page.evaluate(OUTBOX_COUNT))) === count) return true;
     await page.waitForTimeout(250);
   }
   return false;
@@ -436,6 +447,7 @@ async function outboxReaches(page: Page, count: number, timeoutMs: number): Prom
  */
 async function offlineFiling(browser: Browser, base: string, dataDir: string, photo: string, avoidAreaId: number): Promise<void> {
   const seeded = await seedOfflineRound(dataDir, avoidAreaId);
+  console.error(`offline: ${OFFLINE_VENUES} venues seeded`);
   const context = await browser.newContext({ ...phone, serviceWorkers: 'allow' });
   // The service worker's own requests (the static files it keeps at install) are not the page's: counted apart.
   const worker = { requests: 0, bytes: 0 };
@@ -447,7 +459,7 @@ async function offlineFiling(browser: Browser, base: string, dataDir: string, ph
   // Signed in before the measured phone (unmetered, like the other parts): the first page registers the worker.
   const first = await context.newPage();
   await signIn(first, base, OFFLINE_INSPECTOR);
-  await first.evaluate(SERVICE_WORKER_CONTROLS);
+  await within(120_000, 'the service worker taking control of the first page', first.evaluate(SERVICE_WORKER_CONTROLS));
   await first.close();
   const { page, cdp, meter } = await weakPhone(context);
   const errors: string[] = [];
@@ -457,9 +469,9 @@ async function offlineFiling(browser: Browser, base: string, dataDir: string, ph
 
   // 1. Prepare.
   await page.goto(`${base}/`, { waitUntil: 'load' });
-  await page.evaluate(SERVICE_WORKER_CONTROLS);
+  await within(120_000, 'the service worker taking control of the home page', page.evaluate(SERVICE_WORKER_CONTROLS));
   await page.waitForSelector('[data-offline-prepare]:not([hidden])');
-  const before = (await page.evaluate(PHONE_STORAGE)) as PhoneStorage;
+  const before = (await within(60_000, 'reading the storage', page.evaluate(PHONE_STORAGE))) as PhoneStorage;
   meter.reset();
   requests = 0;
   const prepareBegan = performance.now();
@@ -468,7 +480,8 @@ async function offlineFiling(browser: Browser, base: string, dataDir: string, ph
   const prepareMs = performance.now() - prepareBegan;
   const prepareBytes = { received: meter.received, sent: meter.sent, requests };
   const readyText = (await page.locator('[data-offline-ready]').innerText()).replace(/\s+/g, ' ').trim();
-  const prepared = (await page.evaluate(PHONE_STORAGE)) as PhoneStorage;
+  const prepared = (await within(60_000, 'reading the storage', page.evaluate(PHONE_STORAGE))) as PhoneStorage;
+  console.error(`offline: prepared in ${prepareMs.toFixed(0)} ms`);
 
   // 2. The outbox: the draft opened with signal, then everything done without it.
   await page.goto(`${base}/checks/${seeded.draftId}`, { waitUntil: 'load' });
@@ -487,7 +500,8 @@ async function offlineFiling(browser: Browser, base: string, dataDir: string, ph
   await page.click('button[form="report-form"][name="intent"][value="submit"]');
   await page.waitForSelector('#offline-note:has-text("hàng chờ gửi")');
   if (!(await outboxReaches(page, 3, 30_000))) throw new Error('the submission did not reach the outbox');
-  const queued = (await page.evaluate(PHONE_STORAGE)) as PhoneStorage;
+  const queued = (await within(60_000, 'reading the storage', page.evaluate(PHONE_STORAGE))) as PhoneStorage;
+  console.error('offline: the outbox holds the report');
   const pendingText = ((await page.locator('[data-outbox-count]').textContent()) ?? '').trim();
 
   // The link returns, still weak 3G. Playwright's setOffline(false) would lift the throttling (and let the
