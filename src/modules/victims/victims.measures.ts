@@ -71,7 +71,7 @@ export function quarterPeriod(year: number, quarter: number): { start: string; e
 }
 
 /** A number that looks like a phone or identity number: 7 or more digits, possibly grouped by spaces, dots or dashes. */
-const identifyingNumber = /\d(?:[\s.\-]?\d){6,}/;
+const identifyingNumber = /\d(?:[\s.-]?\d){6,}/;
 
 export function looksLikeIdentifyingNumber(text: string): boolean {
   return identifyingNumber.test(text.replace(/[\u00a0\u202f]/g, ' '));
