@@ -101,7 +101,7 @@ describe('the district summary', () => {
     expect(total[0]).toBe('Toàn tỉnh (Tỉnh Sơn La)');
     expect(total.slice(1, 18)).toEqual(['2', '3', '4', '1', '4', '2', '1', '1', '1', '0', '1', '1', '5.000.000 đ', '20', '3', '180', '90']);
     // Violations per category: A, B, C, … G in the total (the pending B1 does not count).
-    expect(total.slice(18)).toEqual(['1', '0', '1', '0', '1', '0', '1', '0', '0', '0']);
+    expect(total.slice(18)).toEqual(['1', '0', '1', '0', '1', '0', '1', '0', '0', '0', '0', '0', '0']);
   });
 
   it('links every figure to the records behind it, with the same filters', async () => {
