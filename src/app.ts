@@ -18,6 +18,7 @@ import viewPlugin from './plugins/view.js';
 import modules from './modules/index.js';
 import { findingTitle } from './modules/findings/index.js';
 import { seedSampleRounds } from './seeds/sample-rounds.js';
+import { seedSampleVictims } from './seeds/sample-victims.js';
 import { buildServices, type Services } from './services.js';
 
 /** The largest file one upload may carry. */
@@ -92,6 +93,7 @@ export async function app(instance: FastifyInstance, options: AppOptions): Promi
   await instance.register(modules);
   if (options.config.SAMPLE_DATA) {
     seedSampleRounds(instance.db, services, instance.log);
+    seedSampleVictims(instance.db, services, instance.log);
   }
 }
 

@@ -17,6 +17,7 @@ import { roundsService } from './modules/rounds/index.js';
 import { summaryService } from './modules/summaries/index.js';
 import { usersService } from './modules/users/index.js';
 import { venuesService } from './modules/venues/index.js';
+import { victimsService } from './modules/victims/index.js';
 
 export interface ServiceContext {
   db: AppDatabase;
@@ -43,12 +44,13 @@ export function buildServices({ db, config, now }: ServiceContext) {
   const rounds = roundsService({ db, catalog, audit, now });
   const campaigns = campaignsService({ db, catalog, audit, now });
   const outreach = outreachService({ db, catalog, audit, now });
+  const victims = victimsService({ db, catalog, audit, now });
   const summaries = summaryService({ db, catalog, checklists, now });
   const home = homeService({ db, audit, findings, followUps });
   const requestKeys = requestKeysService({ db, now });
   const offline = offlineService({ rounds, venues, inspections, checklists, now });
   const secrets = { csrfKey: secretsRepository(db).getOrCreate('csrf', nowIso(now())) };
-  return { catalog, audit, checklists, users, auth, findings, followUps, inspections, venues, rounds, campaigns, outreach, summaries, home, requestKeys, offline, secrets };
+  return { catalog, audit, checklists, users, auth, findings, followUps, inspections, venues, rounds, campaigns, outreach, victims, summaries, home, requestKeys, offline, secrets };
 }
 
 export type Services = ReturnType<typeof buildServices>;

@@ -8,3 +8,4 @@ export * from './checks.js';
 export * from './findings.js';
 export * from './campaigns.js';
 export * from './table-versions.js';
+export * from './victims.js';

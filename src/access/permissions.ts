@@ -37,6 +37,11 @@ export const permissions = {
   'campaigns.write': ['admin', 'department_head'],
   'outreach.read': ['admin', 'department_head', 'inspector', 'auditor'],
   'outreach.write': ['admin', 'department_head', 'inspector'],
+  /** Returned victims and their support, as counts per area and quarter (never names). Inspectors have no access. */
+  'victims.read': ['admin', 'department_head', 'auditor'],
+  'victims.write': ['admin', 'department_head'],
+  /** Seeing victim counts of 1–4 as they are on pages; everyone else (and every export) sees "<5". */
+  'victims.exact': ['admin', 'department_head'],
   /** District summaries and every export. */
   'reports.read': ['admin', 'department_head', 'auditor'],
   'audit.read': ['admin', 'auditor'],
@@ -73,6 +78,7 @@ const menuPages: readonly MenuPage[] = [
   { href: '/audit', label: 'nav.audit', read: 'audit.read', work: ['audit.read'] },
   { href: '/venues', label: 'nav.venues', read: 'venues.read', work: ['venues.write'] },
   { href: '/outreach', label: 'nav.outreach', read: 'outreach.read', work: ['outreach.write'] },
+  { href: '/victim-support', label: 'nav.victims', read: 'victims.read', work: ['victims.write'] },
 ];
 
 /** The menu for a role, derived from its permissions: the pages it works on, then the pages it may only read. */

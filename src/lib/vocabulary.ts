@@ -23,6 +23,8 @@ export type VocabularyName =
   | 'outreach_channels'
   | 'target_groups'
   | 'follow_up_actions'
+  | 'victim_return_routes'
+  | 'victim_support_kinds'
   | 'severities';
 
 /** The reference lists of vocabulary.json: stable codes with Vietnamese and English labels. */

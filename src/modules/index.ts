@@ -16,6 +16,7 @@ import { homeRoutes } from './home/index.js';
 import { roundsRoutes } from './rounds/index.js';
 import { adminUsersRoutes, profileRoutes } from './users/index.js';
 import { venuesRoutes } from './venues/index.js';
+import { victimsRoutes } from './victims/index.js';
 
 /** Every feature module and its URL prefix, in one visible list. */
 export default async function modules(app: FastifyInstance): Promise<void> {
@@ -32,6 +33,7 @@ export default async function modules(app: FastifyInstance): Promise<void> {
   await app.register(followUpsRoutes, { prefix: '/follow-ups' });
   await app.register(campaignsRoutes, { prefix: '/campaigns' });
   await app.register(outreachRoutes, { prefix: '/outreach' });
+  await app.register(victimsRoutes, { prefix: '/victim-support' });
   await app.register(calendarRoutes, { prefix: '/calendar' });
   await app.register(summariesRoutes, { prefix: '/reports' });
   await app.register(auditRoutes, { prefix: '/audit' });

@@ -332,15 +332,15 @@
       // byte moving the upload is given up and the photo goes to the outbox.
       var stalled = null;
       function watch() {
-        clearTimeout(stalled);
-        stalled = setTimeout(function () { xhr.abort(); }, 45000);
+        window.clearTimeout(stalled);
+        stalled = window.setTimeout(function () { xhr.abort(); }, 45000);
       }
       xhr.upload.addEventListener('progress', function (event) {
         watch();
         if (progress && event.lengthComputable) progress.value = Math.round((event.loaded / event.total) * 100);
       });
       xhr.addEventListener('progress', watch);
-      xhr.addEventListener('loadend', function () { clearTimeout(stalled); });
+      xhr.addEventListener('loadend', function () { window.clearTimeout(stalled); });
       xhr.addEventListener('abort', function () {
         if (toOutbox(file)) return;
         busy(false);

@@ -272,6 +272,8 @@ describe.skipIf(!chromiumPath)('the layout on a phone and a desktop, in a real b
     ['department_head', `/checks/${ids.submitted}`],
     ['department_head', '/outreach'],
     ['department_head', '/outreach/new'],
+    ['department_head', '/victim-support'],
+    ['department_head', '/victim-support/new'],
     ['department_head', '/calendar'],
     ['department_head', '/reports/districts'],
     ['auditor', '/'],

@@ -11,7 +11,7 @@ import { chromiumPath, launchBrowser, signIn } from '../helpers/browser.js';
 import { createReport, createRoundWithTeam, createVenue, district } from '../helpers/factories.js';
 import { freePort, startServer, stopServer } from '../helpers/server.js';
 
-const groups = ['rounds', 'findings', 'followups', 'outreach', 'categories'];
+const groups = ['rounds', 'findings', 'followups', 'outreach', 'categories', 'victims'];
 const period = 'from=01/01/2025&to=31/12/2025';
 
 /** The district summary in the built server: one group of columns at a time, cards on a phone, no sideways scroll. */

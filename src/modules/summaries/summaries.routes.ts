@@ -2,10 +2,11 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { PassThrough } from 'node:stream';
 import { inTransaction } from '../../../db/transaction.js';
+import { can } from '../../access/permissions.js';
 import { formatDate } from '../../lib/dates.js';
 import { parseForm } from '../../lib/forms.js';
 import { addRecordSheet, recordColumns, recordKinds, recordsCsv, xlsxWriter } from './records.export.js';
-import { addSummarySheet, columnValue, summaryColumns, summaryCsv, summaryLines, summaryPdf, totalLabel, type SummaryContext } from './summary.formats.js';
+import { addSummarySheet, columnValue, suppressedValues, summaryColumns, summaryCsv, summaryLines, summaryPdf, totalLabel, type SummaryContext } from './summary.formats.js';
 import type { FigureGroup, Summary } from './summary.service.js';
 import { recordFileParamsSchema, summaryFilterSchema, summaryGroups, summaryPageQuerySchema, summaryQuerySchema as querystring, type SummaryQuery, type TypedSummaryQuery } from './summaries.schemas.js';
 import type { FieldErrors, FormResult } from '../../lib/forms.js';
@@ -98,6 +99,14 @@ export default async function summariesRoutes(fastify: FastifyInstance): Promise
         case 'fines':
         case 'fineTotal':
           return `/follow-ups?${base}&approved=1&measure=fine`;
+        case 'victimsReturned':
+        case 'victimsSupported':
+        case 'victimsHandedToFamily': {
+          // Victim records are by quarter: the list filters by year, when the period is within one.
+          const year = summary.from.slice(0, 4) === summary.to.slice(0, 4) ? `year=${summary.from.slice(0, 4)}` : '';
+          const params = [year, areaId ? `area=${areaId}` : ''].filter(Boolean).join('&');
+          return `/victim-support${params ? `?${params}` : ''}`;
+        }
         default:
           return `/outreach?${base}`;
       }
@@ -162,7 +171,8 @@ export default async function summariesRoutes(fastify: FastifyInstance): Promise
       group,
       groups: summaryGroups.map((name) => ({ name, href: `/reports/districts?${exportQuery}&group=${name}` })),
       columns: summaryColumns(summary, ctx).filter((column) => column.group === group),
-      value: columnValue,
+      // Victim counts exactly for heads and admins; for everyone else as every export shows them.
+      value: request.user && can(request.user.role, 'victims.exact') ? columnValue : suppressedValues(summary),
       link: linkFor(summary),
       exportQuery,
       campaignOptions: campaigns.all(),

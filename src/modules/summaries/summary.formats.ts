@@ -4,7 +4,8 @@ import { PassThrough, type Readable } from 'node:stream';
 import type ExcelJS from 'exceljs';
 import type { Translate, Language } from '../../i18n/index.js';
 import { formatDate, formatMoment } from '../../lib/dates.js';
-import { figureColumns, figureGroups, type FigureColumn, type FigureGroup, type Figures, type Summary } from './summary.service.js';
+import { suppressColumn, type ShownCount } from '../../lib/small-cells.js';
+import { figureGroups, victimFigures, type FigureColumn, type FigureGroup, type Figures, type Summary, type VictimFigure } from './summary.service.js';
 import { safeCell } from './records.export.js';
 
 const require = createRequire(import.meta.url);
@@ -35,7 +36,7 @@ export function summaryLines(summary: Summary, context: SummaryContext): string[
     ...(context.campaignTitle ? [t('summary.campaignLine', { title: context.campaignTitle })] : []),
     ...(context.scopeName ? [t('summary.scopeLine', { area: context.scopeName })] : []),
     t('summary.generated', { at: formatMoment(context.generatedAt.toISOString()), by: context.generatedBy }),
-    t('summary.approvedOnly'),
+    `${t('summary.approvedOnly')} ${t('summary.victimsRule')}`,
   ];
 }
 
@@ -55,16 +56,18 @@ export interface SummaryColumn {
 /** Every column of a summary after the area, in the order every format shows them, with its heading. */
 export function summaryColumns(summary: Summary, { t, lang }: Pick<SummaryContext, 't' | 'lang'>): SummaryColumn[] {
   const groups = Object.entries(figureGroups) as Array<[FigureGroup, readonly FigureColumn[]]>;
-  return [
-    ...groups.flatMap(([group, figures]) => figures.map((figure) => ({ key: figure, figure, group, label: t(`summary.col.${figure}` as never) }))),
-    ...summary.categories.map((category) => ({
-      key: `category-${category.code || 'other'}`,
-      figure: 'violations' as const,
-      category: category.code,
-      group: 'categories' as const,
-      label: `${t('summary.col.violationsIn')} ${category.code || t('summary.col.other')}${category.code ? ` (${lang === 'en' ? category.en : category.vi})` : ''}`,
-    })),
-  ];
+  // The categories group holds one column per checklist category (which follow the checklist), in its place.
+  return groups.flatMap(([group, figures]): SummaryColumn[] =>
+    group === 'categories'
+      ? summary.categories.map((category) => ({
+          key: `category-${category.code || 'other'}`,
+          figure: 'violations' as const,
+          category: category.code,
+          group: 'categories' as const,
+          label: `${t('summary.col.violationsIn')} ${category.code || t('summary.col.other')}${category.code ? ` (${lang === 'en' ? category.en : category.vi})` : ''}`,
+        }))
+      : figures.map((figure) => ({ key: figure, figure, group, label: t(`summary.col.${figure}` as never) })),
+  );
 }
 
 /** A column's figure in one row. */
@@ -72,11 +75,36 @@ export function columnValue(column: SummaryColumn, figures: Figures): number {
   return column.category === undefined ? figures[column.figure] : (figures.byCategory[column.category] ?? 0);
 }
 
+const isVictimFigure = (figure: string): figure is VictimFigure => (victimFigures as readonly string[]).includes(figure);
+
+/**
+ * A column's figure as it may be shown: victim counts with small cells suppressed (see src/lib/small-cells.ts)
+ * over each whole column, rows and total together, so no hidden cell can be worked out from the others; every
+ * other figure as it is. Every export uses it; the page too for those who may not see victim counts exactly.
+ */
+export function suppressedValues(summary: Summary): (column: SummaryColumn, figures: Figures) => number | string {
+  const shown = new Map<Figures, Partial<Record<VictimFigure, ShownCount>>>();
+  for (const figure of victimFigures) {
+    const column = suppressColumn(
+      summary.rows.map((row) => row.figures[figure]),
+      summary.total[figure],
+    );
+    summary.rows.forEach((row, index) => {
+      if (!shown.has(row.figures)) shown.set(row.figures, {});
+      shown.get(row.figures)![figure] = column.cells[index]!;
+    });
+    if (!shown.has(summary.total)) shown.set(summary.total, {});
+    shown.get(summary.total)![figure] = column.total;
+  }
+  return (column, figures) => (column.category === undefined && isVictimFigure(column.figure) ? (shown.get(figures)?.[column.figure] ?? columnValue(column, figures)) : columnValue(column, figures));
+}
+
 /** The header and rows of a summary as plain values: the same table for CSV, XLSX and PDF. */
 export function summaryTable(summary: Summary, context: SummaryContext): { header: string[]; rows: Array<Array<string | number>> } {
   const columns = summaryColumns(summary, context);
   const header = [context.t('summary.col.area'), ...columns.map((column) => column.label)];
-  const line = (label: string, figures: Figures) => [label, ...columns.map((column) => columnValue(column, figures))];
+  const value = suppressedValues(summary);
+  const line = (label: string, figures: Figures) => [label, ...columns.map((column) => value(column, figures))];
   const rows = summary.rows.map((row) => line(row.area.name, row.figures));
   rows.push(line(totalLabel(context), summary.total));
   return { header, rows };
@@ -137,12 +165,16 @@ export async function summaryPdf(summary: Summary, context: SummaryContext): Pro
   for (const text of summaryLines(summary, context)) doc.text(text);
   doc.moveDown(0.5);
 
-  // Too many columns for one page width: the area column repeats in each part.
-  const scalar = 1 + figureColumns.length;
+  // Too many columns for one page width: the area column repeats in each part (the categories and the victims
+  // each in a part of their own).
+  const groups = summaryColumns(summary, context).map((column) => column.group);
+  const start = (group: FigureGroup) => 1 + groups.indexOf(group);
+  const end = (group: FigureGroup) => 1 + groups.lastIndexOf(group) + 1;
   const parts = [
     { columns: header.slice(1, 10), offset: 1 },
-    { columns: header.slice(10, scalar), offset: 10 },
-    { columns: header.slice(scalar), offset: scalar },
+    { columns: header.slice(10, start('categories')), offset: 10 },
+    { columns: header.slice(start('categories'), end('categories')), offset: start('categories') },
+    { columns: header.slice(start('victims'), end('victims')), offset: start('victims') },
   ];
   const usable = doc.page.width - doc.page.margins.left - doc.page.margins.right;
   for (const part of parts) {

@@ -94,5 +94,23 @@ export function summaryRepository(db: AppDatabase) {
             group by o.area_id`,
       );
     },
+
+    /**
+     * Victim support per area and measure (returned, supported, handed to family) over the records whose period
+     * lies wholly inside the summary's: quarters are never split. Victim counts belong to no campaign, so a
+     * campaign filter leaves them as they are.
+     */
+    victimsByArea(filter: SummaryFilter): Array<{ areaId: number; measure: string; total: number }> {
+      const where = and(
+        sql`v.period_start >= ${filter.from} and v.period_end <= ${filter.to} and c.measure in ('returned', 'supported', 'handed_to_family')`,
+        areaColumnInScope(sql`v.area_id`, filter.scope),
+      );
+      return db.all(
+        sql`select v.area_id as areaId, c.measure as measure, coalesce(sum(c.count), 0) as total
+            from victim_support_records v join victim_support_counts c on c.record_id = v.id
+            where ${where}
+            group by v.area_id, c.measure`,
+      );
+    },
   };
 }

@@ -31,6 +31,10 @@ export interface Figures {
   outreachSessions: number;
   participants: number;
   women: number;
+  /** Victim support (quarterly records wholly inside the period): exact here; every export suppresses small cells. */
+  victimsReturned: number;
+  victimsSupported: number;
+  victimsHandedToFamily: number;
 }
 
 export interface SummaryRow {
@@ -59,9 +63,14 @@ export const figureGroups = {
   followups: ['followUpsOpen', 'followUpsOverdue', 'followUpsDone', 'followUpsVerified', 'fines', 'fineTotal'],
   outreach: ['staffCounselled', 'outreachSessions', 'participants', 'women'],
   categories: [],
+  victims: ['victimsReturned', 'victimsSupported', 'victimsHandedToFamily'],
 } as const satisfies Record<string, ReadonlyArray<Exclude<keyof Figures, 'byCategory'>>>;
 export type FigureGroup = keyof typeof figureGroups;
 export type FigureColumn = (typeof figureGroups)[FigureGroup][number];
+
+/** The columns that count victims: small cells are suppressed in every export and for those who may not see them exactly. */
+export const victimFigures = figureGroups.victims;
+export type VictimFigure = (typeof victimFigures)[number];
 
 /** The scalar columns of a summary, in the order every format shows them. */
 export const figureColumns: readonly FigureColumn[] = Object.values(figureGroups).flat();
@@ -86,6 +95,9 @@ function emptyFigures(categories: string[]): Figures {
     outreachSessions: 0,
     participants: 0,
     women: 0,
+    victimsReturned: 0,
+    victimsSupported: 0,
+    victimsHandedToFamily: 0,
   };
 }
 
@@ -94,7 +106,7 @@ const summaryCaches = new WeakMap<AppDatabase, { generation: string; entries: Ma
 const SUMMARY_CACHE_SIZE = 50;
 
 /** Every table a summary reads (its figures, and the checklist's categories); nothing else drops a summary. */
-const SUMMARY_TABLES = ['rounds', 'round_areas', 'checks', 'findings', 'follow_ups', 'outreach_activities', 'checklist_templates'] as const;
+const SUMMARY_TABLES = ['rounds', 'round_areas', 'checks', 'findings', 'follow_ups', 'outreach_activities', 'checklist_templates', 'victim_support_records', 'victim_support_counts'] as const;
 
 /**
  * One summary model for the page, CSV, XLSX and PDF, so the figures agree in every format.
@@ -224,6 +236,13 @@ export function summaryService({ db, catalog, checklists, now = () => new Date()
       add(figures, 'outreachSessions', row.sessions);
       add(figures, 'participants', row.participants);
       add(figures, 'women', row.women);
+    }
+    // A figure recorded for the whole province (the sample's 2021–2025 total) belongs to no row, so it stays out.
+    const victimColumn: Record<string, VictimFigure> = { returned: 'victimsReturned', supported: 'victimsSupported', handed_to_family: 'victimsHandedToFamily' };
+    for (const row of repository.victimsByArea(filter)) {
+      if (catalog.byId.get(row.areaId)?.level === 'province') continue;
+      const column = victimColumn[row.measure];
+      if (column) add(figuresOf(row.areaId), column, row.total);
     }
 
     const ordered = [...rows]

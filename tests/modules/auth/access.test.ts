@@ -69,6 +69,18 @@ async function activityId(): Promise<number> {
   return Number(String(response.headers.location).split('/').pop());
 }
 
+let victimQuarters = 0;
+/** A quarter's victim-support form for a quarter no other record holds. */
+function victimFields() {
+  victimQuarters += 1;
+  return { areaId: String(test.app.catalog.districts[0]!.id), year: String(2000 + Math.floor(victimQuarters / 4)), quarter: String((victimQuarters % 4) + 1), 'returned-female-adult': '6' };
+}
+
+async function victimRecordId(): Promise<number> {
+  const response = await clients.department_head.post('/victim-support', victimFields());
+  return Number(String(response.headers.location).split('/').pop());
+}
+
 /** A finding (from a submitted report filed by a head) with its id and the venue it is about. */
 function findingFor(severity: 'critical' | 'normal' = 'normal') {
   const id = reportFor(clients.department_head, 'department_head', 'submitted');
@@ -105,7 +117,9 @@ function writeCounts() {
            (select sum(version) from follow_ups) as followUpVersions, (select count(*) from follow_up_comments) as comments,
            (select count(*) from campaigns) as campaigns, (select sum(version) from campaigns) as campaignVersions,
            (select count(*) from campaign_targets) as targets, (select count(*) from outreach_activities) as outreach,
-           (select sum(version) from outreach_activities) as outreachVersions`);
+           (select sum(version) from outreach_activities) as outreachVersions,
+           (select count(*) from victim_support_records) as victimRecords, (select sum(version) from victim_support_records) as victimVersions,
+           (select count(*) from victim_support_counts) as victimCounts`);
 }
 
 function roundVersion(id: number): string {
@@ -370,6 +384,18 @@ const cases: RouteCase[] = [
   { method: 'POST', url: '/outreach', allowed: fileRoles, prepare: async () => ({ fields: outreachFields() }) },
   { method: 'GET', url: '/outreach/:id', allowed: allRoles, prepare: async () => ({ url: `/outreach/${await activityId()}` }) },
   { method: 'GET', url: '/outreach/:id/edit', allowed: fileRoles, prepare: async () => ({ url: `/outreach/${await activityId()}/edit` }) },
+  { method: 'GET', url: '/victim-support', allowed: ['admin', 'department_head', 'auditor'] },
+  { method: 'GET', url: '/victim-support/new', allowed: headRoles },
+  { method: 'POST', url: '/victim-support', allowed: headRoles, prepare: async () => ({ fields: victimFields() }) },
+  { method: 'GET', url: '/victim-support/:id', allowed: ['admin', 'department_head', 'auditor'], prepare: async () => ({ url: `/victim-support/${await victimRecordId()}` }) },
+  { method: 'GET', url: '/victim-support/:id/edit', allowed: headRoles, prepare: async () => ({ url: `/victim-support/${await victimRecordId()}/edit` }) },
+  { method: 'POST', url: '/victim-support/:id', allowed: headRoles, prepare: async () => ({ url: `/victim-support/${await victimRecordId()}`, fields: { version: '1', 'returned-male-adult': '5' } }) },
+  {
+    method: 'POST',
+    url: '/victim-support/:id/delete',
+    allowed: headRoles,
+    prepare: async () => ({ url: `/victim-support/${await victimRecordId()}/delete`, fields: { version: '1', confirm: 'yes' } }),
+  },
   { method: 'POST', url: '/outreach/:id', allowed: fileRoles, prepare: async () => ({ url: `/outreach/${await activityId()}`, fields: { ...outreachFields(), version: '1' } }) },
   { method: 'GET', url: '/calendar', allowed: allRoles },
   { method: 'GET', url: '/reports/districts', allowed: ['admin', 'department_head', 'auditor'] },
