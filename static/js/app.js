@@ -252,6 +252,12 @@
   function reducePhoto(file) {
     if (!/^image\/(jpeg|png)$/.test(file.type) || !window.createImageBitmap || !window.HTMLCanvasElement || !window.HTMLCanvasElement.prototype.toBlob) return Promise.resolve(file);
     return window.createImageBitmap(file, { imageOrientation: 'from-image' }).then(function (bitmap) {
+      // Already small (a photo reduced before, e.g. kept on the phone while offline): sent as it is, not
+      // compressed a second time.
+      if (file.type === 'image/jpeg' && Math.max(bitmap.width, bitmap.height) <= MAX_SIDE && file.size <= 700 * 1024) {
+        if (bitmap.close) bitmap.close();
+        return file;
+      }
       var scale = Math.min(1, MAX_SIDE / Math.max(bitmap.width, bitmap.height));
       var canvas = document.createElement('canvas');
       canvas.width = Math.round(bitmap.width * scale);
