@@ -15,7 +15,18 @@
 
   var entries = config.precache.map(function (url) { return { url: url, revision: null }; });
   entries.push({ url: config.offlinePage, revision: config.offlinePageRevision });
-  workbox.precaching.precacheAndRoute(entries, { ignoreURLParametersMatching: [/.*/] });
+  // A page kept before the app was updated names the static files of its time: they are answered with today's
+  // file of the same name (its hash left out), so the kept page still has its styles and scripts offline.
+  var HASHED = /\.[0-9a-f]{8}(\.[a-z0-9]+)$/;
+  var currentByName = {};
+  config.precache.forEach(function (url) { currentByName[url.replace(HASHED, '$1')] = url; });
+  workbox.precaching.precacheAndRoute(entries, {
+    ignoreURLParametersMatching: [/.*/],
+    urlManipulation: function (options) {
+      var current = currentByName[options.url.pathname.replace(HASHED, '$1')];
+      return current ? [new URL(current, options.url.origin)] : [];
+    },
+  });
   workbox.precaching.cleanupOutdatedCaches();
 
   // Pages kept with their query string ignored: shells that read what they show from the phone's database.
@@ -32,7 +43,11 @@
 
   function keptPage(request) {
     var url = new URL(request.url);
-    return caches.open(self.OfflineCore.PAGES_CACHE).then(function (cache) {
+    // Looked up without opening the cache, which would make an empty one (a phone never prepared stays so).
+    return caches.has(self.OfflineCore.PAGES_CACHE).then(function (prepared) {
+      return prepared ? caches.open(self.OfflineCore.PAGES_CACHE) : null;
+    }).then(function (cache) {
+      if (!cache) return undefined;
       return cache.match(url.pathname + url.search, { ignoreVary: true }).then(function (found) {
         if (found || SHELLS.indexOf(url.pathname) === -1) return found;
         return cache.match(url.pathname, { ignoreSearch: true, ignoreVary: true });
@@ -45,7 +60,7 @@
     function (options) { return options.request.mode === 'navigate'; },
     function (options) {
       var request = options.request;
-      return fetch(request).then(function (response) {
+      var network = fetch(request).then(function (response) {
         // A draft report form the server marks "keep", opened after "prepare": kept too, so a report started
         // later still opens offline. Only on a phone already prepared (its pages cache exists).
         if (request.method === 'GET' && response.ok && response.headers.get('X-Offline') === 'keep') {
@@ -57,12 +72,30 @@
           });
         }
         return response;
-      }).catch(function () {
+      });
+      function offline() {
         return keptPage(request).then(function (found) {
           if (found) return markAsCopy(found);
           return workbox.precaching.matchPrecache(config.offlinePage).then(function (fallback) {
             return fallback || Response.error();
           });
+        });
+      }
+      if (request.method !== 'GET') return network.catch(offline);
+      // A link that is up but carries nothing never fails: after 10 s a kept page is shown instead (a page not
+      // kept goes on waiting for the network).
+      return keptPage(request).then(function (found) {
+        if (!found) return network.catch(offline);
+        return new Promise(function (resolve) {
+          var answered = false;
+          function answer(response) {
+            if (answered) return;
+            answered = true;
+            clearTimeout(timer);
+            resolve(response || markAsCopy(found));
+          }
+          var timer = setTimeout(function () { answer(null); }, 10000);
+          network.then(answer, function () { answer(null); });
         });
       });
     },

@@ -194,6 +194,19 @@ describe.skipIf(!chromiumPath)('offline filing on a phone', () => {
     await context.close();
   });
 
+  it('shows a prepared page after 10 s when the link is up but carries nothing', async () => {
+    const { context, page } = await inspectorPhone();
+    await prepare(page);
+    // Every request for the round's page hangs: no answer, no failure.
+    await context.route(`**/rounds/${roundId}`, () => new Promise(() => undefined));
+    const began = Date.now();
+    await page.goto(`${baseUrl}/rounds/${roundId}`, { timeout: 30_000 });
+    expect(Date.now() - began).toBeGreaterThanOrEqual(9_000);
+    expect(await page.locator('h1').textContent()).toContain('Đợt kiểm tra tháng 3');
+    expect(await page.locator('html').getAttribute('data-offline-copy')).not.toBeNull();
+    await context.close();
+  });
+
   it('starts a new report offline for a venue of a prepared round; it is created once when sent', async () => {
     const { inspector, context, page } = await inspectorPhone();
     createVenue(test.app, { name: 'Nhà nghỉ Suối Tiên', kind: 'lodging' });
