@@ -59,7 +59,8 @@ describe.skipIf(!chromiumPath)('without JavaScript, and when htmx never arrives'
   });
 
   it('keeps the filter buttons, and they work, when htmx.min.js fails to load', async () => {
-    const context = await browser.newContext({ viewport: { width: 360, height: 740 } });
+    // No service worker: it would keep its own copy of htmx, which the blocked network could not stop.
+    const context = await browser.newContext({ viewport: { width: 360, height: 740 }, serviceWorkers: 'block' });
     const page = await context.newPage();
     await page.route('**/htmx*.js', (route) => route.abort());
     await signIn(page, baseUrl, head.email, head.password);

@@ -324,13 +324,17 @@ describe('a conflict', () => {
 });
 
 describe('pages never kept on a phone', () => {
-  it('marks findings, follow-ups, audit, accounts and summaries X-Offline: never, and not a report form', async () => {
+  it('marks findings, follow-ups, audit, accounts and summaries X-Offline: never, and a draft its inspector may edit X-Offline: keep', async () => {
     const admin = await loginAs(test.app, 'admin');
     for (const url of ['/findings', '/follow-ups', '/audit', '/reports/districts']) expect((await head.get(url)).headers['x-offline'], url).toBe('never');
     expect((await admin.get('/admin/users')).headers['x-offline']).toBe('never');
     const { id } = await draft();
     const report = await inspector.get(`/checks/${id}`);
     expect(report.statusCode).toBe(200);
-    expect(report.headers['x-offline']).toBeUndefined();
+    expect(report.headers['x-offline']).toBe('keep');
+    // Read by a head, the same report is neither kept nor refused.
+    const read = await head.get(`/checks/${id}`);
+    expect(read.statusCode).toBe(200);
+    expect(read.headers['x-offline']).toBeUndefined();
   });
 });
