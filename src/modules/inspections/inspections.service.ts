@@ -505,7 +505,7 @@ export function inspectionsService({ db, catalog, dataDir, audit, checklists, fi
     },
 
     /** Reports of one round or one venue (the lists on their pages), newest first. */
-    reportsFor(actor: Actor, by: { roundId?: number; venueId?: number }, limit = 200): CheckListRow[] {
+    reportsFor(actor: Actor, by: { roundId?: number; venueId?: number; inspectorId?: number }, limit = 200): CheckListRow[] {
       return repository.list({ scope: actor.scope, ...by }, limit, 0);
     },
 

@@ -59,8 +59,8 @@ export function offlineService({
       const drafts: OfflineBundle['drafts'] = [];
       const bundleRounds = mine.map((round) => {
         const { venues: found, more } = venues.allInAreas(actor, round.areas.map((area) => area.id), BUNDLE_VENUES_PER_ROUND);
-        for (const report of inspections.reportsFor(actor, { roundId: round.id }, 1000)) {
-          if (report.inspectorId !== userId || (report.status !== 'draft' && report.status !== 'returned')) continue;
+        for (const report of inspections.reportsFor(actor, { roundId: round.id, inspectorId: userId }, 1000)) {
+          if (report.status !== 'draft' && report.status !== 'returned') continue;
           drafts.push({ id: report.id, roundId: round.id, venue: { id: report.venueId, name: report.venueName }, url: `/checks/${report.id}`, version: report.version, status: report.status });
         }
         return {
