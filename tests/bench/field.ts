@@ -35,6 +35,11 @@ const OFFLINE_INSPECTOR = 'can-bo.ngoai-tuyen@field.local';
 const OFFLINE_VENUES = 500;
 const WEAK_3G = { offline: false, latency: 400, downloadThroughput: (400 * 1000) / 8, uploadThroughput: (400 * 1000) / 8 };
 /** --only pages | session | offline: one part of the run (the session alone takes minutes, most of it the photo). */
+/** An ISO date this many days from today in Vietnam (a round under way spans today). */
+function shift(days: number): string {
+  return new Date(Date.parse(`${todayInVietnam(new Date())}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+}
+
 const only = parseArgs({ options: { only: { type: 'string' } } }).values.only;
 const runs = (part: 'pages' | 'session' | 'offline') => only === undefined || only === part;
 const TARGETS = { firstVisitKb: 50, repeatKb: 10, fcpMs: 2000, sessionWaitMs: 8000, sessionKb: 80 };
@@ -67,8 +72,6 @@ async function seedData(dataDir: string, inspectorEmail: string, headEmail: stri
     const users = app.services.users;
     const inspector = users.findByEmail(inspectorEmail)!;
     const head = users.findByEmail(headEmail)!;
-    const today = todayInVietnam(new Date());
-    const shift = (days: number) => new Date(Date.parse(`${today}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
     const commune = app.catalog.communes.find((area) => area.name.includes('Mộc Châu')) ?? app.catalog.communes[0]!;
     const roundId = createRoundWithTeam(app, [inspector.id, head.id], {
       title: 'Kiểm tra liên ngành cơ sở kinh doanh dịch vụ karaoke, nhà nghỉ',
@@ -318,8 +321,6 @@ async function seedOfflineRound(dataDir: string, avoidAreaId: number) {
   await app.ready();
   try {
     const inspector = app.services.users.findByEmail(OFFLINE_INSPECTOR)!;
-    const today = todayInVietnam(new Date());
-    const shift = (days: number) => new Date(Date.parse(`${today}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
     const commune = app.catalog.communes.find((area) => area.id !== avoidAreaId && area.name.includes('Chiềng')) ?? app.catalog.communes.find((area) => area.id !== avoidAreaId)!;
     const roundId = createRoundWithTeam(app, [inspector.id], {
       title: 'Kiểm tra cơ sở lưu trú, karaoke vùng cao',
