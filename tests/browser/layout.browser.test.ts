@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { Role } from '../../db/schema/index.js';
 import { buildTestApp } from '../helpers/app.js';
 import { Client, createUser } from '../helpers/auth.js';
@@ -24,6 +24,7 @@ describe.skipIf(!chromiumPath)('the layout on a phone and a desktop, in a real b
   let browser: Browser;
   let baseUrl: string;
   const people = {} as Record<Role, { id: number; email: string; password: string }>;
+  const signedInState = {} as Record<Role, Awaited<ReturnType<BrowserContext['storageState']>>>;
   const ids = { venue: 0, round: 0, approved: 0, submitted: 0, draft: 0, notesDraft: 0, finding: 0, followUp: 0, campaign: 0, checklist: 0 };
 
   beforeAll(async () => {
@@ -67,6 +68,14 @@ describe.skipIf(!chromiumPath)('the layout on a phone and a desktop, in a real b
     baseUrl = `http://127.0.0.1:${port}`;
     server = await startServer(dataDir, port, { env: { SAMPLE_DATA: 'false', RATE_LIMIT_PER_MINUTE: '100000' } });
     browser = await launchBrowser();
+    // Each role signs in once through the real form; the tests reuse its cookies (a sign-in costs seconds).
+    for (const role of Object.keys(people) as Role[]) {
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      await signIn(page, baseUrl, people[role].email, people[role].password);
+      signedInState[role] = await context.storageState();
+      await context.close();
+    }
   });
   afterAll(async () => {
     await browser?.close();
@@ -75,14 +84,20 @@ describe.skipIf(!chromiumPath)('the layout on a phone and a desktop, in a real b
   });
 
   async function signedIn(role: Role, options: { width: number; height?: number; javaScriptEnabled?: boolean; bypassCSP?: boolean }) {
-    const context = await browser.newContext({ viewport: { width: options.width, height: options.height ?? 740 }, javaScriptEnabled: options.javaScriptEnabled ?? true, bypassCSP: options.bypassCSP ?? false });
+    const context = await browser.newContext({
+      viewport: { width: options.width, height: options.height ?? 740 },
+      javaScriptEnabled: options.javaScriptEnabled ?? true,
+      bypassCSP: options.bypassCSP ?? false,
+      storageState: signedInState[role],
+    });
     const page = await context.newPage();
     const problems: string[] = [];
     page.on('pageerror', (error) => problems.push(error.message));
     page.on('console', (message) => {
       if (message.type() === 'error') problems.push(message.text());
     });
-    await signIn(page, baseUrl, people[role].email, people[role].password);
+    await page.goto(`${baseUrl}/`);
+    expect(new URL(page.url()).pathname, `${role} is signed in`).toBe('/');
     return { context, page, problems };
   }
 
@@ -311,22 +326,32 @@ describe.skipIf(!chromiumPath)('the layout on a phone and a desktop, in a real b
   it('passes axe and has thumb-sized targets at 360×740 on the main pages, after a refused submit, on a confirmation page, on the sign-in page and with the menu open', async () => {
     for (const role of ['inspector', 'department_head', 'auditor', 'admin'] as Role[]) {
       const { context, page } = await signedIn(role, { width: 360, height: 740, bypassCSP: true });
+      // The same walk checks that nothing scrolls sideways at 360 px (320 px has its own test below).
+      const noSideways = async (what: string) => {
+        const widths = await pageWidths(page);
+        expect.soft(widths.page, `${what} at 360 px`).toBeLessThanOrEqual(widths.viewport);
+      };
       for (const [owner, url] of mainPages()) {
         if (owner !== role) continue;
         const response = await page.goto(`${baseUrl}${url}`);
         expect(response!.status(), url).toBe(200);
         expect.soft(await axeViolations(page), url).toEqual([]);
         expect.soft(await smallTargets(page), url).toEqual([]);
+        await noSideways(url);
       }
       if (role === 'inspector') {
+        await page.goto(`${baseUrl}/checks/${ids.notesDraft}`);
+        await noSideways('the report form with long notes');
         await refusedSubmit(page);
         expect.soft(await axeViolations(page), 'a refused submit').toEqual([]);
         expect.soft(await smallTargets(page), 'a refused submit').toEqual([]);
+        await noSideways('a refused submit');
       }
       if (role === 'department_head') {
         await confirmationPage(page);
         expect.soft(await axeViolations(page), 'the confirmation page').toEqual([]);
         expect.soft(await smallTargets(page), 'the confirmation page').toEqual([]);
+        await noSideways('the confirmation page');
       }
       await page.click('.site-menu > summary');
       expect.soft(await axeViolations(page), `${role}: the open menu`).toEqual([]);
@@ -337,11 +362,13 @@ describe.skipIf(!chromiumPath)('the layout on a phone and a desktop, in a real b
     await page.goto(`${baseUrl}/login`);
     expect.soft(await axeViolations(page), '/login').toEqual([]);
     expect.soft(await smallTargets(page), '/login').toEqual([]);
+    const loginWidths = await pageWidths(page);
+    expect.soft(loginWidths.page, '/login at 360 px').toBeLessThanOrEqual(loginWidths.viewport);
     await context.close();
   }, 240_000);
 
-  it('never scrolls sideways at 320 or 360 px on the main pages, the report form with long notes, a refused submit and the confirmation page', async () => {
-    for (const width of [320, 360]) {
+  it('never scrolls sideways at 320 px on the main pages, the report form with long notes, a refused submit and the confirmation page', async () => {
+    for (const width of [320]) {
       for (const role of ['inspector', 'department_head', 'auditor', 'admin'] as Role[]) {
         const { context, page } = await signedIn(role, { width });
         const extra: Array<[Role, string]> = [['inspector', `/checks/${ids.notesDraft}`]];
