@@ -54,7 +54,7 @@ export async function apiRoutes(fastify: FastifyInstance): Promise<void> {
   // Inside this plugin, so the document lists the API's routes only.
   await fastify.register(swagger, { openapi: apiDocument, transform: documentTransform(createJsonSchemaTransform({})) });
   const app = fastify.withTypeProvider<ZodTypeProvider>();
-  const { services, catalog } = app;
+  const { services } = app;
   const today = () => todayInVietnam(app.now());
 
   const area = (record: AreaRecord | undefined): Area | null => (record ? { id: record.id, code: record.code, name: record.name, level: record.level as Area['level'] } : null);
