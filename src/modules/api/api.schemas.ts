@@ -240,7 +240,7 @@ export const followUpDetailSchema = followUpSchema.extend({
 export const followUpProgressBody = z
   .object({
     status: z.enum(['in_progress', 'done']).optional().describe('Move the follow-up on (it must be assigned to you, or you lead)'),
-    comment: z.string().min(1).max(2000).optional().describe('Ghi chú tiến độ'),
+    comment: z.string().trim().min(1).max(2000).optional().describe('Ghi chú tiến độ'),
   })
   .refine((body) => body.status !== undefined || body.comment !== undefined, { message: 'Send a status, a comment or both' });
 
