@@ -87,7 +87,7 @@ export async function app(instance: FastifyInstance, options: AppOptions): Promi
   await instance.register(staticPlugin);
   await instance.register(viewPlugin, { helpers: { findingTitle } });
   await instance.register(errorsPlugin);
-  await instance.register(authPlugin, { auth: services.auth, countUsers: () => services.users.countUsers(), setup: options.setup });
+  await instance.register(authPlugin, { auth: services.auth, bearer: (secret, ip) => services.tokens.authenticate(secret, ip), countUsers: () => services.users.countUsers(), setup: options.setup });
   await instance.register(rateLimitsPlugin);
   await instance.register(csrfPlugin);
   await instance.register(modules);

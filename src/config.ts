@@ -44,6 +44,8 @@ const configSchema = z.object({
     }),
   /** Requests a minute one address may send to the pages open without signing in; a quarter of it, per person, for exports. */
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(120),
+  /** Requests a minute one JSON API token may send (past it: 429 with Retry-After). */
+  API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(300),
   /**
    * Processes serving the port (node:cluster), all on the same SQLite file in WAL mode; the daily backup runs
    * in one of them. 1 (the default) is a single process. More helps only with more CPU cores than 1.

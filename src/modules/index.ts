@@ -15,6 +15,8 @@ import { healthRoutes } from './health/index.js';
 import { homeRoutes } from './home/index.js';
 import { roundsRoutes } from './rounds/index.js';
 import { adminUsersRoutes, profileRoutes } from './users/index.js';
+import { adminTokensRoutes, profileTokensRoutes } from './tokens/index.js';
+import { apiDocsRoutes, apiRoutes } from './api/index.js';
 import { venuesRoutes } from './venues/index.js';
 import { victimsRoutes } from './victims/index.js';
 
@@ -26,6 +28,7 @@ export default async function modules(app: FastifyInstance): Promise<void> {
   await app.register(homeRoutes);
   await app.register(offlineRoutes);
   await app.register(profileRoutes, { prefix: '/profile' });
+  await app.register(profileTokensRoutes, { prefix: '/profile/tokens' });
   await app.register(roundsRoutes, { prefix: '/rounds' });
   await app.register(venuesRoutes, { prefix: '/venues' });
   await app.register(inspectionsRoutes);
@@ -38,5 +41,8 @@ export default async function modules(app: FastifyInstance): Promise<void> {
   await app.register(summariesRoutes, { prefix: '/reports' });
   await app.register(auditRoutes, { prefix: '/audit' });
   await app.register(adminUsersRoutes, { prefix: '/admin/users' });
+  await app.register(adminTokensRoutes, { prefix: '/admin/users' });
   await app.register(checklistsRoutes, { prefix: '/admin/checklists' });
+  await app.register(apiRoutes, { prefix: '/api/v1' });
+  await app.register(apiDocsRoutes, { prefix: '/api/docs' });
 }

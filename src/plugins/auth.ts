@@ -5,8 +5,10 @@ import '@fastify/cookie';
 import type { users } from '../../db/schema/index.js';
 import type { Actor } from '../access/actor.js';
 import { can, type Permission } from '../access/permissions.js';
-import { translator } from '../i18n/index.js';
-import { outboxRefusal } from './errors.js';
+import { translator, type MessageKey } from '../i18n/index.js';
+import { outboxRefusal, sendProblem } from './errors.js';
+
+const readMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -28,6 +30,10 @@ declare module 'fastify' {
   }
   interface FastifyRequest {
     user: SignedInUser | null;
+    /** The bearer token a JSON API request is made with (its account is `user`); null otherwise. */
+    apiToken: { id: number; access: 'read' | 'write' } | null;
+    /** Why a JSON API request's bearer token was refused ('invalid', 'expired', 'revoked', 'disabled'). */
+    apiRefusal: string | null;
     sessionId: string | null;
     /** The signed-in user as services see them; set on every route that is not public. */
     actor: Actor;
@@ -36,8 +42,13 @@ declare module 'fastify' {
 
 type SignedInUser = typeof users.$inferSelect;
 
+/** What a bearer token of the JSON API resolves to (the tokens service, built by the composition root). */
+export type BearerResult = { ok: true; user: SignedInUser; token: { id: number; access: 'read' | 'write' }; actor: Actor } | { ok: false; reason: string };
+
 /** What this plugin needs of the sign-in service (built by the composition root). */
 export interface AuthPluginOptions {
+  /** Checks a JSON API bearer token (`/api/…` requests are authenticated by it alone, never by a cookie). */
+  bearer: (secret: string, ip: string) => BearerResult;
   auth: {
     resume(token: string | undefined): { user: SignedInUser; session: { id: string } } | null;
     actorFor(user: SignedInUser, ip: string): Actor;
@@ -74,6 +85,8 @@ export default fp(
     });
     app.decorateRequest('user', null);
     app.decorateRequest('sessionId', null);
+    app.decorateRequest('apiToken', null);
+    app.decorateRequest('apiRefusal', null);
     app.decorateRequest('actor', null as unknown as Actor);
 
     app.decorateReply('startSession', function (this: FastifyReply, token: string, deviceToken: string, remember: boolean) {
@@ -97,6 +110,22 @@ export default fp(
     });
 
     app.addHook('onRequest', async (request) => {
+      // The JSON API is authenticated by its bearer token only: a session cookie sent along is ignored, so a
+      // page open in a browser can never make an API call on its person's behalf (and the API needs no CSRF token).
+      if (request.isApi) {
+        const header = request.headers.authorization;
+        if (header === undefined) return;
+        const match = /^Bearer +(\S+) *$/i.exec(header);
+        const result = match ? options.bearer(match[1]!, request.ip) : ({ ok: false, reason: 'invalid' } as const);
+        if (!result.ok) {
+          request.apiRefusal = result.reason;
+          return;
+        }
+        request.user = result.user;
+        request.actor = result.actor;
+        request.apiToken = result.token;
+        return;
+      }
       const resumed = service.resume(request.cookies[SESSION_COOKIE]);
       if (!resumed) return;
       request.user = resumed.user;
@@ -121,6 +150,15 @@ export default fp(
     app.addHook('preValidation', async (request, reply) => {
       const config = request.routeOptions.config;
       if (config.public || request.is404 || request.url.startsWith('/static/')) return;
+      if (request.isApi) {
+        if (!request.user) {
+          const challenge = request.apiRefusal ? 'Bearer realm="api", error="invalid_token"' : 'Bearer realm="api"';
+          return sendProblem(reply.header('WWW-Authenticate', challenge), 401, { detail: request.t(`api.unauthorized.${request.apiRefusal ?? 'missing'}` as MessageKey) });
+        }
+        if (!config.permission || !can(request.user.role, config.permission)) return reply.renderError(403);
+        if (!readMethods.has(request.method) && request.apiToken?.access !== 'write') return reply.renderError(403, { key: 'api.forbidden.readOnly' });
+        return;
+      }
       if (!request.user) return toSignIn(request, reply);
       if (!config.permission || !can(request.user.role, config.permission)) return reply.renderError(403);
     });

@@ -16,7 +16,9 @@ export default fp(
     app.decorateRequest('lang', 'vi');
     app.decorateRequest('t', null as unknown as Translate);
     app.addHook('onRequest', async (request) => {
-      const chosen = request.cookies[LANG_COOKIE];
+      // The JSON API speaks the language its client asks for (Accept-Language), else the default.
+      const asked = /^\s*(vi|en)\b/i.exec(String(request.headers['accept-language'] ?? ''))?.[1]?.toLowerCase();
+      const chosen = request.url.startsWith('/api/') ? asked : request.cookies[LANG_COOKIE];
       request.lang = isLanguage(chosen) ? chosen : app.config.DEFAULT_LANG;
       request.t = translator(request.lang);
     });

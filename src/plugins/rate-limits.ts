@@ -14,24 +14,25 @@ const unlimited = (url: string) => url.startsWith('/static/') || url === '/healt
 
 /**
  * A general limit on requests that anyone can send without signing in (per address) and on exports (per
- * person), on top of the sign-in throttle, so no one can wear the server down with them. Past the limit: the
+ * person) and on JSON API requests (per token), on top of the sign-in throttle, so no one can wear the server down with them. Past the limit: the
  * 429 page, with Retry-After.
  */
 export default fp(
   async (app) => {
-    const { RATE_LIMIT_PER_MINUTE: perMinute } = app.config;
+    const { RATE_LIMIT_PER_MINUTE: perMinute, API_RATE_LIMIT_PER_MINUTE: perToken } = app.config;
     const limited = (request: FastifyRequest) => {
       const config = request.routeOptions.config;
-      return !unlimited(request.url) && (config.public === true || config.export === true);
+      return !unlimited(request.url) && (config.public === true || config.export === true || request.apiToken !== null);
     };
     await app.register(rateLimit, {
       global: true,
       // After authentication, so exports are counted per person.
       hook: 'preHandler',
       timeWindow: 60_000,
-      max: (request) => (request.routeOptions.config.export ? Math.max(1, Math.ceil(perMinute / 4)) : perMinute),
+      max: (request) => (request.apiToken ? perToken : request.routeOptions.config.export ? Math.max(1, Math.ceil(perMinute / 4)) : perMinute),
       allowList: (request) => !limited(request),
-      keyGenerator: (request) => (request.routeOptions.config.export && request.user ? `user:${request.user.id}` : `ip:${request.ip}`),
+      // A JSON API request counts against its token, wherever it comes from.
+      keyGenerator: (request) => (request.apiToken ? `token:${request.apiToken.id}` : request.routeOptions.config.export && request.user ? `user:${request.user.id}` : `ip:${request.ip}`),
       errorResponseBuilder: (_request, context) => ({ statusCode: 429, retryAfter: Math.ceil(context.ttl / 1000) }),
     });
   },

@@ -22,7 +22,9 @@ export type AuditAction =
   /** A report save refused as stale: the fields where the saved report and what was sent differ. */
   | 'conflict'
   /** A report saved from the conflict page, after the person chose between the two versions. */
-  | 'conflictResolved';
+  | 'conflictResolved'
+  /** An API access token revoked. */
+  | 'revoke';
 
 export type Snapshot = Record<string, string | number | boolean | null>;
 

@@ -8,3 +8,5 @@ export { type FollowUpRow, followUpsRepository } from './follow-ups.repository.j
 export { default as followUpsRoutes } from './follow-ups.routes.js';
 export { type FollowUpsService, followUpsService, isOverdue } from './follow-ups.service.js';
 export { type FollowUpFormValues, followUpFormSchema } from './follow-ups.schemas.js';
+export { findingListQuerySchema } from './findings.schemas.js';
+export { followUpListQuerySchema } from './follow-ups.schemas.js';

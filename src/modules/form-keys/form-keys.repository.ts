@@ -9,8 +9,8 @@ import type { MessageKey } from '../../i18n/index.js';
 /** A create form's one-time key: a random UUID put in the form when it is first shown. */
 export const submissionKeyPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-/** The report writes a request key can be used for. */
-export type RequestKind = 'report.start' | 'report.save' | 'report.attach';
+/** The writes a request key can be used for: report forms, and JSON API writes (`api.<operation>`, `Idempotency-Key`). */
+export type RequestKind = 'report.start' | 'report.save' | 'report.attach' | `api.${string}`;
 
 /** A write sent with a one-time key: who sent it, for what, and a hash of what was sent (`requestHash`). */
 export interface KeyedRequest {
@@ -24,8 +24,8 @@ export interface KeyedRequest {
 
 /** What a successful handling answered, kept so a repeat is answered the same. */
 export interface StoredOutcome {
-  /** 303 (redirect), or 422 for a draft saved except for fields that did not read. */
-  status: 303 | 422;
+  /** 303 (redirect), or 422 for a draft saved except for fields that did not read; 200 or 201 for a JSON API write. */
+  status: 200 | 201 | 303 | 422;
   location: string;
   /** The record written (the report). */
   id: number;
@@ -36,6 +36,8 @@ export interface StoredOutcome {
   attachmentId?: number;
   /** A draft saved in part: the messages of the fields kept as they were. */
   errors?: FieldErrors;
+  /** A JSON API write: the body it answered with (replayed as it was). */
+  body?: unknown;
 }
 
 /**

@@ -3,3 +3,4 @@ export { type CheckRow, inspectionsRepository } from './inspections.repository.j
 export { default as inspectionsRoutes } from './inspections.routes.js';
 export { inspectionsService, MAX_ATTACHMENTS } from './inspections.service.js';
 export { reportInput, startReportInput, type ReportInput, type StartReportInput } from './inspections.schemas.js';
+export { checkListQuerySchema } from './inspections.schemas.js';

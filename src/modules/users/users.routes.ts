@@ -35,7 +35,7 @@ export async function adminUsersRoutes(fastify: FastifyInstance): Promise<void> 
   }
 
   function renderEdit(request: FastifyRequest, reply: FastifyReply, user: PublicUser, values: UserFormValues, errors: FieldErrors, extra: Record<string, unknown> = {}) {
-    return reply.render('users/edit', { account: user, values, errors, roles, ...areaOptions, can: { enable: usersPolicy.canEnable(request.actor, user), disable: usersPolicy.canDisable(request.actor, user) }, ...extra });
+    return reply.render('users/edit', { account: user, values, errors, roles, ...areaOptions, tokens: app.services.tokens.listForUser(user.id), can: { enable: usersPolicy.canEnable(request.actor, user), disable: usersPolicy.canDisable(request.actor, user) }, ...extra });
   }
 
   app.get('/', { config, schema: { querystring: userListQuerySchema } }, async (request, reply) => {
@@ -122,7 +122,7 @@ export async function profileRoutes(app: FastifyInstance): Promise<void> {
     const account = service.findById(request.user!.id);
     const area = account.areaId === null ? null : app.catalog.byId.get(account.areaId);
     const sessions = app.services.auth.sessionsOf(account.id).map((session) => ({ ...session, current: session.id === request.sessionId, device: describeDevice(session.userAgent) }));
-    return { account, area, sessions };
+    return { account, area, sessions, tokens: app.services.tokens.listForUser(account.id) };
   }
 
   app.get('/', { config }, async (request, reply) => {
