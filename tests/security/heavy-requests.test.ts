@@ -39,7 +39,8 @@ describe('venue import', () => {
     const elapsed = performance.now() - started;
     expect(response.statusCode).toBe(422);
     expect(textOf(html(response.body), '.form-alert')).toContain('quá 20000 dòng');
-    expect(elapsed).toBeLessThan(1000);
+    // A guard against reading the whole file (that takes many seconds), not a speed target: those live in the bench.
+    expect(elapsed).toBeLessThan(5000);
     expect(storedImports()).toBe(before);
   });
 
@@ -103,7 +104,8 @@ describe('round team', () => {
     expect(textOf(html(response.body), '#field-team-error')).toContain('tối đa 50 người');
     expect(count()).toBe(before);
     expect(response.body.length).toBeLessThan(1_000_000);
-    expect(elapsed).toBeLessThan(1000);
+    // A guard against work growing with the rows (that takes many seconds), not a speed target.
+    expect(elapsed).toBeLessThan(5000);
   });
 
   it('refuses 15,000 rows of accounts alone the same way', async () => {

@@ -59,7 +59,8 @@ describe('thumbnails made off the event loop', () => {
     const photo = await new Jimp({ width: 800, height: 600, color: 0x3366ccff }).getBuffer('image/png');
     const started = performance.now();
     expect(await makeThumbnail(photo, { width: 320, maxPixels: MAX_IMAGE_PIXELS, timeoutMs: 1 })).toEqual({ ok: false, reason: 'timeout' });
-    expect(performance.now() - started).toBeLessThan(1000);
+    // Far below a runaway decode (many seconds) even on a loaded machine.
+    expect(performance.now() - started).toBeLessThan(3000);
     expect((await makeThumbnail(photo, { width: 320, maxPixels: MAX_IMAGE_PIXELS })).ok).toBe(true);
   });
 });
