@@ -1,3 +1,3 @@
 /** The summaries feature's public face: other folders import it through this file only. */
 export { default as summariesRoutes } from './summaries.routes.js';
-export { summaryService } from './summary.service.js';
+export { summaryService, type RoundAreaFigures, type SummaryService } from './summary.service.js';
