@@ -64,7 +64,7 @@ describe('the administrative layout rules', () => {
 
 describe('the PDF', () => {
   it('reads back with the heading, number, place and date, headings, areas, recommendations and Nơi nhận', async () => {
-    const { pages, height } = await pdfPages(await streamBytes(await renderAdminDocumentPdf(sample())));
+    const { pages } = await pdfPages(await streamBytes(await renderAdminDocumentPdf(sample())));
     const first = pageText(pages[0]!);
     const all = pages.map(pageText).join(' ');
     expect(first).toContain('CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM');
