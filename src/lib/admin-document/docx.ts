@@ -45,7 +45,7 @@ export async function renderAdminDocumentDocx(document: AdminDocument): Promise<
   const measure = await timesMeasure();
   const build = docxBuilder(docx, measure);
   const sections: Docx.ISectionOptions[] = [
-    build.section([...build.heading(document), ...build.title(document), ...build.addressees(document.addressees), ...build.legalBases(document.legalBases), ...build.blocks(document.body), build.foot(document)]),
+    build.section([...build.heading(document), ...build.title(document), ...build.addressees(document.addressees), ...build.legalBases(document.legalBases), ...build.blocks(document.body), ...build.foot(document)]),
     ...(document.appendices ?? []).map((appendix, index, all) =>
       build.section([...build.appendixTitle(appendixLabel(index, all.length), appendix.title, appendixNote(document, appendix)), ...build.blocks(appendix.body)]),
     ),
@@ -229,7 +229,7 @@ function docxBuilder(docx: typeof Docx, measure: Measure) {
     },
 
     /** "Nơi nhận:" flush left on the authority line's level; the authority, position, room to sign, and the name on the right. */
-    foot(document: AdminDocument): Docx.Table {
+    foot(document: AdminDocument): Array<Docx.Paragraph | Docx.Table> {
       const { authority, position, name } = document.signature;
       const lines = [...authority.map(upper).filter(Boolean), upper(position)].filter(Boolean);
       const right = [
@@ -240,7 +240,8 @@ function docxBuilder(docx: typeof Docx, measure: Measure) {
         line([{ text: 'Nơi nhận:', size: SIZE.recipientsTitle, bold: true, italics: true }], { spacing: { before: (SIZE.signature - SIZE.recipientsTitle) * 20 } }),
         ...recipientLines(document).map((text) => line({ text, size: SIZE.recipients }, { spacing: { line: 240, lineRule: docx.LineRuleType.AUTO } })),
       ];
-      return twoColumns(FOOT_LEFT_MM, [left], [right]);
+      // Room between the text and the foot, as in the PDF.
+      return [line({ text: '', size: SIZE.body }), twoColumns(FOOT_LEFT_MM, [left], [right])];
     },
 
     appendixTitle(label: string, title: string, note: string): Docx.Paragraph[] {

@@ -213,7 +213,7 @@ export function buildRoundResultDocument(content: RoundResultContent): AdminDocu
       checked.length > 0
         ? [
             {
-              title: 'Số liệu kiểm tra cơ sở kinh doanh dịch vụ theo địa bàn',
+              title: 'Số liệu kiểm tra cơ sở theo địa bàn',
               body: [
                 {
                   kind: 'table',
