@@ -6,6 +6,7 @@ import { buildAreaCatalog } from './areas/index.js';
 import { authService, secretsRepository } from './modules/auth/index.js';
 import { campaignsService } from './modules/campaigns/index.js';
 import { checklistsService } from './modules/checklists/index.js';
+import { documentsService } from './modules/documents/index.js';
 import { findingsService } from './modules/findings/index.js';
 import { requestKeysService } from './modules/form-keys/index.js';
 import { followUpsService } from './modules/findings/index.js';
@@ -48,11 +49,12 @@ export function buildServices({ db, config, now }: ServiceContext) {
   const victims = victimsService({ db, catalog, audit, now });
   const tokens = tokensService({ db, catalog, audit, now });
   const summaries = summaryService({ db, catalog, checklists, now });
+  const documents = documentsService({ db, catalog, audit, rounds, summaries, now });
   const home = homeService({ db, audit, findings, followUps });
   const requestKeys = requestKeysService({ db, now });
   const offline = offlineService({ rounds, venues, inspections, checklists, now });
   const secrets = { csrfKey: secretsRepository(db).getOrCreate('csrf', nowIso(now())) };
-  return { catalog, audit, checklists, users, auth, findings, followUps, inspections, venues, rounds, campaigns, outreach, victims, summaries, home, requestKeys, offline, tokens, secrets };
+  return { catalog, audit, checklists, users, auth, findings, followUps, inspections, venues, rounds, campaigns, outreach, victims, summaries, documents, home, requestKeys, offline, tokens, secrets };
 }
 
 export type Services = ReturnType<typeof buildServices>;

@@ -10,3 +10,4 @@ export * from './campaigns.js';
 export * from './table-versions.js';
 export * from './victims.js';
 export * from './tokens.js';
+export * from './documents.js';

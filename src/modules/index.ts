@@ -8,6 +8,7 @@ import { offlineRoutes } from './offline/index.js';
 import { outreachRoutes } from './outreach/index.js';
 import { summariesRoutes } from './summaries/index.js';
 import { checklistsRoutes } from './checklists/index.js';
+import { documentsRoutes } from './documents/index.js';
 import { inspectionsRoutes } from './inspections/index.js';
 import { findingsRoutes } from './findings/index.js';
 import { followUpsRoutes } from './findings/index.js';
@@ -30,6 +31,7 @@ export default async function modules(app: FastifyInstance): Promise<void> {
   await app.register(profileRoutes, { prefix: '/profile' });
   await app.register(profileTokensRoutes, { prefix: '/profile/tokens' });
   await app.register(roundsRoutes, { prefix: '/rounds' });
+  await app.register(documentsRoutes, { prefix: '/rounds' });
   await app.register(venuesRoutes, { prefix: '/venues' });
   await app.register(inspectionsRoutes);
   await app.register(findingsRoutes);

@@ -6,6 +6,8 @@ import { statusTransitions, type RoundStatus } from './rounds.schemas.js';
 export interface RoundAbilities {
   edit: boolean;
   changeStatus: boolean;
+  /** The result document of a completed round (its page, PDF and DOCX). */
+  resultDocument: boolean;
 }
 
 /**
@@ -20,6 +22,10 @@ export const roundsPolicy = {
 
   abilities(actor: Actor, round: { status: RoundStatus }): RoundAbilities {
     const writes = can(actor.role, 'rounds.write');
-    return { edit: writes && this.isEditable(round), changeStatus: writes && statusTransitions[round.status].length > 0 };
+    return {
+      edit: writes && this.isEditable(round),
+      changeStatus: writes && statusTransitions[round.status].length > 0,
+      resultDocument: can(actor.role, 'reports.read') && round.status === 'completed',
+    };
   },
 };

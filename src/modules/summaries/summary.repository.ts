@@ -66,6 +66,25 @@ export function summaryRepository(db: AppDatabase) {
       );
     },
 
+    /** One round's approved reports per recorded area (a round's result document). */
+    roundReportsByArea(roundId: number, scope: AreaScope): Array<{ areaId: number; approved: number; venues: number }> {
+      const where = and(sql`c.round_id = ${roundId}`, fact, areaColumnInScope(sql`c.area_id`, scope));
+      return db.all(sql`select c.area_id as areaId, count(*) as approved, count(distinct c.venue_id) as venues from checks c where ${where} group by c.area_id`);
+    },
+
+    /** One round's violations per recorded area and category, from its approved reports. */
+    roundFindingsByArea(roundId: number, scope: AreaScope): Array<{ areaId: number; category: string; total: number; critical: number; referred: number }> {
+      const where = and(sql`f.round_id = ${roundId}`, fact, areaColumnInScope(sql`f.area_id`, scope));
+      return db.all(
+        sql`select f.area_id as areaId, f.category as category, count(*) as total,
+                   sum(case when f.severity = 'critical' then 1 else 0 end) as critical,
+                   sum(case when f.severity = 'critical' and f.referred_on is not null then 1 else 0 end) as referred
+            from findings f join checks c on c.id = f.check_id
+            where ${where}
+            group by f.area_id, f.category`,
+      );
+    },
+
     followUpsByArea(filter: SummaryFilter): Array<{ areaId: number; open: number; overdue: number; done: number; verified: number; fines: number; fineTotal: number }> {
       const where = and(sql`f.visit_date between ${filter.from} and ${filter.to}`, fact, ofCampaignRounds(sql`f.round_id`, filter), areaColumnInScope(sql`u.area_id`, filter.scope));
       return db.all(

@@ -101,6 +101,18 @@ function emptyFigures(categories: string[]): Figures {
   };
 }
 
+/** A round's venue checks in one recorded area: only approved reports (not replaced by an amendment) count. */
+export interface RoundAreaFigures {
+  areaId: number;
+  venuesChecked: number;
+  reportsApproved: number;
+  violations: number;
+  /** Violations per checklist category code ('' = outside the checklist). */
+  byCategory: Record<string, number>;
+  critical: number;
+  criticalReferred: number;
+}
+
 /** Summaries already computed, per database, until a table they are read from changes. */
 const summaryCaches = new WeakMap<AppDatabase, { generation: string; entries: Map<string, Summary> }>();
 const SUMMARY_CACHE_SIZE = 50;
@@ -155,6 +167,30 @@ export function summaryService({ db, catalog, checklists, now = () => new Date()
       const from = query.from ?? `${year}-01-01`;
       const to = query.to ?? `${year}-12-31`;
       return from <= to ? { from, to } : { from: to, to: from };
+    },
+
+    /**
+     * One round's venue checks per recorded area (of the person's scope), with the checklist's categories: two
+     * grouped queries, whatever the number of areas.
+     */
+    roundFigures(actor: Actor, roundId: number): { categories: Summary['categories']; areas: RoundAreaFigures[] } {
+      const categories = [...checklists.latest().body.categories.map((category) => ({ code: category.code, vi: category.vi, en: category.en })), { code: '', vi: 'Ngoài bộ câu hỏi', en: 'Outside the checklist' }];
+      const known = new Set(categories.map((category) => category.code));
+      const areas = new Map<number, RoundAreaFigures>();
+      const of = (areaId: number) => {
+        if (!areas.has(areaId)) areas.set(areaId, { areaId, venuesChecked: 0, reportsApproved: 0, violations: 0, byCategory: {}, critical: 0, criticalReferred: 0 });
+        return areas.get(areaId)!;
+      };
+      for (const row of repository.roundReportsByArea(roundId, actor.scope)) Object.assign(of(row.areaId), { venuesChecked: row.venues, reportsApproved: row.approved });
+      for (const row of repository.roundFindingsByArea(roundId, actor.scope)) {
+        const figures = of(row.areaId);
+        const code = known.has(row.category) ? row.category : '';
+        figures.violations += row.total;
+        figures.critical += row.critical;
+        figures.criticalReferred += row.referred;
+        figures.byCategory[code] = (figures.byCategory[code] ?? 0) + row.total;
+      }
+      return { categories, areas: [...areas.values()] };
     },
 
     summarise(actor: Actor, query: SummaryQuery): Summary {

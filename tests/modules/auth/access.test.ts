@@ -103,6 +103,17 @@ async function followUpFor(assignee?: SignedInClient) {
   return Number(String(response.headers.location).split('/').pop());
 }
 
+/** A round taken to completed, so its result document can be made. */
+function completedRound(): number {
+  const id = createRound(test.app);
+  for (const to of ['in_progress', 'completed'] as const) test.app.services.rounds.changeStatus(systemActor('test'), id, { to, note: '' });
+  return id;
+}
+
+function resultFields() {
+  return { issuingBody: 'ỦY BAN NHÂN DÂN TỈNH SƠN LA', number: '5', symbol: 'BC-UBND', place: 'Sơn La', documentDate: '05/01/2026', summary: 'Kết quả kiểm tra', authority: 'TM. ỦY BAN NHÂN DÂN', signerPosition: 'CHỦ TỊCH', version: '0' };
+}
+
 let test: TestApp;
 const clients = {} as Record<Role, SignedInClient>;
 
@@ -375,6 +386,14 @@ const cases: RouteCase[] = [
       return { url: `/venues/${venueId}/reinspection?round=${roundId}` };
     },
   },
+  { method: 'GET', url: '/rounds/:id/result', allowed: ['admin', 'department_head', 'auditor'], prepare: async () => ({ url: `/rounds/${completedRound()}/result` }) },
+  { method: 'POST', url: '/rounds/:id/result', allowed: headRoles, prepare: async () => ({ url: `/rounds/${completedRound()}/result`, fields: resultFields() }) },
+  ...(['pdf', 'docx'] as const).map((format) => ({
+    method: 'GET' as const,
+    url: `/rounds/:id/result.${format}`,
+    allowed: ['admin', 'department_head', 'auditor'] as Role[],
+    prepare: async () => ({ url: `/rounds/${completedRound()}/result.${format}` }),
+  })),
   { method: 'GET', url: '/rounds/overlaps', allowed: headRoles, prepare: async () => ({ url: '/rounds/overlaps?startDate=10/03/2025&endDate=12/03/2025' }) },
   { method: 'GET', url: '/campaigns', allowed: allRoles },
   { method: 'GET', url: '/campaigns/new', allowed: headRoles },

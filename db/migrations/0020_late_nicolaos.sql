@@ -1,0 +1,20 @@
+CREATE TABLE `round_result_documents` (
+	`round_id` integer PRIMARY KEY NOT NULL,
+	`parent_body` text DEFAULT '' NOT NULL,
+	`issuing_body` text NOT NULL,
+	`number` integer,
+	`symbol` text NOT NULL,
+	`place` text NOT NULL,
+	`document_date` text NOT NULL,
+	`summary` text NOT NULL,
+	`addressees` text DEFAULT '' NOT NULL,
+	`authority` text DEFAULT '' NOT NULL,
+	`signer_position` text NOT NULL,
+	`signer_name` text DEFAULT '' NOT NULL,
+	`recipients` text DEFAULT '' NOT NULL,
+	`archive` text DEFAULT 'VT' NOT NULL,
+	`version` integer DEFAULT 1 NOT NULL,
+	`created_at` text NOT NULL,
+	`updated_at` text NOT NULL,
+	FOREIGN KEY (`round_id`) REFERENCES `rounds`(`id`) ON UPDATE no action ON DELETE cascade
+);
