@@ -18,6 +18,7 @@ import { summaryService } from './modules/summaries/index.js';
 import { usersService } from './modules/users/index.js';
 import { venuesService } from './modules/venues/index.js';
 import { victimsService } from './modules/victims/index.js';
+import { webhookDispatcher, webhooksService } from './modules/webhooks/index.js';
 
 export interface ServiceContext {
   db: AppDatabase;
@@ -49,8 +50,10 @@ export function buildServices({ db, config, now }: ServiceContext) {
   const home = homeService({ db, audit, findings, followUps });
   const requestKeys = requestKeysService({ db, now });
   const offline = offlineService({ rounds, venues, inspections, checklists, now });
+  const webhooks = webhooksService({ db, catalog, audit, allowPrivate: config.WEBHOOK_ALLOW_PRIVATE, now });
+  const webhookDelivery = webhookDispatcher({ db, catalog, allowPrivate: config.WEBHOOK_ALLOW_PRIVATE });
   const secrets = { csrfKey: secretsRepository(db).getOrCreate('csrf', nowIso(now())) };
-  return { catalog, audit, checklists, users, auth, findings, followUps, inspections, venues, rounds, campaigns, outreach, victims, summaries, home, requestKeys, offline, secrets };
+  return { catalog, audit, checklists, users, auth, findings, followUps, inspections, venues, rounds, campaigns, outreach, victims, summaries, home, requestKeys, offline, webhooks, webhookDelivery, secrets };
 }
 
 export type Services = ReturnType<typeof buildServices>;

@@ -17,10 +17,12 @@ import { roundsRoutes } from './rounds/index.js';
 import { adminUsersRoutes, profileRoutes } from './users/index.js';
 import { venuesRoutes } from './venues/index.js';
 import { victimsRoutes } from './victims/index.js';
+import { webhooksRoutes, webhooksSchedule } from './webhooks/index.js';
 
 /** Every feature module and its URL prefix, in one visible list. */
 export default async function modules(app: FastifyInstance): Promise<void> {
   await app.register(backupsSchedule);
+  await app.register(webhooksSchedule);
   await app.register(healthRoutes);
   await app.register(authRoutes);
   await app.register(homeRoutes);
@@ -39,4 +41,5 @@ export default async function modules(app: FastifyInstance): Promise<void> {
   await app.register(auditRoutes, { prefix: '/audit' });
   await app.register(adminUsersRoutes, { prefix: '/admin/users' });
   await app.register(checklistsRoutes, { prefix: '/admin/checklists' });
+  await app.register(webhooksRoutes, { prefix: '/admin/webhooks' });
 }
