@@ -40,10 +40,12 @@ const publicOnlyLookup: LookupFunction = (hostname, options, callback) => {
 export function postJson(url: string, headers: Record<string, string>, body: string, options: { allowPrivate: boolean; signal?: AbortSignal }): Promise<PostResult> {
   return new Promise((resolve) => {
     let settled = false;
+    // Set once the request is made; a refusal before that has no timer to clear.
+    const deadline: { timer?: NodeJS.Timeout } = {};
     const finish = (result: PostResult) => {
       if (settled) return;
       settled = true;
-      clearTimeout(timer);
+      clearTimeout(deadline.timer);
       resolve(result);
     };
     let target: URL;
@@ -83,7 +85,7 @@ export function postJson(url: string, headers: Record<string, string>, body: str
         response.on('close', done);
       },
     );
-    const timer = setTimeout(() => {
+    deadline.timer = setTimeout(() => {
       request.destroy(new Error(`no answer within ${DELIVERY_TIMEOUT_MS / 1000} s`));
     }, DELIVERY_TIMEOUT_MS);
     request.on('error', (error) => finish({ statusCode: null, body: '', error: error.message.slice(0, 300) }));

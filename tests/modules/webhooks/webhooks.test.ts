@@ -5,6 +5,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../../db/client.js';
 import { inTransaction } from '../../../db/transaction.js';
 import { webhookDispatcher } from '../../../src/modules/webhooks/index.js';
+import { loadConfig } from '../../../src/config.js';
+import { isPrivateAddress } from '../../../src/modules/webhooks/webhooks.address.js';
+import { postJson } from '../../../src/modules/webhooks/webhooks.sender.js';
 import { buildTestApp, type TestApp } from '../../helpers/app.js';
 import { loginAs, type SignedInClient } from '../../helpers/auth.js';
 import { actorOf, createReport, createRoundWithTeam, createVenue, district } from '../../helpers/factories.js';
@@ -353,5 +356,41 @@ describe('webhook delivery', () => {
     for (const client of [head, inspector, await loginAs(test.app, 'auditor')]) {
       expect((await client.get('/admin/webhooks')).statusCode).toBe(403);
     }
+  });
+});
+
+describe('webhook settings and safety', () => {
+  it('allows private addresses outside production only, unless told', () => {
+    expect(loadConfig({ NODE_ENV: 'production', COOKIE_SECURE: 'true' }).WEBHOOK_ALLOW_PRIVATE).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'production', COOKIE_SECURE: 'true', WEBHOOK_ALLOW_PRIVATE: 'true' }).WEBHOOK_ALLOW_PRIVATE).toBe(true);
+    expect(loadConfig({ NODE_ENV: 'test' }).WEBHOOK_ALLOW_PRIVATE).toBe(true);
+    expect(() => loadConfig({ WEBHOOK_ALLOW_PRIVATE: 'maybe' })).toThrow(/WEBHOOK_ALLOW_PRIVATE/);
+  });
+
+  it('knows private addresses, and refuses a name that resolves to one when sending', async () => {
+    for (const address of ['127.0.0.1', '10.0.0.8', '172.20.1.1', '192.168.1.1', '169.254.169.254', '100.64.0.1', '::1', 'fd00::1', 'fe80::1', '::ffff:127.0.0.1', '0.0.0.0']) {
+      expect(isPrivateAddress(address), address).toBe(true);
+    }
+    for (const address of ['8.8.8.8', '203.113.131.1', '2001:4860:4860::8888']) expect(isPrivateAddress(address), address).toBe(false);
+    const port = (receiver.address() as AddressInfo).port;
+    const refused = await postJson(`http://localhost:${port}/x`, {}, '{}', { allowPrivate: false });
+    expect(refused).toMatchObject({ statusCode: null, error: expect.stringContaining('address not allowed') });
+    const literal = await postJson(`http://127.0.0.1:${port}/x`, {}, '{}', { allowPrivate: false });
+    expect(literal.error).toContain('address not allowed');
+    expect(to('/x')).toHaveLength(0);
+  });
+
+  it('does not follow a redirect: a 3xx fails the attempt', async () => {
+    answer = () => 302;
+    const result = await postJson(`${base}/moved`, {}, '{}', { allowPrivate: true });
+    expect(result.statusCode).toBe(302);
+    expect(to('/moved')).toHaveLength(1);
+  });
+
+  it('runs on a timer while the server runs and stops with it', async () => {
+    const running = await buildTestApp({ env: { WEBHOOK_DELIVERY: 'true' } });
+    const started = Date.now();
+    await running.close();
+    expect(Date.now() - started).toBeLessThan(5_000);
   });
 });
