@@ -12,6 +12,10 @@ import { buildServices } from './services.js';
 import { systemActor } from './access/actor.js';
 import { BackupError, createBackup, restoreBackup } from './modules/backups/index.js';
 import { newUserSchema, passwordResetSchema, userUpdateSchema } from './modules/users/index.js';
+import { SnapshotError, writeSnapshot } from './modules/snapshots/index.js';
+import { buildAreaCatalog } from './areas/index.js';
+import { scopeOfArea, WHOLE_PROVINCE } from './access/scope.js';
+import { parseDateInput } from './lib/dates.js';
 
 // Behind the explicit modes on the data files: whatever else this command writes is private too (it may hold personal data).
 process.umask(0o077);
@@ -28,6 +32,11 @@ const usage = `Usage: npm run cli -- <command>
   backup FILE        a consistent copy of the database and uploads (.tar.gz), while the server runs
   restore FILE       checks the backup (every file its database names is there, unchanged), then
                      replaces the data directory's database and uploads (stop the server first)
+  snapshot --out FILE [--area CODE] [--format sqlite|csv] [--from DATE] [--to DATE]
+                     a consistent, read-only copy for reporting tools (while the server runs): one SQLite
+                     file, or a folder of CSV files (UTF-8 with BOM); only that area's records with --area,
+                     only that period's with --from/--to (dd/mm/yyyy or YYYY-MM-DD); no passwords, sessions,
+                     secrets, request keys, victim-detail notes or audit details
 
 The password (add, reset-password) is read from the PASSWORD environment variable, or else from standard input.
 Changes are written through the same rules and audit trail as the web pages.`;
@@ -46,11 +55,22 @@ async function main(argv: string[]): Promise<string> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { email: { type: 'string' }, name: { type: 'string' }, role: { type: 'string' }, area: { type: 'string' }, help: { type: 'boolean' } },
+    options: {
+      email: { type: 'string' },
+      name: { type: 'string' },
+      role: { type: 'string' },
+      area: { type: 'string' },
+      out: { type: 'string' },
+      format: { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      help: { type: 'boolean' },
+    },
   });
   const [group, command, ...rest] = positionals;
   const config = loadConfig();
   if (group === 'backup' || group === 'restore') return backupCommand(group, command, config);
+  if (group === 'snapshot') return snapshotCommand(values, config);
   if (values.help || group !== 'user' || !command) throw new CliError(usage);
 
   const t = translator(config.DEFAULT_LANG);
@@ -145,6 +165,41 @@ async function backupCommand(group: 'backup' | 'restore', file: string | undefin
   } catch (error) {
     if (error instanceof BackupError) throw new CliError(error.message);
     throw error;
+  }
+}
+
+async function snapshotCommand(values: { out?: string; area?: string; format?: string; from?: string; to?: string }, config: ReturnType<typeof loadConfig>): Promise<string> {
+  if (!values.out) throw new CliError(usage);
+  const format = values.format ?? 'sqlite';
+  if (format !== 'sqlite' && format !== 'csv') throw new CliError('--format must be sqlite or csv');
+  const readDate = (value: string | undefined, name: string) => {
+    if (value === undefined) return undefined;
+    const date = parseDateInput(value);
+    if (!date) throw new CliError(`--${name} ${value} is not a date (dd/mm/yyyy or YYYY-MM-DD)`);
+    return date;
+  };
+  const from = readDate(values.from, 'from');
+  const to = readDate(values.to, 'to');
+  const db = openDatabase(config.databaseFile);
+  try {
+    runMigrations(db);
+    seedAdministrativeUnits(db, { info: () => undefined });
+    const catalog = buildAreaCatalog(db, config.PROVINCE_CODE);
+    let scope = WHOLE_PROVINCE;
+    if (values.area) {
+      const area = [...catalog.districts, ...catalog.communes].find((unit) => unit.code === values.area);
+      if (!area) throw new CliError(`Area code ${values.area} is not a district or commune of ${catalog.province.name}`);
+      scope = scopeOfArea(area.id, catalog);
+    }
+    const out = path.resolve(values.out);
+    const { tables } = await writeSnapshot(db, { out, format, scope, from, to, workDir: config.DATA_DIR });
+    const rows = tables.reduce((sum, table) => sum + table.rows, 0);
+    return `Snapshot written to ${out} (${format}, ${tables.length} tables, ${rows} rows${values.area ? `, area ${values.area}` : ''}${from || to ? `, ${from ?? '…'} to ${to ?? '…'}` : ''})`;
+  } catch (error) {
+    if (error instanceof SnapshotError) throw new CliError(error.message);
+    throw error;
+  } finally {
+    db.$client.close();
   }
 }
 

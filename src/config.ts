@@ -55,13 +55,25 @@ const configSchema = z.object({
   DAILY_BACKUPS: booleanFromEnv.default(true),
   /** How many daily backups to keep. */
   BACKUP_KEEP: z.coerce.number().int().min(1).max(365).default(14),
+  /**
+   * Let webhook endpoints be on this machine or a private network (127.0.0.1, 10.x, 192.168.x, fc00::/7, …).
+   * Off in production, so an admin's URL cannot make the server call its own internal services; on otherwise.
+   */
+  WEBHOOK_ALLOW_PRIVATE: booleanFromEnv.optional(),
+  /** Send webhook deliveries from a timer while the server runs (every process; each delivery is claimed once). */
+  WEBHOOK_DELIVERY: booleanFromEnv.default(true),
   /** Fastify log level. */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Language for people who have not chosen one: vi or en. */
   DEFAULT_LANG: z.enum(['vi', 'en']).default('vi'),
 });
 
-export type AppConfig = Omit<z.infer<typeof configSchema>, 'COOKIE_SECURE' | 'SAMPLE_DATA'> & { COOKIE_SECURE: boolean; SAMPLE_DATA: boolean; databaseFile: string };
+export type AppConfig = Omit<z.infer<typeof configSchema>, 'COOKIE_SECURE' | 'SAMPLE_DATA' | 'WEBHOOK_ALLOW_PRIVATE'> & {
+  COOKIE_SECURE: boolean;
+  SAMPLE_DATA: boolean;
+  WEBHOOK_ALLOW_PRIVATE: boolean;
+  databaseFile: string;
+};
 
 /** Parses the environment once; throws a readable message listing every bad setting. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -82,6 +94,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     COOKIE_SECURE: result.data.COOKIE_SECURE ?? false,
     // Sample history is for trying the app, never loaded into a production database unless asked for.
     SAMPLE_DATA: result.data.SAMPLE_DATA ?? !production,
+    WEBHOOK_ALLOW_PRIVATE: result.data.WEBHOOK_ALLOW_PRIVATE ?? !production,
     DATA_DIR: dataDir,
     databaseFile: path.join(dataDir, 'app.db'),
   };

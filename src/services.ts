@@ -20,6 +20,7 @@ import { tokensService } from './modules/tokens/index.js';
 import { usersService } from './modules/users/index.js';
 import { venuesService } from './modules/venues/index.js';
 import { victimsService } from './modules/victims/index.js';
+import { webhookDispatcher, webhooksService } from './modules/webhooks/index.js';
 
 export interface ServiceContext {
   db: AppDatabase;
@@ -53,8 +54,10 @@ export function buildServices({ db, config, now }: ServiceContext) {
   const home = homeService({ db, audit, findings, followUps });
   const requestKeys = requestKeysService({ db, now });
   const offline = offlineService({ rounds, venues, inspections, checklists, now });
+  const webhooks = webhooksService({ db, catalog, audit, allowPrivate: config.WEBHOOK_ALLOW_PRIVATE, now });
+  const webhookDelivery = webhookDispatcher({ db, catalog, allowPrivate: config.WEBHOOK_ALLOW_PRIVATE });
   const secrets = { csrfKey: secretsRepository(db).getOrCreate('csrf', nowIso(now())) };
-  return { catalog, audit, checklists, users, auth, findings, followUps, inspections, venues, rounds, campaigns, outreach, victims, summaries, documents, home, requestKeys, offline, tokens, secrets };
+  return { catalog, audit, checklists, users, auth, findings, followUps, inspections, venues, rounds, campaigns, outreach, victims, summaries, documents, home, requestKeys, offline, tokens, webhooks, webhookDelivery, secrets };
 }
 
 export type Services = ReturnType<typeof buildServices>;

@@ -11,3 +11,4 @@ export * from './table-versions.js';
 export * from './victims.js';
 export * from './tokens.js';
 export * from './documents.js';
+export * from './webhooks.js';

@@ -46,6 +46,8 @@ export const permissions = {
   'reports.read': ['admin', 'department_head', 'auditor'],
   'audit.read': ['admin', 'auditor'],
   'users.manage': ['admin'],
+  /** Webhook endpoints (URL, events, area, secret) and their deliveries. */
+  'webhooks.manage': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof permissions;
@@ -67,6 +69,7 @@ interface MenuPage {
 const menuPages: readonly MenuPage[] = [
   { href: '/admin/users', label: 'nav.users', read: 'users.manage', work: ['users.manage'] },
   { href: '/admin/checklists', label: 'nav.checklists', read: 'checklists.manage', work: ['checklists.manage'] },
+  { href: '/admin/webhooks', label: 'nav.webhooks', read: 'webhooks.manage', work: ['webhooks.manage'] },
   { href: '/campaigns', label: 'nav.campaigns', read: 'campaigns.read', work: ['campaigns.write'] },
   { href: '/rounds', label: 'nav.rounds', read: 'rounds.read', work: ['rounds.write', 'checks.file'] },
   { href: '/calendar', label: 'nav.calendar', read: 'rounds.read', work: ['rounds.write'] },

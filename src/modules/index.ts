@@ -20,10 +20,12 @@ import { adminTokensRoutes, profileTokensRoutes } from './tokens/index.js';
 import { apiDocsRoutes, apiRoutes } from './api/index.js';
 import { venuesRoutes } from './venues/index.js';
 import { victimsRoutes } from './victims/index.js';
+import { webhooksRoutes, webhooksSchedule } from './webhooks/index.js';
 
 /** Every feature module and its URL prefix, in one visible list. */
 export default async function modules(app: FastifyInstance): Promise<void> {
   await app.register(backupsSchedule);
+  await app.register(webhooksSchedule);
   await app.register(healthRoutes);
   await app.register(authRoutes);
   await app.register(homeRoutes);
@@ -47,4 +49,5 @@ export default async function modules(app: FastifyInstance): Promise<void> {
   await app.register(checklistsRoutes, { prefix: '/admin/checklists' });
   await app.register(apiRoutes, { prefix: '/api/v1' });
   await app.register(apiDocsRoutes, { prefix: '/api/docs' });
+  await app.register(webhooksRoutes, { prefix: '/admin/webhooks' });
 }

@@ -17,7 +17,7 @@ export interface TestApp {
  */
 export async function buildTestApp(options: { env?: Record<string, string>; now?: () => Date; onStatement?: (sql: string) => void } = {}): Promise<TestApp> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pcmbn-test-'));
-  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', SAMPLE_DATA: 'false', DAILY_BACKUPS: 'false', RATE_LIMIT_PER_MINUTE: '100000', DATA_DIR: dataDir, ...options.env });
+  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', SAMPLE_DATA: 'false', DAILY_BACKUPS: 'false', WEBHOOK_DELIVERY: 'false', RATE_LIMIT_PER_MINUTE: '100000', DATA_DIR: dataDir, ...options.env });
   const app = Fastify({ ...serverOptions(config), logger: false });
   await app.register(appPlugin, { config, now: options.now, onStatement: options.onStatement });
   await app.ready();

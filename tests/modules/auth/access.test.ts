@@ -132,7 +132,9 @@ function writeCounts() {
            (select sum(version) from outreach_activities) as outreachVersions,
            (select count(*) from victim_support_records) as victimRecords, (select sum(version) from victim_support_records) as victimVersions,
            (select count(*) from victim_support_counts) as victimCounts, (select count(*) from api_tokens) as tokens,
-           (select count(*) from api_tokens where revoked_at is not null) as revokedTokens`);
+           (select count(*) from api_tokens where revoked_at is not null) as revokedTokens,
+           (select count(*) from webhook_endpoints) as webhooks, (select sum(version) from webhook_endpoints) as webhookVersions,
+           (select count(*) from webhook_deliveries where state = 'pending') as pendingDeliveries`);
 }
 
 function roundVersion(id: number): string {
@@ -141,6 +143,23 @@ function roundVersion(id: number): string {
 
 function userVersion(id: number): string {
   return String(test.app.db.get<{ version: number }>(sql`select version from users where id = ${id}`)!.version);
+}
+
+
+/** A webhook endpoint registered by the admin, with one delivery already failed (so it can be sent again). */
+async function webhookWithDelivery(): Promise<{ id: number; deliveryId: number }> {
+  const created = await clients.admin.post('/admin/webhooks', { url: 'http://127.0.0.1:9/hook', events: ['report.submitted'], areaId: '', enabled: '1' });
+  const id = Number(test.app.db.get<{ id: number }>(sql`select max(id) as id from webhook_endpoints`)!.id);
+  if (created.statusCode !== 201) throw new Error('no webhook');
+  const at = new Date().toISOString();
+  test.app.db.run(sql`insert into webhook_deliveries (endpoint_id, event_id, type, occurred_at, body, state, next_attempt_at, retry_until, created_at)
+                      values (${id}, ${`test-${id}`}, 'report.submitted', ${at}, '{}', 'failed', ${at}, ${at}, ${at})`);
+  const deliveryId = Number(test.app.db.get<{ id: number }>(sql`select max(id) as id from webhook_deliveries`)!.id);
+  return { id, deliveryId };
+}
+
+function webhookVersion(id: number): string {
+  return String(test.app.db.get<{ version: number }>(sql`select version from webhook_endpoints where id = ${id}`)!.version);
 }
 
 let emailCounter = 0;
@@ -433,6 +452,35 @@ const cases: RouteCase[] = [
   { method: 'GET', url: '/reports/districts', allowed: ['admin', 'department_head', 'auditor'] },
   ...(['csv', 'xlsx', 'pdf'] as const).map((format) => ({ method: 'GET' as const, url: `/reports/districts.${format}`, allowed: ['admin', 'department_head', 'auditor'] as Role[] })),
   { method: 'GET', url: '/reports/records/:file', allowed: ['admin', 'department_head', 'auditor'], prepare: async () => ({ url: '/reports/records/flat.csv' }) },
+  { method: 'GET', url: '/admin/webhooks', allowed: ['admin'] },
+  { method: 'GET', url: '/admin/webhooks/new', allowed: ['admin'] },
+  {
+    method: 'POST',
+    url: '/admin/webhooks',
+    allowed: ['admin'],
+    prepare: async () => ({ fields: { url: 'https://he-thong.example.vn/hook', events: ['report.submitted'], areaId: '', enabled: '1' } }),
+  },
+  { method: 'GET', url: '/admin/webhooks/:id', allowed: ['admin'], prepare: async () => ({ url: `/admin/webhooks/${(await webhookWithDelivery()).id}` }) },
+  {
+    method: 'POST',
+    url: '/admin/webhooks/:id',
+    allowed: ['admin'],
+    prepare: async () => {
+      const { id } = await webhookWithDelivery();
+      return { url: `/admin/webhooks/${id}`, fields: { url: 'https://he-thong.example.vn/other', events: ['finding.created'], areaId: '', enabled: '1', version: webhookVersion(id) } };
+    },
+  },
+  { method: 'POST', url: '/admin/webhooks/:id/secret', allowed: ['admin'], prepare: async () => ({ url: `/admin/webhooks/${(await webhookWithDelivery()).id}/secret` }) },
+  { method: 'POST', url: '/admin/webhooks/:id/delete', allowed: ['admin'], prepare: async () => ({ url: `/admin/webhooks/${(await webhookWithDelivery()).id}/delete`, fields: { confirm: 'yes' } }) },
+  {
+    method: 'POST',
+    url: '/admin/webhooks/:id/deliveries/:deliveryId/resend',
+    allowed: ['admin'],
+    prepare: async () => {
+      const { id, deliveryId } = await webhookWithDelivery();
+      return { url: `/admin/webhooks/${id}/deliveries/${deliveryId}/resend` };
+    },
+  },
   // Last: publishing a trimmed checklist version would change what later reports can answer.
   { method: 'GET', url: '/admin/checklists', allowed: ['admin'] },
   { method: 'POST', url: '/admin/checklists', allowed: ['admin'] },
