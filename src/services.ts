@@ -18,6 +18,9 @@ import { summaryService } from './modules/summaries/index.js';
 import { usersService } from './modules/users/index.js';
 import { venuesService } from './modules/venues/index.js';
 import { victimsService } from './modules/victims/index.js';
+import { modelsService } from './modules/models/index.js';
+import { monitoringService } from './modules/monitoring/index.js';
+import { propagandistsService } from './modules/propagandists/index.js';
 
 export interface ServiceContext {
   db: AppDatabase;
@@ -45,12 +48,15 @@ export function buildServices({ db, config, now }: ServiceContext) {
   const campaigns = campaignsService({ db, catalog, audit, now });
   const outreach = outreachService({ db, catalog, audit, now });
   const victims = victimsService({ db, catalog, audit, now });
+  const models = modelsService({ db, catalog, audit, now });
+  const monitoring = monitoringService({ db, catalog, audit, now });
+  const propagandists = propagandistsService({ db, catalog, audit, now });
   const summaries = summaryService({ db, catalog, checklists, now });
-  const home = homeService({ db, audit, findings, followUps });
+  const home = homeService({ db, audit, findings, followUps, models });
   const requestKeys = requestKeysService({ db, now });
   const offline = offlineService({ rounds, venues, inspections, checklists, now });
   const secrets = { csrfKey: secretsRepository(db).getOrCreate('csrf', nowIso(now())) };
-  return { catalog, audit, checklists, users, auth, findings, followUps, inspections, venues, rounds, campaigns, outreach, victims, summaries, home, requestKeys, offline, secrets };
+  return { catalog, audit, checklists, users, auth, findings, followUps, inspections, venues, rounds, campaigns, outreach, victims, models, monitoring, propagandists, summaries, home, requestKeys, offline, secrets };
 }
 
 export type Services = ReturnType<typeof buildServices>;
