@@ -23,7 +23,7 @@ export interface BarChart {
   bars: ChartBar[];
 }
 
-export const CHART = { width: 640, height: 230, left: 44, right: 8, top: 20, plotHeight: 170 } as const;
+export const CHART = { width: 400, height: 224, left: 34, right: 4, top: 20, plotHeight: 170 } as const;
 
 /** The smallest of 1, 2 or 5 times a power of ten that is at least `value` (1 for nothing). */
 export function niceMax(value: number): number {
