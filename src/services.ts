@@ -21,6 +21,9 @@ import { usersService } from './modules/users/index.js';
 import { venuesService } from './modules/venues/index.js';
 import { victimsService } from './modules/victims/index.js';
 import { webhookDispatcher, webhooksService } from './modules/webhooks/index.js';
+import { modelsService } from './modules/models/index.js';
+import { monitoringService } from './modules/monitoring/index.js';
+import { propagandistsService } from './modules/propagandists/index.js';
 
 export interface ServiceContext {
   db: AppDatabase;
@@ -49,15 +52,18 @@ export function buildServices({ db, config, now }: ServiceContext) {
   const outreach = outreachService({ db, catalog, audit, now });
   const victims = victimsService({ db, catalog, audit, now });
   const tokens = tokensService({ db, catalog, audit, now });
+  const models = modelsService({ db, catalog, audit, now });
+  const monitoring = monitoringService({ db, catalog, audit, now });
+  const propagandists = propagandistsService({ db, catalog, audit, now });
   const summaries = summaryService({ db, catalog, checklists, now });
   const documents = documentsService({ db, catalog, audit, rounds, summaries, now });
-  const home = homeService({ db, audit, findings, followUps });
+  const home = homeService({ db, audit, findings, followUps, models });
   const requestKeys = requestKeysService({ db, now });
   const offline = offlineService({ rounds, venues, inspections, checklists, now });
   const webhooks = webhooksService({ db, catalog, audit, allowPrivate: config.WEBHOOK_ALLOW_PRIVATE, now });
   const webhookDelivery = webhookDispatcher({ db, catalog, allowPrivate: config.WEBHOOK_ALLOW_PRIVATE });
   const secrets = { csrfKey: secretsRepository(db).getOrCreate('csrf', nowIso(now())) };
-  return { catalog, audit, checklists, users, auth, findings, followUps, inspections, venues, rounds, campaigns, outreach, victims, summaries, documents, home, requestKeys, offline, tokens, webhooks, webhookDelivery, secrets };
+  return { catalog, audit, checklists, users, auth, findings, followUps, inspections, venues, rounds, campaigns, outreach, victims, summaries, documents, home, requestKeys, offline, tokens, webhooks, webhookDelivery, models, monitoring, propagandists, secrets };
 }
 
 export type Services = ReturnType<typeof buildServices>;

@@ -1,5 +1,6 @@
-import { index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { index, integer, primaryKey, sqliteTable, text, type AnySQLiteColumn } from 'drizzle-orm/sqlite-core';
 import { areas } from './areas.js';
+import { preventionModels } from './community.js';
 import { users } from './users.js';
 
 export const campaignStatuses = ['draft', 'active', 'closed'] as const;
@@ -49,6 +50,8 @@ export const outreachActivities = sqliteTable(
   {
     id: integer('id').primaryKey(),
     campaignId: integer('campaign_id').references(() => campaigns.id),
+    /** The prevention model that held it, if any. */
+    modelId: integer('model_id').references((): AnySQLiteColumn => preventionModels.id),
     activityDate: text('activity_date').notNull(),
     areaId: integer('area_id')
       .notNull()
@@ -72,6 +75,7 @@ export const outreachActivities = sqliteTable(
     index('outreach_area_date_idx').on(table.areaId, table.activityDate),
     index('outreach_date_idx').on(table.activityDate),
     index('outreach_campaign_idx').on(table.campaignId, table.activityDate),
+    index('outreach_model_idx').on(table.modelId, table.activityDate),
   ],
 );
 

@@ -12,3 +12,4 @@ export * from './victims.js';
 export * from './tokens.js';
 export * from './documents.js';
 export * from './webhooks.js';
+export * from './community.js';

@@ -42,6 +42,18 @@ export const permissions = {
   'victims.write': ['admin', 'department_head'],
   /** Seeing victim counts of 1–4 as they are on pages; everyone else (and every export) sees "<5". */
   'victims.exact': ['admin', 'department_head'],
+  /** Prevention models and clubs: everyone reads those of their scope; heads and admins keep the register. */
+  'models.read': ['admin', 'department_head', 'inspector', 'auditor'],
+  'models.write': ['admin', 'department_head'],
+  /**
+   * Situations watched (counts per area and period, never names): entered by the area's people, as outreach is
+   * (an inspector only for the areas of their scope, which every service checks).
+   */
+  'monitoring.read': ['admin', 'department_head', 'inspector', 'auditor'],
+  'monitoring.write': ['admin', 'department_head', 'inspector'],
+  /** The roster of báo cáo viên and tuyên truyền viên (names of officials, not of the public). */
+  'propagandists.read': ['admin', 'department_head', 'inspector', 'auditor'],
+  'propagandists.write': ['admin', 'department_head'],
   /** District summaries and every export. */
   'reports.read': ['admin', 'department_head', 'auditor'],
   'audit.read': ['admin', 'auditor'],
@@ -82,6 +94,8 @@ const menuPages: readonly MenuPage[] = [
   { href: '/venues', label: 'nav.venues', read: 'venues.read', work: ['venues.write'] },
   { href: '/outreach', label: 'nav.outreach', read: 'outreach.read', work: ['outreach.write'] },
   { href: '/victim-support', label: 'nav.victims', read: 'victims.read', work: ['victims.write'] },
+  { href: '/models', label: 'nav.models', read: 'models.read', work: ['models.write'] },
+  { href: '/monitoring', label: 'nav.monitoring', read: 'monitoring.read', work: ['monitoring.write'] },
 ];
 
 /** The menu for a role, derived from its permissions: the pages it works on, then the pages it may only read. */

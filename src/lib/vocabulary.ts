@@ -25,7 +25,9 @@ export type VocabularyName =
   | 'follow_up_actions'
   | 'victim_return_routes'
   | 'victim_support_kinds'
-  | 'severities';
+  | 'severities'
+  | 'monitoring_situations'
+  | 'prevention_model_kinds';
 
 /** The reference lists of vocabulary.json: stable codes with Vietnamese and English labels. */
 export function vocabulary(name: VocabularyName): VocabularyEntry[] {

@@ -21,6 +21,9 @@ import { apiDocsRoutes, apiRoutes } from './api/index.js';
 import { venuesRoutes } from './venues/index.js';
 import { victimsRoutes } from './victims/index.js';
 import { webhooksRoutes, webhooksSchedule } from './webhooks/index.js';
+import { modelsRoutes } from './models/index.js';
+import { monitoringRoutes } from './monitoring/index.js';
+import { propagandistsRoutes } from './propagandists/index.js';
 
 /** Every feature module and its URL prefix, in one visible list. */
 export default async function modules(app: FastifyInstance): Promise<void> {
@@ -41,6 +44,9 @@ export default async function modules(app: FastifyInstance): Promise<void> {
   await app.register(campaignsRoutes, { prefix: '/campaigns' });
   await app.register(outreachRoutes, { prefix: '/outreach' });
   await app.register(victimsRoutes, { prefix: '/victim-support' });
+  await app.register(modelsRoutes, { prefix: '/models' });
+  await app.register(monitoringRoutes, { prefix: '/monitoring' });
+  await app.register(propagandistsRoutes, { prefix: '/propagandists' });
   await app.register(calendarRoutes, { prefix: '/calendar' });
   await app.register(summariesRoutes, { prefix: '/reports' });
   await app.register(auditRoutes, { prefix: '/audit' });

@@ -406,7 +406,7 @@ export async function apiRoutes(fastify: FastifyInstance): Promise<void> {
   });
 
   const outreachQuery = outreachListQuerySchema.omit({ page: true }).extend(cursorQuery.shape);
-  const activityOf = (activity: ReturnType<typeof services.outreach.getActivity>) => ({
+  const activityOf = (activity: Omit<ReturnType<typeof services.outreach.getActivity>, 'speakers'>) => ({
     id: activity.id,
     campaignId: activity.campaignId,
     activityDate: activity.activityDate,

@@ -6,9 +6,10 @@ import { roundsRepository } from '../rounds/index.js';
 import type { AuditService } from '../audit/index.js';
 import type { FindingsService } from '../findings/index.js';
 import type { FollowUpsService } from '../findings/index.js';
+import type { ModelsService } from '../models/index.js';
 
 /** What each role's home page shows: the work waiting for that person, each count linking to its list. */
-export function homeService({ db, audit, findings, followUps }: { db: AppDatabase; audit: AuditService; findings: FindingsService; followUps: FollowUpsService }) {
+export function homeService({ db, audit, findings, followUps, models }: { db: AppDatabase; audit: AuditService; findings: FindingsService; followUps: FollowUpsService; models: ModelsService }) {
   const rounds = roundsRepository(db);
   const checks = inspectionsRepository(db);
 
@@ -33,6 +34,7 @@ export function homeService({ db, audit, findings, followUps }: { db: AppDatabas
             awaitingReview: checks.count({ scope: actor.scope, status: 'submitted' }),
             unreferred: findings.listFindings(actor, { referral: 'pending', page: 1 }),
             overdueByArea: followUps.overdueByArea(actor),
+            idleModels: models.idleCount(actor),
           }
         : null;
       const auditor = can(actor.role, 'audit.read') ? { latestExports: audit.list(actor, { recordType: 'export' }, 1).items.slice(0, 5) } : null;

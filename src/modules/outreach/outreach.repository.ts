@@ -1,6 +1,6 @@
 import { and, desc, eq, gte, inArray, lte, sql, type SQL } from 'drizzle-orm';
 import type { AppDatabase } from '../../../db/client.js';
-import { campaigns, outreachActivities, outreachTargetGroups } from '../../../db/schema/index.js';
+import { activitySpeakers, campaigns, outreachActivities, outreachTargetGroups, preventionModels, propagandists } from '../../../db/schema/index.js';
 import { areaColumnInScope, type AreaScope } from '../../access/scope.js';
 
 export type ActivityRow = typeof outreachActivities.$inferSelect;
@@ -99,6 +99,27 @@ export function outreachRepository(db: AppDatabase) {
       if (changed === 0) return false;
       replaceGroups(id, groupCodes);
       return true;
+    },
+
+    /** The model an activity may name: in the scope (its state and dates are the service's to check). */
+    findModel(id: number, scope: AreaScope): typeof preventionModels.$inferSelect | undefined {
+      return db.select().from(preventionModels).where(and(eq(preventionModels.id, id), areaColumnInScope(preventionModels.areaId, scope))).get();
+    },
+
+    /** People of the roster among these ids, within the scope. */
+    findSpeakers(ids: number[], scope: AreaScope): Array<typeof propagandists.$inferSelect> {
+      if (ids.length === 0) return [];
+      return db.select().from(propagandists).where(and(inArray(propagandists.id, ids), areaColumnInScope(propagandists.areaId, scope))).all();
+    },
+
+    /** Who carried out an activity, by name. */
+    speakersOf(activityId: number): Array<{ id: number; name: string }> {
+      return db.select({ id: propagandists.id, name: propagandists.name }).from(activitySpeakers).innerJoin(propagandists, eq(propagandists.id, activitySpeakers.propagandistId)).where(eq(activitySpeakers.activityId, activityId)).orderBy(propagandists.name).all();
+    },
+
+    replaceSpeakers(activityId: number, speakerIds: number[]): void {
+      db.delete(activitySpeakers).where(eq(activitySpeakers.activityId, activityId)).run();
+      if (speakerIds.length > 0) db.insert(activitySpeakers).values(speakerIds.map((propagandistId) => ({ activityId, propagandistId }))).run();
     },
   };
 }

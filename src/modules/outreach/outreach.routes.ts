@@ -35,7 +35,7 @@ export default async function outreachRoutes(fastify: FastifyInstance): Promise<
   }
 
   function renderForm(request: FastifyRequest, reply: FastifyReply, page: 'outreach/new' | 'outreach/edit', values: ActivityFormValues, errors: FieldErrors, extra: Record<string, unknown> = {}) {
-    return reply.render(page, { values, errors, campaignOptions: campaigns.options(values.campaignId), ...areaOptions(request), ...extra });
+    return reply.render(page, { values, errors, campaignOptions: campaigns.options(values.campaignId), ...areaOptions(request), modelOptions: app.services.models.options(request.actor, true, /^\d{1,9}$/.test(values.modelId) ? Number(values.modelId) : undefined), speakerOptions: app.services.propagandists.options(request.actor, values.speakerIds.filter((id) => /^\d{1,9}$/.test(id)).map(Number)), ...extra });
   }
 
   app.get('/', { config: read, schema: { querystring: outreachListQuerySchema } }, async (request, reply) => {
@@ -65,7 +65,8 @@ export default async function outreachRoutes(fastify: FastifyInstance): Promise<
   app.get('/:id', { config: read, schema: { params } }, async (request, reply) => {
     const activity = service.getActivity(request.actor, request.params.id);
     const campaign = activity.campaignId ? campaigns.getCampaign(activity.campaignId) : null;
-    return reply.render('outreach/show', { activity, campaign, can: service.abilities(request.actor), area: app.catalog.byId.get(activity.areaId) });
+    const model = activity.modelId ? app.services.models.visible(request.actor, activity.modelId) : undefined;
+    return reply.render('outreach/show', { activity, campaign, model, can: service.abilities(request.actor), area: app.catalog.byId.get(activity.areaId) });
   });
 
   app.get('/:id/edit', { config: write, schema: { params } }, async (request, reply) => {

@@ -24,6 +24,9 @@ export const activityFormSchema = z.object({
   notes: formText,
   version: formText,
   submissionKey: formText,
+  /** The prevention model that held it and who carried it out (the roster). */
+  modelId: formText,
+  speakerIds: formList.transform((ids) => ids.slice(0, 50)),
 });
 export type ActivityFormValues = z.infer<typeof activityFormSchema>;
 
@@ -69,6 +72,9 @@ export const activityInputSchema = activityFormSchema.transform((values, ctx) =>
   const broadcastMinutes = count('broadcastMinutes');
   const notes = values.notes.trim();
   if (notes.length > 2000) issue('notes', 'errors.tooLong', { max: 2000 });
+  if (values.modelId && !/^\d{1,9}$/.test(values.modelId)) issue('modelId', 'errors.outreach.model');
+  const speakerIds = [...new Set(values.speakerIds.filter((id) => id !== ''))];
+  if (speakerIds.some((id) => !/^\d{1,9}$/.test(id))) issue('speakerIds', 'errors.outreach.speakers');
   if (refused || !activityDate) return z.NEVER;
   return {
     campaignId: values.campaignId ? Number(values.campaignId) : null,
@@ -85,6 +91,8 @@ export const activityInputSchema = activityFormSchema.transform((values, ctx) =>
     broadcastMinutes,
     notes,
     targetGroups,
+    modelId: values.modelId ? Number(values.modelId) : null,
+    speakerIds: speakerIds.map(Number),
   };
 });
 export type ActivityInput = z.infer<typeof activityInputSchema>;

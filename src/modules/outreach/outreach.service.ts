@@ -36,6 +36,8 @@ export function outreachService({ db, catalog, audit, now = () => new Date() }: 
       broadcastMinutes: activity.broadcastMinutes,
       notes: activity.notes,
       campaign: activity.campaignId,
+      model: activity.modelId,
+      speakers: repository.speakersOf(activity.id).map((speaker) => speaker.id).join(', '),
     };
   }
 
@@ -44,7 +46,7 @@ export function outreachService({ db, catalog, audit, now = () => new Date() }: 
   }
 
   /** The rules that need the records: the campaign (open, and the date within its period) and the area (offered, in scope, existing on that date). */
-  function check(actor: Actor, input: ActivityInput, currentCampaignId: number | null): FormResult<ActivityWrite & { targetGroups: string[] }> {
+  function check(actor: Actor, input: ActivityInput, currentCampaignId: number | null): FormResult<ActivityWrite & { targetGroups: string[]; speakerIds: number[] }> {
     const errors: FieldErrors = {};
     if (input.campaignId !== null) {
       const campaign = repository.findCampaign(input.campaignId);
@@ -60,8 +62,19 @@ export function outreachService({ db, catalog, audit, now = () => new Date() }: 
     else if (!areaExistsThroughout(area, input.activityDate, input.activityDate)) {
       addFieldError(errors, 'areaId', area.level === 'district' ? 'errors.areas.districtAfterReform' : 'errors.areas.communeBeforeReform', { area: area.name });
     }
+    checkModelAndSpeakers(actor, input, errors);
     if (Object.keys(errors).length > 0) return { ok: false, errors };
     return { ok: true, value: input };
+  }
+
+  /** The model named must be one the person sees and active on the date; the people named, of the roster in scope. */
+  function checkModelAndSpeakers(actor: Actor, input: ActivityInput, errors: FieldErrors): void {
+    if (input.modelId !== null) {
+      const model = repository.findModel(input.modelId, actor.scope);
+      if (!model) addFieldError(errors, 'modelId', 'errors.outreach.model');
+      else if (model.startDate > input.activityDate || (model.endedOn !== null && model.endedOn < input.activityDate)) addFieldError(errors, 'modelId', 'errors.outreach.modelNotActive', { name: model.name });
+    }
+    if (repository.findSpeakers(input.speakerIds, actor.scope).length !== input.speakerIds.length) addFieldError(errors, 'speakerIds', 'errors.outreach.speakers');
   }
 
   function filterOf(actor: Actor, query: OutreachListQuery): ActivityListFilter {
@@ -94,12 +107,12 @@ export function outreachService({ db, catalog, audit, now = () => new Date() }: 
       return { items: rows.map((row) => ({ ...row, areaName: catalog.byId.get(row.areaId)?.name ?? '', groups: groups.get(row.id) ?? [] })), total: totals.sessions, page: window.page, pageCount: window.pageCount, pageSize: window.pageSize, capped: false, totals };
     },
 
-    getActivity(actor: Actor, id: number): ActivityRow & { groups: string[] } {
+    getActivity(actor: Actor, id: number): ActivityRow & { groups: string[]; speakers: Array<{ id: number; name: string }> } {
       const activity = load(actor, id);
-      return { ...activity, groups: groupsOf([id]).get(id) ?? [] };
+      return { ...activity, groups: groupsOf([id]).get(id) ?? [], speakers: repository.speakersOf(id) };
     },
 
-    formValuesOf(activity: ActivityRow & { groups: string[] }): ActivityFormValues {
+    formValuesOf(activity: ActivityRow & { groups: string[]; speakers: Array<{ id: number }> }): ActivityFormValues {
       return {
         campaignId: activity.campaignId === null ? '' : String(activity.campaignId),
         activityDate: formatDate(activity.activityDate),
@@ -117,6 +130,8 @@ export function outreachService({ db, catalog, audit, now = () => new Date() }: 
         notes: activity.notes,
         version: String(activity.version),
         submissionKey: '',
+        modelId: activity.modelId === null ? '' : String(activity.modelId),
+        speakerIds: activity.speakers.map((speaker) => String(speaker.id)),
       };
     },
 
@@ -135,12 +150,13 @@ export function outreachService({ db, catalog, audit, now = () => new Date() }: 
       if (earlier !== undefined) return { ok: true, value: { id: earlier } };
       const result = check(actor, input, null);
       if (!result.ok) return result;
-      const { targetGroups, ...columns } = result.value;
+      const { targetGroups, speakerIds, ...columns } = result.value;
       const at = nowIso(now());
       const id = inTransaction(db, () => {
         const again = key ? submissions.find(key, actor.userId, 'outreach') : undefined;
         if (again !== undefined) return again;
         const row = repository.insert(columns, targetGroups, { createdBy: actor.userId, at });
+        repository.replaceSpeakers(row.id, speakerIds);
         audit.record(actor, { action: 'create', recordType: 'outreach', recordId: row.id, changes: diff(null, snapshot(row, targetGroups)), areaIds: [row.areaId] });
         if (key) submissions.remember(key, actor.userId, 'outreach', row.id, at);
         return row.id;
@@ -155,9 +171,10 @@ export function outreachService({ db, catalog, audit, now = () => new Date() }: 
       const result = check(actor, input, activity.campaignId);
       if (!result.ok) return result;
       if (expectedVersion !== activity.version) throw new ConflictError();
-      const { targetGroups, ...columns } = result.value;
+      const { targetGroups, speakerIds, ...columns } = result.value;
       inTransaction(db, () => {
         if (!repository.update(id, activity.version, columns, targetGroups, nowIso(now()))) throw new ConflictError();
+        repository.replaceSpeakers(id, speakerIds);
         const after = snapshot(load(actor, id), targetGroups);
         audit.record(actor, { action: 'update', recordType: 'outreach', recordId: id, changes: diff(before, after), areaIds: [activity.areaId, columns.areaId] });
       });

@@ -7,7 +7,7 @@ import { formatDate } from '../../lib/dates.js';
 import { parseForm } from '../../lib/forms.js';
 import { addRecordSheet, recordColumns, recordKinds, recordsCsv, xlsxWriter } from './records.export.js';
 import { addSummarySheet, columnValue, suppressedValues, summaryColumns, summaryCsv, summaryLines, summaryPdf, totalLabel, type SummaryContext } from './summary.formats.js';
-import type { FigureGroup, Summary } from './summary.service.js';
+import { monitoringFigureOf, type FigureGroup, type Summary } from './summary.service.js';
 import { recordFileParamsSchema, summaryFilterSchema, summaryGroups, summaryPageQuerySchema, summaryQuerySchema as querystring, type SummaryQuery, type TypedSummaryQuery } from './summaries.schemas.js';
 import type { FieldErrors, FormResult } from '../../lib/forms.js';
 
@@ -106,6 +106,27 @@ export default async function summariesRoutes(fastify: FastifyInstance): Promise
           const year = summary.from.slice(0, 4) === summary.to.slice(0, 4) ? `year=${summary.from.slice(0, 4)}` : '';
           const params = [year, areaId ? `area=${areaId}` : ''].filter(Boolean).join('&');
           return `/victim-support${params ? `?${params}` : ''}`;
+        }
+        case 'modelsActive':
+        case 'modelMembers':
+          return `/models?${period}${area}`;
+        case 'modelsNew':
+          return `/models?${period}${area}&started=1`;
+        case 'modelsReplicated':
+          return `/models?${period}${area}&started=1&replicated=1`;
+        case 'trainedPropagandists':
+          return `/propagandists?${period}${area}&trained=1`;
+        case 'monitorInternalMigration':
+        case 'monitorWorkAbroad':
+        case 'monitorForeignMarriage':
+        case 'monitorViolence':
+        case 'monitorSexualAbuse':
+        case 'monitorTraffickingReported':
+        case 'monitorMissing': {
+          // Monitoring records are by month or quarter: the page shows a year, when the period is within one.
+          const code = Object.keys(monitoringFigureOf).find((key) => monitoringFigureOf[key] === figure) ?? '';
+          const year = summary.from.slice(0, 4) === summary.to.slice(0, 4) ? `&year=${summary.from.slice(0, 4)}` : '';
+          return `/monitoring?category=${code}${year}${area}`;
         }
         default:
           return `/outreach?${base}`;

@@ -5,7 +5,7 @@ import type ExcelJS from 'exceljs';
 import type { Translate, Language } from '../../i18n/index.js';
 import { formatDate, formatMoment } from '../../lib/dates.js';
 import { suppressColumn, type ShownCount } from '../../lib/small-cells.js';
-import { figureGroups, victimFigures, type FigureColumn, type FigureGroup, type Figures, type Summary, type VictimFigure } from './summary.service.js';
+import { figureGroups, smallCellFigures, type FigureColumn, type FigureGroup, type Figures, type SmallCellFigure, type Summary } from './summary.service.js';
 import { safeCell } from './records.export.js';
 
 const require = createRequire(import.meta.url);
@@ -36,7 +36,7 @@ export function summaryLines(summary: Summary, context: SummaryContext): string[
     ...(context.campaignTitle ? [t('summary.campaignLine', { title: context.campaignTitle })] : []),
     ...(context.scopeName ? [t('summary.scopeLine', { area: context.scopeName })] : []),
     t('summary.generated', { at: formatMoment(context.generatedAt.toISOString()), by: context.generatedBy }),
-    `${t('summary.approvedOnly')} ${t('summary.victimsRule')}`,
+    `${t('summary.approvedOnly')} ${t('summary.victimsRule')} ${t('summary.monitoringRule')}`,
   ];
 }
 
@@ -75,16 +75,16 @@ export function columnValue(column: SummaryColumn, figures: Figures): number {
   return column.category === undefined ? figures[column.figure] : (figures.byCategory[column.category] ?? 0);
 }
 
-const isVictimFigure = (figure: string): figure is VictimFigure => (victimFigures as readonly string[]).includes(figure);
+const isSmallCellFigure = (figure: string): figure is SmallCellFigure => (smallCellFigures as readonly string[]).includes(figure);
 
 /**
- * A column's figure as it may be shown: victim counts with small cells suppressed (see src/lib/small-cells.ts)
+ * A column's figure as it may be shown: victim and monitoring counts with small cells suppressed (see src/lib/small-cells.ts)
  * over each whole column, rows and total together, so no hidden cell can be worked out from the others; every
  * other figure as it is. Every export uses it; the page too for those who may not see victim counts exactly.
  */
 export function suppressedValues(summary: Summary): (column: SummaryColumn, figures: Figures) => number | string {
-  const shown = new Map<Figures, Partial<Record<VictimFigure, ShownCount>>>();
-  for (const figure of victimFigures) {
+  const shown = new Map<Figures, Partial<Record<SmallCellFigure, ShownCount>>>();
+  for (const figure of smallCellFigures) {
     const column = suppressColumn(
       summary.rows.map((row) => row.figures[figure]),
       summary.total[figure],
@@ -96,7 +96,7 @@ export function suppressedValues(summary: Summary): (column: SummaryColumn, figu
     if (!shown.has(summary.total)) shown.set(summary.total, {});
     shown.get(summary.total)![figure] = column.total;
   }
-  return (column, figures) => (column.category === undefined && isVictimFigure(column.figure) ? (shown.get(figures)?.[column.figure] ?? columnValue(column, figures)) : columnValue(column, figures));
+  return (column, figures) => (column.category === undefined && isSmallCellFigure(column.figure) ? (shown.get(figures)?.[column.figure] ?? columnValue(column, figures)) : columnValue(column, figures));
 }
 
 /** The header and rows of a summary as plain values: the same table for CSV, XLSX and PDF. */
@@ -165,8 +165,8 @@ export async function summaryPdf(summary: Summary, context: SummaryContext): Pro
   for (const text of summaryLines(summary, context)) doc.text(text);
   doc.moveDown(0.5);
 
-  // Too many columns for one page width: the area column repeats in each part (the categories and the victims
-  // each in a part of their own).
+  // Too many columns for one page width: the area column repeats in each part (the categories, the victims, the
+  // models and the situations watched each in a part of their own).
   const groups = summaryColumns(summary, context).map((column) => column.group);
   const start = (group: FigureGroup) => 1 + groups.indexOf(group);
   const end = (group: FigureGroup) => 1 + groups.lastIndexOf(group) + 1;
@@ -175,6 +175,8 @@ export async function summaryPdf(summary: Summary, context: SummaryContext): Pro
     { columns: header.slice(10, start('categories')), offset: 10 },
     { columns: header.slice(start('categories'), end('categories')), offset: start('categories') },
     { columns: header.slice(start('victims'), end('victims')), offset: start('victims') },
+    { columns: header.slice(start('models'), end('models')), offset: start('models') },
+    { columns: header.slice(start('monitoring'), end('monitoring')), offset: start('monitoring') },
   ];
   const usable = doc.page.width - doc.page.margins.left - doc.page.margins.right;
   for (const part of parts) {

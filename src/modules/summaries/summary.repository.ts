@@ -131,5 +131,44 @@ export function summaryRepository(db: AppDatabase) {
             group by v.area_id, c.measure`,
       );
     },
+
+    /**
+     * Prevention models per area: active at some time in the period (started by its end, not ended before its
+     * start), started in it, started in it as a copy of another, and the members of the active ones (each model's
+     * latest count on or before the period's end).
+     */
+    modelsByArea(filter: SummaryFilter): Array<{ areaId: number; active: number; started: number; replicated: number; members: number }> {
+      const active = sql`m.start_date <= ${filter.to} and (m.ended_on is null or m.ended_on >= ${filter.from})`;
+      return db.all(
+        sql`select m.area_id as areaId,
+                   sum(case when ${active} then 1 else 0 end) as active,
+                   sum(case when m.start_date between ${filter.from} and ${filter.to} then 1 else 0 end) as started,
+                   sum(case when m.start_date between ${filter.from} and ${filter.to} and m.replicated_from_id is not null then 1 else 0 end) as replicated,
+                   coalesce(sum(case when ${active} then (select c.members from prevention_model_members c where c.model_id = m.id and c.as_of <= ${filter.to} order by c.as_of desc limit 1) end), 0) as members
+            from prevention_models m
+            where ${and(sql`m.start_date <= ${filter.to}`, areaColumnInScope(sql`m.area_id`, filter.scope))}
+            group by m.area_id`,
+      );
+    },
+
+    /** The roster per area: people trained on or before the period's end who had not left before its start. */
+    propagandistsByArea(filter: SummaryFilter): Array<{ areaId: number; trained: number }> {
+      const where = and(
+        sql`exists (select 1 from propagandist_trainings t where t.propagandist_id = p.id and t.trained_on <= ${filter.to}) and (p.left_on is null or p.left_on >= ${filter.from})`,
+        areaColumnInScope(sql`p.area_id`, filter.scope),
+      );
+      return db.all(sql`select p.area_id as areaId, count(*) as trained from propagandists p where ${where} group by p.area_id`);
+    },
+
+    /** Situations watched per area and category over the records whose month or quarter lies wholly inside the period. */
+    monitoringByArea(filter: SummaryFilter): Array<{ areaId: number; category: string; total: number }> {
+      const where = and(sql`r.period_start >= ${filter.from} and r.period_end <= ${filter.to}`, areaColumnInScope(sql`r.area_id`, filter.scope));
+      return db.all(
+        sql`select r.area_id as areaId, c.category as category, coalesce(sum(c.count), 0) as total
+            from monitoring_records r join monitoring_counts c on c.record_id = r.id
+            where ${where}
+            group by r.area_id, c.category`,
+      );
+    },
   };
 }

@@ -35,6 +35,21 @@ export interface Figures {
   victimsReturned: number;
   victimsSupported: number;
   victimsHandedToFamily: number;
+  /** Prevention models active at some time in the period, started in it, started in it as copies, and their members at its end. */
+  modelsActive: number;
+  modelsNew: number;
+  modelsReplicated: number;
+  modelMembers: number;
+  /** Báo cáo viên and tuyên truyền viên trained by the period's end and active in it. */
+  trainedPropagandists: number;
+  /** Situations watched (monthly or quarterly records wholly inside the period): small cells suppressed in every export. */
+  monitorInternalMigration: number;
+  monitorWorkAbroad: number;
+  monitorForeignMarriage: number;
+  monitorViolence: number;
+  monitorSexualAbuse: number;
+  monitorTraffickingReported: number;
+  monitorMissing: number;
 }
 
 export interface SummaryRow {
@@ -64,6 +79,8 @@ export const figureGroups = {
   outreach: ['staffCounselled', 'outreachSessions', 'participants', 'women'],
   categories: [],
   victims: ['victimsReturned', 'victimsSupported', 'victimsHandedToFamily'],
+  models: ['modelsActive', 'modelsNew', 'modelsReplicated', 'modelMembers', 'trainedPropagandists'],
+  monitoring: ['monitorInternalMigration', 'monitorWorkAbroad', 'monitorForeignMarriage', 'monitorViolence', 'monitorSexualAbuse', 'monitorTraffickingReported', 'monitorMissing'],
 } as const satisfies Record<string, ReadonlyArray<Exclude<keyof Figures, 'byCategory'>>>;
 export type FigureGroup = keyof typeof figureGroups;
 export type FigureColumn = (typeof figureGroups)[FigureGroup][number];
@@ -71,6 +88,21 @@ export type FigureColumn = (typeof figureGroups)[FigureGroup][number];
 /** The columns that count victims: small cells are suppressed in every export and for those who may not see them exactly. */
 export const victimFigures = figureGroups.victims;
 export type VictimFigure = (typeof victimFigures)[number];
+
+/** The column of each situation watched (monitoring_situations in vocabulary.json). */
+export const monitoringFigureOf: Record<string, (typeof figureGroups.monitoring)[number]> = {
+  internal_labour_migration: 'monitorInternalMigration',
+  work_abroad: 'monitorWorkAbroad',
+  foreign_marriage: 'monitorForeignMarriage',
+  violence_women_children: 'monitorViolence',
+  sexual_abuse_women_children: 'monitorSexualAbuse',
+  suspected_trafficking_reported: 'monitorTraffickingReported',
+  missing_suspected_trafficked: 'monitorMissing',
+};
+
+/** Every column whose cells of 1–4 are suppressed ("<5") in exports: victims and the situations watched. */
+export const smallCellFigures = [...figureGroups.victims, ...figureGroups.monitoring] as const;
+export type SmallCellFigure = (typeof smallCellFigures)[number];
 
 /** The scalar columns of a summary, in the order every format shows them. */
 export const figureColumns: readonly FigureColumn[] = Object.values(figureGroups).flat();
@@ -98,6 +130,18 @@ function emptyFigures(categories: string[]): Figures {
     victimsReturned: 0,
     victimsSupported: 0,
     victimsHandedToFamily: 0,
+    modelsActive: 0,
+    modelsNew: 0,
+    modelsReplicated: 0,
+    modelMembers: 0,
+    trainedPropagandists: 0,
+    monitorInternalMigration: 0,
+    monitorWorkAbroad: 0,
+    monitorForeignMarriage: 0,
+    monitorViolence: 0,
+    monitorSexualAbuse: 0,
+    monitorTraffickingReported: 0,
+    monitorMissing: 0,
   };
 }
 
@@ -118,7 +162,8 @@ const summaryCaches = new WeakMap<AppDatabase, { generation: string; entries: Ma
 const SUMMARY_CACHE_SIZE = 50;
 
 /** Every table a summary reads (its figures, and the checklist's categories); nothing else drops a summary. */
-const SUMMARY_TABLES = ['rounds', 'round_areas', 'checks', 'findings', 'follow_ups', 'outreach_activities', 'checklist_templates', 'victim_support_records', 'victim_support_counts'] as const;
+const SUMMARY_TABLES = ['rounds', 'round_areas', 'checks', 'findings', 'follow_ups', 'outreach_activities', 'checklist_templates', 'victim_support_records', 'victim_support_counts',
+  'prevention_models', 'prevention_model_members', 'propagandists', 'propagandist_trainings', 'monitoring_records', 'monitoring_counts'] as const;
 
 /**
  * One summary model for the page, CSV, XLSX and PDF, so the figures agree in every format.
@@ -278,6 +323,19 @@ export function summaryService({ db, catalog, checklists, now = () => new Date()
     for (const row of repository.victimsByArea(filter)) {
       if (catalog.byId.get(row.areaId)?.level === 'province') continue;
       const column = victimColumn[row.measure];
+      if (column) add(figuresOf(row.areaId), column, row.total);
+    }
+    // Models, the roster and the situations watched belong to no campaign: a campaign filter leaves them as they are.
+    for (const row of repository.modelsByArea(filter)) {
+      const figures = figuresOf(row.areaId);
+      add(figures, 'modelsActive', row.active);
+      add(figures, 'modelsNew', row.started);
+      add(figures, 'modelsReplicated', row.replicated);
+      add(figures, 'modelMembers', row.members);
+    }
+    for (const row of repository.propagandistsByArea(filter)) add(figuresOf(row.areaId), 'trainedPropagandists', row.trained);
+    for (const row of repository.monitoringByArea(filter)) {
+      const column = monitoringFigureOf[row.category];
       if (column) add(figuresOf(row.areaId), column, row.total);
     }
 

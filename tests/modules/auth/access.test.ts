@@ -82,6 +82,36 @@ async function victimRecordId(): Promise<number> {
   return Number(String(response.headers.location).split('/').pop());
 }
 
+function modelFields() {
+  return { name: `Câu lạc bộ ${++emailCounter}`, kind: 'law_club', areaId: String(test.app.catalog.districts[0]!.id), hostAgency: 'womens_union', startDate: '01/03/2024', members: '20' };
+}
+
+async function modelId(): Promise<number> {
+  const response = await clients.department_head.post('/models', modelFields());
+  return Number(String(response.headers.location).split('/').pop());
+}
+
+let monitoringMonths = 0;
+/** A month's monitoring form for a month no other record of the area holds. */
+function monitoringFields() {
+  monitoringMonths += 1;
+  return { areaId: String(test.app.catalog.districts[0]!.id), year: String(2000 + Math.floor(monitoringMonths / 12)), period: `m${(monitoringMonths % 12) + 1}`, 'count-work_abroad': '7' };
+}
+
+async function monitoringRecordId(): Promise<number> {
+  const response = await clients.department_head.post('/monitoring', monitoringFields());
+  return Number(String(response.headers.location).split('/').pop());
+}
+
+function propagandistFields() {
+  return { name: `Lò Văn ${++emailCounter}`, organisation: 'Hội LHPN huyện', areaId: String(test.app.catalog.districts[0]!.id), role: 'propagandist', trainedOn: '10/05/2024' };
+}
+
+async function propagandistId(): Promise<number> {
+  const response = await clients.department_head.post('/propagandists', propagandistFields());
+  return Number(String(response.headers.location).split('/').pop());
+}
+
 /** A finding (from a submitted report filed by a head) with its id and the venue it is about. */
 function findingFor(severity: 'critical' | 'normal' = 'normal') {
   const id = reportFor(clients.department_head, 'department_head', 'submitted');
@@ -134,7 +164,13 @@ function writeCounts() {
            (select count(*) from victim_support_counts) as victimCounts, (select count(*) from api_tokens) as tokens,
            (select count(*) from api_tokens where revoked_at is not null) as revokedTokens,
            (select count(*) from webhook_endpoints) as webhooks, (select sum(version) from webhook_endpoints) as webhookVersions,
-           (select count(*) from webhook_deliveries where state = 'pending') as pendingDeliveries`);
+           (select count(*) from webhook_deliveries where state = 'pending') as pendingDeliveries,
+           (select count(*) from prevention_models) as models, (select sum(version) from prevention_models) as modelVersions,
+           (select count(*) from prevention_model_events) as modelEvents, (select count(*) from prevention_model_members) as modelMembers,
+           (select count(*) from monitoring_records) as monitoring, (select sum(version) from monitoring_records) as monitoringVersions,
+           (select count(*) from monitoring_counts) as monitoringCounts, (select count(*) from propagandists) as propagandists,
+           (select sum(version) from propagandists) as propagandistVersions, (select count(*) from propagandist_trainings) as trainings,
+           (select count(*) from activity_speakers) as speakers`);
 }
 
 function roundVersion(id: number): string {
@@ -445,6 +481,32 @@ const cases: RouteCase[] = [
     prepare: async () => ({ url: `/victim-support/${await victimRecordId()}/delete`, fields: { version: '1', confirm: 'yes' } }),
   },
   { method: 'POST', url: '/outreach/:id', allowed: fileRoles, prepare: async () => ({ url: `/outreach/${await activityId()}`, fields: { ...outreachFields(), version: '1' } }) },
+  { method: 'GET', url: '/models', allowed: allRoles },
+  { method: 'GET', url: '/models/new', allowed: headRoles },
+  { method: 'POST', url: '/models', allowed: headRoles, prepare: async () => ({ fields: modelFields() }) },
+  { method: 'GET', url: '/models/:id', allowed: allRoles, prepare: async () => ({ url: `/models/${await modelId()}` }) },
+  { method: 'GET', url: '/models/:id/edit', allowed: headRoles, prepare: async () => ({ url: `/models/${await modelId()}/edit` }) },
+  { method: 'POST', url: '/models/:id', allowed: headRoles, prepare: async () => ({ url: `/models/${await modelId()}`, fields: { ...modelFields(), version: '1' } }) },
+  { method: 'POST', url: '/models/:id/state', allowed: headRoles, prepare: async () => ({ url: `/models/${await modelId()}/state`, fields: { to: 'dissolved', onDate: '01/01/2025', version: '1' } }) },
+  { method: 'POST', url: '/models/:id/members', allowed: headRoles, prepare: async () => ({ url: `/models/${await modelId()}/members`, fields: { asOf: '01/06/2024', members: '25', version: '1' } }) },
+  { method: 'GET', url: '/monitoring', allowed: allRoles },
+  { method: 'GET', url: '/monitoring/new', allowed: fileRoles },
+  { method: 'POST', url: '/monitoring', allowed: fileRoles, prepare: async () => ({ fields: monitoringFields() }) },
+  { method: 'GET', url: '/monitoring/:id', allowed: allRoles, prepare: async () => ({ url: `/monitoring/${await monitoringRecordId()}` }) },
+  { method: 'GET', url: '/monitoring/:id/edit', allowed: fileRoles, prepare: async () => ({ url: `/monitoring/${await monitoringRecordId()}/edit` }) },
+  { method: 'POST', url: '/monitoring/:id', allowed: fileRoles, prepare: async () => ({ url: `/monitoring/${await monitoringRecordId()}`, fields: { version: '1', 'count-work_abroad': '9' } }) },
+  { method: 'GET', url: '/propagandists', allowed: allRoles },
+  { method: 'GET', url: '/propagandists/new', allowed: headRoles },
+  { method: 'POST', url: '/propagandists', allowed: headRoles, prepare: async () => ({ fields: propagandistFields() }) },
+  { method: 'GET', url: '/propagandists/:id', allowed: allRoles, prepare: async () => ({ url: `/propagandists/${await propagandistId()}` }) },
+  { method: 'GET', url: '/propagandists/:id/edit', allowed: headRoles, prepare: async () => ({ url: `/propagandists/${await propagandistId()}/edit` }) },
+  { method: 'POST', url: '/propagandists/:id', allowed: headRoles, prepare: async () => ({ url: `/propagandists/${await propagandistId()}`, fields: { ...propagandistFields(), version: '1' } }) },
+  {
+    method: 'POST',
+    url: '/propagandists/:id/trainings',
+    allowed: headRoles,
+    prepare: async () => ({ url: `/propagandists/${await propagandistId()}/trainings`, fields: { trainedOn: '02/02/2025', course: 'Luật 53/2024', version: '1' } }),
+  },
   { method: 'GET', url: '/calendar', allowed: allRoles },
   { method: 'GET', url: '/outbox', allowed: allRoles },
   { method: 'GET', url: '/offline/report', allowed: fileRoles },
