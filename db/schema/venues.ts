@@ -29,6 +29,11 @@ export const venues = sqliteTable(
     /** Normalised name, address, owner, area and numbers: what the search box matches. */
     searchText: text('search_text').notNull(),
     version: integer('version').notNull().default(1),
+    /**
+     * The day (YYYY-MM-DD, in Vietnam) the venue was registered here: a round counts it only from then. Set when
+     * it is added; venues from before the column were given the day they were created.
+     */
+    registeredOn: text('registered_on'),
     createdAt: text('created_at').notNull(),
     updatedAt: text('updated_at').notNull(),
   },

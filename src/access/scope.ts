@@ -1,7 +1,8 @@
 import { inArray, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
 import type { Bind } from '../../db/prepared.js';
 import type { AnySQLiteColumn } from 'drizzle-orm/sqlite-core';
-import type { AreaCatalog } from '../areas/index.js';
+import type { AreaByDate, AreaCatalog } from '../areas/index.js';
+import { REFORM_DATE } from '../lib/dates.js';
 
 /**
  * The areas whose records a user may see. A user tied to a district sees the district's records and, since
@@ -63,4 +64,16 @@ export function linkedAreasInScope(
 ): SQL | undefined {
   if (scope.all) return undefined;
   return sql`exists (select 1 from ${linkTable} where ${linkRecordColumn} = ${recordIdColumn} and ${areaColumnInScope(linkAreaColumn, scope, bind)})`;
+}
+
+/**
+ * A list's area filter that follows each record's date (see AreaCatalog.communeLevelFilter): its area is one of
+ * `anyDate`, or one of `before` with a date before 1 July 2025, or one of `after` with a date from it.
+ */
+export function areaByDateCondition(areaColumn: AnySQLiteColumn | SQLWrapper, dateColumn: AnySQLiteColumn | SQLWrapper, areas: AreaByDate, bind?: Bind): SQL {
+  const value = (item: unknown) => (bind ? bind(item) : item);
+  const ids = (list: number[]) => (list.length > 0 ? list : [-1]).map(value);
+  return sql`(${inArray(areaColumn as AnySQLiteColumn, ids(areas.anyDate))}
+    or (${inArray(areaColumn as AnySQLiteColumn, ids(areas.before))} and ${dateColumn} < ${value(REFORM_DATE)})
+    or (${inArray(areaColumn as AnySQLiteColumn, ids(areas.after))} and ${dateColumn} >= ${value(REFORM_DATE)}))`;
 }

@@ -42,6 +42,17 @@ export function areasRepository(db: AppDatabase) {
       return rows;
     },
 
+    /** For each new commune: every old unit it was formed from (a commune, or a whole district), with its level. */
+    listOldLinks(newCommuneIds: number[]): Array<{ newAreaId: number; oldAreaId: number; level: AreaRecord['level'] }> {
+      if (newCommuneIds.length === 0) return [];
+      return db
+        .select({ newAreaId: areaLinks.newAreaId, oldAreaId: areaLinks.oldAreaId, level: areas.level })
+        .from(areaLinks)
+        .innerJoin(areas, eq(areas.id, areaLinks.oldAreaId))
+        .where(inArray(areaLinks.newAreaId, newCommuneIds))
+        .all();
+    },
+
     countByLevel(provinceIds: number[]): { districts: number; oldCommunes: number } {
       if (provinceIds.length === 0) return { districts: 0, oldCommunes: 0 };
       const row = db

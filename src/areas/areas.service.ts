@@ -1,5 +1,5 @@
 import type { AppDatabase } from '../../db/client.js';
-import { REFORM_DATE } from '../lib/dates.js';
+import { LAST_DAY_BEFORE_REFORM, REFORM_DATE } from '../lib/dates.js';
 import { areasRepository, type AreaRecord } from './areas.repository.js';
 
 export type { AreaRecord };
@@ -33,6 +33,38 @@ export interface AreaCatalog {
   primaryDistrictOf(communeId: number): number | undefined;
   /** Areas that overlap this one on the ground: a district and the communes formed from it, either way. */
   relatedAreas(areaId: number): number[];
+  /** Old communes (before the reform) that are the one origin of a new commune, by id: where work there was, when known. */
+  oldCommunes: Map<number, AreaRecord>;
+  /** The old commune a new commune was formed from, when it was formed from that one alone (so any place in it lay there). */
+  oldCommuneOf(communeId: number): number | undefined;
+  /**
+   * What a list filter by this area matches when it follows the summary by commune, record by record on its date:
+   * a new commune its records from 1 July 2025; an old commune the records before it of the new communes formed
+   * from it alone; a district its own records whatever their date, and before the reform those of the new
+   * communes it mainly formed whose old commune is not known.
+   */
+  communeLevelFilter(areaId: number): AreaByDate;
+}
+
+/** Areas a list matches on each side of the reform: any date, before 1 July 2025 only, from it only. */
+export interface AreaByDate {
+  anyDate: number[];
+  before: number[];
+  after: number[];
+}
+
+/** Which side of the reform a date (YYYY-MM-DD) falls on. */
+export type ReformPart = 'before' | 'after';
+export function reformPartOf(date: string): ReformPart {
+  return date < REFORM_DATE ? 'before' : 'after';
+}
+
+/** The parts of the period [from, to] on each side of the reform, each with its own dates. */
+export function reformParts(from: string, to: string): Array<{ part: ReformPart; from: string; to: string }> {
+  const parts: Array<{ part: ReformPart; from: string; to: string }> = [];
+  if (from < REFORM_DATE) parts.push({ part: 'before', from, to: to < REFORM_DATE ? to : LAST_DAY_BEFORE_REFORM });
+  if (to >= REFORM_DATE) parts.push({ part: 'after', from: from >= REFORM_DATE ? from : REFORM_DATE, to });
+  return parts;
 }
 
 export class ProvinceNotFoundError extends Error {}
@@ -71,6 +103,22 @@ export function buildAreaCatalog(db: AppDatabase, provinceCode: string): AreaCat
     const ranked = [...counts].sort((a, b) => b[1] - a[1] || (byId.get(a[0])?.code ?? '').localeCompare(byId.get(b[0])?.code ?? ''));
     if (ranked[0]) primary.set(communeId, ranked[0][0]);
   }
+  // A new commune formed from one old commune alone: its places lay in that commune before the reform.
+  const origins = new Map<number, Array<{ oldAreaId: number; level: AreaRecord['level'] }>>();
+  for (const link of repository.listOldLinks(communes.map((commune) => commune.id))) {
+    if (!origins.has(link.newAreaId)) origins.set(link.newAreaId, []);
+    origins.get(link.newAreaId)!.push(link);
+  }
+  const oldCommuneByCommune = new Map<number, number>();
+  const communesByOldCommune = new Map<number, number[]>();
+  for (const [communeId, list] of origins) {
+    if (list.length !== 1 || list[0]!.level !== 'commune') continue;
+    const oldId = list[0]!.oldAreaId;
+    oldCommuneByCommune.set(communeId, oldId);
+    if (!communesByOldCommune.has(oldId)) communesByOldCommune.set(oldId, []);
+    communesByOldCommune.get(oldId)!.push(communeId);
+  }
+  const oldCommunes = new Map(repository.listByIds([...communesByOldCommune.keys()]).map((area) => [area.id, area]));
   const primaryCommunes = new Map<number, number[]>();
   for (const [communeId, districtId] of primary) {
     if (!primaryCommunes.has(districtId)) primaryCommunes.set(districtId, []);
@@ -99,6 +147,15 @@ export function buildAreaCatalog(db: AppDatabase, provinceCode: string): AreaCat
       if (!area || area.level === 'province') return [];
       if (area.level === 'district') return [area.id, ...(communesByDistrict.get(area.id) ?? [])];
       return [area.id, ...(districtsByCommune.get(area.id) ?? [])];
+    },
+    oldCommunes,
+    oldCommuneOf: (communeId) => oldCommuneByCommune.get(communeId),
+    communeLevelFilter: (areaId) => {
+      if (oldCommunes.has(areaId)) return { anyDate: [], before: communesByOldCommune.get(areaId) ?? [], after: [] };
+      const area = byId.get(areaId);
+      if (!area || area.level === 'province') return { anyDate: [], before: [], after: [] };
+      if (area.level === 'commune') return { anyDate: [], before: [], after: [area.id] };
+      return { anyDate: [area.id], before: (primaryCommunes.get(area.id) ?? []).filter((id) => !oldCommuneByCommune.has(id)), after: [] };
     },
   };
 }

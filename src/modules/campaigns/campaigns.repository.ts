@@ -3,6 +3,7 @@ import type { AppDatabase } from '../../../db/client.js';
 import { campaigns, campaignTargets, checks, outreachActivities, roundAreas, rounds, users, type CampaignStatus } from '../../../db/schema/index.js';
 import { linkedAreasInScope, type AreaScope } from '../../access/scope.js';
 import { countsAsFact } from '../../../db/conditions.js';
+import { REFORM_DATE } from '../../lib/dates.js';
 
 export type CampaignRow = typeof campaigns.$inferSelect;
 export type TargetRow = typeof campaignTargets.$inferSelect;
@@ -110,13 +111,15 @@ export function campaignsRepository(db: AppDatabase) {
     },
 
     /** Distinct venues with an approved (not superseded) report in the campaigns' rounds, per campaign and area. */
-    venuesCheckedByArea(campaignIds: number[]): Array<{ campaignId: number | null; areaId: number; venues: number }> {
+    venuesCheckedByArea(campaignIds: number[]): Array<{ campaignId: number | null; areaId: number; before: number; venues: number }> {
+      // Which side of the reform the visit was on: a venue's new commune did not exist before it.
+      const before = sql<number>`(case when ${checks.visitDate} < ${REFORM_DATE} then 1 else 0 end)`;
       return db
-        .select({ campaignId: rounds.campaignId, areaId: checks.areaId, venues: sql<number>`count(distinct ${checks.venueId})` })
+        .select({ campaignId: rounds.campaignId, areaId: checks.areaId, before, venues: sql<number>`count(distinct ${checks.venueId})` })
         .from(checks)
         .innerJoin(rounds, eq(rounds.id, checks.roundId))
         .where(and(inArray(rounds.campaignId, campaignIds), countsAsFact(checks)))
-        .groupBy(rounds.campaignId, checks.areaId)
+        .groupBy(rounds.campaignId, checks.areaId, before)
         .all();
     },
 

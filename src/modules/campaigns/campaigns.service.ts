@@ -305,7 +305,10 @@ export function campaignsService({ db, catalog, audit, now = () => new Date() }:
           roundsPerRow.get(rowId)!.add(pair.roundId);
         }
         for (const [rowId, set] of roundsPerRow) actualOfRow(rowId).rounds = set.size;
-        for (const row of venuesByArea) if (row.campaignId === id) actualOf(row.areaId).venues += row.venues;
+        // A visit before the reform to a venue now in a new commune counts under the old district, never the commune.
+        const unitOfVisit = (row: { areaId: number; before: number }) =>
+          row.before && catalog.byId.get(row.areaId)?.level === 'commune' ? (rollupDistrict(catalog, row.areaId, scope) ?? row.areaId) : row.areaId;
+        for (const row of venuesByArea) if (row.campaignId === id) actualOf(unitOfVisit(row)).venues += row.venues;
         for (const row of outreachByArea) {
           if (row.campaignId !== id) continue;
           const actual = actualOf(row.areaId);

@@ -3,7 +3,8 @@ import type { AppDatabase } from '../../../db/client.js';
 import { countsAsFact } from '../../../db/conditions.js';
 import { cappedCount } from '../../../db/count.js';
 import { checks, findingConfirmations, findings, followUps, venues } from '../../../db/schema/index.js';
-import { areaColumnInScope, type AreaScope } from '../../access/scope.js';
+import { areaByDateCondition, areaColumnInScope, type AreaScope } from '../../access/scope.js';
+import type { AreaByDate } from '../../areas/index.js';
 
 export type FindingRow = typeof findings.$inferSelect;
 
@@ -12,6 +13,8 @@ export interface FindingListFilter {
   status?: 'open' | 'closed';
   severity?: FindingRow['severity'];
   areaIds?: number[];
+  /** Areas matched on each side of the reform by the finding's visit date (the summary by commune's rows). */
+  areaByDate?: AreaByDate;
   venueId?: number;
   checkId?: number;
   /** Critical findings not referred yet. */
@@ -43,6 +46,7 @@ export function findingsRepository(db: AppDatabase) {
     if (filter.status) parts.push(eq(findings.status, filter.status));
     if (filter.severity) parts.push(eq(findings.severity, filter.severity));
     if (filter.areaIds) parts.push(inArray(findings.areaId, filter.areaIds.length > 0 ? filter.areaIds : [-1]));
+    if (filter.areaByDate) parts.push(areaByDateCondition(findings.areaId, findings.visitDate, filter.areaByDate));
     if (filter.venueId) parts.push(eq(findings.venueId, filter.venueId));
     if (filter.checkId) parts.push(eq(findings.checkId, filter.checkId));
     if (filter.referralPending) parts.push(eq(findings.severity, 'critical'), isNull(findings.referredOn), eq(findings.status, 'open'));

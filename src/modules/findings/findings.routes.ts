@@ -11,7 +11,7 @@ import { closureFormSchema, findingListQuerySchema, findingParamsSchema as param
 
 function listQueryString(query: FindingListQuery, page: number): string {
   const params = new URLSearchParams();
-  for (const key of ['status', 'severity', 'area', 'referral', 'venue', 'from', 'to', 'approved', 'category', 'campaign'] as const) if (query[key] !== undefined) params.set(key, String(query[key]));
+  for (const key of ['status', 'severity', 'area', 'level', 'referral', 'venue', 'from', 'to', 'approved', 'category', 'campaign'] as const) if (query[key] !== undefined) params.set(key, String(query[key]));
   if (page > 1) params.set('page', String(page));
   const text = params.toString();
   return text ? `?${text}` : '';

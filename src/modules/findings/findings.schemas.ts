@@ -10,6 +10,8 @@ export const findingListQuerySchema = z.object({
   status: z.enum(['open', 'closed']).optional().catch(undefined),
   severity: z.enum(severities).optional().catch(undefined),
   area: z.coerce.number().int().positive().optional().catch(undefined),
+  /** `commune`: the area as the summary by commune counts it, record by record on its date. */
+  level: z.enum(['commune']).optional().catch(undefined),
   referral: z.enum(['pending', 'done']).optional().catch(undefined),
   venue: z.coerce.number().int().positive().optional().catch(undefined),
   from: z.string().max(20).optional().catch(undefined),

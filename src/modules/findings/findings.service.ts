@@ -186,7 +186,8 @@ export function findingsService({ db, catalog, audit, checklists, now = () => ne
       const filter: FindingListFilter = { scope: actor.scope };
       if (query.status) filter.status = query.status;
       if (query.severity) filter.severity = query.severity;
-      if (query.area) filter.areaIds = catalog.filterIds(query.area);
+      if (query.area && query.level === 'commune') filter.areaByDate = catalog.communeLevelFilter(query.area);
+      else if (query.area) filter.areaIds = catalog.filterIds(query.area);
       if (query.referral === 'pending') filter.referralPending = true;
       if (query.referral === 'done') filter.referred = true;
       if (query.venue) filter.venueId = query.venue;

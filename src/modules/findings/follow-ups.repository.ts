@@ -4,7 +4,8 @@ import { countsAsFact } from '../../../db/conditions.js';
 import { cappedCounter } from '../../../db/count.js';
 import { preparedByShape, type Bind } from '../../../db/prepared.js';
 import { findings, followUpComments, followUps, users, venues, type FollowUpStatus } from '../../../db/schema/index.js';
-import { areaColumnInScope, type AreaScope } from '../../access/scope.js';
+import { areaByDateCondition, areaColumnInScope, type AreaScope } from '../../access/scope.js';
+import type { AreaByDate } from '../../areas/index.js';
 
 export type FollowUpRow = typeof followUps.$inferSelect;
 export type CommentRow = typeof followUpComments.$inferSelect;
@@ -18,6 +19,8 @@ export interface FollowUpListFilter {
   dueBy?: string;
   today: string;
   areaIds?: number[];
+  /** Areas matched on each side of the reform by the finding's visit date (the summary by commune's rows). */
+  areaByDate?: AreaByDate;
   agency?: string;
   measure?: string;
   status?: FollowUpStatus;
@@ -60,8 +63,9 @@ export function followUpsRepository(db: AppDatabase) {
     if (filter.status) parts.push(eq(followUps.status, bind(filter.status)), filter.status === 'open' || filter.status === 'in_progress' ? notDone : settled);
     if (filter.findingId) parts.push(eq(followUps.findingId, bind(filter.findingId)));
     if (filter.open) parts.push(notDone);
-    if (filter.findingFrom || filter.findingTo || filter.approvedOnly || filter.campaignId) {
+    if (filter.findingFrom || filter.findingTo || filter.approvedOnly || filter.campaignId || filter.areaByDate) {
       const conditions: SQL[] = [sql`f.id = ${followUps.findingId}`];
+      if (filter.areaByDate) conditions.push(areaByDateCondition(followUps.areaId, sql`f.visit_date`, filter.areaByDate, bind));
       if (filter.findingFrom) conditions.push(sql`f.visit_date >= ${bind(filter.findingFrom)}`);
       if (filter.findingTo) conditions.push(sql`f.visit_date <= ${bind(filter.findingTo)}`);
       if (filter.approvedOnly) conditions.push(sql`exists (select 1 from checks c where c.id = f.check_id and ${countsAsFact('c')})`);

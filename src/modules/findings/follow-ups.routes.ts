@@ -20,7 +20,7 @@ import {
 function listQueryString(query: FollowUpListQuery, overrides: Partial<Record<keyof FollowUpListQuery, string | number | undefined>> = {}): string {
   const params = new URLSearchParams();
   const merged: Record<string, unknown> = { ...query, ...overrides };
-  for (const key of ['mine', 'overdue', 'due7', 'area', 'agency', 'measure', 'status', 'open', 'from', 'to', 'approved', 'campaign', 'page'] as const) {
+  for (const key of ['mine', 'overdue', 'due7', 'area', 'level', 'agency', 'measure', 'status', 'open', 'from', 'to', 'approved', 'campaign', 'page'] as const) {
     const value = merged[key];
     if (value === undefined || value === '' || (key === 'page' && Number(value) <= 1)) continue;
     params.set(key, String(value));

@@ -13,6 +13,8 @@ export const followUpListQuerySchema = z.object({
   overdue: z.enum(['1']).optional().catch(undefined),
   due7: z.enum(['1']).optional().catch(undefined),
   area: z.coerce.number().int().positive().optional().catch(undefined),
+  /** `commune`: the area as the summary by commune counts it, record by record on its finding's date. */
+  level: z.enum(['commune']).optional().catch(undefined),
   agency: z.string().max(40).optional().catch(undefined),
   measure: z.string().max(40).optional().catch(undefined),
   status: z.enum(followUpStatuses).optional().catch(undefined),

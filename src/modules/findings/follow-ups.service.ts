@@ -87,7 +87,8 @@ export function followUpsService({
       const dueBy = new Date(`${today}T00:00:00Z`);
       dueBy.setUTCDate(dueBy.getUTCDate() + 7);
       const base: FollowUpListFilter = { scope: actor.scope, today };
-      if (query.area) base.areaIds = catalog.filterIds(query.area);
+      if (query.area && query.level === 'commune') base.areaByDate = catalog.communeLevelFilter(query.area);
+      else if (query.area) base.areaIds = catalog.filterIds(query.area);
       if (query.agency) base.agency = query.agency;
       if (query.measure) base.measure = query.measure;
       if (query.status) base.status = query.status;

@@ -3,7 +3,8 @@ import type { AppDatabase } from '../../../db/client.js';
 import { cappedCounter } from '../../../db/count.js';
 import { preparedByShape, type Bind } from '../../../db/prepared.js';
 import { checkAttachments, checkItemAnswers, checks, users, venues, type CheckStatus } from '../../../db/schema/index.js';
-import { areaColumnInScope, scopeIncludes, type AreaScope } from '../../access/scope.js';
+import { areaByDateCondition, areaColumnInScope, scopeIncludes, type AreaScope } from '../../access/scope.js';
+import type { AreaByDate } from '../../areas/index.js';
 
 export type CheckRow = typeof checks.$inferSelect;
 export type AnswerRow = typeof checkItemAnswers.$inferSelect;
@@ -14,6 +15,8 @@ export interface CheckListFilter {
   roundId?: number;
   venueId?: number;
   areaIds?: number[];
+  /** Areas matched on each side of the reform by the report's date (the summary by commune's rows). */
+  areaByDate?: AreaByDate;
   status?: CheckStatus;
   inspectorId?: number;
   from?: string;
@@ -39,6 +42,7 @@ export function inspectionsRepository(db: AppDatabase) {
     if (filter.roundId) parts.push(eq(checks.roundId, bind(filter.roundId)));
     if (filter.venueId) parts.push(eq(checks.venueId, bind(filter.venueId)));
     if (filter.areaIds) parts.push(inArray(checks.areaId, (filter.areaIds.length > 0 ? filter.areaIds : [-1]).map(bind)));
+    if (filter.areaByDate) parts.push(areaByDateCondition(checks.areaId, checks.visitDate, filter.areaByDate, bind));
     if (filter.status) parts.push(eq(checks.status, bind(filter.status)));
     if (filter.inspectorId) parts.push(eq(checks.inspectorId, bind(filter.inspectorId)));
     if (filter.from) parts.push(gte(checks.visitDate, bind(filter.from)));
@@ -149,14 +153,16 @@ export function inspectionsRepository(db: AppDatabase) {
       return db.select({ n: sql<number>`count(*)` }).from(checkAttachments).where(eq(checkAttachments.storedName, storedName)).get()!.n;
     },
 
-    /** Distinct venues with a report past draft in a round (the round's progress). */
-    venuesReported(roundId: number, scope: AreaScope): number {
+    /** The venues with a report past draft in a round, among those the scope sees (the round's progress). */
+    venueIdsReported(roundId: number, scope: AreaScope): number[] {
       return db
-        .select({ n: sql<number>`count(distinct ${checks.venueId})` })
+        .selectDistinct({ id: checks.venueId })
         .from(checks)
         .where(and(eq(checks.roundId, roundId), ne(checks.status, 'draft'), areaColumnInScope(checks.areaId, scope)))
-        .get()!.n;
+        .all()
+        .map((row) => row.id);
     },
+
   };
 }
 

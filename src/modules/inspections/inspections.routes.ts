@@ -31,7 +31,7 @@ import { MAX_ATTACHMENTS, type FieldConflict, type ReportDetail } from './inspec
 
 function listQueryString(query: CheckListQuery, page: number): string {
   const params = new URLSearchParams();
-  for (const key of ['round', 'area', 'status', 'inspector', 'from', 'to', 'violations', 'campaign', 'current'] as const) {
+  for (const key of ['round', 'area', 'level', 'status', 'inspector', 'from', 'to', 'violations', 'campaign', 'current'] as const) {
     const value = query[key];
     if (value !== undefined && value !== '') params.set(key, String(value));
   }

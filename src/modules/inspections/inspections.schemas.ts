@@ -327,6 +327,8 @@ export const reviewSchema = z.object({
 export const checkListQuerySchema = z.object({
   round: z.coerce.number().int().positive().optional().catch(undefined),
   area: z.coerce.number().int().positive().optional().catch(undefined),
+  /** `commune`: the area as the summary by commune counts it, record by record on its date (a link from a summary row). */
+  level: z.enum(['commune']).optional().catch(undefined),
   status: z.enum(checkStatuses).optional().catch(undefined),
   inspector: z.coerce.number().int().positive().optional().catch(undefined),
   from: z.string().max(20).optional().catch(undefined),

@@ -488,7 +488,8 @@ export function inspectionsService({ db, catalog, dataDir, audit, checklists, fi
     listReports(actor: Actor, query: CheckListQuery): Page<CheckListRow> & { filter: CheckListFilter } {
       const filter: CheckListFilter = { scope: actor.scope };
       if (query.round) filter.roundId = query.round;
-      if (query.area) filter.areaIds = catalog.filterIds(query.area);
+      if (query.area && query.level === 'commune') filter.areaByDate = catalog.communeLevelFilter(query.area);
+      else if (query.area) filter.areaIds = catalog.filterIds(query.area);
       if (query.status) filter.status = query.status;
       if (query.inspector) filter.inspectorId = query.inspector;
       const from = query.from ? parseDateInput(query.from) : null;
@@ -509,9 +510,9 @@ export function inspectionsService({ db, catalog, dataDir, audit, checklists, fi
       return repository.list({ scope: actor.scope, ...by }, limit, 0);
     },
 
-    /** Distinct venues with a report past draft in a round, among those the person may see. */
-    venuesReported(actor: Actor, roundId: number): number {
-      return repository.venuesReported(roundId, actor.scope);
+    /** The venues with a report past draft in a round, among those the person may see. */
+    venueIdsReported(actor: Actor, roundId: number): number[] {
+      return repository.venueIdsReported(roundId, actor.scope);
     },
 
     /**

@@ -75,10 +75,12 @@ export default async function roundsRoutes(fastify: FastifyInstance): Promise<vo
   /** The round page: its record, its reports and how far it has got (venues reported of venues in its areas). */
   function showData(request: FastifyRequest, id: number) {
     const round = service.getRound(request.actor, id);
+    // Venues registered after the round's last day were not there to check.
+    const reported = checks.venueIdsReported(request.actor, id);
     return {
       round,
       reports: checks.reportsFor(request.actor, { roundId: id }, REPORTS_SHOWN + 1),
-      progress: { reported: checks.venuesReported(request.actor, id), total: venues.countOpenInAreas(request.actor, round.areas.map((area) => area.id)) },
+      progress: { reported: reported.length, total: venues.countForRound(request.actor, round.areas.map((area) => area.id), round.endDate, reported) },
       canFile: checks.canFileInRound(request.actor, id),
       warnings: service.overlapWarnings(request.actor, service.formValuesOf(round), id),
       campaign: round.campaignId ? campaigns.getCampaign(round.campaignId) : null,

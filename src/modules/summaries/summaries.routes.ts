@@ -6,8 +6,8 @@ import { can } from '../../access/permissions.js';
 import { formatDate } from '../../lib/dates.js';
 import { parseForm } from '../../lib/forms.js';
 import { addRecordSheet, recordColumns, recordKinds, recordsCsv, xlsxWriter } from './records.export.js';
-import { addSummarySheet, columnValue, suppressedValues, summaryColumns, summaryCsv, summaryLines, summaryPdf, totalLabel, type SummaryContext } from './summary.formats.js';
-import { monitoringFigureOf, type FigureGroup, type Summary } from './summary.service.js';
+import { addSummarySheet, columnValue, rowLabel, suppressedValues, summaryColumns, summaryCsv, summaryLines, summaryPdf, totalLabel, type SummaryContext } from './summary.formats.js';
+import { monitoringFigureOf, type FigureGroup, type Summary, type SummaryRow } from './summary.service.js';
 import { recordFileParamsSchema, summaryFilterSchema, summaryGroups, summaryPageQuerySchema, summaryQuerySchema as querystring, type SummaryQuery, type TypedSummaryQuery } from './summaries.schemas.js';
 import type { FieldErrors, FormResult } from '../../lib/forms.js';
 
@@ -66,12 +66,17 @@ export default async function summariesRoutes(fastify: FastifyInstance): Promise
     return params.toString();
   }
 
-  /** The list behind each figure, with the same period, area and campaign. */
+  /**
+   * The list behind each figure, with the same campaign, and the row's unit and part of the period: a row's
+   * records are those of its side of the reform, and by commune the lists match each record's area on its date.
+   */
   function linkFor(summary: Summary) {
-    const period = `from=${encodeURIComponent(formatDate(summary.from))}&to=${encodeURIComponent(formatDate(summary.to))}`;
     const campaign = summary.campaignId ? `&campaign=${summary.campaignId}` : '';
-    return (figure: string, areaId: number | null, category?: string): string => {
-      const area = areaId ? `&area=${areaId}` : '';
+    return (figure: string, row: SummaryRow | null, category?: string): string => {
+      const dates = (row && summary.parts.find((part) => part.part === row.part)) ?? summary;
+      const period = `from=${encodeURIComponent(formatDate(dates.from))}&to=${encodeURIComponent(formatDate(dates.to))}`;
+      const areaId = row ? row.area.id : null;
+      const area = areaId ? `&area=${areaId}${summary.level === 'commune' ? '&level=commune' : ''}` : '';
       const base = `${period}${area}${campaign}`;
       switch (figure) {
         case 'rounds':
@@ -195,6 +200,7 @@ export default async function summariesRoutes(fastify: FastifyInstance): Promise
       // Victim counts exactly for heads and admins; for everyone else as every export shows them.
       value: request.user && can(request.user.role, 'victims.exact') ? columnValue : suppressedValues(summary),
       link: linkFor(summary),
+      rowLabel: (row: SummaryRow) => rowLabel(row, summary, request.t),
       exportQuery,
       campaignOptions: campaigns.all(),
       query,

@@ -5,7 +5,7 @@ import type ExcelJS from 'exceljs';
 import type { Translate, Language } from '../../i18n/index.js';
 import { formatDate, formatMoment } from '../../lib/dates.js';
 import { suppressColumn, type ShownCount } from '../../lib/small-cells.js';
-import { figureGroups, smallCellFigures, type FigureColumn, type FigureGroup, type Figures, type SmallCellFigure, type Summary } from './summary.service.js';
+import { figureGroups, smallCellFigures, victimFigures, type FigureColumn, type FigureGroup, type Figures, type SmallCellFigure, type Summary, type SummaryRow, type VictimFigure } from './summary.service.js';
 import { safeCell } from './records.export.js';
 
 const require = createRequire(import.meta.url);
@@ -28,11 +28,32 @@ export function totalLabel(context: Pick<SummaryContext, 't' | 'provinceName' | 
   return context.scopeName ? context.t('summary.totalScoped', { area: context.scopeName }) : context.t('summary.total', { province: context.provinceName });
 }
 
+/** Whether a summary's period spans the 2025 reform (it then has rows for each side). */
+export function spansReform(summary: Pick<Summary, 'parts'>): boolean {
+  return summary.parts.length > 1;
+}
+
+/** A row's label in every format: its unit, and the side of the reform when the label alone would not say it. */
+export function rowLabel(row: SummaryRow, summary: Pick<Summary, 'parts'>, t: Translate): string {
+  const name = row.area.name;
+  switch (row.kind) {
+    case 'district':
+      return spansReform(summary) ? t('summary.row.district', { name }) : name;
+    case 'commune':
+      return spansReform(summary) ? t('summary.row.commune', { name }) : name;
+    case 'oldCommune':
+      return t('summary.row.oldCommune', { name, district: row.district?.name ?? '' });
+    default:
+      return t(`summary.row.${row.kind}`, { name });
+  }
+}
+
 /** The lines under a summary's title in every format: period, campaign, area, when and by whom, the rule. */
 export function summaryLines(summary: Summary, context: SummaryContext): string[] {
   const { t } = context;
   return [
     t('summary.period', { from: formatDate(summary.from), to: formatDate(summary.to) }) + ` · ${t('summary.level')}: ${t(`summary.level.${summary.level}`)}`,
+    ...(spansReform(summary) ? [t('summary.reformNote')] : []),
     ...(context.campaignTitle ? [t('summary.campaignLine', { title: context.campaignTitle })] : []),
     ...(context.scopeName ? [t('summary.scopeLine', { area: context.scopeName })] : []),
     t('summary.generated', { at: formatMoment(context.generatedAt.toISOString()), by: context.generatedBy }),
@@ -105,7 +126,7 @@ export function summaryTable(summary: Summary, context: SummaryContext): { heade
   const header = [context.t('summary.col.area'), ...columns.map((column) => column.label)];
   const value = suppressedValues(summary);
   const line = (label: string, figures: Figures) => [label, ...columns.map((column) => value(column, figures))];
-  const rows = summary.rows.map((row) => line(row.area.name, row.figures));
+  const rows = summary.rows.map((row) => line(rowLabel(row, summary, context.t), row.figures));
   rows.push(line(totalLabel(context), summary.total));
   return { header, rows };
 }
@@ -123,6 +144,8 @@ export async function summaryCsv(summary: Summary, context: SummaryContext): Pro
   const csv = stringify({ header: true, columns: header.map((name, index) => ({ key: String(index), header: name })), quoted_match: /[",\r\n]/, record_delimiter: '\r\n' });
   csv.pipe(output);
   for (const row of rows) csv.write(Object.fromEntries(row.map((value, index) => [String(index), safeCell(value)])));
+  // A period spanning the reform says so under the total, where a reader of the file sees it.
+  if (spansReform(summary)) csv.write({ '0': context.t('summary.reformNote') });
   csv.end();
   return output;
 }

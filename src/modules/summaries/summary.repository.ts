@@ -2,6 +2,10 @@ import { and, sql, type SQL } from 'drizzle-orm';
 import type { AppDatabase } from '../../../db/client.js';
 import { countsAsFact } from '../../../db/conditions.js';
 import { areaColumnInScope, type AreaScope } from '../../access/scope.js';
+import { REFORM_DATE } from '../../lib/dates.js';
+
+/** 1 for a record dated before the reform (its `column` a YYYY-MM-DD date), else 0: each side counts under the units of its time. */
+const beforeReform = (column: SQL) => sql`(case when ${column} < ${REFORM_DATE} then 1 else 0 end)`;
 
 /** The period and filters every summary figure is computed over. */
 export interface SummaryFilter {
@@ -31,38 +35,38 @@ export function summaryRepository(db: AppDatabase) {
       return db.get(sql`select 1 as found from campaigns where id = ${id}`) !== undefined;
     },
 
-    roundAreas(filter: SummaryFilter): Array<{ roundId: number; areaId: number }> {
+    roundAreas(filter: SummaryFilter): Array<{ roundId: number; areaId: number; before: number }> {
       const where = and(
         sql`r.start_date between ${filter.from} and ${filter.to} and r.status in ('in_progress', 'completed')`,
         filter.campaignId ? sql`r.campaign_id = ${filter.campaignId}` : undefined,
         areaColumnInScope(sql`ra.area_id`, filter.scope),
       );
-      return db.all(sql`select ra.round_id as roundId, ra.area_id as areaId from round_areas ra join rounds r on r.id = ra.round_id where ${where}`);
+      return db.all(sql`select ra.round_id as roundId, ra.area_id as areaId, ${beforeReform(sql`r.start_date`)} as before from round_areas ra join rounds r on r.id = ra.round_id where ${where}`);
     },
 
-    reportsByArea(filter: SummaryFilter): Array<{ areaId: number; approved: number; venues: number; counselled: number; pending: number }> {
+    reportsByArea(filter: SummaryFilter): Array<{ areaId: number; before: number; approved: number; venues: number; counselled: number; pending: number }> {
       const where = and(sql`c.visit_date between ${filter.from} and ${filter.to}`, ofCampaignRounds(sql`c.round_id`, filter), areaColumnInScope(sql`c.area_id`, filter.scope));
       return db.all(
-        sql`select c.area_id as areaId,
+        sql`select c.area_id as areaId, ${beforeReform(sql`c.visit_date`)} as before,
                    sum(case when ${fact} then 1 else 0 end) as approved,
                    count(distinct case when ${fact} then c.venue_id end) as venues,
                    coalesce(sum(case when ${fact} then c.staff_counselled end), 0) as counselled,
                    sum(case when c.status = 'submitted' then 1 else 0 end) as pending
             from checks c
             where ${where}
-            group by c.area_id`,
+            group by c.area_id, before`,
       );
     },
 
-    findingsByArea(filter: SummaryFilter): Array<{ areaId: number; category: string; total: number; critical: number; referred: number }> {
+    findingsByArea(filter: SummaryFilter): Array<{ areaId: number; before: number; category: string; total: number; critical: number; referred: number }> {
       const where = and(sql`f.visit_date between ${filter.from} and ${filter.to}`, fact, ofCampaignRounds(sql`f.round_id`, filter), areaColumnInScope(sql`f.area_id`, filter.scope));
       return db.all(
-        sql`select f.area_id as areaId, f.category as category, count(*) as total,
+        sql`select f.area_id as areaId, ${beforeReform(sql`f.visit_date`)} as before, f.category as category, count(*) as total,
                    sum(case when f.severity = 'critical' then 1 else 0 end) as critical,
                    sum(case when f.severity = 'critical' and f.referred_on is not null then 1 else 0 end) as referred
             from findings f join checks c on c.id = f.check_id
             where ${where}
-            group by f.area_id, f.category`,
+            group by f.area_id, before, f.category`,
       );
     },
 
@@ -84,11 +88,10 @@ export function summaryRepository(db: AppDatabase) {
             group by f.area_id, f.category`,
       );
     },
-
-    followUpsByArea(filter: SummaryFilter): Array<{ areaId: number; open: number; overdue: number; done: number; verified: number; fines: number; fineTotal: number }> {
+    followUpsByArea(filter: SummaryFilter): Array<{ areaId: number; before: number; open: number; overdue: number; done: number; verified: number; fines: number; fineTotal: number }> {
       const where = and(sql`f.visit_date between ${filter.from} and ${filter.to}`, fact, ofCampaignRounds(sql`f.round_id`, filter), areaColumnInScope(sql`u.area_id`, filter.scope));
       return db.all(
-        sql`select u.area_id as areaId,
+        sql`select u.area_id as areaId, ${beforeReform(sql`f.visit_date`)} as before,
                    sum(case when u.status in ('open', 'in_progress') then 1 else 0 end) as open,
                    sum(case when u.status in ('open', 'in_progress') and u.due_date < ${filter.today} then 1 else 0 end) as overdue,
                    sum(case when u.status = 'done' then 1 else 0 end) as done,
@@ -97,20 +100,20 @@ export function summaryRepository(db: AppDatabase) {
                    coalesce(sum(case when u.measure = 'fine' then u.fine_amount end), 0) as fineTotal
             from findings f join checks c on c.id = f.check_id join follow_ups u on u.finding_id = f.id
             where ${where}
-            group by u.area_id`,
+            group by u.area_id, before`,
       );
     },
 
-    outreachByArea(filter: SummaryFilter): Array<{ areaId: number; sessions: number; participants: number; women: number }> {
+    outreachByArea(filter: SummaryFilter): Array<{ areaId: number; before: number; sessions: number; participants: number; women: number }> {
       const where = and(
         sql`o.activity_date between ${filter.from} and ${filter.to}`,
         filter.campaignId ? sql`o.campaign_id = ${filter.campaignId}` : undefined,
         areaColumnInScope(sql`o.area_id`, filter.scope),
       );
       return db.all(
-        sql`select o.area_id as areaId, count(*) as sessions, coalesce(sum(o.participants_total), 0) as participants, coalesce(sum(o.participants_women), 0) as women
+        sql`select o.area_id as areaId, ${beforeReform(sql`o.activity_date`)} as before, count(*) as sessions, coalesce(sum(o.participants_total), 0) as participants, coalesce(sum(o.participants_women), 0) as women
             from outreach_activities o where ${where}
-            group by o.area_id`,
+            group by o.area_id, before`,
       );
     },
 
@@ -119,16 +122,16 @@ export function summaryRepository(db: AppDatabase) {
      * lies wholly inside the summary's: quarters are never split. Victim counts belong to no campaign, so a
      * campaign filter leaves them as they are.
      */
-    victimsByArea(filter: SummaryFilter): Array<{ areaId: number; measure: string; total: number }> {
+    victimsByArea(filter: SummaryFilter): Array<{ areaId: number; before: number; measure: string; total: number }> {
       const where = and(
         sql`v.period_start >= ${filter.from} and v.period_end <= ${filter.to} and c.measure in ('returned', 'supported', 'handed_to_family')`,
         areaColumnInScope(sql`v.area_id`, filter.scope),
       );
       return db.all(
-        sql`select v.area_id as areaId, c.measure as measure, coalesce(sum(c.count), 0) as total
+        sql`select v.area_id as areaId, ${beforeReform(sql`v.period_start`)} as before, c.measure as measure, coalesce(sum(c.count), 0) as total
             from victim_support_records v join victim_support_counts c on c.record_id = v.id
             where ${where}
-            group by v.area_id, c.measure`,
+            group by v.area_id, before, c.measure`,
       );
     },
 
@@ -161,13 +164,13 @@ export function summaryRepository(db: AppDatabase) {
     },
 
     /** Situations watched per area and category over the records whose month or quarter lies wholly inside the period. */
-    monitoringByArea(filter: SummaryFilter): Array<{ areaId: number; category: string; total: number }> {
+    monitoringByArea(filter: SummaryFilter): Array<{ areaId: number; before: number; category: string; total: number }> {
       const where = and(sql`r.period_start >= ${filter.from} and r.period_end <= ${filter.to}`, areaColumnInScope(sql`r.area_id`, filter.scope));
       return db.all(
-        sql`select r.area_id as areaId, c.category as category, coalesce(sum(c.count), 0) as total
+        sql`select r.area_id as areaId, ${beforeReform(sql`r.period_start`)} as before, c.category as category, coalesce(sum(c.count), 0) as total
             from monitoring_records r join monitoring_counts c on c.record_id = r.id
             where ${where}
-            group by r.area_id, c.category`,
+            group by r.area_id, before, c.category`,
       );
     },
   };

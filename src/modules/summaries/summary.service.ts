@@ -1,6 +1,6 @@
 import { tableVersions, type AppDatabase } from '../../../db/client.js';
-import { todayInVietnam } from '../../lib/dates.js';
-import type { AreaCatalog, AreaRecord } from '../../areas/index.js';
+import { REFORM_DATE, todayInVietnam } from '../../lib/dates.js';
+import { reformParts, type AreaCatalog, type AreaRecord, type ReformPart } from '../../areas/index.js';
 import type { Actor } from '../../access/actor.js';
 import { rollupDistrict, scopeIncludes } from '../../access/scope.js';
 import { summaryRepository, type SummaryFilter } from './summary.repository.js';
@@ -52,8 +52,24 @@ export interface Figures {
   monitorMissing: number;
 }
 
+/**
+ * What a row of the summary stands for, so work is never counted under a unit that did not exist on its date:
+ * - by district: `district`, an old district's work before 1 July 2025; `newCommunesOf`, from it, the work of the
+ *   new communes formed (mainly) from that district, and of its own venues not yet moved to a new commune;
+ * - by commune: `commune`, a new commune from 1 July 2025; before it, `oldCommune` when the old commune is known
+ *   (the new commune of the venue was formed from it alone), else `unknownOldCommune` under the old district;
+ *   and `unknownNewCommune` for work after the reform on a venue still registered under its old district.
+ */
+export type SummaryRowKind = 'district' | 'newCommunesOf' | 'commune' | 'oldCommune' | 'unknownOldCommune' | 'unknownNewCommune';
+
 export interface SummaryRow {
+  /** The unit the row counts under (a district, a new commune, or an old commune), which its links filter by. */
   area: AreaRecord;
+  /** The side of the reform its figures are from; a period spanning the reform has rows of both. */
+  part: ReformPart;
+  kind: SummaryRowKind;
+  /** An old commune's district. */
+  district?: AreaRecord;
   figures: Figures;
 }
 
@@ -65,6 +81,8 @@ export interface Summary {
   categories: Array<{ code: string; vi: string; en: string }>;
   rows: SummaryRow[];
   total: Figures;
+  /** The period's parts on each side of 1 July 2025, each with its dates: two when the period spans the reform. */
+  parts: Array<{ part: ReformPart; from: string; to: string }>;
 }
 
 /**
@@ -167,8 +185,9 @@ const SUMMARY_TABLES = ['rounds', 'round_areas', 'checks', 'findings', 'follow_u
 
 /**
  * One summary model for the page, CSV, XLSX and PDF, so the figures agree in every format.
- * Work recorded by commune after 2025-07-01 rolls up to the district it mainly came from, so a summary by
- * district across the reform is whole; a round covering several areas counts once per area and once in the total.
+ * Each record counts under the units of its date (see SummaryRowKind): a period spanning 1 July 2025 has rows for
+ * each side, which add up to one total. By district, the new communes' work rolls up to the district they mainly
+ * came from; a round covering several areas counts once per area and once in the total.
  */
 export function summaryService({ db, catalog, checklists, now = () => new Date() }: { db: AppDatabase; catalog: AreaCatalog; checklists: ChecklistsService; now?: () => Date }) {
   const repository = summaryRepository(db);
@@ -252,33 +271,57 @@ export function summaryService({ db, catalog, checklists, now = () => new Date()
     const filter: SummaryFilter = { from, to, scope: actor.scope, today, ...(query.campaign ? { campaignId: query.campaign } : {}) };
 
     const visible = (area: AreaRecord) => actor.scope.all || scopeIncludes(actor.scope, area.id);
-    // The row an area's records count under.
-    const rowOf = (areaId: number): number | undefined => {
-      if (!catalog.byId.has(areaId)) return undefined;
-      return level === 'commune' ? areaId : rollupDistrict(catalog, areaId, actor.scope);
+    const parts = reformParts(from, to);
+    // The row a record counts under, by its area and the side of the reform its date is on.
+    const unitOf = (areaId: number, part: ReformPart): { area: AreaRecord; kind: SummaryRowKind; district?: AreaRecord } | undefined => {
+      const area = catalog.byId.get(areaId);
+      if (!area || area.level === 'province') return undefined;
+      const districtOf = (id: number) => {
+        const districtId = rollupDistrict(catalog, id, actor.scope);
+        return districtId === undefined ? undefined : catalog.byId.get(districtId);
+      };
+      if (level === 'district') {
+        const district = districtOf(areaId);
+        return district && { area: district, kind: part === 'before' ? 'district' : 'newCommunesOf' };
+      }
+      if (part === 'after') return { area, kind: area.level === 'commune' ? 'commune' : 'unknownNewCommune' };
+      if (area.level === 'district') return { area, kind: 'unknownOldCommune' };
+      const oldCommune = catalog.oldCommunes.get(catalog.oldCommuneOf(areaId) ?? 0);
+      if (oldCommune) return { area: oldCommune, kind: 'oldCommune', ...(oldCommune.parentId && catalog.byId.get(oldCommune.parentId) ? { district: catalog.byId.get(oldCommune.parentId)! } : {}) };
+      const district = districtOf(areaId);
+      return district && { area: district, kind: 'unknownOldCommune' };
     };
-    const rows = new Map<number, Figures>();
-    const figuresOf = (areaId: number): Figures | undefined => {
-      const key = rowOf(areaId);
-      if (key === undefined) return undefined;
-      if (!rows.has(key)) rows.set(key, emptyFigures(categoryCodes));
+    const rows = new Map<string, SummaryRow>();
+    // Rows that hold a record in the person's scope show even when their unit lies outside it, so rows add up to the total.
+    const touched = new Set<string>();
+    const rowOf = (areaId: number, part: ReformPart, touch = true): SummaryRow | undefined => {
+      const unit = unitOf(areaId, part);
+      if (!unit) return undefined;
+      const key = `${part}:${unit.kind}:${unit.area.id}`;
+      if (!rows.has(key)) rows.set(key, { ...unit, part, figures: emptyFigures(categoryCodes) });
+      if (touch) touched.add(key);
       return rows.get(key);
     };
-    // Every area of the level shows, with zeros when nothing happened there.
-    for (const area of level === 'district' ? catalog.districts : catalog.communes) if (visible(area)) figuresOf(area.id);
+    const partOf = (before: number): ReformPart => (before ? 'before' : 'after');
+    const figuresOf = (areaId: number, before: number): Figures | undefined => rowOf(areaId, partOf(before))?.figures;
+    // Every unit of its time shows, with zeros when nothing happened there: the districts before the reform, the
+    // new communes (or, by district, the districts' new communes together) after it.
+    for (const { part } of parts) {
+      const units = level === 'district' || part === 'before' ? catalog.districts : catalog.communes;
+      for (const area of units) if (visible(area)) rowOf(area.id, part, false);
+    }
 
     const total = emptyFigures(categoryCodes);
-    const roundsPerRow = new Map<number, Set<number>>();
+    const roundsPerRow = new Map<SummaryRow, Set<number>>();
     const allRounds = new Set<number>();
     for (const pair of repository.roundAreas(filter)) {
-      const key = rowOf(pair.areaId);
-      if (key === undefined) continue;
-      figuresOf(pair.areaId);
-      if (!roundsPerRow.has(key)) roundsPerRow.set(key, new Set());
-      roundsPerRow.get(key)!.add(pair.roundId);
+      const row = rowOf(pair.areaId, partOf(pair.before));
+      if (!row) continue;
+      if (!roundsPerRow.has(row)) roundsPerRow.set(row, new Set());
+      roundsPerRow.get(row)!.add(pair.roundId);
       allRounds.add(pair.roundId);
     }
-    for (const [key, set] of roundsPerRow) rows.get(key)!.rounds = set.size;
+    for (const [row, set] of roundsPerRow) row.figures.rounds = set.size;
     total.rounds = allRounds.size;
 
     const add = (figures: Figures | undefined, field: Exclude<keyof Figures, 'byCategory'>, value: number) => {
@@ -287,14 +330,14 @@ export function summaryService({ db, catalog, checklists, now = () => new Date()
       total[field] += value;
     };
     for (const row of repository.reportsByArea(filter)) {
-      const figures = figuresOf(row.areaId);
+      const figures = figuresOf(row.areaId, row.before);
       add(figures, 'reportsApproved', row.approved);
       add(figures, 'venuesChecked', row.venues);
       add(figures, 'staffCounselled', row.counselled);
       add(figures, 'reportsPending', row.pending);
     }
     for (const row of repository.findingsByArea(filter)) {
-      const figures = figuresOf(row.areaId);
+      const figures = figuresOf(row.areaId, row.before);
       if (!figures) continue;
       add(figures, 'violations', row.total);
       add(figures, 'critical', row.critical);
@@ -304,7 +347,7 @@ export function summaryService({ db, catalog, checklists, now = () => new Date()
       total.byCategory[code] = (total.byCategory[code] ?? 0) + row.total;
     }
     for (const row of repository.followUpsByArea(filter)) {
-      const figures = figuresOf(row.areaId);
+      const figures = figuresOf(row.areaId, row.before);
       add(figures, 'followUpsOpen', row.open);
       add(figures, 'followUpsOverdue', row.overdue);
       add(figures, 'followUpsDone', row.done);
@@ -313,7 +356,7 @@ export function summaryService({ db, catalog, checklists, now = () => new Date()
       add(figures, 'fineTotal', row.fineTotal);
     }
     for (const row of repository.outreachByArea(filter)) {
-      const figures = figuresOf(row.areaId);
+      const figures = figuresOf(row.areaId, row.before);
       add(figures, 'outreachSessions', row.sessions);
       add(figures, 'participants', row.participants);
       add(figures, 'women', row.women);
@@ -323,27 +366,41 @@ export function summaryService({ db, catalog, checklists, now = () => new Date()
     for (const row of repository.victimsByArea(filter)) {
       if (catalog.byId.get(row.areaId)?.level === 'province') continue;
       const column = victimColumn[row.measure];
-      if (column) add(figuresOf(row.areaId), column, row.total);
+      if (column) add(figuresOf(row.areaId, row.before), column, row.total);
     }
     // Models, the roster and the situations watched belong to no campaign: a campaign filter leaves them as they are.
+    // Models and the roster are counted as they stand at the period's end, so on that side of the reform.
+    const atEnd = to < REFORM_DATE ? 1 : 0;
     for (const row of repository.modelsByArea(filter)) {
-      const figures = figuresOf(row.areaId);
+      const figures = figuresOf(row.areaId, atEnd);
       add(figures, 'modelsActive', row.active);
       add(figures, 'modelsNew', row.started);
       add(figures, 'modelsReplicated', row.replicated);
       add(figures, 'modelMembers', row.members);
     }
-    for (const row of repository.propagandistsByArea(filter)) add(figuresOf(row.areaId), 'trainedPropagandists', row.trained);
+    for (const row of repository.propagandistsByArea(filter)) add(figuresOf(row.areaId, atEnd), 'trainedPropagandists', row.trained);
     for (const row of repository.monitoringByArea(filter)) {
       const column = monitoringFigureOf[row.category];
-      if (column) add(figuresOf(row.areaId), column, row.total);
+      if (column) add(figuresOf(row.areaId, row.before), column, row.total);
     }
 
+    // Before the reform first; by district code (an old district's known old communes after it), new communes by name.
+    const kindOrder: Record<SummaryRowKind, number> = { district: 0, unknownOldCommune: 0, oldCommune: 1, newCommunesOf: 0, commune: 0, unknownNewCommune: 1 };
+    const sortKey = (row: SummaryRow) => [
+      row.part === 'before' ? 0 : 1,
+      row.kind === 'commune' ? '' : (row.district ?? row.area).code,
+      kindOrder[row.kind],
+      row.area.nameKey,
+    ] as const;
+    const compare = (a: SummaryRow, b: SummaryRow) => {
+      const [x, y] = [sortKey(a), sortKey(b)];
+      return x[0] - y[0] || x[1].localeCompare(y[1]) || x[2] - y[2] || x[3].localeCompare(y[3]);
+    };
     const ordered = [...rows]
-      .map(([areaId, figures]) => ({ area: catalog.byId.get(areaId)!, figures }))
-      .filter((row) => row.area && visible(row.area))
-      .sort((a, b) => (a.area.level === b.area.level ? (a.area.level === 'district' ? a.area.code.localeCompare(b.area.code) : a.area.nameKey.localeCompare(b.area.nameKey)) : a.area.level === 'district' ? 1 : -1));
-    return { from, to, level, campaignId: query.campaign ?? null, categories, rows: ordered, total };
+      .filter(([key, row]) => touched.has(key) || visible(row.area))
+      .map(([, row]) => row)
+      .sort(compare);
+    return { from, to, level, campaignId: query.campaign ?? null, categories, rows: ordered, total, parts };
   }
 }
 

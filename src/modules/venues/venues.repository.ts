@@ -1,13 +1,14 @@
-import { and, asc, eq, inArray, lt, ne, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, inArray, lt, ne, or, sql, type SQL } from 'drizzle-orm';
 import type { AppDatabase } from '../../../db/client.js';
 import { cappedCounter } from '../../../db/count.js';
 import { preparedByShape, type Bind } from '../../../db/prepared.js';
 import { venues, type VenueStatus } from '../../../db/schema/index.js';
 import { escapeLike } from '../../lib/text.js';
+import { todayInVietnam } from '../../lib/dates.js';
 import { areaColumnInScope, type AreaScope } from '../../access/scope.js';
 
 export type VenueRow = typeof venues.$inferSelect;
-export type VenueWrite = Omit<VenueRow, 'id' | 'version' | 'createdAt' | 'updatedAt'>;
+export type VenueWrite = Omit<VenueRow, 'id' | 'version' | 'registeredOn' | 'createdAt' | 'updatedAt'>;
 
 export interface VenueListFilter {
   scope: AreaScope;
@@ -77,7 +78,7 @@ export function venuesRepository(db: AppDatabase) {
     insert(write: VenueWrite, at: string): number {
       return db
         .insert(venues)
-        .values({ ...write, createdAt: at, updatedAt: at })
+        .values({ ...write, registeredOn: todayInVietnam(new Date(at)), createdAt: at, updatedAt: at })
         .returning({ id: venues.id })
         .get().id;
     },
@@ -92,12 +93,22 @@ export function venuesRepository(db: AppDatabase) {
       );
     },
 
-    countInAreas(areaIds: number[]): number {
+    /**
+     * Venues in these areas registered by `registeredBy` (YYYY-MM-DD) and not closed, and the venues `alsoIds`
+     * among them whatever their state (those already reported in a round).
+     */
+    countInAreas(areaIds: number[], registeredBy: string, alsoIds: number[] = []): number {
       if (areaIds.length === 0) return 0;
+      const registered = sql`coalesce(${venues.registeredOn}, date(${venues.createdAt}, '+7 hours'))`;
       return db
         .select({ total: sql<number>`count(*)` })
         .from(venues)
-        .where(and(inArray(venues.areaId, areaIds), ne(venues.status, 'closed')))
+        .where(
+          and(
+            inArray(venues.areaId, areaIds),
+            or(and(ne(venues.status, 'closed'), sql`${registered} <= ${registeredBy}`), alsoIds.length > 0 ? inArray(venues.id, alsoIds) : undefined),
+          ),
+        )
         .get()!.total;
     },
   };

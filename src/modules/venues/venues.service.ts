@@ -226,9 +226,16 @@ export function venuesService({ db, catalog, audit, now = () => new Date() }: { 
       return repository.dedupeKeysIn(areaIds);
     },
 
-    /** Venues in these areas (and those formed from or into them) that the person may see. */
-    countOpenInAreas(actor: Actor, areaIds: number[]): number {
-      return repository.countInAreas([...new Set(areaIds.flatMap((id) => catalog.relatedAreas(id)))].filter((id) => scopeIncludes(actor.scope, id)));
+    /**
+     * The venues a round's progress counts: in its areas (and those formed from or into them) that the person may
+     * see, registered by the round's last day and not closed; and those already reported in it (`reportedIds`).
+     */
+    countForRound(actor: Actor, areaIds: number[], endDate: string, reportedIds: number[]): number {
+      return repository.countInAreas(
+        [...new Set(areaIds.flatMap((id) => catalog.relatedAreas(id)))].filter((id) => scopeIncludes(actor.scope, id)),
+        endDate,
+        reportedIds,
+      );
     },
 
     /** What this person may do on a venue's page (the template shows only these). */

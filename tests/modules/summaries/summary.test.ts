@@ -88,15 +88,17 @@ async function pageTable(client: SignedInClient, query = period): Promise<string
 const normalise = (value: unknown) => String(value ?? '').replace(/\./g, '').replace(/ đ$/, '');
 
 describe('the district summary', () => {
-  it('has hand-counted figures, with zeros for an idle district and work after the reform under its old district', async () => {
+  it('has hand-counted figures, with zeros for an idle district and work after the reform in its own row under its old district', async () => {
     const table = await pageTable(head);
     const row = (name: string) => table.find((cells) => cells[0] === name)!;
     // Columns: area, rounds, venues, approved, pending, violations, critical, referred, open, overdue, done, verified, fines, fine total, counselled, sessions, participants, women, then A…I and other.
-    expect(row('Huyện Bắc Yên').slice(1, 18)).toEqual(['1', '2', '3', '1', '3', '2', '1', '1', '1', '0', '1', '1', '5.000.000 đ', '15', '0', '0', '0']);
-    expect(row('Huyện Sông Mã').slice(1, 18)).toEqual(['1', '1', '1', '0', '1', '0', '0', '0', '0', '0', '0', '0', '0', '5', '2', '80', '30']);
-    expect(row('Huyện Mai Sơn').slice(15, 18)).toEqual(['1', '100', '60']);
-    expect(row('Huyện Phù Yên').slice(1).every((cell) => cell === '0')).toBe(true);
-    expect(table).toHaveLength(13); // 12 districts and the province
+    expect(row('Huyện Bắc Yên (đến 30/06/2025)').slice(1, 18)).toEqual(['1', '2', '3', '1', '3', '2', '1', '1', '1', '0', '1', '1', '5.000.000 đ', '15', '0', '0', '0']);
+    expect(row('Huyện Sông Mã (đến 30/06/2025)').slice(1).every((cell) => cell === '0' || cell === '0 đ')).toBe(true);
+    expect(row('Các xã, phường mới từ Huyện Sông Mã (từ 01/07/2025)').slice(1, 18)).toEqual(['1', '1', '1', '0', '1', '0', '0', '0', '0', '0', '0', '0', '0', '5', '2', '80', '30']);
+    expect(row('Huyện Mai Sơn (đến 30/06/2025)').slice(15, 18)).toEqual(['1', '100', '60']);
+    expect(row('Huyện Phù Yên (đến 30/06/2025)').slice(1).every((cell) => cell === '0')).toBe(true);
+    expect(row('Các xã, phường mới từ Huyện Phù Yên (từ 01/07/2025)').slice(1).every((cell) => cell === '0')).toBe(true);
+    expect(table).toHaveLength(25); // 12 districts before the reform, their new communes after it, and the province
     const total = table[table.length - 1]!;
     expect(total[0]).toBe('Toàn tỉnh (Tỉnh Sơn La)');
     expect(total.slice(1, 18)).toEqual(['2', '3', '4', '1', '4', '2', '1', '1', '1', '0', '1', '1', '5.000.000 đ', '20', '3', '180', '90']);
@@ -130,8 +132,8 @@ describe('the district summary', () => {
   it('splits the same figures by commune after the reform, keeping the districts’ earlier work', async () => {
     const table = await pageTable(head, `${period}&level=commune`);
     const songMaCommune = test.app.catalog.byId.get(test.app.catalog.filterIds(district(test.app, 'Sông Mã').id)[1]!)!;
-    expect(table.find((cells) => cells[0] === songMaCommune.name)!.slice(15, 18)).toEqual(['2', '80', '30']);
-    expect(table.find((cells) => cells[0] === 'Huyện Bắc Yên')!.slice(1, 4)).toEqual(['1', '2', '3']);
+    expect(table.find((cells) => cells[0] === `${songMaCommune.name} (từ 01/07/2025)`)!.slice(15, 18)).toEqual(['2', '80', '30']);
+    expect(table.find((cells) => cells[0] === 'Huyện Bắc Yên (đến 30/06/2025, không rõ xã cũ)')!.slice(1, 4)).toEqual(['1', '2', '3']);
     expect(table[table.length - 1]!.slice(1, 18)).toEqual((await pageTable(head)).at(-1)!.slice(1, 18));
   });
 
@@ -171,7 +173,7 @@ describe('the summary page’s column groups', () => {
       expect(headings[0], group).toBe('Địa bàn');
       expect(headings, group).toHaveLength(1 + columnsOf[group]!.length);
       const rows = $('#summary-table tbody tr');
-      expect(rows, group).toHaveLength(13);
+      expect(rows, group).toHaveLength(25);
       rows.each((_, row) => {
         expect($(row).find('th[scope="row"]').text().trim(), group).not.toBe('');
         const cells = $(row).find('td');
@@ -213,7 +215,9 @@ describe('the summary page’s column groups', () => {
     const csv = parse((await auditor.get(`/reports/districts.csv?${period}`)).body.replace(/^\uFEFF/, '')) as string[][];
     expect(csv[0]).toHaveLength(43);
     expect(headings).toEqual(csv[0]!.slice(1));
-    expect((await pageTable(auditor)).map((cells) => cells.map(normalise))).toEqual(csv.slice(1).map((cells) => cells.map(normalise)));
+    // The last line of the file says the period spans the reform.
+    expect(csv.at(-1)![0]).toContain('01/07/2025');
+    expect((await pageTable(auditor)).map((cells) => cells.map(normalise))).toEqual(csv.slice(1, -1).map((cells) => cells.map(normalise)));
   });
 
   it('carries the period, level and campaign across the group links, and the group through the filter form', async () => {
@@ -283,21 +287,22 @@ describe('exports', () => {
     expect(csv.rawPayload.subarray(0, 3).equals(Buffer.from([0xef, 0xbb, 0xbf]))).toBe(true);
     const records = parse(csv.body.replace(/^\uFEFF/, ''), { relax_column_count: false }) as string[][];
     expect(records[0]![0]).toBe('Địa bàn');
-    expect(records.slice(1).map((cells) => cells.map(normalise))).toEqual(table.map((cells) => cells.map(normalise)));
+    expect(records.slice(1, -1).map((cells) => cells.map(normalise))).toEqual(table.map((cells) => cells.map(normalise)));
 
     const xlsx = await head.get(`/reports/districts.xlsx?${period}`);
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load(xlsx.rawPayload as unknown as ArrayBuffer);
     const sheet = workbook.worksheets[0]!;
     expect(String(sheet.getCell('A1').value)).toContain('Tỉnh Sơn La');
-    expect(sheet.getRow(5).font?.bold).toBe(true);
-    expect(sheet.views[0]).toMatchObject({ state: 'frozen', ySplit: 5 });
+    // Title, period, the reform note (the period spans 1 July 2025), generated, rules, then the header.
+    expect(sheet.getRow(6).font?.bold).toBe(true);
+    expect(sheet.views[0]).toMatchObject({ state: 'frozen', ySplit: 6 });
     const sheetRows: string[][] = [];
     sheet.eachRow((row, number) => {
-      if (number > 5) sheetRows.push((row.values as unknown[]).slice(1).map(normalise));
+      if (number > 6) sheetRows.push((row.values as unknown[]).slice(1).map(normalise));
     });
     expect(sheetRows).toEqual(table.map((cells) => cells.map(normalise)));
-    expect(sheet.getRow(6).getCell(2).numFmt).toBe('#,##0');
+    expect(sheet.getRow(7).getCell(2).numFmt).toBe('#,##0');
     expect(workbook.worksheets.map((ws) => ws.name)).toEqual(['Tổng hợp', 'Biên bản', 'Vi phạm', 'Khắc phục']);
     // The reports sheet lists the reports the figures count: the approved ones and, marked, the pending ones.
     const statuses: string[] = [];
@@ -333,10 +338,11 @@ describe('exports', () => {
   it('give a district-scoped auditor only their district, in every format', async () => {
     const scoped = await loginAs(test.app, 'auditor', { areaId: district(test.app, 'Sông Mã').id });
     const table = await pageTable(scoped);
-    expect(table.map((cells) => cells[0])).toEqual(['Huyện Sông Mã', 'Tổng (Huyện Sông Mã)']);
-    expect(table[1]!.slice(1, 18)).toEqual(table[0]!.slice(1, 18));
+    const names = ['Huyện Sông Mã (đến 30/06/2025)', 'Các xã, phường mới từ Huyện Sông Mã (từ 01/07/2025)', 'Tổng (Huyện Sông Mã)'];
+    expect(table.map((cells) => cells[0])).toEqual(names);
+    expect(table[2]!.slice(1, 18)).toEqual(table[1]!.slice(1, 18));
     const csv = parse((await scoped.get(`/reports/districts.csv?${period}`)).body.replace(/^\uFEFF/, '')) as string[][];
-    expect(csv.slice(1).map((cells) => cells[0])).toEqual(['Huyện Sông Mã', 'Tổng (Huyện Sông Mã)']);
+    expect(csv.slice(1, -1).map((cells) => cells[0])).toEqual(names);
     const text = await pdfText((await scoped.get(`/reports/districts.pdf?${period}`)).rawPayload);
     expect(text).not.toContain('Huyện Bắc Yên');
     expect(text).toContain('Chỉ gồm số liệu của Huyện Sông Mã');
@@ -408,9 +414,9 @@ describe('exports', () => {
     const csv = convertWithOffice('summary.xlsx', (await head.get(`/reports/districts.xlsx?${period}`)).rawPayload, 'csv:Text - txt - csv (StarCalc):44,34,76,1', 'csv');
     const converted = parse(csv, { relax_column_count: true }) as string[][];
     const table = await pageTable(head);
-    const body = converted.slice(5).filter((cells) => cells[0]);
+    const body = converted.slice(6).filter((cells) => cells[0]);
     // LibreOffice writes the formatted numbers (#,##0 gives 5,000,000): compare digits.
-    expect(body.map((cells) => cells.slice(0, table[0]!.length).map((cell) => normalise(cell).replace(/,/g, '')))).toEqual(table.map((cells) => cells.map(normalise)));
+    expect(body.map((cells) => cells.slice(0, table[0]!.length).map((cell, index) => (index === 0 ? normalise(cell) : normalise(cell).replace(/,/g, ''))))).toEqual(table.map((cells) => cells.map(normalise)));
   }, 180_000);
 
   it.skipIf(!office)('writes record dates as dates and counts as numbers, which LibreOffice reads as such', async () => {
@@ -473,7 +479,7 @@ describe('a commune formed from two districts', () => {
       const scoped = await loginAs(fresh.app, 'auditor', { areaId: pair!.other });
       const $ = html((await scoped.get('/reports/districts?from=01/01/2025&to=31/12/2025&group=outreach')).body);
       const cells = (selector: string) => $(`${selector} td[data-figure="participants"]`).text().trim();
-      expect(cells(`#summary-table tr[data-area="${pair!.other}"]`)).toBe('50');
+      expect(cells(`#summary-table tr[data-area="${pair!.other}"][data-part="after"]`)).toBe('50');
       expect(cells('#summary-table tr[data-area="total"]')).toBe('50');
     } finally {
       await fresh.close();
@@ -495,7 +501,7 @@ describe('a summary asked for again', () => {
       const freshHead = await loginAs(fresh.app, 'department_head');
       const freshInspector = await loginAs(fresh.app, 'inspector');
       const phuYen = district(fresh.app, 'Phù Yên').id;
-      const phuYenRow = async () => (await pageTable(freshHead)).find((cells) => cells[0] === 'Huyện Phù Yên')!;
+      const phuYenRow = async () => (await pageTable(freshHead)).find((cells) => cells[0] === 'Huyện Phù Yên (đến 30/06/2025)')!;
       expect((await phuYenRow()).slice(15, 18)).toEqual(['0', '0', '0']);
       statements = 0;
       expect((await phuYenRow()).slice(15, 18)).toEqual(['0', '0', '0']);
@@ -527,7 +533,7 @@ describe('a summary and its files', () => {
       const roundId = createRoundWithTeam(fresh.app, [freshInspector.user.id]);
       const reportId = createReport(fresh.app, { roundId, venueId: createVenue(fresh.app), inspectorId: freshInspector.user.id, reviewerId: freshHead.user.id, status: 'approved', violations: ['E2'] });
       const groupOf: Record<string, string> = { critical: 'findings', criticalReferred: 'findings', staffCounselled: 'outreach' };
-      const figure = async (name: string) => html((await freshHead.get(`/reports/districts?${period}&group=${groupOf[name]}`)).body)(`#summary-table tr[data-area="${bacYen}"] td[data-figure="${name}"]`).text().trim();
+      const figure = async (name: string) => html((await freshHead.get(`/reports/districts?${period}&group=${groupOf[name]}`)).body)(`#summary-table tr[data-area="${bacYen}"][data-part="before"] td[data-figure="${name}"]`).text().trim();
 
       computations = 0;
       expect(await figure('critical')).toBe('1');

@@ -104,9 +104,9 @@ describe('victim support in the district summary', () => {
     const songMaCommune = test.app.catalog.communes.find((area) => test.app.catalog.primaryDistrictOf(area.id) === district(test.app, 'Sông Mã').id)!;
     await record(songMaCommune.id, 2025, 3, { 'returned-male-adult': '8' });
     const byDistrict = await pageColumns(head, 'from=01/01/2025&to=31/12/2025');
-    expect(byDistrict['Huyện Sông Mã']).toEqual(['8', '0', '0']);
+    expect(byDistrict['Các xã, phường mới từ Huyện Sông Mã (từ 01/07/2025)']).toEqual(['8', '0', '0']);
     const byCommune = await pageColumns(head, 'from=01/01/2025&to=31/12/2025&level=commune');
-    expect(byCommune[songMaCommune.name]).toEqual(['8', '0', '0']);
+    expect(byCommune[`${songMaCommune.name} (từ 01/07/2025)`]).toEqual(['8', '0', '0']);
   });
 });
 
