@@ -15,6 +15,7 @@ import { offlineService } from './modules/offline/index.js';
 import { outreachService } from './modules/outreach/index.js';
 import { roundsService } from './modules/rounds/index.js';
 import { summaryService } from './modules/summaries/index.js';
+import { supervisionService } from './modules/supervision/index.js';
 import { usersService } from './modules/users/index.js';
 import { venuesService } from './modules/venues/index.js';
 import { victimsService } from './modules/victims/index.js';
@@ -46,11 +47,12 @@ export function buildServices({ db, config, now }: ServiceContext) {
   const outreach = outreachService({ db, catalog, audit, now });
   const victims = victimsService({ db, catalog, audit, now });
   const summaries = summaryService({ db, catalog, checklists, now });
-  const home = homeService({ db, audit, findings, followUps });
+  const supervision = supervisionService({ db, catalog, audit, checklists, now });
+  const home = homeService({ db, audit, findings, followUps, supervision });
   const requestKeys = requestKeysService({ db, now });
   const offline = offlineService({ rounds, venues, inspections, checklists, now });
   const secrets = { csrfKey: secretsRepository(db).getOrCreate('csrf', nowIso(now())) };
-  return { catalog, audit, checklists, users, auth, findings, followUps, inspections, venues, rounds, campaigns, outreach, victims, summaries, home, requestKeys, offline, secrets };
+  return { catalog, audit, checklists, users, auth, findings, followUps, inspections, venues, rounds, campaigns, outreach, victims, summaries, supervision, home, requestKeys, offline, secrets };
 }
 
 export type Services = ReturnType<typeof buildServices>;

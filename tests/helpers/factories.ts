@@ -43,6 +43,7 @@ export function createRound(app: FastifyInstance, overrides: Partial<RoundFormVa
     title: 'Đợt kiểm tra',
     decisionNumber: '',
     kind: 'planned',
+    purpose: '',
     areaIds: [String(district(app, 'Bắc Yên').id)],
     startDate: '2025-03-10',
     endDate: '2025-03-12',

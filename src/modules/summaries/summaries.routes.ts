@@ -107,6 +107,15 @@ export default async function summariesRoutes(fastify: FastifyInstance): Promise
           const params = [year, areaId ? `area=${areaId}` : ''].filter(Boolean).join('&');
           return `/victim-support${params ? `?${params}` : ''}`;
         }
+        case 'supervisionRecords':
+        case 'supervisionNotMet':
+          return areaId ? `/areas/${areaId}` : `/rounds?${period}${campaign}&purpose=supervision&held=1`;
+        case 'recommendationsOpen':
+          return `/recommendations${areaId ? `?area=${areaId}` : ''}`;
+        case 'recommendationsOverdue':
+          return `/recommendations?overdue=1${area}`;
+        case 'recommendationsVerified':
+          return `/recommendations?status=verified${area}`;
         default:
           return `/outreach?${base}`;
       }

@@ -165,8 +165,8 @@ export async function summaryPdf(summary: Summary, context: SummaryContext): Pro
   for (const text of summaryLines(summary, context)) doc.text(text);
   doc.moveDown(0.5);
 
-  // Too many columns for one page width: the area column repeats in each part (the categories and the victims
-  // each in a part of their own).
+  // Too many columns for one page width: the area column repeats in each part (the categories, the victims and
+  // supervision each in a part of their own).
   const groups = summaryColumns(summary, context).map((column) => column.group);
   const start = (group: FigureGroup) => 1 + groups.indexOf(group);
   const end = (group: FigureGroup) => 1 + groups.lastIndexOf(group) + 1;
@@ -175,6 +175,7 @@ export async function summaryPdf(summary: Summary, context: SummaryContext): Pro
     { columns: header.slice(10, start('categories')), offset: 10 },
     { columns: header.slice(start('categories'), end('categories')), offset: start('categories') },
     { columns: header.slice(start('victims'), end('victims')), offset: start('victims') },
+    { columns: header.slice(start('supervision'), end('supervision')), offset: start('supervision') },
   ];
   const usable = doc.page.width - doc.page.margins.left - doc.page.margins.right;
   for (const part of parts) {

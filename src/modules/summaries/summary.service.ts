@@ -35,6 +35,12 @@ export interface Figures {
   victimsReturned: number;
   victimsSupported: number;
   victimsHandedToFamily: number;
+  /** Supervision records approved (not replaced by an amendment), their items not met, and their recommendations. */
+  supervisionRecords: number;
+  supervisionNotMet: number;
+  recommendationsOpen: number;
+  recommendationsOverdue: number;
+  recommendationsVerified: number;
 }
 
 export interface SummaryRow {
@@ -64,6 +70,7 @@ export const figureGroups = {
   outreach: ['staffCounselled', 'outreachSessions', 'participants', 'women'],
   categories: [],
   victims: ['victimsReturned', 'victimsSupported', 'victimsHandedToFamily'],
+  supervision: ['supervisionRecords', 'supervisionNotMet', 'recommendationsOpen', 'recommendationsOverdue', 'recommendationsVerified'],
 } as const satisfies Record<string, ReadonlyArray<Exclude<keyof Figures, 'byCategory'>>>;
 export type FigureGroup = keyof typeof figureGroups;
 export type FigureColumn = (typeof figureGroups)[FigureGroup][number];
@@ -98,6 +105,11 @@ function emptyFigures(categories: string[]): Figures {
     victimsReturned: 0,
     victimsSupported: 0,
     victimsHandedToFamily: 0,
+    supervisionRecords: 0,
+    supervisionNotMet: 0,
+    recommendationsOpen: 0,
+    recommendationsOverdue: 0,
+    recommendationsVerified: 0,
   };
 }
 
@@ -106,7 +118,7 @@ const summaryCaches = new WeakMap<AppDatabase, { generation: string; entries: Ma
 const SUMMARY_CACHE_SIZE = 50;
 
 /** Every table a summary reads (its figures, and the checklist's categories); nothing else drops a summary. */
-const SUMMARY_TABLES = ['rounds', 'round_areas', 'checks', 'findings', 'follow_ups', 'outreach_activities', 'checklist_templates', 'victim_support_records', 'victim_support_counts'] as const;
+const SUMMARY_TABLES = ['rounds', 'round_areas', 'checks', 'findings', 'follow_ups', 'outreach_activities', 'checklist_templates', 'victim_support_records', 'victim_support_counts', 'supervision_records', 'recommendations'] as const;
 
 /**
  * One summary model for the page, CSV, XLSX and PDF, so the figures agree in every format.
@@ -243,6 +255,18 @@ export function summaryService({ db, catalog, checklists, now = () => new Date()
       if (catalog.byId.get(row.areaId)?.level === 'province') continue;
       const column = victimColumn[row.measure];
       if (column) add(figuresOf(row.areaId), column, row.total);
+    }
+
+    for (const row of repository.supervisionByArea(filter)) {
+      const figures = figuresOf(row.areaId);
+      add(figures, 'supervisionRecords', row.records);
+      add(figures, 'supervisionNotMet', row.notMet);
+    }
+    for (const row of repository.recommendationsByArea(filter)) {
+      const figures = figuresOf(row.areaId);
+      add(figures, 'recommendationsOpen', row.open);
+      add(figures, 'recommendationsOverdue', row.overdue);
+      add(figures, 'recommendationsVerified', row.verified);
     }
 
     const ordered = [...rows]
