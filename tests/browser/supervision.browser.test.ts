@@ -81,10 +81,11 @@ describe.skipIf(!chromiumPath)('a supervision record on a desktop', () => {
     await page.fill('#field-difficulties', 'Địa bàn rộng, giáp biên giới, nhiều lao động di cư');
     await Promise.all([page.waitForURL(recordUrl), page.click('#supervision-form button[value="save"]')]);
 
-    for (const [body, addressee, due] of [
+    const recommendations: Array<[string, string, string]> = [
       ['Bố trí kinh phí hỗ trợ nạn nhân trong dự toán năm 2026', 'Ủy ban nhân dân cấp huyện (đến 30/6/2025)', '30/06/2025'],
       ['Kiện toàn Ban Chỉ đạo 138, phân công đầu mối hỗ trợ nạn nhân', 'Công an', '30/09/2025'],
-    ]) {
+    ];
+    for (const [body, addressee, due] of recommendations) {
       await page.fill('#field-recommendation-body', body);
       await page.fill('#field-addressee', addressee);
       await page.fill('#field-dueDate', due);
