@@ -17,6 +17,7 @@ import { outreachService } from './modules/outreach/index.js';
 import { roundsService } from './modules/rounds/index.js';
 import { summaryService } from './modules/summaries/index.js';
 import { tokensService } from './modules/tokens/index.js';
+import { supervisionService } from './modules/supervision/index.js';
 import { usersService } from './modules/users/index.js';
 import { venuesService } from './modules/venues/index.js';
 import { victimsService } from './modules/victims/index.js';
@@ -56,14 +57,15 @@ export function buildServices({ db, config, now }: ServiceContext) {
   const monitoring = monitoringService({ db, catalog, audit, now });
   const propagandists = propagandistsService({ db, catalog, audit, now });
   const summaries = summaryService({ db, catalog, checklists, now });
-  const documents = documentsService({ db, catalog, audit, rounds, summaries, now });
-  const home = homeService({ db, audit, findings, followUps, models });
+  const supervision = supervisionService({ db, catalog, audit, checklists, now });
+  const documents = documentsService({ db, catalog, audit, rounds, summaries, supervision, now });
+  const home = homeService({ db, audit, findings, followUps, models, supervision });
   const requestKeys = requestKeysService({ db, now });
   const offline = offlineService({ rounds, venues, inspections, checklists, now });
   const webhooks = webhooksService({ db, catalog, audit, allowPrivate: config.WEBHOOK_ALLOW_PRIVATE, now });
   const webhookDelivery = webhookDispatcher({ db, catalog, allowPrivate: config.WEBHOOK_ALLOW_PRIVATE });
   const secrets = { csrfKey: secretsRepository(db).getOrCreate('csrf', nowIso(now())) };
-  return { catalog, audit, checklists, users, auth, findings, followUps, inspections, venues, rounds, campaigns, outreach, victims, summaries, documents, home, requestKeys, offline, tokens, webhooks, webhookDelivery, models, monitoring, propagandists, secrets };
+  return { catalog, audit, checklists, users, auth, findings, followUps, inspections, venues, rounds, campaigns, outreach, victims, summaries, documents, home, requestKeys, offline, tokens, webhooks, webhookDelivery, models, monitoring, propagandists, supervision, secrets };
 }
 
 export type Services = ReturnType<typeof buildServices>;

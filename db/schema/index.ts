@@ -13,3 +13,4 @@ export * from './tokens.js';
 export * from './documents.js';
 export * from './webhooks.js';
 export * from './community.js';
+export * from './supervision.js';

@@ -6,6 +6,9 @@ import { campaigns } from './campaigns.js';
 export const roundKinds = ['planned', 'unannounced', 'reinspection'] as const;
 export const roundStatuses = ['planned', 'in_progress', 'completed', 'cancelled'] as const;
 export const teamRoles = ['head', 'member', 'secretary'] as const;
+/** What a round does: supervise area authorities (giám sát), check venues (kiểm tra cơ sở), or both. */
+export const roundPurposes = ['supervision', 'venue_check', 'both'] as const;
+export type RoundPurpose = (typeof roundPurposes)[number];
 export type RoundKind = (typeof roundKinds)[number];
 export type RoundStatus = (typeof roundStatuses)[number];
 export type TeamRole = (typeof teamRoles)[number];
@@ -17,6 +20,7 @@ export const rounds = sqliteTable(
     title: text('title').notNull(),
     decisionNumber: text('decision_number').notNull().default(''),
     kind: text('kind', { enum: roundKinds }).notNull(),
+    purpose: text('purpose', { enum: roundPurposes }).notNull().default('venue_check'),
     status: text('status', { enum: roundStatuses }).notNull().default('planned'),
     startDate: text('start_date').notNull(),
     endDate: text('end_date').notNull(),

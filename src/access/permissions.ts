@@ -54,6 +54,17 @@ export const permissions = {
   /** The roster of báo cáo viên and tuyên truyền viên (names of officials, not of the public). */
   'propagandists.read': ['admin', 'department_head', 'inspector', 'auditor'],
   'propagandists.write': ['admin', 'department_head'],
+  /**
+   * Supervision records (biên bản giám sát) of area authorities, their recommendations, and the area pages that
+   * list them. Filing is for the round's team (accounts on it), heads and admins: the team is checked per record.
+   */
+  'supervision.read': ['admin', 'department_head', 'inspector', 'auditor'],
+  'supervision.file': ['admin', 'department_head', 'inspector'],
+  'supervision.review': ['admin', 'department_head'],
+  /** Verifying a recommendation done (as follow-ups are verified by heads). */
+  'recommendations.manage': ['admin', 'department_head'],
+  /** Moving a recommendation along and commenting: heads, and the round's team (checked per record). */
+  'recommendations.progress': ['admin', 'department_head', 'inspector'],
   /** District summaries and every export. */
   'reports.read': ['admin', 'department_head', 'auditor'],
   'audit.read': ['admin', 'auditor'],
@@ -89,6 +100,7 @@ const menuPages: readonly MenuPage[] = [
   // An auditor's work is the records behind the summary, so reports come early for them too.
   { href: '/checks', label: 'nav.checks', read: 'checks.read', work: ['checks.file', 'checks.review', 'reports.read'] },
   { href: '/follow-ups', label: 'nav.followUps', read: 'followups.read', work: ['followups.comment', 'followups.manage'] },
+  { href: '/recommendations', label: 'nav.recommendations', read: 'supervision.read', work: ['recommendations.progress'] },
   { href: '/findings', label: 'nav.findings', read: 'findings.read', work: ['findings.refer'] },
   { href: '/audit', label: 'nav.audit', read: 'audit.read', work: ['audit.read'] },
   { href: '/venues', label: 'nav.venues', read: 'venues.read', work: ['venues.write'] },

@@ -18,6 +18,7 @@ export type VocabularyName =
   | 'agencies'
   | 'team_roles'
   | 'round_kinds'
+  | 'round_purposes'
   | 'campaign_kinds'
   | 'outreach_formats'
   | 'outreach_channels'

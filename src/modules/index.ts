@@ -7,6 +7,7 @@ import { campaignsRoutes } from './campaigns/index.js';
 import { offlineRoutes } from './offline/index.js';
 import { outreachRoutes } from './outreach/index.js';
 import { summariesRoutes } from './summaries/index.js';
+import { supervisionRoutes } from './supervision/index.js';
 import { checklistsRoutes } from './checklists/index.js';
 import { documentsRoutes } from './documents/index.js';
 import { inspectionsRoutes } from './inspections/index.js';
@@ -39,6 +40,7 @@ export default async function modules(app: FastifyInstance): Promise<void> {
   await app.register(documentsRoutes, { prefix: '/rounds' });
   await app.register(venuesRoutes, { prefix: '/venues' });
   await app.register(inspectionsRoutes);
+  await app.register(supervisionRoutes);
   await app.register(findingsRoutes);
   await app.register(followUpsRoutes, { prefix: '/follow-ups' });
   await app.register(campaignsRoutes, { prefix: '/campaigns' });

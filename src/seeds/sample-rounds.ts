@@ -57,6 +57,7 @@ export function seedSampleRounds(db: AppDatabase, { catalog, rounds, campaigns }
           title: `Kiểm tra, giám sát công tác phòng, chống mua bán người tại ${districtName} (đợt ${entry.n})`,
           decisionNumber: '',
           kind: 'planned',
+          purpose: 'supervision',
           areaIds: [district.id],
           startDate: `${year}-${month}-10`,
           endDate: `${year}-${month}-12`,

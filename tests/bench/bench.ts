@@ -75,7 +75,7 @@ function prepareDrafts(count: number): { ids: number[]; codes: string[]; inspect
   const venue = db.prepare("select id from venues where area_id = ? and kind = 'karaoke' limit 1").get(area.area_id) as { id: number } | undefined
     ?? (db.prepare("select id from venues where kind = 'karaoke' limit 1").get() as { id: number });
   db.prepare('update venues set area_id = ? where id = ?').run(area.area_id, venue.id);
-  const template = db.prepare("select id, body from checklist_templates where status = 'published' order by version desc limit 1").get() as { id: number; body: string };
+  const template = db.prepare("select id, body from checklist_templates where code = 'venue-inspection' and status = 'published' order by version desc limit 1").get() as { id: number; body: string };
   const codes = (JSON.parse(template.body) as { items: Array<{ code: string }> }).items.map((item) => item.code);
   const now = new Date().toISOString();
   const insert = db.prepare(

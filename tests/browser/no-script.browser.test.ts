@@ -131,7 +131,7 @@ describe.skipIf(!chromiumPath)('without JavaScript, and when htmx never arrives'
     const page = await context.newPage();
     await signIn(page, baseUrl, admin.email, admin.password);
     await page.goto(`${baseUrl}/admin/checklists`);
-    await Promise.all([page.waitForURL(/\/admin\/checklists\/\d+$/), page.click('form[action="/admin/checklists"] button[type="submit"]')]);
+    await Promise.all([page.waitForURL(/\/admin\/checklists\/\d+$/), page.click('form[action="/admin/checklists"]:has(input[name="code"][value="venue-inspection"]) button[type="submit"]')]);
     const id = Number(page.url().split('/').pop());
     const dialogs: string[] = [];
     page.on('dialog', (dialog) => {

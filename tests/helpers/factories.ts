@@ -43,6 +43,7 @@ export function createRound(app: FastifyInstance, overrides: Partial<RoundFormVa
     title: 'Đợt kiểm tra',
     decisionNumber: '',
     kind: 'planned',
+    purpose: '',
     areaIds: [String(district(app, 'Bắc Yên').id)],
     startDate: '2025-03-10',
     endDate: '2025-03-12',
@@ -144,4 +145,46 @@ export function createReport(
   const reviewed = service.review(reviewer, id, status === 'approved' ? 'approve' : 'return', status === 'returned' ? 'Bổ sung số liệu' : '');
   if (!reviewed.ok) throw new Error('could not review report');
   return id;
+}
+
+// ——— supervision records ———
+
+import { recordFormSchema, recordInput } from '../../src/modules/supervision/index.js';
+
+/**
+ * A supervision record of Bắc Yên's authority in a supervision round (March 2025) whose team lists `ownerId` (and
+ * `teamUserIds`), taken to `status` through the service, with `recommendations` recommendations (due 30/06/2025).
+ */
+export function createSupervisionRecord(
+  app: FastifyInstance,
+  options: { ownerId: number; reviewerId?: number; status?: 'draft' | 'submitted' | 'approved'; recommendations?: number; teamUserIds?: number[] },
+): { id: number; roundId: number; recommendationIds: number[] } {
+  const team = [options.ownerId, ...(options.teamUserIds ?? [])].map((userId) => ({ fullName: '', agency: 'police', teamRole: 'member', userId: String(userId) }));
+  const roundId = createRound(app, { purpose: 'supervision', team });
+  const service = app.services.supervision;
+  const owner = actorOf(app, options.ownerId);
+  const started = service.startRecord(owner, roundId, { areaId: String(district(app, 'Bắc Yên').id), visitDate: '11/03/2025' });
+  if (!started.ok) throw new Error(`could not start supervision record: ${JSON.stringify(started.errors)}`);
+  const id = started.value.id;
+  const recommendationIds: number[] = [];
+  for (let index = 0; index < (options.recommendations ?? 0); index += 1) {
+    const added = service.addRecommendation(owner, id, { body: `Kiến nghị ${index + 1}`, addressee: 'Công an', addresseeAreaId: '', dueDate: '30/06/2025' });
+    if (!added.ok) throw new Error('could not add recommendation');
+    recommendationIds.push(added.value.id);
+  }
+  const status = options.status ?? 'draft';
+  if (status === 'draft') return { id, roundId, recommendationIds };
+  const detail = service.getRecord(owner, id);
+  const form = recordFormSchema(detail.items.map((item) => item.code)).parse({
+    ...Object.fromEntries(detail.items.map((item) => [`answer_${item.code}`, 'met'])),
+    visitDate: '11/03/2025',
+    version: String(detail.record.version),
+    intent: 'submit',
+  });
+  const saved = service.saveRecord(owner, id, recordInput(form.values, 'submit'));
+  if (!saved.ok) throw new Error(`could not submit supervision record: ${JSON.stringify(saved.errors)}`);
+  if (status === 'submitted') return { id, roundId, recommendationIds };
+  const reviewed = service.review(actorOf(app, options.reviewerId ?? options.ownerId), id, 'approve', '');
+  if (!reviewed.ok) throw new Error('could not approve supervision record');
+  return { id, roundId, recommendationIds };
 }

@@ -2,9 +2,14 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { ConflictError } from '../../lib/errors.js';
 import { idParamsSchema as params } from '../../lib/params.js';
-import { draftFormSchema, publicationFormSchema, severities } from './checklists.service.js';
+import { z } from 'zod';
+import { formText } from '../../lib/forms.js';
+import { checklistCodes, draftFormSchema, isChecklistCode, publicationFormSchema, severities, VENUE_CHECKLIST } from './checklists.service.js';
 
-/** /admin/checklists: versions of the inspection checklist; a new version is an edited copy, published once. */
+/** Which checklist a new version is for (the venue checklist when not said, as the page sent before). */
+const newVersionSchema = z.object({ code: formText.transform((code) => (isChecklistCode(code) ? code : VENUE_CHECKLIST)) });
+
+/** /admin/checklists: versions of the venue and supervision checklists; a new version is an edited copy, published once. */
 export default async function checklistsRoutes(fastify: FastifyInstance): Promise<void> {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
   const service = app.services.checklists;
@@ -24,11 +29,11 @@ export default async function checklistsRoutes(fastify: FastifyInstance): Promis
   }
 
   app.get('/', { config }, async (_request, reply) => {
-    return reply.render('checklists/index', { templates: service.list() });
+    return reply.render('checklists/index', { groups: checklistCodes.map((code) => ({ code, templates: service.list(code) })) });
   });
 
   app.post('/', { config }, async (request, reply) => {
-    return reply.seeOther(`/admin/checklists/${service.startDraft(request.actor)}`);
+    return reply.seeOther(`/admin/checklists/${service.startDraft(request.actor, newVersionSchema.parse(request.body ?? {}).code)}`);
   });
 
   app.get('/:id', { config, schema: { params } }, async (request, reply) => {

@@ -14,6 +14,20 @@ import { checklistsRepository, type TemplateRow } from './checklists.repository.
 import type { AuditService } from '../audit/index.js';
 
 export const VENUE_CHECKLIST = 'venue-inspection';
+/** The supervision of an area's authority (People's Committee and its steering body), versioned the same way. */
+export const SUPERVISION_CHECKLIST = 'area-supervision';
+export const checklistCodes = [VENUE_CHECKLIST, SUPERVISION_CHECKLIST] as const;
+export type ChecklistCode = (typeof checklistCodes)[number];
+
+/** What an item's "applies to" may say, per checklist: a kind of venue, or a level of area. */
+const appliesToChoices: Record<ChecklistCode, string[]> = { [VENUE_CHECKLIST]: ['all', 'karaoke'], [SUPERVISION_CHECKLIST]: ['all', 'commune'] };
+
+/** The bundled first version of each checklist. */
+const sourceFiles: Record<ChecklistCode, string> = { [VENUE_CHECKLIST]: 'db/reference/checklist-venue.json', [SUPERVISION_CHECKLIST]: 'db/reference/checklist-supervision.json' };
+
+export function isChecklistCode(code: string): code is ChecklistCode {
+  return (checklistCodes as readonly string[]).includes(code);
+}
 export { severities, type Severity };
 
 const itemSchema = z.object({
@@ -24,6 +38,12 @@ const itemSchema = z.object({
   vi: z.string(),
   en: z.string(),
   basis: z.string(),
+  /**
+   * Supervision items only (a venue item has neither, as before): false when the basis was not checked against the
+   * legal text, and the figure the item asks the team to enter.
+   */
+  basisConfirmed: z.boolean().optional(),
+  figure: z.object({ vi: z.string(), en: z.string(), unit: z.string() }).optional(),
 });
 const bodySchema = z.object({
   categories: z.array(z.object({ code: z.string(), vi: z.string(), en: z.string() })),
@@ -67,7 +87,19 @@ export interface ChecklistDraftValues {
   titleVi: string;
   titleEn: string;
   revision: string;
-  items: Array<{ code: string; category: string; severity: string; appliesTo: string; vi: string; en: string; basis: string; remove: boolean }>;
+  items: Array<{
+    code: string;
+    category: string;
+    severity: string;
+    appliesTo: string;
+    vi: string;
+    en: string;
+    basis: string;
+    remove: boolean;
+    /** Supervision items: whether the basis was checked against the legal text, and the figure asked for (unit '' = none). */
+    basisConfirmed?: boolean;
+    figure?: { vi: string; en: string; unit: string };
+  }>;
 }
 
 /** Publishing cannot be undone: `confirm` is "yes" once the person has confirmed it. */
@@ -88,11 +120,18 @@ export const draftFormSchema = z
     itemEn: formList,
     itemBasis: formList,
     itemRemove: formList,
+    /** Supervision checklists only: the codes whose basis was checked, and each row's figure (label and unit). */
+    itemBasisConfirmed: formList,
+    itemFigureVi: formList,
+    itemFigureEn: formList,
+    itemFigureUnit: formList,
+    supervisionFields: formFlag,
     publish: formFlag,
     confirm: formText,
   })
   .transform((form): { draft: ChecklistDraftValues; publish: boolean; confirmed: boolean } => {
     const removed = new Set(form.itemRemove);
+    const confirmed = new Set(form.itemBasisConfirmed);
     return {
       publish: form.publish,
       confirmed: form.confirm === 'yes',
@@ -109,6 +148,12 @@ export const draftFormSchema = z
           en: form.itemEn[index] ?? '',
           basis: form.itemBasis[index] ?? '',
           remove: removed.has(code),
+          ...(form.supervisionFields
+            ? {
+                basisConfirmed: confirmed.has(code),
+                figure: { vi: form.itemFigureVi[index] ?? '', en: form.itemFigureEn[index] ?? '', unit: form.itemFigureUnit[index] ?? '' },
+              }
+            : {}),
         })),
       },
     };
@@ -140,24 +185,35 @@ export function checklistsService({ db, audit, now = () => new Date() }: { db: A
   const repository = checklistsRepository(db);
 
   return {
-    /** The first version comes from the bundled checklist-venue.json, once. */
+    /** The first version of each checklist comes from its bundled file (checklist-venue.json, checklist-supervision.json), once. */
     seed(): void {
-      if (repository.latestPublished(VENUE_CHECKLIST)) {
-        for (const row of repository.list(VENUE_CHECKLIST)) rememberItemTexts(parse(row));
-        return;
+      for (const code of checklistCodes) {
+        if (repository.latestPublished(code)) {
+          for (const row of repository.list(code)) rememberItemTexts(parse(row));
+          continue;
+        }
+        const file = projectPath(sourceFiles[code]);
+        const source = JSON.parse(fs.readFileSync(file, 'utf8')) as {
+          title_vi: string;
+          title_en: string;
+          categories: ChecklistBody['categories'];
+          items: Array<ChecklistItem & { basis_confirmed?: boolean }>;
+        };
+        // The venue source notes unconfirmed bases in English; inspectors read them in Vietnamese. The supervision
+        // source keeps whether each basis was checked, and says "Thực tiễn (practice)" where an item rests on practice.
+        const items =
+          code === VENUE_CHECKLIST
+            ? source.items.map((item) => ({ ...item, basis: vietnameseBasis(item.basis) }))
+            : source.items.map(({ basis_confirmed: basisConfirmed, ...item }) => ({ ...item, basis: item.basis.replace(/Thực tiễn \(practice\)/g, 'Thực tiễn'), basisConfirmed: basisConfirmed === true }));
+        const body = bodySchema.parse({ categories: source.categories, items, severityFromItems: true });
+        const at = nowIso(now());
+        repository.insert({ code, version: 1, titleVi: source.title_vi, titleEn: source.title_en, status: 'published', body: JSON.stringify(body), createdAt: at, publishedAt: at });
+        rememberItemTexts(this.latest(code));
       }
-      const file = projectPath('db/reference/checklist-venue.json');
-      const source = JSON.parse(fs.readFileSync(file, 'utf8')) as { title_vi: string; title_en: string; categories: ChecklistBody['categories']; items: ChecklistItem[] };
-      // The source notes unconfirmed bases in English; inspectors read them in Vietnamese.
-      const items = source.items.map((item) => ({ ...item, basis: vietnameseBasis(item.basis) }));
-      const body = bodySchema.parse({ categories: source.categories, items, severityFromItems: true });
-      const at = nowIso(now());
-      repository.insert({ code: VENUE_CHECKLIST, version: 1, titleVi: source.title_vi, titleEn: source.title_en, status: 'published', body: JSON.stringify(body), createdAt: at, publishedAt: at });
-      rememberItemTexts(this.latest());
     },
 
-    list(): TemplateRow[] {
-      return repository.list(VENUE_CHECKLIST);
+    list(code: ChecklistCode = VENUE_CHECKLIST): TemplateRow[] {
+      return repository.list(code);
     },
 
     get(id: number): Checklist {
@@ -173,22 +229,23 @@ export function checklistsService({ db, audit, now = () => new Date() }: { db: A
       return checklist;
     },
 
-    latest(): Checklist {
-      const row = repository.latestPublished(VENUE_CHECKLIST);
+    /** The latest published version of a checklist (the venue checklist unless another is named). */
+    latest(code: ChecklistCode = VENUE_CHECKLIST): Checklist {
+      const row = repository.latestPublished(code);
       if (!row) throw new Error('no published checklist');
       return parse(row);
     },
 
     /** A new version starts as an editable copy of the latest published one (or the draft already open). */
-    startDraft(actor: Actor): number {
-      const existing = repository.draft(VENUE_CHECKLIST);
+    startDraft(actor: Actor, code: ChecklistCode = VENUE_CHECKLIST): number {
+      const existing = repository.draft(code);
       if (existing) return existing.id;
-      const latest = repository.latestPublished(VENUE_CHECKLIST)!;
+      const latest = repository.latestPublished(code)!;
       return inTransaction(db, () => {
-        const version = repository.nextVersion(VENUE_CHECKLIST);
+        const version = repository.nextVersion(code);
         // The copy carries each item's severity as the version it copies reads it.
-        const id = repository.insert({ code: VENUE_CHECKLIST, version, titleVi: latest.titleVi, titleEn: latest.titleEn, status: 'draft', body: JSON.stringify(parse(latest).body), createdAt: nowIso(now()), publishedAt: null });
-        audit.record(actor, { action: 'create', recordType: 'checklist', recordId: id, changes: { version: [null, version], copiedFrom: [null, latest.version] } });
+        const id = repository.insert({ code, version, titleVi: latest.titleVi, titleEn: latest.titleEn, status: 'draft', body: JSON.stringify(parse(latest).body), createdAt: nowIso(now()), publishedAt: null });
+        audit.record(actor, { action: 'create', recordType: 'checklist', recordId: id, changes: { ...(code === VENUE_CHECKLIST ? {} : { checklist: [null, code] }), version: [null, version], copiedFrom: [null, latest.version] } });
         return id;
       });
     },
@@ -214,10 +271,15 @@ export function checklistsService({ db, audit, now = () => new Date() }: { db: A
         seen.add(code);
         if (!categories.has(item.category)) addFieldError(errors, field, 'errors.checklist.category', row);
         if (!(severities as readonly string[]).includes(item.severity)) addFieldError(errors, field, 'errors.checklist.severity', row);
-        if (!['all', 'karaoke'].includes(item.appliesTo)) addFieldError(errors, field, 'errors.checklist.appliesTo', row);
+        if (!(appliesToChoices[draft.code as ChecklistCode] ?? appliesToChoices[VENUE_CHECKLIST]).includes(item.appliesTo)) addFieldError(errors, field, 'errors.checklist.appliesTo', row);
         const vi = cleanText(item.vi);
         if (!vi || vi.length > 500) addFieldError(errors, field, 'errors.checklist.label', row);
-        items.push({ code, category: item.category, severity: item.severity as Severity, applies_to: item.appliesTo, vi, en: cleanText(item.en).slice(0, 500), basis: cleanText(item.basis).slice(0, 500) });
+        const saved: ChecklistItem = { code, category: item.category, severity: item.severity as Severity, applies_to: item.appliesTo, vi, en: cleanText(item.en).slice(0, 500), basis: cleanText(item.basis).slice(0, 500) };
+        // A supervision item keeps whether its basis was checked, and its figure when it has a label.
+        if (item.basisConfirmed !== undefined) saved.basisConfirmed = item.basisConfirmed;
+        const figureVi = cleanText(item.figure?.vi ?? '').slice(0, 300);
+        if (item.figure && figureVi) saved.figure = { vi: figureVi, en: cleanText(item.figure.en).slice(0, 300), unit: cleanText(item.figure.unit).slice(0, 40) };
+        items.push(saved);
       });
       if (items.length === 0) addFieldError(errors, 'items', 'errors.checklist.empty');
       if (Object.keys(errors).length > 0) return { ok: false, errors };

@@ -1,10 +1,19 @@
 import type { AdminDocument, DocumentBlock } from '../../lib/admin-document/index.js';
+import { isSmallCount, SMALL_CELL } from '../../lib/small-cells.js';
 import type { ResultDetailsInput } from './documents.schemas.js';
 
 /**
  * One area's supervision results, as the supervision feature gives them for a round (`resultForRound`): what was
  * not met, the figures, the conclusions and the recommendations with their addressee and due date.
  */
+/**
+ * The supervision checklist's victim items (V…) counted in people leave the office as every export does: 1–4 as
+ * "<5". Its times in days are not counts of people and stay as they are.
+ */
+function isVictimCount(figure: { code: string; unit: string }): boolean {
+  return figure.code.startsWith('V') && figure.unit === 'người';
+}
+
 export interface SupervisionAreaResult {
   areaId: number;
   areaName: string;
@@ -131,7 +140,7 @@ export function buildRoundResultDocument(content: RoundResultContent): AdminDocu
             { header: 'Số liệu', width: 2, align: 'right' },
             { header: 'Đơn vị tính', width: 2, align: 'center' },
           ],
-          rows: result.figures.map((figure, index) => [String(index + 1), figure.label, number(figure.value), figure.unit]),
+          rows: result.figures.map((figure, index) => [String(index + 1), figure.label, isVictimCount(figure) && isSmallCount(figure.value) ? SMALL_CELL : number(figure.value), figure.unit]),
         });
       }
     }

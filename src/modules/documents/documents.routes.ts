@@ -6,19 +6,10 @@ import { ConflictError } from '../../lib/errors.js';
 import { parseForm, type FieldErrors } from '../../lib/forms.js';
 import { idParamsSchema as params } from '../../lib/params.js';
 import type { Message } from '../../i18n/index.js';
-import type { SupervisionAreaResult } from './documents.builder.js';
 import { resultFormSchema, resultInputSchema, type ResultFormValues } from './documents.schemas.js';
 import type { ResultDetails } from './documents.service.js';
 
 const DOCX_TYPE = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
-
-/**
- * The supervision results of a round, per area. The supervision feature supplies them; until it is merged a
- * round has none, and its document says nothing of supervision.
- */
-function supervisionFor(_roundId: number): SupervisionAreaResult[] {
-  return [];
-}
 
 /** /rounds/:id/result: a completed round's result document, its details form and its PDF and DOCX. */
 export default async function documentsRoutes(fastify: FastifyInstance): Promise<void> {
@@ -62,7 +53,7 @@ export default async function documentsRoutes(fastify: FastifyInstance): Promise
 
   for (const format of ['pdf', 'docx'] as const) {
     app.get(`/:id/result.${format}`, { config: { ...read, export: true }, schema: { params } }, async (request, reply) => {
-      const { round, document } = service.resultDocument(request.actor, request.params.id, supervisionFor(request.params.id));
+      const { round, document } = service.resultDocument(request.actor, request.params.id);
       service.recordDownload(request.actor, round, format);
       reply
         .header('Content-Type', format === 'pdf' ? 'application/pdf' : DOCX_TYPE)

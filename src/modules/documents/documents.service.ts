@@ -20,6 +20,8 @@ export interface DocumentsServiceDeps {
   audit: AuditService;
   rounds: RoundsService;
   summaries: SummaryService;
+  /** The round's approved supervision records, per area (the service checks no person: scope is applied here). */
+  supervision: { resultForRound(roundId: number, locale: 'vi'): SupervisionAreaResult[] };
   now?: () => Date;
 }
 
@@ -79,7 +81,7 @@ function snapshot(details: ResultDetailsInput): Snapshot {
  * The result document of a completed round ("Báo cáo kết quả kiểm tra, giám sát"): its details, kept per round
  * with a version and audited, and its content built from the round's records in the reader's scope.
  */
-export function documentsService({ db, catalog, audit, rounds, summaries, now = () => new Date() }: DocumentsServiceDeps) {
+export function documentsService({ db, catalog, audit, rounds, summaries, supervision, now = () => new Date() }: DocumentsServiceDeps) {
   const repository = documentsRepository(db);
 
   /** The round as this person may see it (404 otherwise), refused with its reason unless completed. */
@@ -194,11 +196,8 @@ export function documentsService({ db, catalog, audit, rounds, summaries, now = 
       });
     },
 
-    /**
-     * The document, built from the round's records in this person's scope and the supervision results given
-     * (none until the supervision feature supplies them).
-     */
-    resultDocument(actor: Actor, roundId: number, supervision: SupervisionAreaResult[] = []): { round: Round; document: AdminDocument } {
+    /** The document, built from the round's records and approved supervision records in this person's scope. */
+    resultDocument(actor: Actor, roundId: number): { round: Round; document: AdminDocument } {
       const round = completedRound(actor, roundId);
       const { categories, areas } = summaries.roundFigures(actor, round.id);
       const document = buildRoundResultDocument({
@@ -213,7 +212,8 @@ export function documentsService({ db, catalog, audit, rounds, summaries, now = 
         },
         areas: areaChecks(actor, round, areas),
         categories,
-        supervision: supervision.filter((result) => scopeIncludes(actor.scope, result.areaId)),
+        // The document is in Vietnamese whatever the reader's language.
+        supervision: supervision.resultForRound(round.id, 'vi').filter((result) => scopeIncludes(actor.scope, result.areaId)),
         details: detailsOf(round),
       });
       return { round, document };

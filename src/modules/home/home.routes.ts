@@ -9,7 +9,8 @@ export default async function homeRoutes(app: FastifyInstance): Promise<void> {
 
   app.get('/', { config: { permission: 'app.use' } }, async (request, reply) => {
     const area = request.actor.areaId === null ? null : app.catalog.byId.get(request.actor.areaId);
-    return reply.render('home/index', { ...home.forActor(request.actor), area });
+    const areaName = (id: number) => app.catalog.byId.get(id)?.name ?? '';
+    return reply.render('home/index', { ...home.forActor(request.actor), area, areaName });
   });
 
   /** Public so the sign-in page can switch too; a signed-in person's choice is also kept on their account. */

@@ -7,9 +7,10 @@ import type { AuditService } from '../audit/index.js';
 import type { FindingsService } from '../findings/index.js';
 import type { FollowUpsService } from '../findings/index.js';
 import type { ModelsService } from '../models/index.js';
+import type { SupervisionService } from '../supervision/index.js';
 
 /** What each role's home page shows: the work waiting for that person, each count linking to its list. */
-export function homeService({ db, audit, findings, followUps, models }: { db: AppDatabase; audit: AuditService; findings: FindingsService; followUps: FollowUpsService; models: ModelsService }) {
+export function homeService({ db, audit, findings, followUps, models, supervision }: { db: AppDatabase; audit: AuditService; findings: FindingsService; followUps: FollowUpsService; models: ModelsService; supervision: SupervisionService }) {
   const rounds = roundsRepository(db);
   const checks = inspectionsRepository(db);
 
@@ -38,7 +39,9 @@ export function homeService({ db, audit, findings, followUps, models }: { db: Ap
           }
         : null;
       const auditor = can(actor.role, 'audit.read') ? { latestExports: audit.list(actor, { recordType: 'export' }, 1).items.slice(0, 5) } : null;
-      return { ...base, inspector, head, auditor };
+      // Recommendations of supervision records: a head's area, or the rounds whose team lists this person.
+      const recommendations = supervision.homeRecommendations(actor);
+      return { ...base, inspector, head, auditor, recommendations };
     },
   };
 }

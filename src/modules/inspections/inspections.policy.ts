@@ -4,6 +4,7 @@ import type { CheckRow } from './inspections.repository.js';
 
 /**
  * Who may do what with a visit report, beyond the route's permission:
+ * - reports are filed only in rounds whose purpose includes venue checks (not in a supervision-only round);
  * - an inspector files reports only in rounds whose team lists their account; heads and admins in any round they see;
  * - only the person who filed a report edits it, while it is a draft or has been returned to them;
  * - heads and admins review submitted reports, but not one they filed themselves (an admin may);
@@ -12,8 +13,8 @@ import type { CheckRow } from './inspections.repository.js';
  *   submitted (photos often arrive after the visit, over a weak link); it is removed only while it can be edited.
  */
 export const inspectionsPolicy = {
-  canFileInRound(actor: Actor, round: { status: string }, teamUserIds: number[]): boolean {
-    if (round.status === 'cancelled' || !can(actor.role, 'checks.file')) return false;
+  canFileInRound(actor: Actor, round: { status: string; purpose: string }, teamUserIds: number[]): boolean {
+    if (round.status === 'cancelled' || round.purpose === 'supervision' || !can(actor.role, 'checks.file')) return false;
     if (actor.role === 'inspector') return actor.userId !== null && teamUserIds.includes(actor.userId);
     return true;
   },

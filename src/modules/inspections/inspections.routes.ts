@@ -126,7 +126,7 @@ export default async function inspectionsRoutes(fastify: FastifyInstance): Promi
 
   app.get('/rounds/:id/checks/new', { config: file, schema: { params, querystring: newReportQuerySchema } }, async (request, reply) => {
     const round = rounds.getRound(request.actor, request.params.id);
-    if (!service.canFileInRound(request.actor, round.id)) return reply.renderError(403, { key: 'checks.notOnTeam' });
+    if (!service.canFileInRound(request.actor, round.id)) return reply.renderError(403, { key: round.purpose === 'supervision' ? 'checks.notVenueRound' : 'checks.notOnTeam' });
     const query = request.query;
     // The visit is usually today (in Vietnam): pre-filled when today is within the round's dates.
     const today = todayInVietnam(app.now());

@@ -170,7 +170,7 @@ export function inspectionsService({ db, catalog, dataDir, audit, checklists, fi
     /** Starts a draft report for one venue; a repeated submission answers with the draft it already made. */
     startReport(actor: Actor, roundId: number, input: StartReportInput, bodyHash = ''): FormResult<{ id: number; replayed: boolean }> {
       const round = loadRound(actor, roundId);
-      if (!inspectionsPolicy.canFileInRound(actor, round, teamUserIds(roundId))) throw new ForbiddenError({ key: 'checks.notOnTeam' });
+      if (!inspectionsPolicy.canFileInRound(actor, round, teamUserIds(roundId))) throw new ForbiddenError({ key: round.purpose === 'supervision' ? 'checks.notVenueRound' : 'checks.notOnTeam' });
       // The form's key: the same start sent again is answered with the draft it made; sent with other values, refused.
       const keyed: KeyedRequest | null = input.submissionKey ? { key: input.submissionKey, kind: 'report.start', userId: actor.userId, recordId: roundId, bodyHash } : null;
       const earlier = keyed ? submissions.replayOf(keyed) : undefined;

@@ -3,7 +3,7 @@ import type { AppDatabase } from '../../../db/client.js';
 import { preparedByShape, type Bind } from '../../../db/prepared.js';
 import { campaigns, roundAreas, rounds, roundStatusChanges, roundTeamMembers } from '../../../db/schema/index.js';
 import { linkedAreasInScope, type AreaScope } from '../../access/scope.js';
-import type { RoundKind, RoundStatus, TeamRole } from './rounds.schemas.js';
+import type { RoundKind, RoundPurpose, RoundStatus, TeamRole } from './rounds.schemas.js';
 
 export type RoundRow = typeof rounds.$inferSelect;
 export type TeamMemberRow = typeof roundTeamMembers.$inferSelect;
@@ -20,6 +20,8 @@ export interface RoundListFilter {
   overlaps?: { from: string; to: string };
   status?: RoundStatus;
   kind?: RoundKind;
+  /** Rounds whose purpose includes this one ('both' includes either). */
+  purpose?: RoundPurpose;
   startFrom?: string;
   startTo?: string;
   held?: boolean;
@@ -30,6 +32,7 @@ export interface RoundWrite {
   title: string;
   decisionNumber: string;
   kind: RoundKind;
+  purpose: RoundPurpose;
   startDate: string;
   endDate: string;
   leadAgency: string;
@@ -56,6 +59,7 @@ export function roundsRepository(db: AppDatabase) {
     if (inScope) parts.push(inScope);
     if (filter.status) parts.push(eq(rounds.status, bind(filter.status)));
     if (filter.kind) parts.push(eq(rounds.kind, bind(filter.kind)));
+    if (filter.purpose) parts.push(filter.purpose === 'both' ? eq(rounds.purpose, bind('both')) : inArray(rounds.purpose, [bind(filter.purpose), bind('both')]));
     if (filter.startFrom) parts.push(sql`${rounds.startDate} >= ${bind(filter.startFrom)}`);
     if (filter.startTo) parts.push(sql`${rounds.startDate} <= ${bind(filter.startTo)}`);
     if (filter.held) parts.push(sql`${rounds.status} in ('in_progress', 'completed')`);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { roundKinds, roundStatuses } from '../../../db/schema/index.js';
+import { roundKinds, roundPurposes, roundStatuses } from '../../../db/schema/index.js';
 import { ConflictError, StateError } from '../../lib/errors.js';
 import { parseForm, type FieldErrors, type FormResult } from '../../lib/forms.js';
 import { idParamsSchema as params } from '../../lib/params.js';
@@ -32,6 +32,7 @@ const emptyForm: RoundFormValues = {
   title: '',
   decisionNumber: '',
   kind: '',
+  purpose: '',
   areaIds: [],
   startDate: '',
   endDate: '',
@@ -85,6 +86,7 @@ export default async function roundsRoutes(fastify: FastifyInstance): Promise<vo
       warnings: service.overlapWarnings(request.actor, service.formValuesOf(round), id),
       campaign: round.campaignId ? campaigns.getCampaign(round.campaignId) : null,
       can: service.abilities(request.actor, round),
+      supervision: round.purpose === 'venue_check' ? null : app.services.supervision.forRound(request.actor, round),
     };
   }
 
@@ -106,6 +108,7 @@ export default async function roundsRoutes(fastify: FastifyInstance): Promise<vo
       teamRows: [...filled, ...Array.from({ length: blankRows }, () => ({ fullName: '', agency: '', teamRole: 'member', userId: '' }))],
       ...service.areaOptions(request.actor),
       kinds: roundKinds,
+      purposes: roundPurposes,
       ...extra,
     };
   }
@@ -124,7 +127,7 @@ export default async function roundsRoutes(fastify: FastifyInstance): Promise<vo
   app.get('/', { config: { permission: 'rounds.read' }, schema: { querystring: roundListQuerySchema } }, async (request, reply) => {
     const query = request.query;
     const page = service.listRounds(request.actor, query);
-    const filtered = Boolean(query.q || query.area || query.year || query.status || query.kind || query.from || query.to || query.held || query.campaign);
+    const filtered = Boolean(query.q || query.area || query.year || query.status || query.kind || query.purpose || query.from || query.to || query.held || query.campaign);
     const data = {
       page,
       query,
@@ -138,6 +141,7 @@ export default async function roundsRoutes(fastify: FastifyInstance): Promise<vo
       years: service.yearOptions(request.actor),
       statuses: roundStatuses,
       kinds: roundKinds,
+      purposes: roundPurposes,
     });
   });
 

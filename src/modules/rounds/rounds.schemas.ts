@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { roundKinds, roundStatuses, teamRoles, type RoundKind, type RoundStatus, type TeamRole } from '../../../db/schema/index.js';
+import { roundKinds, roundPurposes, roundStatuses, teamRoles, type RoundKind, type RoundPurpose, type RoundStatus, type TeamRole } from '../../../db/schema/index.js';
 import { parseDateInput } from '../../lib/dates.js';
 import { formList, formText } from '../../lib/forms.js';
 import { cleanText } from '../../lib/text.js';
@@ -18,6 +18,8 @@ export interface RoundFormValues {
   title: string;
   decisionNumber: string;
   kind: string;
+  /** supervision, venue_check or both ('' from a form without the field: venue checks, as rounds were before). */
+  purpose: string;
   areaIds: string[];
   startDate: string;
   endDate: string;
@@ -35,6 +37,7 @@ const roundFormFields = z.object({
   title: formText,
   decisionNumber: formText,
   kind: formText,
+  purpose: formText,
   areaIds: formList,
   startDate: formText,
   endDate: formText,
@@ -62,6 +65,7 @@ function toRoundFormValues(form: z.infer<typeof roundFormFields>): RoundFormValu
     title: form.title,
     decisionNumber: form.decisionNumber,
     kind: form.kind,
+    purpose: form.purpose,
     areaIds: form.areaIds,
     startDate: form.startDate,
     endDate: form.endDate,
@@ -131,6 +135,10 @@ export const roundInputSchema = z
     title: z.string().transform(cleanText).pipe(z.string().min(1, 'errors.title.required').max(200, 'errors.title.tooLong')),
     decisionNumber: z.string().transform(cleanText).pipe(z.string().max(100, 'errors.decisionNumber.tooLong')),
     kind: z.enum(roundKinds, 'errors.kind.invalid'),
+    purpose: z
+      .string()
+      .transform((value) => value || 'venue_check')
+      .pipe(z.enum(roundPurposes, 'errors.round.purpose')),
     areaIds: z
       .array(z.string())
       .transform((ids) => [...new Set(ids.filter((id) => /^\d{1,9}$/.test(id)).map(Number))])
@@ -190,6 +198,7 @@ export const roundListQuerySchema = z.object({
   year: z.coerce.number().int().min(1900).max(2199).optional().catch(undefined),
   status: z.enum(roundStatuses).optional().catch(undefined),
   kind: z.enum(roundKinds).optional().catch(undefined),
+  purpose: z.enum(roundPurposes).optional().catch(undefined),
   /** Start date within a period (dd/mm/yyyy), as the summaries count rounds. */
   from: z.string().max(20).optional().catch(undefined),
   to: z.string().max(20).optional().catch(undefined),
@@ -232,4 +241,4 @@ export const statusTransitions: Record<RoundStatus, RoundStatus[]> = {
   cancelled: [],
 };
 
-export type { RoundKind, RoundStatus, TeamRole };
+export type { RoundKind, RoundPurpose, RoundStatus, TeamRole };

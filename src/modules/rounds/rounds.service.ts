@@ -32,7 +32,7 @@ export interface RoundDetail extends RoundListItem {
 export interface ConflictDetail {
   field: MessageKey;
   saved: string;
-  vocabulary?: 'round_kinds' | 'agencies';
+  vocabulary?: 'round_kinds' | 'agencies' | 'round_purposes';
 }
 
 /** An account offered in a team picker: its name, and its email for an admin only. */
@@ -63,6 +63,7 @@ export function roundsService({ db, catalog, audit, now = () => new Date() }: Ro
       title: round.title,
       decisionNumber: round.decisionNumber,
       kind: round.kind,
+      purpose: round.purpose,
       startDate: round.startDate,
       endDate: round.endDate,
       leadAgency: round.leadAgency,
@@ -198,6 +199,7 @@ export function roundsService({ db, catalog, audit, now = () => new Date() }: Ro
       const filter: RoundListFilter = { scope: actor.scope, words: searchWords(query.q) };
       if (query.status) filter.status = query.status;
       if (query.kind) filter.kind = query.kind;
+      if (query.purpose) filter.purpose = query.purpose;
       if (query.year) filter.overlaps = { from: `${query.year}-01-01`, to: `${query.year}-12-31` };
       if (query.area) filter.areaIds = catalog.filterIds(query.area);
       const startFrom = query.from ? parseDateInput(query.from) : null;
@@ -282,6 +284,7 @@ export function roundsService({ db, catalog, audit, now = () => new Date() }: Ro
         title: round.title,
         decisionNumber: round.decisionNumber,
         kind: round.kind,
+        purpose: round.purpose,
         areaIds: round.areas.map((area) => String(area.id)),
         startDate: formatDate(round.startDate),
         endDate: formatDate(round.endDate),
@@ -342,6 +345,7 @@ export function roundsService({ db, catalog, audit, now = () => new Date() }: Ro
       compare('rounds.field.title', typed.title, saved.title);
       compare('rounds.field.decisionNumber', typed.decisionNumber, saved.decisionNumber);
       compare('rounds.field.kind', typed.kind, saved.kind, saved.kind, 'round_kinds');
+      compare('rounds.field.purpose', typed.purpose || 'venue_check', saved.purpose, saved.purpose, 'round_purposes');
       compare('rounds.field.startDate', formatDate(parseDateInput(typed.startDate) ?? typed.startDate), saved.startDate);
       compare('rounds.field.endDate', formatDate(parseDateInput(typed.endDate) ?? typed.endDate), saved.endDate);
       compare('rounds.field.areas', [...typed.areaIds].sort().join(), [...saved.areaIds].sort().join(), round.areas.map((area) => area.name).join(', '));

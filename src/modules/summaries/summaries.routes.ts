@@ -133,6 +133,15 @@ export default async function summariesRoutes(fastify: FastifyInstance): Promise
           const year = summary.from.slice(0, 4) === summary.to.slice(0, 4) ? `&year=${summary.from.slice(0, 4)}` : '';
           return `/monitoring?category=${code}${year}${area}`;
         }
+        case 'supervisionRecords':
+        case 'supervisionNotMet':
+          return areaId ? `/areas/${areaId}` : `/rounds?${period}${campaign}&purpose=supervision&held=1`;
+        case 'recommendationsOpen':
+          return `/recommendations${areaId ? `?area=${areaId}` : ''}`;
+        case 'recommendationsOverdue':
+          return `/recommendations?overdue=1${area}`;
+        case 'recommendationsVerified':
+          return `/recommendations?status=verified${area}`;
         default:
           return `/outreach?${base}`;
       }

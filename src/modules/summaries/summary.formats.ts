@@ -189,7 +189,7 @@ export async function summaryPdf(summary: Summary, context: SummaryContext): Pro
   doc.moveDown(0.5);
 
   // Too many columns for one page width: the area column repeats in each part (the categories, the victims, the
-  // models and the situations watched each in a part of their own).
+  // models, the situations watched and supervision each in a part of their own).
   const groups = summaryColumns(summary, context).map((column) => column.group);
   const start = (group: FigureGroup) => 1 + groups.indexOf(group);
   const end = (group: FigureGroup) => 1 + groups.lastIndexOf(group) + 1;
@@ -200,6 +200,7 @@ export async function summaryPdf(summary: Summary, context: SummaryContext): Pro
     { columns: header.slice(start('victims'), end('victims')), offset: start('victims') },
     { columns: header.slice(start('models'), end('models')), offset: start('models') },
     { columns: header.slice(start('monitoring'), end('monitoring')), offset: start('monitoring') },
+    { columns: header.slice(start('supervision'), end('supervision')), offset: start('supervision') },
   ];
   const usable = doc.page.width - doc.page.margins.left - doc.page.margins.right;
   for (const part of parts) {

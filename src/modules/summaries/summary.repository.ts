@@ -117,6 +117,37 @@ export function summaryRepository(db: AppDatabase) {
       );
     },
 
+    /** Approved supervision records (not replaced by an amendment) of the period by their day, and their items not met. */
+    supervisionByArea(filter: SummaryFilter): Array<{ areaId: number; before: number; records: number; notMet: number }> {
+      const where = and(
+        sql`s.visit_date between ${filter.from} and ${filter.to} and s.status = 'approved' and s.superseded_by_id is null`,
+        ofCampaignRounds(sql`s.round_id`, filter),
+        areaColumnInScope(sql`s.area_id`, filter.scope),
+      );
+      return db.all(
+        sql`select s.area_id as areaId, ${beforeReform(sql`s.visit_date`)} as before, count(*) as records, coalesce(sum(s.not_met_count), 0) as notMet
+            from supervision_records s where ${where} group by s.area_id, before`,
+      );
+    },
+
+    /** The recommendations of those records: open (or in progress), overdue among them, and verified. */
+    recommendationsByArea(filter: SummaryFilter): Array<{ areaId: number; before: number; open: number; overdue: number; verified: number }> {
+      const where = and(
+        sql`s.visit_date between ${filter.from} and ${filter.to} and s.status = 'approved' and s.superseded_by_id is null`,
+        ofCampaignRounds(sql`s.round_id`, filter),
+        areaColumnInScope(sql`r.area_id`, filter.scope),
+      );
+      return db.all(
+        sql`select r.area_id as areaId, ${beforeReform(sql`s.visit_date`)} as before,
+                   sum(case when r.status in ('open', 'in_progress') then 1 else 0 end) as open,
+                   sum(case when r.status in ('open', 'in_progress') and r.due_date < ${filter.today} then 1 else 0 end) as overdue,
+                   sum(case when r.status = 'verified' then 1 else 0 end) as verified
+            from recommendations r join supervision_records s on s.id = r.record_id
+            where ${where}
+            group by r.area_id, before`,
+      );
+    },
+
     /**
      * Victim support per area and measure (returned, supported, handed to family) over the records whose period
      * lies wholly inside the summary's: quarters are never split. Victim counts belong to no campaign, so a

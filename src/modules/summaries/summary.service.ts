@@ -50,6 +50,12 @@ export interface Figures {
   monitorSexualAbuse: number;
   monitorTraffickingReported: number;
   monitorMissing: number;
+  /** Supervision records approved (not replaced by an amendment), their items not met, and their recommendations. */
+  supervisionRecords: number;
+  supervisionNotMet: number;
+  recommendationsOpen: number;
+  recommendationsOverdue: number;
+  recommendationsVerified: number;
 }
 
 /**
@@ -99,6 +105,7 @@ export const figureGroups = {
   victims: ['victimsReturned', 'victimsSupported', 'victimsHandedToFamily'],
   models: ['modelsActive', 'modelsNew', 'modelsReplicated', 'modelMembers', 'trainedPropagandists'],
   monitoring: ['monitorInternalMigration', 'monitorWorkAbroad', 'monitorForeignMarriage', 'monitorViolence', 'monitorSexualAbuse', 'monitorTraffickingReported', 'monitorMissing'],
+  supervision: ['supervisionRecords', 'supervisionNotMet', 'recommendationsOpen', 'recommendationsOverdue', 'recommendationsVerified'],
 } as const satisfies Record<string, ReadonlyArray<Exclude<keyof Figures, 'byCategory'>>>;
 export type FigureGroup = keyof typeof figureGroups;
 export type FigureColumn = (typeof figureGroups)[FigureGroup][number];
@@ -160,6 +167,11 @@ function emptyFigures(categories: string[]): Figures {
     monitorSexualAbuse: 0,
     monitorTraffickingReported: 0,
     monitorMissing: 0,
+    supervisionRecords: 0,
+    supervisionNotMet: 0,
+    recommendationsOpen: 0,
+    recommendationsOverdue: 0,
+    recommendationsVerified: 0,
   };
 }
 
@@ -181,7 +193,7 @@ const SUMMARY_CACHE_SIZE = 50;
 
 /** Every table a summary reads (its figures, and the checklist's categories); nothing else drops a summary. */
 const SUMMARY_TABLES = ['rounds', 'round_areas', 'checks', 'findings', 'follow_ups', 'outreach_activities', 'checklist_templates', 'victim_support_records', 'victim_support_counts',
-  'prevention_models', 'prevention_model_members', 'propagandists', 'propagandist_trainings', 'monitoring_records', 'monitoring_counts'] as const;
+  'prevention_models', 'prevention_model_members', 'propagandists', 'propagandist_trainings', 'monitoring_records', 'monitoring_counts', 'supervision_records', 'recommendations'] as const;
 
 /**
  * One summary model for the page, CSV, XLSX and PDF, so the figures agree in every format.
@@ -382,6 +394,18 @@ export function summaryService({ db, catalog, checklists, now = () => new Date()
     for (const row of repository.monitoringByArea(filter)) {
       const column = monitoringFigureOf[row.category];
       if (column) add(figuresOf(row.areaId, row.before), column, row.total);
+    }
+
+    for (const row of repository.supervisionByArea(filter)) {
+      const figures = figuresOf(row.areaId, row.before);
+      add(figures, 'supervisionRecords', row.records);
+      add(figures, 'supervisionNotMet', row.notMet);
+    }
+    for (const row of repository.recommendationsByArea(filter)) {
+      const figures = figuresOf(row.areaId, row.before);
+      add(figures, 'recommendationsOpen', row.open);
+      add(figures, 'recommendationsOverdue', row.overdue);
+      add(figures, 'recommendationsVerified', row.verified);
     }
 
     // Before the reform first; by district code (an old district's known old communes after it), new communes by name.

@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import type { Role } from '../../../db/schema/index.js';
 import { buildTestApp, htmxHeaders, type TestApp } from '../../helpers/app.js';
 import { Client, createUser, loginAs, TEST_PASSWORD, type SignedInClient } from '../../helpers/auth.js';
-import { createReport, createRound, createRoundWithTeam, createVenue, roundFields } from '../../helpers/factories.js';
+import { createReport, createRound, createRoundWithTeam, createSupervisionRecord, createVenue, roundFields } from '../../helpers/factories.js';
 import { Jimp } from 'jimp';
 import { systemActor } from '../../../src/access/actor.js';
 
@@ -144,6 +144,15 @@ function resultFields() {
   return { issuingBody: 'ỦY BAN NHÂN DÂN TỈNH SƠN LA', number: '5', symbol: 'BC-UBND', place: 'Sơn La', documentDate: '05/01/2026', summary: 'Kết quả kiểm tra', authority: 'TM. ỦY BAN NHÂN DÂN', signerPosition: 'CHỦ TỊCH', version: '0' };
 }
 
+/**
+ * A supervision record this client filed (when their role may file), or one filed by an inspector that heads and
+ * admins review; `teamOf` also puts this client on the round's team (recommendations are moved by the team).
+ */
+function supervisionFor(client: SignedInClient, role: Role, status: 'draft' | 'submitted' | 'approved' = 'draft', recommendations = 0) {
+  const owner = status === 'draft' && fileRoles.includes(role) ? client : clients.inspector;
+  return createSupervisionRecord(test.app, { ownerId: owner.user.id, reviewerId: clients.department_head.user.id, status, recommendations, teamUserIds: owner === client ? [] : [client.user.id] });
+}
+
 let test: TestApp;
 const clients = {} as Record<Role, SignedInClient>;
 
@@ -170,7 +179,10 @@ function writeCounts() {
            (select count(*) from monitoring_records) as monitoring, (select sum(version) from monitoring_records) as monitoringVersions,
            (select count(*) from monitoring_counts) as monitoringCounts, (select count(*) from propagandists) as propagandists,
            (select sum(version) from propagandists) as propagandistVersions, (select count(*) from propagandist_trainings) as trainings,
-           (select count(*) from activity_speakers) as speakers`);
+           (select count(*) from activity_speakers) as speakers,
+           (select count(*) from supervision_records) as supervision, (select sum(version) from supervision_records) as supervisionVersions,
+           (select count(*) from recommendations) as recommendations, (select sum(version) from recommendations) as recommendationVersions,
+           (select count(*) from recommendation_comments) as recommendationComments`);
 }
 
 function roundVersion(id: number): string {
@@ -508,6 +520,70 @@ const cases: RouteCase[] = [
     prepare: async () => ({ url: `/propagandists/${await propagandistId()}/trainings`, fields: { trainedOn: '02/02/2025', course: 'Luật 53/2024', version: '1' } }),
   },
   { method: 'GET', url: '/calendar', allowed: allRoles },
+  {
+    method: 'GET',
+    url: '/rounds/:id/supervision/new',
+    allowed: fileRoles,
+    prepare: async (client) => ({ url: `/rounds/${createRoundWithTeam(test.app, [client.user.id], { purpose: 'supervision' })}/supervision/new` }),
+  },
+  {
+    method: 'POST',
+    url: '/rounds/:id/supervision',
+    allowed: fileRoles,
+    prepare: async (client) => ({
+      url: `/rounds/${createRoundWithTeam(test.app, [client.user.id], { purpose: 'supervision' })}/supervision`,
+      fields: { areaId: String(test.app.catalog.districts.find((area) => area.name.includes('Bắc Yên'))!.id), visitDate: '11/03/2025' },
+    }),
+  },
+  { method: 'GET', url: '/supervision/:id', allowed: allRoles, prepare: async (client, role) => ({ url: `/supervision/${supervisionFor(client, role).id}` }) },
+  {
+    method: 'POST',
+    url: '/supervision/:id',
+    allowed: fileRoles,
+    prepare: async (client, role) => ({ url: `/supervision/${supervisionFor(client, role).id}`, fields: { intent: 'save', version: '1', visitDate: '11/03/2025', place: 'Trụ sở UBND' } }),
+  },
+  { method: 'POST', url: '/supervision/:id/review', allowed: headRoles, prepare: async (client, role) => ({ url: `/supervision/${supervisionFor(client, role, 'submitted').id}/review`, fields: { decision: 'approve' } }) },
+  { method: 'POST', url: '/supervision/:id/amendments', allowed: headRoles, prepare: async (client, role) => ({ url: `/supervision/${supervisionFor(client, role, 'approved').id}/amendments` }) },
+  {
+    method: 'POST',
+    url: '/supervision/:id/recommendations',
+    allowed: fileRoles,
+    prepare: async (client, role) => ({ url: `/supervision/${supervisionFor(client, role).id}/recommendations`, fields: { body: 'Kiện toàn Ban Chỉ đạo', addressee: 'Công an', dueDate: '30/06/2025' } }),
+  },
+  {
+    method: 'POST',
+    url: '/supervision/:id/recommendations/:recommendationId/delete',
+    allowed: fileRoles,
+    prepare: async (client, role) => {
+      const record = supervisionFor(client, role, 'draft', 1);
+      return { url: `/supervision/${record.id}/recommendations/${record.recommendationIds[0]}/delete` };
+    },
+  },
+  { method: 'GET', url: '/recommendations', allowed: allRoles },
+  { method: 'GET', url: '/recommendations/:id', allowed: allRoles, prepare: async (client, role) => ({ url: `/recommendations/${supervisionFor(client, role, 'approved', 1).recommendationIds[0]}` }) },
+  {
+    method: 'POST',
+    url: '/recommendations/:id/status',
+    allowed: fileRoles,
+    prepare: async (client, role) => ({ url: `/recommendations/${supervisionFor(client, role, 'approved', 1).recommendationIds[0]}/status`, fields: { to: 'in_progress' } }),
+  },
+  {
+    method: 'POST',
+    url: '/recommendations/:id/verification',
+    allowed: headRoles,
+    prepare: async () => {
+      const id = supervisionFor(clients.department_head, 'department_head', 'approved', 1).recommendationIds[0]!;
+      await clients.department_head.post(`/recommendations/${id}/status`, { to: 'done', confirm: 'yes' });
+      return { url: `/recommendations/${id}/verification`, fields: { note: 'Đã thực hiện' } };
+    },
+  },
+  {
+    method: 'POST',
+    url: '/recommendations/:id/comments',
+    allowed: fileRoles,
+    prepare: async (client, role) => ({ url: `/recommendations/${supervisionFor(client, role, 'approved', 1).recommendationIds[0]}/comments`, fields: { body: 'Trao đổi' } }),
+  },
+  { method: 'GET', url: '/areas/:id', allowed: allRoles, prepare: async () => ({ url: `/areas/${test.app.catalog.districts[0]!.id}` }) },
   { method: 'GET', url: '/outbox', allowed: allRoles },
   { method: 'GET', url: '/offline/report', allowed: fileRoles },
   { method: 'GET', url: '/offline/bundle', allowed: fileRoles },

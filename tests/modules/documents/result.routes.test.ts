@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import { systemActor } from '../../../src/access/actor.js';
 import { buildTestApp, type TestApp } from '../../helpers/app.js';
 import { loginAs, type SignedInClient } from '../../helpers/auth.js';
-import { createReport, createRoundWithTeam, createVenue, district } from '../../helpers/factories.js';
+import { createReport, createRoundWithTeam, createSupervisionRecord, createVenue, district } from '../../helpers/factories.js';
 import { html, textOf } from '../../helpers/html.js';
 import { docxParts, pageText, pdfPages } from '../../helpers/documents.js';
 
@@ -215,5 +215,24 @@ describe('the files', () => {
     expect(paragraphs).toContain('- Lưu: VT, PCMBN.');
     expect(paragraphs).toContain('Lò Văn Minh');
     expect(text).not.toContain('Mường Lạn');
+  });
+
+  it('carries the round\'s approved supervision records: the authority, its recommendations with their due dates, in PDF and DOCX', async () => {
+    const record = createSupervisionRecord(test.app, { ownerId: inspector.user.id, reviewerId: head.user.id, status: 'approved', recommendations: 2 });
+    setStatus(record.roundId, 'in_progress');
+    setStatus(record.roundId, 'completed');
+    const pdf = await head.get(`/rounds/${record.roundId}/result.pdf`);
+    expect(pdf.statusCode).toBe(200);
+    const text = (await pdfPages(pdf.rawPayload)).pages.map(pageText).join(' ');
+    expect(text).toContain('Kết quả giám sát UBND huyện Bắc Yên');
+    expect(text).toContain('KIẾN NGHỊ');
+    expect(text).toContain('Kiến nghị 1');
+    expect(text).toContain('Kiến nghị 2');
+    expect(text).toContain('30/06/2025');
+    const { text: docx } = await docxParts((await auditor.get(`/rounds/${record.roundId}/result.docx`)).rawPayload);
+    expect(docx).toContain('Kiến nghị 1');
+    expect(docx).toContain('Kiến nghị 2');
+    // Another district's auditor does not get this round at all.
+    expect((await songMaAuditor.get(`/rounds/${record.roundId}/result.pdf`)).statusCode).toBe(404);
   });
 });

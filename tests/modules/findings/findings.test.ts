@@ -411,7 +411,7 @@ describe('critical, as each checklist version says', () => {
     severityFromItems?: true;
   }
   function publishVersion(change: (body: Body) => void): void {
-    const latest = test.app.db.get<{ version: number; body: string }>(sql`select version, body from checklist_templates where status = 'published' order by version desc limit 1`)!;
+    const latest = test.app.db.get<{ version: number; body: string }>(sql`select version, body from checklist_templates where code = 'venue-inspection' and status = 'published' order by version desc limit 1`)!;
     const body = JSON.parse(latest.body) as Body;
     change(body);
     test.app.db.run(sql`insert into checklist_templates (code, version, title_vi, title_en, status, body, created_at, published_at)
@@ -420,7 +420,7 @@ describe('critical, as each checklist version says', () => {
   const item = (body: Body, code: string) => body.items.find((candidate) => candidate.code === code)!;
 
   it('marks every G item and E2 critical in the bundled first version', () => {
-    const first = JSON.parse(test.app.db.get<{ body: string }>(sql`select body from checklist_templates where version = 1`)!.body) as Body;
+    const first = JSON.parse(test.app.db.get<{ body: string }>(sql`select body from checklist_templates where code = 'venue-inspection' and version = 1`)!.body) as Body;
     expect(first.severityFromItems).toBe(true);
     expect(first.items.filter((candidate) => candidate.severity === 'critical').map((candidate) => candidate.code)).toEqual(['E2', 'G1', 'G2', 'G3', 'G4', 'G5']);
   });

@@ -68,7 +68,7 @@ afterAll(async () => {
 });
 
 /** The page's groups of columns, in order: together they are the whole table. */
-const groups = ['rounds', 'findings', 'followups', 'outreach', 'categories', 'victims', 'models', 'monitoring'];
+const groups = ['rounds', 'findings', 'followups', 'outreach', 'categories', 'victims', 'models', 'monitoring', 'supervision'];
 
 /** One group's table as text cells, row by row (area name first). */
 async function groupTable(client: SignedInClient, query: string, group: string): Promise<string[][]> {
@@ -104,8 +104,8 @@ describe('the district summary', () => {
     expect(total.slice(1, 18)).toEqual(['2', '3', '4', '1', '4', '2', '1', '1', '1', '0', '1', '1', '5.000.000 đ', '20', '3', '180', '90']);
     // Violations per category: A, B, C, … G in the total (the pending B1 does not count).
     expect(total.slice(18, 31)).toEqual(['1', '0', '1', '0', '1', '0', '1', '0', '0', '0', '0', '0', '0']);
-    // No models, roster or situations watched in this data.
-    expect(total.slice(31)).toEqual(Array(12).fill('0'));
+    // No models, roster, situations watched or supervision in this data.
+    expect(total.slice(31)).toEqual(Array(17).fill('0'));
   });
 
   it('links every figure to the records behind it, with the same filters', async () => {
@@ -163,6 +163,7 @@ describe('the summary page’s column groups', () => {
     victims: ['victimsReturned', 'victimsSupported', 'victimsHandedToFamily'],
     models: ['modelsActive', 'modelsNew', 'modelsReplicated', 'modelMembers', 'trainedPropagandists'],
     monitoring: ['monitorInternalMigration', 'monitorWorkAbroad', 'monitorForeignMarriage', 'monitorViolence', 'monitorSexualAbuse', 'monitorTraffickingReported', 'monitorMissing'],
+    supervision: ['supervisionRecords', 'supervisionNotMet', 'recommendationsOpen', 'recommendationsOverdue', 'recommendationsVerified'],
   };
 
   it('shows each group’s columns and only them, the area in every row, and a link on every figure that is not zero', async () => {
@@ -213,7 +214,7 @@ describe('the summary page’s column groups', () => {
     }
     expect(new Set(keys).size).toBe(keys.length);
     const csv = parse((await auditor.get(`/reports/districts.csv?${period}`)).body.replace(/^\uFEFF/, '')) as string[][];
-    expect(csv[0]).toHaveLength(43);
+    expect(csv[0]).toHaveLength(48);
     expect(headings).toEqual(csv[0]!.slice(1));
     // The last line of the file says the period spans the reform.
     expect(csv.at(-1)![0]).toContain('01/07/2025');
@@ -225,7 +226,7 @@ describe('the summary page’s column groups', () => {
     const campaign = test.app.db.get<{ id: number }>(sql`select id from campaigns where title = 'Kế hoạch tổng hợp theo nhóm'`)!.id;
     const $ = html((await auditor.get(`/reports/districts?from=01/02/2025&to=30/11/2025&campaign=${campaign}&level=commune&group=outreach`)).body);
     const links = $('.summary-groups a').map((_, tab) => new URL($(tab).attr('href')!, 'http://x').searchParams).get();
-    expect(links).toHaveLength(8);
+    expect(links).toHaveLength(9);
     for (const params of links) {
       expect(Object.fromEntries([...params].filter(([name]) => name !== 'group'))).toEqual({ from: '01/02/2025', to: '30/11/2025', campaign: String(campaign), level: 'commune' });
     }
