@@ -63,6 +63,7 @@ export default async function summariesRoutes(fastify: FastifyInstance): Promise
     const params = new URLSearchParams({ from: formatDate(summary.from), to: formatDate(summary.to) });
     if (summary.campaignId) params.set('campaign', String(summary.campaignId));
     if (summary.level !== 'district') params.set('level', summary.level);
+    if (summary.topic) params.set('topic', summary.topic);
     return params.toString();
   }
 
@@ -70,7 +71,8 @@ export default async function summariesRoutes(fastify: FastifyInstance): Promise
   function linkFor(summary: Summary) {
     const period = `from=${encodeURIComponent(formatDate(summary.from))}&to=${encodeURIComponent(formatDate(summary.to))}`;
     const campaign = summary.campaignId ? `&campaign=${summary.campaignId}` : '';
-    return (figure: string, areaId: number | null, category?: string): string => {
+    const topic = summary.topic ? `&topic=${encodeURIComponent(summary.topic)}` : '';
+    return (figure: string, areaId: number | null, category?: string, filter?: string): string => {
       const area = areaId ? `&area=${areaId}` : '';
       const base = `${period}${area}${campaign}`;
       switch (figure) {
@@ -107,8 +109,16 @@ export default async function summariesRoutes(fastify: FastifyInstance): Promise
           const params = [year, areaId ? `area=${areaId}` : ''].filter(Boolean).join('&');
           return `/victim-support${params ? `?${params}` : ''}`;
         }
+        case 'outreachSessions':
+        case 'participants':
+        case 'women':
+        case 'notSplit':
+          return `/outreach?${base}${topic}&inPerson=1`;
+        case 'commitments':
+          return `/outreach?${base}${topic}&channel=commitment_signing`;
         default:
-          return `/outreach?${base}`;
+          // A channel's output, a target group's reach, a topic's activities: the outreach list narrowed to it.
+          return `/outreach?${base}${filter && !(summary.topic && filter.startsWith('topic=')) ? `&${filter}` : ''}${topic}`;
       }
     };
   }
@@ -130,7 +140,7 @@ export default async function summariesRoutes(fastify: FastifyInstance): Promise
     const summary = service.summarise(request.actor, query);
     const ctx = context(request, summary);
     const name = `tong-hop-${summary.level === 'district' ? 'huyen' : 'xa'}${summary.campaignId ? `-ke-hoach-${summary.campaignId}` : ''}${scopeSuffix(request)}-${summary.from}-${summary.to}.${format}`;
-    recordExport(request, { kind: 'summary', format, from: summary.from, to: summary.to, level: summary.level, campaign: summary.campaignId });
+    recordExport(request, { kind: 'summary', format, from: summary.from, to: summary.to, level: summary.level, campaign: summary.campaignId, ...(summary.topic ? { topic: summary.topic } : {}) });
     reply.header('Content-Type', contentTypes[format]).header('Content-Disposition', `attachment; filename="${name}"`).header('Cache-Control', 'no-store');
     if (format === 'csv') return reply.send(await summaryCsv(summary, ctx));
     if (format === 'pdf') return reply.send(await summaryPdf(summary, ctx));
@@ -194,8 +204,8 @@ export default async function summariesRoutes(fastify: FastifyInstance): Promise
     if (!read.ok) return renderQueryErrors(reply, read.errors, request.query);
     const query = read.value;
     const { from, to } = service.period(query);
-    const filter = { from, to, scope: request.actor.scope, ...(query.campaign ? { campaignId: query.campaign } : {}) };
-    recordExport(request, { kind, format, from, to, campaign: query.campaign ?? null });
+    const filter = { from, to, scope: request.actor.scope, ...(query.campaign ? { campaignId: query.campaign } : {}), ...(query.topic ? { topic: query.topic } : {}) };
+    recordExport(request, { kind, format, from, to, campaign: query.campaign ?? null, ...(query.topic ? { topic: query.topic } : {}) });
     const header = recordColumns(kind, request.t);
     const rows = service.records(kind, filter, request.t, request.lang, format === 'xlsx');
     reply

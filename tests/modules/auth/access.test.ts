@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import type { Role } from '../../../db/schema/index.js';
 import { buildTestApp, htmxHeaders, type TestApp } from '../../helpers/app.js';
 import { Client, createUser, loginAs, TEST_PASSWORD, type SignedInClient } from '../../helpers/auth.js';
-import { createReport, createRound, createRoundWithTeam, createVenue, roundFields } from '../../helpers/factories.js';
+import { createReport, createRound, createRoundWithTeam, createVenue, roundFields, outreachForm } from '../../helpers/factories.js';
 import { Jimp } from 'jimp';
 
 /**
@@ -51,7 +51,7 @@ async function campaignId(): Promise<number> {
 }
 
 function outreachFields() {
-  return {
+  return outreachForm({
     campaignId: '',
     activityDate: '15/03/2025',
     areaId: String(test.app.catalog.districts[0]!.id),
@@ -61,7 +61,7 @@ function outreachFields() {
     organisingAgency: 'womens_union',
     participantsTotal: '40',
     participantsWomen: '20',
-  };
+  });
 }
 
 async function activityId(): Promise<number> {

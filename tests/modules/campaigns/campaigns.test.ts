@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { buildTestApp, htmxHeaders, type TestApp } from '../../helpers/app.js';
 import { loginAs, type SignedInClient } from '../../helpers/auth.js';
-import { commune, createReport, createRound, createRoundWithTeam, createVenue, district, roundFields } from '../../helpers/factories.js';
+import { commune, createReport, createRound, createRoundWithTeam, createVenue, district, roundFields, outreachForm } from '../../helpers/factories.js';
 import { html, textOf } from '../../helpers/html.js';
 
 let test: TestApp;
@@ -26,7 +26,7 @@ async function createCampaign(fields: Record<string, unknown> = {}) {
 }
 
 function outreachFields(campaignId: number | string, overrides: Record<string, unknown> = {}) {
-  return {
+  return outreachForm({
     campaignId,
     activityDate: '15/03/2025',
     areaId: district(test.app, 'Bắc Yên').id,
@@ -42,7 +42,7 @@ function outreachFields(campaignId: number | string, overrides: Record<string, u
     broadcastMinutes: '',
     notes: '',
     ...overrides,
-  };
+  });
 }
 
 describe('the sample programme', () => {

@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import ExcelJS from 'exceljs';
 import { buildTestApp, type TestApp } from '../../helpers/app.js';
 import { loginAs, type SignedInClient } from '../../helpers/auth.js';
-import { createReport, createRoundWithTeam, createVenue, district } from '../../helpers/factories.js';
+import { createReport, createRoundWithTeam, createVenue, district, outreachForm } from '../../helpers/factories.js';
 import { html, textOf } from '../../helpers/html.js';
 import { convertWithOffice, office } from '../../helpers/office.js';
 
@@ -58,7 +58,7 @@ beforeAll(async () => {
   createReport(test.app, { roundId: august, venueId: venueD, inspectorId: inspector.user.id, reviewerId: head.user.id, status: 'approved', violations: ['C1'], visitDate: '05/08/2025' });
 
   const outreach = (areaId: number, date: string, total: string, women: string) =>
-    inspector.post('/outreach', { activityDate: date, areaId, village: '', format: 'village_meeting', channel: 'in_person', targetGroups: ['students'], organisingAgency: 'womens_union', participantsTotal: total, participantsWomen: women });
+    inspector.post('/outreach', outreachForm({ activityDate: date, areaId, village: '', format: 'village_meeting', channel: 'in_person', targetGroups: ['students'], organisingAgency: 'womens_union', participantsTotal: total, participantsWomen: women }));
   await outreach(songMaCommune, '10/08/2025', '50', '20');
   await outreach(songMaCommune, '11/08/2025', '30', '10');
   await outreach(district(test.app, 'Mai Sơn').id, '20/04/2025', '100', '60');
@@ -465,7 +465,7 @@ describe('a commune formed from two districts', () => {
       }
       expect(pair).toBeDefined();
       const writer = await loginAs(fresh.app, 'inspector');
-      await writer.post('/outreach', { activityDate: '10/09/2025', areaId: pair!.commune, village: '', format: 'village_meeting', channel: 'in_person', targetGroups: ['students'], organisingAgency: 'womens_union', participantsTotal: '50', participantsWomen: '30' });
+      await writer.post('/outreach', outreachForm({ activityDate: '10/09/2025', areaId: pair!.commune, village: '', format: 'village_meeting', channel: 'in_person', targetGroups: ['students'], organisingAgency: 'womens_union', participantsTotal: '50', participantsWomen: '30' }));
       const scoped = await loginAs(fresh.app, 'auditor', { areaId: pair!.other });
       const $ = html((await scoped.get('/reports/districts?from=01/01/2025&to=31/12/2025&group=outreach')).body);
       const cells = (selector: string) => $(`${selector} td[data-figure="participants"]`).text().trim();
@@ -496,7 +496,7 @@ describe('a summary asked for again', () => {
       statements = 0;
       expect((await phuYenRow()).slice(15, 18)).toEqual(['0', '0', '0']);
       expect(statements).toBe(0); // served from memory: the outreach figures were not read again
-      await freshInspector.post('/outreach', { activityDate: '02/05/2025', areaId: phuYen, village: '', format: 'village_meeting', channel: 'in_person', targetGroups: ['students'], organisingAgency: 'womens_union', participantsTotal: '40', participantsWomen: '25' });
+      await freshInspector.post('/outreach', outreachForm({ activityDate: '02/05/2025', areaId: phuYen, village: '', format: 'village_meeting', channel: 'in_person', targetGroups: ['students'], organisingAgency: 'womens_union', participantsTotal: '40', participantsWomen: '25' }));
       expect((await phuYenRow()).slice(15, 18)).toEqual(['1', '40', '25']);
       expect(statements).toBe(1);
     } finally {
