@@ -32,7 +32,7 @@ function channelOptions(lang: Language) {
     code: channel.code,
     kind: channel.kind,
     label: channel[lang],
-    measures: channel.measures.map((measure) => ({ field: measureField(channel.code, measure.code), label: measure[lang], unit: lang === 'vi' ? measure.unit : '' })),
+    measures: channel.measures.map((measure) => ({ code: measure.code, field: measureField(channel.code, measure.code), label: measure[lang], unit: lang === 'vi' ? measure.unit : '' })),
   }));
 }
 

@@ -381,6 +381,7 @@ const cases: RouteCase[] = [
   },
   { method: 'GET', url: '/outreach', allowed: allRoles },
   { method: 'GET', url: '/outreach/new', allowed: fileRoles },
+  { method: 'GET', url: '/outreach/reclassified', allowed: ['admin', 'auditor'] },
   { method: 'POST', url: '/outreach', allowed: fileRoles, prepare: async () => ({ fields: outreachFields() }) },
   { method: 'GET', url: '/outreach/:id', allowed: allRoles, prepare: async () => ({ url: `/outreach/${await activityId()}` }) },
   { method: 'GET', url: '/outreach/:id/edit', allowed: fileRoles, prepare: async () => ({ url: `/outreach/${await activityId()}/edit` }) },
