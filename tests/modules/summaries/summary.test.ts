@@ -61,7 +61,10 @@ beforeAll(async () => {
     inspector.post('/outreach', outreachForm({ activityDate: date, areaId, village: '', format: 'village_meeting', channel: 'in_person', targetGroups: ['students'], organisingAgency: 'womens_union', participantsTotal: total, participantsWomen: women }));
   await outreach(songMaCommune, '10/08/2025', '50', '20');
   await outreach(songMaCommune, '11/08/2025', '30', '10');
-  await outreach(district(test.app, 'Mai Sơn').id, '20/04/2025', '100', '60');
+  // Mai Sơn's session is split by group (60 pupils, 30 officials, workers not split); its Zalo posts are output, not a session.
+  const maiSon = district(test.app, 'Mai Sơn').id;
+  await inspector.post('/outreach', outreachForm({ activityDate: '20/04/2025', areaId: maiSon, targetGroups: ['students', 'officials', 'workers'], 'g-students': '60', 'g-officials': '30', participantsTotal: '100', participantsWomen: '60' }));
+  await inspector.post('/outreach', outreachForm({ activityDate: '21/04/2025', areaId: maiSon, channels: ['zalo'], 'm-zalo-posts': '3', 'm-zalo-members': '1200', participantsTotal: '', participantsWomen: '' }));
 });
 afterAll(async () => {
   await test.close();
@@ -69,6 +72,19 @@ afterAll(async () => {
 
 /** The page's groups of columns, in order: together they are the whole table. */
 const groups = ['rounds', 'findings', 'followups', 'outreach', 'media', 'reach', 'topics', 'categories', 'victims'];
+
+/** Each group's columns (their data-figure), in order. */
+const columnsOf: Record<string, string[]> = {
+  rounds: ['rounds', 'venuesChecked', 'reportsApproved', 'reportsPending'],
+  findings: ['violations', 'critical', 'criticalReferred'],
+  followups: ['followUpsOpen', 'followUpsOverdue', 'followUpsDone', 'followUpsVerified', 'fines', 'fineTotal'],
+  outreach: ['staffCounselled', 'outreachSessions', 'participants', 'women', 'commitments'],
+  media: ['media-press-items', 'media-radio_tv-items', 'media-radio_tv-minutes', 'media-loudspeaker-broadcasts', 'media-loudspeaker-minutes', 'media-newsletter-issues', 'media-newsletter-copies', 'media-zalo-posts', 'media-zalo-members', 'media-facebook-posts', 'media-facebook-reach', 'media-leaflets_posters-copies', 'media-leaflets_posters-displays', 'media-website-items', 'media-website-views'],
+  reach: ['reach-pwid', 'reach-sex_workers', 'reach-hostesses', 'reach-plhiv', 'reach-msm', 'reach-plhiv_families', 'reach-women_reproductive_age', 'reach-mobile_people', 'reach-venue_staff', 'reach-border_residents', 'reach-students', 'reach-trusted_figures', 'reach-officials', 'reach-unemployed', 'reach-street_children', 'reach-women_at_risk', 'reach-workers', 'reach-general_public', 'reach-health_service_users', 'reach-propagandists', 'notSplit'],
+  topics: ['topic-trafficking_law', 'topic-traffickers_methods', 'topic-response_skills', 'topic-anti_stigma', 'topic-victim_support_policy', 'topic-gender_equality', 'topic-domestic_violence', 'topic-marriage_family', 'topic-border_treaty_law', 'topic-safe_migration', 'topic-other'],
+  categories: ['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H', 'I', 'other'].map((code) => `category-${code}`),
+  victims: ['victimsReturned', 'victimsSupported', 'victimsHandedToFamily'],
+};
 
 /** One group's table as text cells, row by row (area name first). */
 async function groupTable(client: SignedInClient, query: string, group: string): Promise<string[][]> {
@@ -95,10 +111,16 @@ describe('the district summary', () => {
     expect(row('Huyện Bắc Yên').slice(1, 18)).toEqual(['1', '2', '3', '1', '3', '2', '1', '1', '1', '0', '1', '1', '5.000.000 đ', '15', '0', '0', '0']);
     expect(row('Huyện Sông Mã').slice(1, 18)).toEqual(['1', '1', '1', '0', '1', '0', '0', '0', '0', '0', '0', '0', '0', '5', '2', '80', '30']);
     expect(row('Huyện Mai Sơn').slice(15, 18)).toEqual(['1', '100', '60']);
+    // Media output and reach per group: the split where given, "chưa tách" where not, the rest counted once.
+    const at = (name: string) => 1 + groups.flatMap((group) => columnsOf[group]!).indexOf(name);
+    const maiSonRow = row('Huyện Mai Sơn');
+    expect([maiSonRow[at('media-zalo-posts')], maiSonRow[at('media-zalo-members')]]).toEqual(['3', '1.200']);
+    expect([maiSonRow[at('reach-students')], maiSonRow[at('reach-officials')], maiSonRow[at('reach-workers')], maiSonRow[at('notSplit')]]).toEqual(['60', '30', 'chưa tách', '10']);
     expect(row('Huyện Phù Yên').slice(1).every((cell) => cell === '0')).toBe(true);
     expect(table).toHaveLength(13); // 12 districts and the province
     const total = table[table.length - 1]!;
     expect(total[0]).toBe('Toàn tỉnh (Tỉnh Sơn La)');
+    expect([total[at('reach-students')], total[at('notSplit')]]).toEqual(['60 + chưa tách', '90']);
     expect(total.slice(1, 18)).toEqual(['2', '3', '4', '1', '4', '2', '1', '1', '1', '0', '1', '1', '5.000.000 đ', '20', '3', '180', '90']);
     // Violations per category: A, B, C, … G in the total (the pending B1 does not count), then the victims.
     expect(total.slice(66)).toEqual(['1', '0', '1', '0', '1', '0', '1', '0', '0', '0', '0', '0', '0']);
@@ -150,17 +172,6 @@ describe('the district summary', () => {
 });
 
 describe('the summary page’s column groups', () => {
-  const columnsOf: Record<string, string[]> = {
-    rounds: ['rounds', 'venuesChecked', 'reportsApproved', 'reportsPending'],
-    findings: ['violations', 'critical', 'criticalReferred'],
-    followups: ['followUpsOpen', 'followUpsOverdue', 'followUpsDone', 'followUpsVerified', 'fines', 'fineTotal'],
-    outreach: ['staffCounselled', 'outreachSessions', 'participants', 'women', 'commitments'],
-    media: ['media-press-items', 'media-radio_tv-items', 'media-radio_tv-minutes', 'media-loudspeaker-broadcasts', 'media-loudspeaker-minutes', 'media-newsletter-issues', 'media-newsletter-copies', 'media-zalo-posts', 'media-zalo-members', 'media-facebook-posts', 'media-facebook-reach', 'media-leaflets_posters-copies', 'media-leaflets_posters-displays', 'media-website-items', 'media-website-views'],
-    reach: ['reach-pwid', 'reach-sex_workers', 'reach-hostesses', 'reach-plhiv', 'reach-msm', 'reach-plhiv_families', 'reach-women_reproductive_age', 'reach-mobile_people', 'reach-venue_staff', 'reach-border_residents', 'reach-students', 'reach-trusted_figures', 'reach-officials', 'reach-unemployed', 'reach-street_children', 'reach-women_at_risk', 'reach-workers', 'reach-general_public', 'reach-health_service_users', 'reach-propagandists', 'notSplit'],
-    topics: ['topic-trafficking_law', 'topic-traffickers_methods', 'topic-response_skills', 'topic-anti_stigma', 'topic-victim_support_policy', 'topic-gender_equality', 'topic-domestic_violence', 'topic-marriage_family', 'topic-border_treaty_law', 'topic-safe_migration', 'topic-other'],
-    categories: ['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H', 'I', 'other'].map((code) => `category-${code}`),
-    victims: ['victimsReturned', 'victimsSupported', 'victimsHandedToFamily'],
-  };
 
   it('shows each group’s columns and only them, the area in every row, and a link on every figure that is not zero', async () => {
     for (const group of groups) {
