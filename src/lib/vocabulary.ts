@@ -22,6 +22,8 @@ export type VocabularyName =
   | 'campaign_kinds'
   | 'outreach_formats'
   | 'outreach_channels'
+  | 'outreach_activity_channels'
+  | 'outreach_topics'
   | 'target_groups'
   | 'follow_up_actions'
   | 'victim_return_routes'
@@ -45,4 +47,22 @@ export function vocabularyCodes(name: VocabularyName): string[] {
 export function vocabularyLabel(name: VocabularyName, code: string, lang: Language): string {
   const entry = vocabulary(name).find((item) => item.code === code);
   return entry ? entry[lang] : code;
+}
+
+/** A measure of an outreach channel: sessions, commitments, or what a media channel produced (items, minutes, …). */
+export interface ChannelMeasure extends VocabularyEntry {
+  unit: string;
+}
+
+/** A channel of an outreach activity: an in-person format or a media channel, with the measures it counts. */
+export interface OutreachChannel extends VocabularyEntry {
+  kind: 'in_person' | 'media';
+  /** In person only: whether its sessions count as "buổi tuyên truyền" (signing commitments does not). */
+  counts_as_session?: boolean;
+  measures: ChannelMeasure[];
+}
+
+/** The channels an outreach activity may have, in-person formats first, then media. */
+export function outreachChannels(): OutreachChannel[] {
+  return vocabulary('outreach_activity_channels') as OutreachChannel[];
 }

@@ -204,12 +204,15 @@ log(`${(sqlite.prepare('select count(*) as n from follow_ups').get() as { n: num
 
 // Outreach activities.
 const formats = ['rally', 'conference', 'training', 'village_meeting', 'legal_counselling', 'household_visit'];
-const channels = ['in_person', 'loudspeaker', 'zalo', 'print'];
+const media: Array<[string, string, string]> = [['loudspeaker', 'broadcasts', 'minutes'], ['zalo', 'posts', 'members'], ['leaflets_posters', 'copies', 'displays']];
+const topics = ['trafficking_law', 'traffickers_methods', 'safe_migration', 'domestic_violence', 'marriage_family'];
 const groups = ['women_reproductive_age', 'students', 'border_residents', 'venue_staff', 'mobile_people'];
 const insertActivity = sqlite.prepare(
-  `insert into outreach_activities (campaign_id, activity_date, area_id, village, format, channel, organising_agency, participants_total, participants_women, leaflets, posters,
-     broadcast_minutes, notes, created_by, version, created_at, updated_at) values (null, ?, ?, ?, ?, ?, 'womens_union', ?, ?, ?, 0, 0, '', ?, 1, ?, ?)`,
+  `insert into outreach_activities (campaign_id, activity_date, area_id, village, format, channel, organising_agency, sessions, participants_total, participants_women, notes, created_by, version, created_at, updated_at)
+   values (null, ?, ?, ?, ?, '', 'womens_union', 1, ?, ?, '', ?, 1, ?, ?)`,
 );
+const insertMeasure = sqlite.prepare('insert into outreach_measures (activity_id, channel, measure, value) values (?, ?, ?, ?)');
+const insertTopic = sqlite.prepare('insert into outreach_topics (activity_id, topic_code) values (?, ?)');
 const insertGroup = sqlite.prepare('insert into outreach_target_groups (activity_id, group_code) values (?, ?)');
 const outreachCount = Math.round(reportCount / 50);
 sqlite.transaction(() => {
@@ -217,7 +220,15 @@ sqlite.transaction(() => {
     const date = iso(new Date(FIRST + random() * (LAST - FIRST)));
     const area = date < REFORM ? pick(catalog.districts) : pick(catalog.communes);
     const total = 20 + Math.floor(random() * 200);
-    const id = Number(insertActivity.run(date, area.id, `Bản ${index % 40}`, pick(formats), pick(channels), total, Math.floor(total * random()), Math.floor(random() * 300), pick(inspectors), now, now).lastInsertRowid);
+    const format = pick(formats);
+    const id = Number(insertActivity.run(date, area.id, `Bản ${index % 40}`, format, total, Math.floor(total * random()), pick(inspectors), now, now).lastInsertRowid);
+    insertMeasure.run(id, format, 'sessions', 1);
+    if (index % 2 === 0) {
+      const [channel, first, second] = pick(media);
+      insertMeasure.run(id, channel, first, 1 + Math.floor(random() * 5));
+      insertMeasure.run(id, channel, second, Math.floor(random() * 300));
+    }
+    insertTopic.run(id, pick(topics));
     insertGroup.run(id, pick(groups));
   }
 })();

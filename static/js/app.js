@@ -382,7 +382,23 @@
     upload(button);
   });
 
+  // The outreach form: a channel's figures (and a target group's share) show only once it is chosen; hidden ones
+  // are disabled, so they are not sent. Without JavaScript every channel's figures show, each under its channel.
+  function syncChoices(root) {
+    root.querySelectorAll('[data-reveals]').forEach(function (box) {
+      var target = document.getElementById(box.getAttribute('data-reveals'));
+      if (!target) return;
+      target.hidden = !box.checked;
+      target.querySelectorAll('input').forEach(function (input) { input.disabled = !box.checked; });
+    });
+    root.querySelectorAll('.js-choice-note').forEach(function (note) { note.hidden = true; });
+  }
+  document.addEventListener('change', function (event) {
+    if (event.target && event.target.matches && event.target.matches('[data-reveals]')) syncChoices(event.target.form || document);
+  });
+
   document.addEventListener('DOMContentLoaded', function () {
+    syncChoices(document);
     enableAreaFilter(document);
     focusFirstError(document.getElementById('main') || document);
     resumeReport();

@@ -50,8 +50,8 @@ describe.skipIf(!chromiumPath)('a campaign in a real browser', () => {
     await page.fill('#field-activityDate', '10/04/2025');
     await page.selectOption('#field-areaId', String(songMa.id));
     await page.fill('#field-village', 'Bản Huổi Một');
-    await page.selectOption('#field-format', 'village_meeting');
-    await page.selectOption('#field-channel', 'in_person');
+    await page.check('input[name="channels"][value="village_meeting"]');
+    await page.check('input[name="topics"][value="border_treaty_law"]');
     await page.selectOption('#field-organisingAgency', 'border_guard');
     await page.check('input[name="targetGroups"][value="border_residents"]');
     await page.fill('#field-participantsTotal', '60');

@@ -8,7 +8,7 @@ import { sql } from 'drizzle-orm';
 import { buildTestApp } from '../helpers/app.js';
 import { createUser, loginAs } from '../helpers/auth.js';
 import { chromiumPath, launchBrowser, signIn } from '../helpers/browser.js';
-import { createReport, createRoundWithTeam, createVenue, district } from '../helpers/factories.js';
+import { createReport, createRoundWithTeam, createVenue, district, outreachForm } from '../helpers/factories.js';
 import { freePort, startServer, stopServer } from '../helpers/server.js';
 
 const groups = ['rounds', 'findings', 'followups', 'outreach', 'categories', 'victims'];
@@ -36,7 +36,7 @@ describe.skipIf(!chromiumPath)('the district summary in a real browser', () => {
     await head.post(`/findings/${finding.id}/follow-ups`, { measure: 'fine', fineAmount: '150.000.000', responsibleKind: 'agency', responsibleAgency: 'police', dueDate: '30/06/2025' });
     const songMaCommune = setup.app.catalog.filterIds(district(setup.app, 'Sông Mã').id)[1]!;
     for (const areaId of [district(setup.app, 'Mai Sơn').id, songMaCommune]) {
-      await inspector.post('/outreach', { activityDate: '20/08/2025', areaId, village: '', format: 'village_meeting', channel: 'in_person', targetGroups: ['students'], organisingAgency: 'womens_union', participantsTotal: '12345', participantsWomen: '6789' });
+      await inspector.post('/outreach', outreachForm({ activityDate: '20/08/2025', areaId, village: '', format: 'village_meeting', channel: 'in_person', targetGroups: ['students'], organisingAgency: 'womens_union', participantsTotal: '12345', participantsWomen: '6789' }));
     }
     await setup.app.close();
 

@@ -188,3 +188,25 @@ export function createSupervisionRecord(
   if (!reviewed.ok) throw new Error('could not approve supervision record');
   return { id, roundId, recommendationIds };
 }
+
+/**
+ * Form fields of a valid outreach activity: one village meeting (1 session) on the anti-trafficking law for
+ * pupils, 10 participants of whom 5 women. Overrides may still name the older single `format` (an in-person
+ * channel with one session), which becomes the activity's channel.
+ */
+export function outreachForm(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  const { format, channel: _channel, leaflets: _leaflets, posters: _posters, broadcastMinutes: _minutes, ...rest } = overrides;
+  const channel = typeof format === 'string' && format ? format : 'village_meeting';
+  return {
+    activityDate: '15/03/2025',
+    village: '',
+    channels: [channel],
+    [`m-${channel}-sessions`]: '1',
+    topics: ['trafficking_law'],
+    targetGroups: ['students'],
+    organisingAgency: 'womens_union',
+    participantsTotal: '10',
+    participantsWomen: '5',
+    ...rest,
+  };
+}

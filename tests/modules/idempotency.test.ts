@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
 import { loginAs, type SignedInClient } from '../helpers/auth.js';
-import { createReport, createRoundWithTeam, createVenue, district, roundFields } from '../helpers/factories.js';
+import { createReport, createRoundWithTeam, createVenue, district, roundFields, outreachForm } from '../helpers/factories.js';
 import { html } from '../helpers/html.js';
 
 /** Every create form carries a one-time key: the same POST sent twice creates one record and answers as the first. */
@@ -58,7 +58,7 @@ const forms: Array<{ name: string; client: () => SignedInClient; form: () => str
     form: () => '/outreach/new',
     post: () => '/outreach',
     table: 'outreach_activities',
-    fields: () => ({ activityDate: '15/03/2025', areaId: district(test.app, 'Bắc Yên').id, format: 'rally', channel: 'in_person', targetGroups: ['students'], organisingAgency: 'police', participantsTotal: '10', participantsWomen: '5' }),
+    fields: () => outreachForm({ activityDate: '15/03/2025', areaId: district(test.app, 'Bắc Yên').id, format: 'rally', organisingAgency: 'police' }),
   },
   {
     name: 'campaign',

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
 import { loginAs, type SignedInClient } from '../helpers/auth.js';
-import { createReport, createRoundWithTeam, createVenue, district } from '../helpers/factories.js';
+import { createReport, createRoundWithTeam, createVenue, district, outreachForm } from '../helpers/factories.js';
 import { html, textOf } from '../helpers/html.js';
 
 let test: TestApp;
@@ -31,7 +31,7 @@ afterAll(async () => {
 
 describe('numbers and money in the reader’s language', () => {
   it('groups participants with dots in Vietnamese and commas in English', async () => {
-    const response = await inspector.post('/outreach', {
+    const response = await inspector.post('/outreach', outreachForm({
       campaignId: '',
       activityDate: '15/03/2025',
       areaId: district(test.app, 'Bắc Yên').id,
@@ -46,7 +46,7 @@ describe('numbers and money in the reader’s language', () => {
       posters: '',
       broadcastMinutes: '',
       notes: '',
-    });
+    }));
     expect(response.statusCode).toBe(303);
     const activity = String(response.headers.location);
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
 import { loginAs, type SignedInClient } from '../helpers/auth.js';
-import { createReport, createRoundWithTeam, createVenue, district } from '../helpers/factories.js';
+import { createReport, createRoundWithTeam, createVenue, district, outreachForm } from '../helpers/factories.js';
 
 /**
  * Guards against the two ways a list gets slow with ten years of data: a hot query that stops using an
@@ -36,7 +36,7 @@ async function addRecords(count: number) {
     const checkId = createReport(test.app, { roundId, venueId, inspectorId: inspector.user.id, reviewerId: head.user.id, status: 'approved', violations: ['A1'] });
     const finding = test.app.db.$client.prepare('select id from findings where check_id = ?').get(checkId) as { id: number };
     await head.post(`/findings/${finding.id}/follow-ups`, { measure: 'other', responsibleKind: 'venue', dueDate: '30/12/2025' });
-    await inspector.post('/outreach', { activityDate: '15/03/2025', areaId: district(test.app, 'Bắc Yên').id, format: 'rally', channel: 'in_person', targetGroups: ['students'], organisingAgency: 'police', participantsTotal: '10', participantsWomen: '5' });
+    await inspector.post('/outreach', outreachForm({ activityDate: '15/03/2025', areaId: district(test.app, 'Bắc Yên').id, format: 'rally', channel: 'in_person', targetGroups: ['students'], organisingAgency: 'police', participantsTotal: '10', participantsWomen: '5' }));
     await head.post('/campaigns', { title: `Kế hoạch ${index}`, kind: 'awareness', startDate: '01/01/2025', endDate: '31/12/2025' });
   }
 }

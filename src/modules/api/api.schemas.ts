@@ -270,15 +270,17 @@ export const outreachSchema = z.object({
   activityDate: isoDate,
   areaId: id,
   village: z.string(),
-  format: z.string().describe('Hình thức (vocabulary code)'),
-  channel: z.string(),
+  channels: z
+    .array(z.object({ channel: z.string().describe('Kênh, hình thức (vocabulary code)'), measures: z.record(z.string(), z.number().int()).describe('Số liệu của kênh: buổi, tin bài, phút, lượt phát, bản, bài đăng, …') }))
+    .describe('One entry per channel, each with its own measures; only in-person channels count sessions'),
+  topics: z.array(z.string()).describe('Chủ đề (vocabulary codes)'),
+  topicOther: z.string(),
+  sessions: z.number().int().describe('Buổi tuyên truyền trực tiếp'),
   organisingAgency: z.string(),
   participantsTotal: z.number().int(),
   participantsWomen: z.number().int(),
-  leaflets: z.number().int(),
-  posters: z.number().int(),
-  broadcastMinutes: z.number().int(),
   targetGroups: z.array(z.string()),
+  groupSplit: z.record(z.string(), z.number().int().nullable()).describe('Participants per target group where split; null or absent: not split'),
   notes: z.string(),
   version: z.number().int(),
 });

@@ -129,7 +129,7 @@ export function campaignsRepository(db: AppDatabase) {
         .select({
           campaignId: outreachActivities.campaignId,
           areaId: outreachActivities.areaId,
-          sessions: sql<number>`count(*)`,
+          sessions: sql<number>`coalesce(sum(${outreachActivities.sessions}), 0)`,
           participants: sql<number>`coalesce(sum(${outreachActivities.participantsTotal}), 0)`,
         })
         .from(outreachActivities)

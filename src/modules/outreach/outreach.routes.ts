@@ -4,10 +4,14 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { ConflictError } from '../../lib/errors.js';
 import { parseForm, type FieldErrors } from '../../lib/forms.js';
 import { idParamsSchema as params } from '../../lib/params.js';
+import { can } from '../../access/permissions.js';
 import { scopeIncludes } from '../../access/scope.js';
+import { outreachChannels } from '../../lib/vocabulary.js';
+import type { Language } from '../../i18n/index.js';
 import {
   activityFormSchema,
   activityInputSchema,
+  measureField,
   newActivityQuerySchema,
   outreachListQuerySchema,
   type ActivityFormValues,
@@ -16,10 +20,20 @@ import {
 
 function listQueryString(query: OutreachListQuery, page: number): string {
   const params = new URLSearchParams();
-  for (const key of ['campaign', 'area', 'format', 'channel', 'group', 'from', 'to'] as const) if (query[key] !== undefined && query[key] !== '') params.set(key, String(query[key]));
+  for (const key of ['campaign', 'area', 'format', 'channel', 'group', 'topic', 'inPerson', 'from', 'to'] as const) if (query[key] !== undefined && query[key] !== '') params.set(key, String(query[key]));
   if (page > 1) params.set('page', String(page));
   const text = params.toString();
   return text ? `?${text}` : '';
+}
+
+/** The channels the form offers, each with its measure fields, in the reader's language. */
+function channelOptions(lang: Language) {
+  return outreachChannels().map((channel) => ({
+    code: channel.code,
+    kind: channel.kind,
+    label: channel[lang],
+    measures: channel.measures.map((measure) => ({ code: measure.code, field: measureField(channel.code, measure.code), label: measure[lang], unit: lang === 'vi' ? measure.unit : '' })),
+  }));
 }
 
 export default async function outreachRoutes(fastify: FastifyInstance): Promise<void> {
@@ -35,7 +49,7 @@ export default async function outreachRoutes(fastify: FastifyInstance): Promise<
   }
 
   function renderForm(request: FastifyRequest, reply: FastifyReply, page: 'outreach/new' | 'outreach/edit', values: ActivityFormValues, errors: FieldErrors, extra: Record<string, unknown> = {}) {
-    return reply.render(page, { values, errors, campaignOptions: campaigns.options(values.campaignId), ...areaOptions(request), modelOptions: app.services.models.options(request.actor, true, /^\d{1,9}$/.test(values.modelId) ? Number(values.modelId) : undefined), speakerOptions: app.services.propagandists.options(request.actor, values.speakerIds.filter((id) => /^\d{1,9}$/.test(id)).map(Number)), ...extra });
+    return reply.render(page, { values, errors, campaignOptions: campaigns.options(values.campaignId), channelOptions: channelOptions(request.lang), ...areaOptions(request), modelOptions: app.services.models.options(request.actor, true, /^\d{1,9}$/.test(values.modelId) ? Number(values.modelId) : undefined), speakerOptions: app.services.propagandists.options(request.actor, values.speakerIds.filter((id) => /^\d{1,9}$/.test(id)).map(Number)), ...extra });
   }
 
   app.get('/', { config: read, schema: { querystring: outreachListQuerySchema } }, async (request, reply) => {
@@ -44,12 +58,18 @@ export default async function outreachRoutes(fastify: FastifyInstance): Promise<
     const filtered = Object.entries(query).some(([key, value]) => key !== 'page' && value !== undefined && value !== '');
     const data = { page, query, filtered, pageLink: (number: number) => `/outreach${listQueryString(query, number)}` };
     if (request.isHtmx && request.htmxTarget === 'outreach-results') return reply.render('outreach/_results', data);
-    return reply.render('outreach/index', { ...data, campaignOptions: campaigns.all(), ...areaOptions(request) });
+    const reclassified = can(request.actor.role, 'audit.read') ? service.reclassifiedCount(request.actor) : 0;
+    return reply.render('outreach/index', { ...data, reclassified, channelFilter: channelOptions(request.lang), campaignOptions: campaigns.all(), ...areaOptions(request) });
+  });
+
+  // The activities whose figures changed when channels got measures of their own, with the reason (admins and auditors).
+  app.get('/reclassified', { config: { permission: 'audit.read' } }, async (request, reply) => {
+    return reply.render('outreach/reclassified', service.reclassified(request.actor));
   });
 
   app.get('/new', { config: write, schema: { querystring: newActivityQuerySchema } }, async (request, reply) => {
     const campaignId = request.query.campaign;
-    return renderForm(request, reply, 'outreach/new', { ...activityFormSchema.parse({ campaignId: campaignId ? String(campaignId) : '' }), submissionKey: randomUUID() }, {});
+    return renderForm(request, reply, 'outreach/new', { ...service.formValuesOf(), campaignId: campaignId ? String(campaignId) : '', submissionKey: randomUUID() }, {});
   });
 
   app.post('/', { config: write }, async (request, reply) => {
@@ -66,7 +86,7 @@ export default async function outreachRoutes(fastify: FastifyInstance): Promise<
     const activity = service.getActivity(request.actor, request.params.id);
     const campaign = activity.campaignId ? campaigns.getCampaign(activity.campaignId) : null;
     const model = activity.modelId ? app.services.models.visible(request.actor, activity.modelId) : undefined;
-    return reply.render('outreach/show', { activity, campaign, model, can: service.abilities(request.actor), area: app.catalog.byId.get(activity.areaId) });
+    return reply.render('outreach/show', { activity, campaign, model, channels: channelOptions(request.lang), can: service.abilities(request.actor), area: app.catalog.byId.get(activity.areaId) });
   });
 
   app.get('/:id/edit', { config: write, schema: { params } }, async (request, reply) => {

@@ -1,6 +1,6 @@
 import type { Language, MessageKey, Translate } from '../../i18n/index.js';
 import type { VocabularyName } from '../../lib/vocabulary.js';
-import { vocabularyLabel } from '../../lib/vocabulary.js';
+import { outreachChannels, vocabularyLabel } from '../../lib/vocabulary.js';
 import { formatDate, formatMoment } from '../../lib/dates.js';
 import { findingTitle } from '../findings/index.js';
 import type { RecordKind, RecordRow } from './records.queries.js';
@@ -75,25 +75,55 @@ const column = {
   activityId: { key: 'activity_id', header: 'export.col.activityId', type: 'number' },
   activityDate: { key: 'activity_date', header: 'export.col.date', type: 'date' },
   village: { key: 'village', header: 'export.col.village', type: 'text' },
-  format: { key: 'format', header: 'export.col.format', type: 'text', value: labelAlways('outreach_formats', 'format') },
-  channel: { key: 'channel', header: 'export.col.channel', type: 'text', value: labelAlways('outreach_channels', 'channel') },
+  channels: {
+    key: 'measures',
+    header: 'export.col.channels',
+    type: 'text',
+    value: (row, { lang }) => {
+      // "zalo.posts=2,zalo.members=300" → "Nhóm Zalo: Bài, tin đăng 2, Thành viên các nhóm nhận tin 300", in the vocabulary's order.
+      const values = new Map(
+        String(row.measures ?? '')
+          .split(',')
+          .filter(Boolean)
+          .map((pair) => [pair.slice(0, pair.lastIndexOf('=')), Number(pair.slice(pair.lastIndexOf('=') + 1))] as const),
+      );
+      return outreachChannels()
+        .filter((channel) => channel.measures.some((measure) => values.has(`${channel.code}.${measure.code}`)))
+        .map((channel) => `${channel[lang]}: ${channel.measures.map((measure) => `${measure[lang]} ${values.get(`${channel.code}.${measure.code}`) ?? 0}`).join(', ')}`)
+        .join('; ');
+    },
+  },
+  topics: {
+    key: 'topics',
+    header: 'export.col.topics',
+    type: 'text',
+    value: (row, { lang }) =>
+      String(row.topics ?? '')
+        .split(',')
+        .filter(Boolean)
+        .map((code) => (code === 'other' && row.topic_other ? `${vocabularyLabel('outreach_topics', code, lang)}: ${String(row.topic_other)}` : vocabularyLabel('outreach_topics', code, lang)))
+        .join('; '),
+  },
   groups: {
     key: 'groups',
     header: 'export.col.groups',
     type: 'text',
-    value: (row, { lang }) =>
+    // "students=60,officials=" → "Học sinh, sinh viên (60); Cán bộ … (chưa tách)" when there are participants.
+    value: (row, { t, lang }) =>
       String(row.groups ?? '')
         .split(',')
         .filter(Boolean)
-        .map((code) => vocabularyLabel('target_groups', code, lang))
+        .map((pair) => {
+          const [code, share] = pair.split('=');
+          const label = vocabularyLabel('target_groups', code!, lang);
+          return Number(row.participants_total) > 0 ? `${label} (${share ? share : t('outreach.notSplit')})` : label;
+        })
         .join('; '),
   },
+  sessions: { key: 'sessions', header: 'export.col.sessions', type: 'number' },
   organisingAgency: { key: 'organising_agency', header: 'export.col.agency', type: 'text', value: label('agencies', 'organising_agency') },
   participantsTotal: { key: 'participants_total', header: 'export.col.participants', type: 'number' },
   participantsWomen: { key: 'participants_women', header: 'export.col.women', type: 'number' },
-  leaflets: { key: 'leaflets', header: 'export.col.leaflets', type: 'number' },
-  posters: { key: 'posters', header: 'export.col.posters', type: 'number' },
-  broadcastMinutes: { key: 'broadcast_minutes', header: 'export.col.minutes', type: 'number' },
 } satisfies Record<string, ExportColumn>;
 
 const c = column;
@@ -108,7 +138,7 @@ export const exportColumns: Record<RecordKind, ExportColumn[]> = {
   reports,
   findings,
   followups: [c.followUpId, c.findingId, c.reportId, c.venueName, c.areaName, c.title, c.measure, c.fineAmount, c.responsible, c.dueDate, c.followUpStatus, c.verifiedAt],
-  outreach: [c.activityId, c.activityDate, c.areaName, c.village, c.format, c.channel, c.groups, c.organisingAgency, c.participantsTotal, c.participantsWomen, c.leaflets, c.posters, c.broadcastMinutes],
+  outreach: [c.activityId, c.activityDate, c.areaName, c.village, c.topics, c.channels, c.groups, c.organisingAgency, c.sessions, c.participantsTotal, c.participantsWomen],
   // One line per report, finding and follow-up: the report's columns, then the finding's not already there.
   flat: [...reports, ...findings.filter((one) => ![c.reportId, c.reportStatus, c.venueName, c.areaName, c.visitDate].some((shown) => shown.key === one.key))],
 };

@@ -10,6 +10,8 @@ export interface RecordFilter {
   from: string;
   to: string;
   campaignId?: number;
+  /** Outreach of this topic only (the other kinds of record have no topic). */
+  topic?: string;
   scope: AreaScope;
   /**
    * The records behind a summary's figures: findings and follow-ups of approved reports still current, and the
@@ -38,6 +40,7 @@ function batchQueries(filter: RecordFilter): Record<RecordKind, { batch: BatchQu
   const outreachWhere = and(
     sql`o.activity_date between ${filter.from} and ${filter.to}`,
     filter.campaignId ? sql`o.campaign_id = ${filter.campaignId}` : undefined,
+    filter.topic ? sql`exists (select 1 from outreach_topics t where t.activity_id = o.id and t.topic_code = ${filter.topic})` : undefined,
     areaColumnInScope(sql`o.area_id`, filter.scope),
   );
   const reportSelect = sql`c.id as report_id, r.title as round_title, v.name as venue_name, v.kind as venue_kind, c.area_id as area_id, c.visit_date,
@@ -72,9 +75,11 @@ function batchQueries(filter: RecordFilter): Record<RecordKind, { batch: BatchQu
     },
     outreach: {
       batch: ([k1]) =>
-        sql`select o.id as activity_id, o.activity_date, o.area_id as area_id, o.village, o.format, o.channel, o.organising_agency, o.participants_total,
-                   o.participants_women, o.leaflets, o.posters, o.broadcast_minutes,
-                   (select group_concat(g.group_code, ',') from outreach_target_groups g where g.activity_id = o.id) as groups, o.id as k1
+        sql`select o.id as activity_id, o.activity_date, o.area_id as area_id, o.village, o.organising_agency, o.sessions, o.participants_total,
+                   o.participants_women, o.topic_other,
+                   (select group_concat(m.channel || '.' || m.measure || '=' || m.value, ',') from outreach_measures m where m.activity_id = o.id) as measures,
+                   (select group_concat(t.topic_code, ',') from outreach_topics t where t.activity_id = o.id) as topics,
+                   (select group_concat(g.group_code || '=' || coalesce(g.participants, ''), ',') from outreach_target_groups g where g.activity_id = o.id) as groups, o.id as k1
             from outreach_activities o where ${outreachWhere} and o.id > ${k1}
             order by o.id limit ${limit}`,
       keys: ['k1'],

@@ -63,6 +63,7 @@ export default async function summariesRoutes(fastify: FastifyInstance): Promise
     const params = new URLSearchParams({ from: formatDate(summary.from), to: formatDate(summary.to) });
     if (summary.campaignId) params.set('campaign', String(summary.campaignId));
     if (summary.level !== 'district') params.set('level', summary.level);
+    if (summary.topic) params.set('topic', summary.topic);
     return params.toString();
   }
 
@@ -72,7 +73,8 @@ export default async function summariesRoutes(fastify: FastifyInstance): Promise
    */
   function linkFor(summary: Summary) {
     const campaign = summary.campaignId ? `&campaign=${summary.campaignId}` : '';
-    return (figure: string, row: SummaryRow | null, category?: string): string => {
+    const topic = summary.topic ? `&topic=${encodeURIComponent(summary.topic)}` : '';
+    return (figure: string, row: SummaryRow | null, category?: string, filter?: string): string => {
       const dates = (row && summary.parts.find((part) => part.part === row.part)) ?? summary;
       const period = `from=${encodeURIComponent(formatDate(dates.from))}&to=${encodeURIComponent(formatDate(dates.to))}`;
       const areaId = row ? row.area.id : null;
@@ -112,6 +114,13 @@ export default async function summariesRoutes(fastify: FastifyInstance): Promise
           const params = [year, areaId ? `area=${areaId}` : ''].filter(Boolean).join('&');
           return `/victim-support${params ? `?${params}` : ''}`;
         }
+        case 'outreachSessions':
+        case 'participants':
+        case 'women':
+        case 'notSplit':
+          return `/outreach?${base}${topic}&inPerson=1`;
+        case 'commitments':
+          return `/outreach?${base}${topic}&channel=commitment_signing`;
         case 'modelsActive':
         case 'modelMembers':
           return `/models?${period}${area}`;
@@ -143,7 +152,8 @@ export default async function summariesRoutes(fastify: FastifyInstance): Promise
         case 'recommendationsVerified':
           return `/recommendations?status=verified${area}`;
         default:
-          return `/outreach?${base}`;
+          // A channel's output, a target group's reach, a topic's activities: the outreach list narrowed to it.
+          return `/outreach?${base}${filter && !(summary.topic && filter.startsWith('topic=')) ? `&${filter}` : ''}${topic}`;
       }
     };
   }
@@ -165,7 +175,7 @@ export default async function summariesRoutes(fastify: FastifyInstance): Promise
     const summary = service.summarise(request.actor, query);
     const ctx = context(request, summary);
     const name = `tong-hop-${summary.level === 'district' ? 'huyen' : 'xa'}${summary.campaignId ? `-ke-hoach-${summary.campaignId}` : ''}${scopeSuffix(request)}-${summary.from}-${summary.to}.${format}`;
-    recordExport(request, { kind: 'summary', format, from: summary.from, to: summary.to, level: summary.level, campaign: summary.campaignId });
+    recordExport(request, { kind: 'summary', format, from: summary.from, to: summary.to, level: summary.level, campaign: summary.campaignId, ...(summary.topic ? { topic: summary.topic } : {}) });
     reply.header('Content-Type', contentTypes[format]).header('Content-Disposition', `attachment; filename="${name}"`).header('Cache-Control', 'no-store');
     if (format === 'csv') return reply.send(await summaryCsv(summary, ctx));
     if (format === 'pdf') return reply.send(await summaryPdf(summary, ctx));
@@ -230,8 +240,8 @@ export default async function summariesRoutes(fastify: FastifyInstance): Promise
     if (!read.ok) return renderQueryErrors(reply, read.errors, request.query);
     const query = read.value;
     const { from, to } = service.period(query);
-    const filter = { from, to, scope: request.actor.scope, ...(query.campaign ? { campaignId: query.campaign } : {}) };
-    recordExport(request, { kind, format, from, to, campaign: query.campaign ?? null });
+    const filter = { from, to, scope: request.actor.scope, ...(query.campaign ? { campaignId: query.campaign } : {}), ...(query.topic ? { topic: query.topic } : {}) };
+    recordExport(request, { kind, format, from, to, campaign: query.campaign ?? null, ...(query.topic ? { topic: query.topic } : {}) });
     const header = recordColumns(kind, request.t);
     const rows = service.records(kind, filter, request.t, request.lang, format === 'xlsx');
     reply

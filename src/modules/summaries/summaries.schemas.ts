@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { parseDateInput } from '../../lib/dates.js';
 import { formText } from '../../lib/forms.js';
+import { vocabularyCodes } from '../../lib/vocabulary.js';
 import type { MessageKey } from '../../i18n/index.js';
 import { recordKinds, type RecordKind } from './records.queries.js';
 import { figureGroups, type FigureGroup } from './summary.service.js';
@@ -8,7 +9,7 @@ import { figureGroups, type FigureGroup } from './summary.service.js';
 const typedText = formText.transform((value) => value.slice(0, 20));
 
 /** A summary's filters exactly as typed (each cut to 20 characters), to show them again when they do not read. */
-export const summaryQuerySchema = z.object({ from: typedText, to: typedText, campaign: typedText, level: typedText });
+export const summaryQuerySchema = z.object({ from: typedText, to: typedText, campaign: typedText, level: typedText, topic: typedText });
 export type TypedSummaryQuery = z.infer<typeof summaryQuerySchema>;
 
 /** The groups of columns the summary page shows one at a time, in order (`group=` in its address). */
@@ -29,6 +30,8 @@ export interface SummaryQuery {
   to?: string;
   campaign?: number;
   level: (typeof summaryLevels)[number];
+  /** Outreach figures of this topic only. */
+  topic?: string;
 }
 
 /**
@@ -49,7 +52,9 @@ export function summaryFilterSchema(campaignExists: (id: number) => boolean) {
     if (campaignText && (!campaign || !campaignExists(campaign))) problem('campaign', 'errors.summary.campaign');
     const level = typed.level.trim();
     if (level && !(summaryLevels as readonly string[]).includes(level)) problem('level', 'errors.summary.level');
-    return { ...(from ? { from } : {}), ...(to ? { to } : {}), ...(campaign ? { campaign } : {}), level: level === 'commune' ? 'commune' : 'district' };
+    const topic = typed.topic.trim();
+    if (topic && !vocabularyCodes('outreach_topics').includes(topic)) problem('topic', 'errors.summary.topic');
+    return { ...(from ? { from } : {}), ...(to ? { to } : {}), ...(campaign ? { campaign } : {}), level: level === 'commune' ? 'commune' : 'district', ...(topic ? { topic } : {}) };
   });
 }
 

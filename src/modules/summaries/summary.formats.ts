@@ -5,7 +5,8 @@ import type ExcelJS from 'exceljs';
 import type { Translate, Language } from '../../i18n/index.js';
 import { formatDate, formatMoment } from '../../lib/dates.js';
 import { suppressColumn, type ShownCount } from '../../lib/small-cells.js';
-import { figureGroups, smallCellFigures, victimFigures, type FigureColumn, type FigureGroup, type Figures, type SmallCellFigure, type Summary, type SummaryRow, type VictimFigure } from './summary.service.js';
+import { vocabulary, vocabularyLabel } from '../../lib/vocabulary.js';
+import { figureGroups, mediaMeasures, smallCellFigures, victimFigures, type FigureColumn, type FigureGroup, type Figures, type ScalarFigure, type SmallCellFigure, type Summary, type SummaryRow, type VictimFigure } from './summary.service.js';
 import { safeCell } from './records.export.js';
 
 const require = createRequire(import.meta.url);
@@ -56,8 +57,9 @@ export function summaryLines(summary: Summary, context: SummaryContext): string[
     ...(spansReform(summary) ? [t('summary.reformNote')] : []),
     ...(context.campaignTitle ? [t('summary.campaignLine', { title: context.campaignTitle })] : []),
     ...(context.scopeName ? [t('summary.scopeLine', { area: context.scopeName })] : []),
+    ...(summary.topic ? [t('summary.topicLine', { topic: vocabularyLabel('outreach_topics', summary.topic, context.lang) })] : []),
     t('summary.generated', { at: formatMoment(context.generatedAt.toISOString()), by: context.generatedBy }),
-    `${t('summary.approvedOnly')} ${t('summary.victimsRule')} ${t('summary.monitoringRule')}`,
+    `${t('summary.approvedOnly')} ${t('summary.victimsRule')} ${t('summary.monitoringRule')} ${t('summary.reachRule')}`,
   ];
 }
 
@@ -66,9 +68,19 @@ export interface SummaryColumn {
   /** Names the column in the page's markup: the figure, or `category-<code>` (`category-other` outside the checklist). */
   key: string;
   /** The figure the column counts (a category's column counts violations), which also names the list behind it. */
-  figure: FigureColumn;
+  figure: FigureColumn | 'media' | 'reach' | 'topic';
   /** A category column's checklist category ('' = outside the checklist). */
   category?: string;
+  /** A media column's channel and measure (`zalo.posts`). */
+  measure?: string;
+  /** A reach column's target group. */
+  targetGroup?: string;
+  /** A topic column's topic. */
+  topic?: string;
+  /** What narrows the outreach list behind the figure (`channel=zalo`, `group=students`, `topic=…`). */
+  filter?: string;
+  /** A reach column's words for "not split", and how its numbers are written, in the reader's language. */
+  notSplit?: { label: string; format: (value: number) => string };
   /** The group the page shows it in. */
   group: FigureGroup;
   label: string;
@@ -77,23 +89,64 @@ export interface SummaryColumn {
 /** Every column of a summary after the area, in the order every format shows them, with its heading. */
 export function summaryColumns(summary: Summary, { t, lang }: Pick<SummaryContext, 't' | 'lang'>): SummaryColumn[] {
   const groups = Object.entries(figureGroups) as Array<[FigureGroup, readonly FigureColumn[]]>;
-  // The categories group holds one column per checklist category (which follow the checklist), in its place.
-  return groups.flatMap(([group, figures]): SummaryColumn[] =>
-    group === 'categories'
-      ? summary.categories.map((category) => ({
+  const scalar = (group: FigureGroup, figures: readonly FigureColumn[]): SummaryColumn[] => figures.map((figure) => ({ key: figure, figure, group, label: t(`summary.col.${figure}` as never) }));
+  const numbers = new Intl.NumberFormat(lang === 'en' ? 'en-US' : 'vi-VN');
+  // The categories group holds one column per checklist category (which follow the checklist), in its place; the
+  // media, reach and topics groups one per channel's measure, target group and topic (which follow the vocabulary).
+  return groups.flatMap(([group, figures]): SummaryColumn[] => {
+    switch (group) {
+      case 'categories':
+        return summary.categories.map((category) => ({
           key: `category-${category.code || 'other'}`,
           figure: 'violations' as const,
           category: category.code,
           group: 'categories' as const,
           label: `${t('summary.col.violationsIn')} ${category.code || t('summary.col.other')}${category.code ? ` (${lang === 'en' ? category.en : category.vi})` : ''}`,
-        }))
-      : figures.map((figure) => ({ key: figure, figure, group, label: t(`summary.col.${figure}` as never) })),
-  );
+        }));
+      case 'media':
+        return mediaMeasures.map((entry) => ({
+          key: `media-${entry.channel.code}-${entry.measure.code}`,
+          figure: 'media' as const,
+          measure: entry.key,
+          filter: `channel=${entry.channel.code}`,
+          group,
+          label: `${entry.channel[lang]}: ${entry.measure[lang]}`,
+        }));
+      case 'reach':
+        return [
+          ...vocabulary('target_groups').map((entry) => ({
+            key: `reach-${entry.code}`,
+            figure: 'reach' as const,
+            targetGroup: entry.code,
+            filter: `group=${entry.code}`,
+            group,
+            label: t('summary.col.reachOf', { group: entry[lang] }),
+            notSplit: { label: t('summary.notSplit'), format: (value: number) => numbers.format(value) },
+          })),
+          ...scalar(group, figures),
+        ];
+      case 'topics':
+        return vocabulary('outreach_topics').map((entry) => ({ key: `topic-${entry.code}`, figure: 'topic' as const, topic: entry.code, filter: `topic=${entry.code}`, group, label: t('summary.col.topicOf', { topic: entry[lang] }) }));
+      default:
+        return scalar(group, figures);
+    }
+  });
 }
 
-/** A column's figure in one row. */
-export function columnValue(column: SummaryColumn, figures: Figures): number {
-  return column.category === undefined ? figures[column.figure] : (figures.byCategory[column.category] ?? 0);
+/**
+ * A column's figure in one row. A target group's participants are its split; when some activity of the group is
+ * not split, the cell says so ("chưa tách", or "60 + chưa tách"), since its people cannot be put under the group.
+ */
+export function columnValue(column: SummaryColumn, figures: Figures): number | string {
+  if (column.category !== undefined) return figures.byCategory[column.category] ?? 0;
+  if (column.measure) return figures.byMeasure[column.measure] ?? 0;
+  if (column.topic) return figures.byTopic[column.topic] ?? 0;
+  if (column.targetGroup) {
+    const split = figures.byGroup[column.targetGroup] ?? 0;
+    if (!(figures.groupNotSplit[column.targetGroup]! > 0) || !column.notSplit) return split;
+    return split > 0 ? `${column.notSplit.format(split)} + ${column.notSplit.label}` : column.notSplit.label;
+  }
+  return figures[column.figure as ScalarFigure];
 }
 
 const isSmallCellFigure = (figure: string): figure is SmallCellFigure => (smallCellFigures as readonly string[]).includes(figure);
@@ -117,7 +170,7 @@ export function suppressedValues(summary: Summary): (column: SummaryColumn, figu
     if (!shown.has(summary.total)) shown.set(summary.total, {});
     shown.get(summary.total)![figure] = column.total;
   }
-  return (column, figures) => (column.category === undefined && isSmallCellFigure(column.figure) ? (shown.get(figures)?.[column.figure] ?? columnValue(column, figures)) : columnValue(column, figures));
+  return (column, figures) => (column.category === undefined && isSmallCellFigure(column.figure) ? (shown.get(figures)?.[column.figure as SmallCellFigure] ?? columnValue(column, figures)) : columnValue(column, figures));
 }
 
 /** The header and rows of a summary as plain values: the same table for CSV, XLSX and PDF. */
@@ -188,20 +241,23 @@ export async function summaryPdf(summary: Summary, context: SummaryContext): Pro
   for (const text of summaryLines(summary, context)) doc.text(text);
   doc.moveDown(0.5);
 
-  // Too many columns for one page width: the area column repeats in each part (the categories, the victims, the
-  // models, the situations watched and supervision each in a part of their own).
-  const groups = summaryColumns(summary, context).map((column) => column.group);
-  const start = (group: FigureGroup) => 1 + groups.indexOf(group);
-  const end = (group: FigureGroup) => 1 + groups.lastIndexOf(group) + 1;
-  const parts = [
-    { columns: header.slice(1, 10), offset: 1 },
-    { columns: header.slice(10, start('categories')), offset: 10 },
-    { columns: header.slice(start('categories'), end('categories')), offset: start('categories') },
-    { columns: header.slice(start('victims'), end('victims')), offset: start('victims') },
-    { columns: header.slice(start('models'), end('models')), offset: start('models') },
-    { columns: header.slice(start('monitoring'), end('monitoring')), offset: start('monitoring') },
-    { columns: header.slice(start('supervision'), end('supervision')), offset: start('supervision') },
-  ];
+  // Too many columns for one page width: the table is cut into parts of at most 10 columns, the area column
+  // repeating in each; a group starts a new part unless it fits in the current one (long groups run over several).
+  const columnGroups = summaryColumns(summary, context).map((column) => column.group);
+  const parts: Array<{ columns: string[]; offset: number }> = [];
+  const MAX_PART = 10;
+  for (let index = 0; index < columnGroups.length; ) {
+    const end = columnGroups.lastIndexOf(columnGroups[index]!) + 1;
+    const last = parts[parts.length - 1];
+    if (last && last.columns.length + (end - index) <= MAX_PART) {
+      last.columns.push(...header.slice(1 + index, 1 + end));
+      index = end;
+    } else {
+      const take = Math.min(end - index, MAX_PART);
+      parts.push({ columns: header.slice(1 + index, 1 + index + take), offset: 1 + index });
+      index += take;
+    }
+  }
   const usable = doc.page.width - doc.page.margins.left - doc.page.margins.right;
   for (const part of parts) {
     const areaWidth = 120;

@@ -12,6 +12,8 @@ export interface SummaryFilter {
   from: string;
   to: string;
   campaignId?: number;
+  /** Outreach of this topic only (other figures have no topic). */
+  topic?: string;
   scope: AreaScope;
   /** Today in Vietnam, for "overdue". */
   today: string;
@@ -20,6 +22,16 @@ export interface SummaryFilter {
 /** The records of a campaign's rounds (`column` holds the round id), when the summary is for one campaign. */
 function ofCampaignRounds(column: SQL, filter: SummaryFilter): SQL | undefined {
   return filter.campaignId ? sql`${column} in (select id from rounds where campaign_id = ${filter.campaignId})` : undefined;
+}
+
+/** The activities a summary's outreach figures count: the period, the campaign, the topic, the scope. */
+function outreachWhere(filter: SummaryFilter): SQL | undefined {
+  return and(
+    sql`o.activity_date between ${filter.from} and ${filter.to}`,
+    filter.campaignId ? sql`o.campaign_id = ${filter.campaignId}` : undefined,
+    filter.topic ? sql`exists (select 1 from outreach_topics t2 where t2.activity_id = o.id and t2.topic_code = ${filter.topic})` : undefined,
+    areaColumnInScope(sql`o.area_id`, filter.scope),
+  );
 }
 
 /**
@@ -104,15 +116,11 @@ export function summaryRepository(db: AppDatabase) {
       );
     },
 
-    outreachByArea(filter: SummaryFilter): Array<{ areaId: number; before: number; sessions: number; participants: number; women: number }> {
-      const where = and(
-        sql`o.activity_date between ${filter.from} and ${filter.to}`,
-        filter.campaignId ? sql`o.campaign_id = ${filter.campaignId}` : undefined,
-        areaColumnInScope(sql`o.area_id`, filter.scope),
-      );
+    outreachByArea(filter: SummaryFilter): Array<{ areaId: number; before: number; sessions: number; participants: number; women: number; notSplit: number }> {
       return db.all(
-        sql`select o.area_id as areaId, ${beforeReform(sql`o.activity_date`)} as before, count(*) as sessions, coalesce(sum(o.participants_total), 0) as participants, coalesce(sum(o.participants_women), 0) as women
-            from outreach_activities o where ${where}
+        sql`select o.area_id as areaId, ${beforeReform(sql`o.activity_date`)} as before, coalesce(sum(o.sessions), 0) as sessions, coalesce(sum(o.participants_total), 0) as participants, coalesce(sum(o.participants_women), 0) as women,
+                   coalesce(sum(o.participants_total - coalesce((select sum(g.participants) from outreach_target_groups g where g.activity_id = o.id), 0)), 0) as notSplit
+            from outreach_activities o where ${outreachWhere(filter)}
             group by o.area_id, before`,
       );
     },
@@ -145,6 +153,37 @@ export function summaryRepository(db: AppDatabase) {
             from recommendations r join supervision_records s on s.id = r.record_id
             where ${where}
             group by r.area_id, before`,
+      );
+    },
+
+    /** What the activities' channels produced (media output, commitments), per area, channel and measure; sessions are counted above. */
+    outreachMeasuresByArea(filter: SummaryFilter): Array<{ areaId: number; before: number; channel: string; measure: string; total: number }> {
+      return db.all(
+        sql`select o.area_id as areaId, ${beforeReform(sql`o.activity_date`)} as before, m.channel as channel, m.measure as measure, coalesce(sum(m.value), 0) as total
+            from outreach_measures m join outreach_activities o on o.id = m.activity_id
+            where ${outreachWhere(filter)} and m.measure <> 'sessions'
+            group by o.area_id, before, m.channel, m.measure`,
+      );
+    },
+
+    /** Per area and target group: the participants split to it, and the activities with participants not split for it. */
+    outreachGroupsByArea(filter: SummaryFilter): Array<{ areaId: number; before: number; groupCode: string; split: number; notSplit: number }> {
+      return db.all(
+        sql`select o.area_id as areaId, ${beforeReform(sql`o.activity_date`)} as before, g.group_code as groupCode, coalesce(sum(g.participants), 0) as split,
+                   sum(case when g.participants is null and o.participants_total > 0 then 1 else 0 end) as notSplit
+            from outreach_target_groups g join outreach_activities o on o.id = g.activity_id
+            where ${outreachWhere(filter)}
+            group by o.area_id, before, g.group_code`,
+      );
+    },
+
+    /** Activities per area and topic. */
+    outreachTopicsByArea(filter: SummaryFilter): Array<{ areaId: number; before: number; topicCode: string; activities: number }> {
+      return db.all(
+        sql`select o.area_id as areaId, ${beforeReform(sql`o.activity_date`)} as before, t.topic_code as topicCode, count(*) as activities
+            from outreach_topics t join outreach_activities o on o.id = t.activity_id
+            where ${outreachWhere(filter)}
+            group by o.area_id, before, t.topic_code`,
       );
     },
 

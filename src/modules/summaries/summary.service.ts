@@ -1,5 +1,6 @@
 import { tableVersions, type AppDatabase } from '../../../db/client.js';
 import { REFORM_DATE, todayInVietnam } from '../../lib/dates.js';
+import { outreachChannels, vocabularyCodes } from '../../lib/vocabulary.js';
 import { reformParts, type AreaCatalog, type AreaRecord, type ReformPart } from '../../areas/index.js';
 import type { Actor } from '../../access/actor.js';
 import { rollupDistrict, scopeIncludes } from '../../access/scope.js';
@@ -28,9 +29,21 @@ export interface Figures {
   fines: number;
   fineTotal: number;
   staffCounselled: number;
+  /** In-person sessions only ("buổi tuyên truyền"); media output has its own columns. */
   outreachSessions: number;
   participants: number;
   women: number;
+  commitments: number;
+  /** Media output per channel and measure (`zalo.posts`). */
+  byMeasure: Record<string, number>;
+  /** Participants split to each target group (the split only: nobody counted under every group). */
+  byGroup: Record<string, number>;
+  /** Per target group, the activities with participants that are not split by group ("chưa tách" when any). */
+  groupNotSplit: Record<string, number>;
+  /** Participants not assigned to any group: each activity's participants less its split, counted once. */
+  notSplit: number;
+  /** Activities per topic. */
+  byTopic: Record<string, number>;
   /** Victim support (quarterly records wholly inside the period): exact here; every export suppresses small cells. */
   victimsReturned: number;
   victimsSupported: number;
@@ -84,12 +97,22 @@ export interface Summary {
   to: string;
   level: 'district' | 'commune';
   campaignId: number | null;
+  /** The topic the outreach figures are limited to, if any. */
+  topic: string | null;
   categories: Array<{ code: string; vi: string; en: string }>;
   rows: SummaryRow[];
   total: Figures;
   /** The period's parts on each side of 1 July 2025, each with its dates: two when the period spans the reform. */
   parts: Array<{ part: ReformPart; from: string; to: string }>;
 }
+
+/** The figures that are one number per row (the others are one number per category, channel, group or topic). */
+export type ScalarFigure = { [K in keyof Figures]: Figures[K] extends number ? K : never }[keyof Figures];
+
+/** The media channels' measures the summary counts (`zalo.posts`), in the vocabulary's order. */
+export const mediaMeasures = outreachChannels()
+  .filter((channel) => channel.kind === 'media')
+  .flatMap((channel) => channel.measures.map((measure) => ({ key: `${channel.code}.${measure.code}`, channel, measure })));
 
 /**
  * The scalar columns of a summary in groups that read together. The page shows one group at a time (the
@@ -100,13 +123,17 @@ export const figureGroups = {
   rounds: ['rounds', 'venuesChecked', 'reportsApproved', 'reportsPending'],
   findings: ['violations', 'critical', 'criticalReferred'],
   followups: ['followUpsOpen', 'followUpsOverdue', 'followUpsDone', 'followUpsVerified', 'fines', 'fineTotal'],
-  outreach: ['staffCounselled', 'outreachSessions', 'participants', 'women'],
+  outreach: ['staffCounselled', 'outreachSessions', 'participants', 'women', 'commitments'],
+  // Media output per channel and measure; participants per target group, then those not split; activities per topic.
+  media: [],
+  reach: ['notSplit'],
+  topics: [],
   categories: [],
   victims: ['victimsReturned', 'victimsSupported', 'victimsHandedToFamily'],
   models: ['modelsActive', 'modelsNew', 'modelsReplicated', 'modelMembers', 'trainedPropagandists'],
   monitoring: ['monitorInternalMigration', 'monitorWorkAbroad', 'monitorForeignMarriage', 'monitorViolence', 'monitorSexualAbuse', 'monitorTraffickingReported', 'monitorMissing'],
   supervision: ['supervisionRecords', 'supervisionNotMet', 'recommendationsOpen', 'recommendationsOverdue', 'recommendationsVerified'],
-} as const satisfies Record<string, ReadonlyArray<Exclude<keyof Figures, 'byCategory'>>>;
+} as const satisfies Record<string, ReadonlyArray<ScalarFigure>>;
 export type FigureGroup = keyof typeof figureGroups;
 export type FigureColumn = (typeof figureGroups)[FigureGroup][number];
 
@@ -152,6 +179,12 @@ function emptyFigures(categories: string[]): Figures {
     outreachSessions: 0,
     participants: 0,
     women: 0,
+    commitments: 0,
+    byMeasure: Object.fromEntries(mediaMeasures.map((entry) => [entry.key, 0])),
+    byGroup: Object.fromEntries(vocabularyCodes('target_groups').map((code) => [code, 0])),
+    groupNotSplit: Object.fromEntries(vocabularyCodes('target_groups').map((code) => [code, 0])),
+    notSplit: 0,
+    byTopic: Object.fromEntries(vocabularyCodes('outreach_topics').map((code) => [code, 0])),
     victimsReturned: 0,
     victimsSupported: 0,
     victimsHandedToFamily: 0,
@@ -192,8 +225,9 @@ const summaryCaches = new WeakMap<AppDatabase, { generation: string; entries: Ma
 const SUMMARY_CACHE_SIZE = 50;
 
 /** Every table a summary reads (its figures, and the checklist's categories); nothing else drops a summary. */
-const SUMMARY_TABLES = ['rounds', 'round_areas', 'checks', 'findings', 'follow_ups', 'outreach_activities', 'checklist_templates', 'victim_support_records', 'victim_support_counts',
-  'prevention_models', 'prevention_model_members', 'propagandists', 'propagandist_trainings', 'monitoring_records', 'monitoring_counts', 'supervision_records', 'recommendations'] as const;
+const SUMMARY_TABLES = ['rounds', 'round_areas', 'checks', 'findings', 'follow_ups', 'outreach_activities', 'outreach_measures', 'outreach_topics', 'outreach_target_groups',
+  'checklist_templates', 'victim_support_records', 'victim_support_counts', 'prevention_models', 'prevention_model_members', 'propagandists', 'propagandist_trainings',
+  'monitoring_records', 'monitoring_counts', 'supervision_records', 'recommendations'] as const;
 
 /**
  * One summary model for the page, CSV, XLSX and PDF, so the figures agree in every format.
@@ -272,7 +306,7 @@ export function summaryService({ db, catalog, checklists, now = () => new Date()
     summarise(actor: Actor, query: SummaryQuery): Summary {
       const { from, to } = this.period(query);
       const today = todayInVietnam(now());
-      return cached(JSON.stringify([from, to, query.level, query.campaign ?? null, actor.scope, today]), () => compute(actor, query, from, to, today));
+      return cached(JSON.stringify([from, to, query.level, query.campaign ?? null, query.topic ?? null, actor.scope, today]), () => compute(actor, query, from, to, today));
     },
   };
 
@@ -280,7 +314,7 @@ export function summaryService({ db, catalog, checklists, now = () => new Date()
     const level = query.level;
     const categories = [...checklists.latest().body.categories.map((category) => ({ code: category.code, vi: category.vi, en: category.en })), { code: '', vi: 'Ngoài bộ câu hỏi', en: 'Outside the checklist' }];
     const categoryCodes = categories.map((category) => category.code);
-    const filter: SummaryFilter = { from, to, scope: actor.scope, today, ...(query.campaign ? { campaignId: query.campaign } : {}) };
+    const filter: SummaryFilter = { from, to, scope: actor.scope, today, ...(query.campaign ? { campaignId: query.campaign } : {}), ...(query.topic ? { topic: query.topic } : {}) };
 
     const visible = (area: AreaRecord) => actor.scope.all || scopeIncludes(actor.scope, area.id);
     const parts = reformParts(from, to);
@@ -336,7 +370,7 @@ export function summaryService({ db, catalog, checklists, now = () => new Date()
     for (const [row, set] of roundsPerRow) row.figures.rounds = set.size;
     total.rounds = allRounds.size;
 
-    const add = (figures: Figures | undefined, field: Exclude<keyof Figures, 'byCategory'>, value: number) => {
+    const add = (figures: Figures | undefined, field: ScalarFigure, value: number) => {
       if (!figures) return;
       figures[field] += value;
       total[field] += value;
@@ -372,7 +406,24 @@ export function summaryService({ db, catalog, checklists, now = () => new Date()
       add(figures, 'outreachSessions', row.sessions);
       add(figures, 'participants', row.participants);
       add(figures, 'women', row.women);
+      add(figures, 'notSplit', row.notSplit);
     }
+    const addTo = (figures: Figures | undefined, field: 'byMeasure' | 'byGroup' | 'groupNotSplit' | 'byTopic', key: string, value: number) => {
+      if (!figures || !(key in figures[field])) return;
+      figures[field][key]! += value;
+      total[field][key]! += value;
+    };
+    for (const row of repository.outreachMeasuresByArea(filter)) {
+      const figures = figuresOf(row.areaId, row.before);
+      if (row.measure === 'commitments') add(figures, 'commitments', row.total);
+      else addTo(figures, 'byMeasure', `${row.channel}.${row.measure}`, row.total);
+    }
+    for (const row of repository.outreachGroupsByArea(filter)) {
+      const figures = figuresOf(row.areaId, row.before);
+      addTo(figures, 'byGroup', row.groupCode, row.split);
+      addTo(figures, 'groupNotSplit', row.groupCode, row.notSplit);
+    }
+    for (const row of repository.outreachTopicsByArea(filter)) addTo(figuresOf(row.areaId, row.before), 'byTopic', row.topicCode, row.activities);
     // A figure recorded for the whole province (the sample's 2021–2025 total) belongs to no row, so it stays out.
     const victimColumn: Record<string, VictimFigure> = { returned: 'victimsReturned', supported: 'victimsSupported', handed_to_family: 'victimsHandedToFamily' };
     for (const row of repository.victimsByArea(filter)) {
@@ -424,7 +475,7 @@ export function summaryService({ db, catalog, checklists, now = () => new Date()
       .filter(([key, row]) => touched.has(key) || visible(row.area))
       .map(([, row]) => row)
       .sort(compare);
-    return { from, to, level, campaignId: query.campaign ?? null, categories, rows: ordered, total, parts };
+    return { from, to, level, campaignId: query.campaign ?? null, topic: query.topic ?? null, categories, rows: ordered, total, parts };
   }
 }
 

@@ -124,10 +124,13 @@ export function supervisionRepository(db: AppDatabase) {
 
     // ——— figures a new record is pre-filled with ———
 
-    /** Outreach activities of these areas over a period: in-person sessions, all activities and their participants. */
+    /**
+     * Outreach activities of these areas over a period: in-person sessions (media output is no session), and the
+     * activities that reached people with their participants.
+     */
     outreachFigures(areaIds: number[], from: string, to: string): { sessions: number; activities: number; participants: number } {
       return db.get(
-        sql`select coalesce(sum(case when channel = 'in_person' then 1 else 0 end), 0) as sessions, count(*) as activities, coalesce(sum(participants_total), 0) as participants
+        sql`select coalesce(sum(sessions), 0) as sessions, coalesce(sum(case when participants_total > 0 then 1 else 0 end), 0) as activities, coalesce(sum(participants_total), 0) as participants
             from outreach_activities where activity_date between ${from} and ${to} and ${inArray(sql`area_id`, areaIds.length > 0 ? areaIds : [-1])}`,
       )!;
     },

@@ -7,7 +7,7 @@ import type { Role } from '../../../db/schema/index.js';
 import { systemActor } from '../../../src/access/actor.js';
 import { buildTestApp, type TestApp } from '../../helpers/app.js';
 import { createUser, loginAs, type SignedInClient } from '../../helpers/auth.js';
-import { createReport, createRoundWithTeam, createVenue, district } from '../../helpers/factories.js';
+import { createReport, createRoundWithTeam, createVenue, district, outreachForm } from '../../helpers/factories.js';
 import { contractChecker, type OpenApiDocument } from './contract.js';
 
 const allRoles: Role[] = ['admin', 'department_head', 'inspector', 'auditor'];
@@ -175,7 +175,7 @@ const cases: ApiCase[] = [
     url: '/api/v1/outreach-activities/:id',
     allowed: allRoles,
     prepare: async () => {
-      const response = await head.post('/outreach', { campaignId: '', activityDate: '15/03/2025', areaId: String(test.app.catalog.districts[0]!.id), format: 'village_meeting', channel: 'in_person', targetGroups: ['students'], organisingAgency: 'womens_union', participantsTotal: '40', participantsWomen: '20' });
+      const response = await head.post('/outreach', outreachForm({ activityDate: '15/03/2025', areaId: String(test.app.catalog.districts[0]!.id), participantsTotal: '40', participantsWomen: '20' }));
       return { url: `/api/v1/outreach-activities/${String(response.headers.location).split('/').pop()}` };
     },
   },

@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import type { Role } from '../../../db/schema/index.js';
 import { buildTestApp, htmxHeaders, type TestApp } from '../../helpers/app.js';
 import { Client, createUser, loginAs, TEST_PASSWORD, type SignedInClient } from '../../helpers/auth.js';
-import { createReport, createRound, createRoundWithTeam, createSupervisionRecord, createVenue, roundFields } from '../../helpers/factories.js';
+import { createReport, createRound, createRoundWithTeam, createSupervisionRecord, createVenue, roundFields, outreachForm } from '../../helpers/factories.js';
 import { Jimp } from 'jimp';
 import { systemActor } from '../../../src/access/actor.js';
 
@@ -52,7 +52,7 @@ async function campaignId(): Promise<number> {
 }
 
 function outreachFields() {
-  return {
+  return outreachForm({
     campaignId: '',
     activityDate: '15/03/2025',
     areaId: String(test.app.catalog.districts[0]!.id),
@@ -62,7 +62,7 @@ function outreachFields() {
     organisingAgency: 'womens_union',
     participantsTotal: '40',
     participantsWomen: '20',
-  };
+  });
 }
 
 async function activityId(): Promise<number> {
@@ -477,6 +477,7 @@ const cases: RouteCase[] = [
   },
   { method: 'GET', url: '/outreach', allowed: allRoles },
   { method: 'GET', url: '/outreach/new', allowed: fileRoles },
+  { method: 'GET', url: '/outreach/reclassified', allowed: ['admin', 'auditor'] },
   { method: 'POST', url: '/outreach', allowed: fileRoles, prepare: async () => ({ fields: outreachFields() }) },
   { method: 'GET', url: '/outreach/:id', allowed: allRoles, prepare: async () => ({ url: `/outreach/${await activityId()}` }) },
   { method: 'GET', url: '/outreach/:id/edit', allowed: fileRoles, prepare: async () => ({ url: `/outreach/${await activityId()}/edit` }) },

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { buildTestApp, type TestApp } from '../../helpers/app.js';
 import { loginAs, type SignedInClient } from '../../helpers/auth.js';
-import { district } from '../../helpers/factories.js';
+import { district, outreachForm } from '../../helpers/factories.js';
 import { html, textOf } from '../../helpers/html.js';
 import { monthsBefore } from '../../../src/modules/models/index.js';
 
@@ -29,18 +29,14 @@ const version = (id: number) => String(test.app.db.get<{ version: number }>(sql`
 
 /** An outreach activity in an area on a date, held by a model. */
 async function activity(areaId: number, date: string, modelId: number | '', speakerIds: number[] = []) {
-  return head.post('/outreach', {
+  return head.post('/outreach', outreachForm({
     activityDate: date,
     areaId: String(areaId),
-    format: 'village_meeting',
-    channel: 'in_person',
-    targetGroups: ['students'],
-    organisingAgency: 'womens_union',
     participantsTotal: '30',
     participantsWomen: '12',
     modelId: String(modelId),
     speakerIds: speakerIds.map(String),
-  });
+  }));
 }
 
 /** A commune formed from a district (for dates after the reform). */

@@ -278,11 +278,12 @@ describe('models, the roster and the situations watched in the district summary'
     const document = await pdfjs.getDocument({ data: new Uint8Array(pdf.rawPayload), useSystemFonts: false, isEvalSupported: false }).promise;
     let text = '';
     for (let page = 1; page <= document.numPages; page += 1) text += `${(await (await document.getPage(page)).getTextContent()).items.map((item) => ('str' in item ? item.str : '')).join(' ')}\n`;
-    const partFrom = (heading: string, expected: Record<string, string[]>, width: number) => {
+    const partFrom = (heading: string, expected: Record<string, string[]>, width: number, offset = 0) => {
       const part = text.slice(text.indexOf(heading));
-      for (const [area, cells] of Object.entries(expected)) expect(part.slice(part.indexOf(area) + area.length).trim().split(/\s+/).slice(0, width), area).toEqual(cells);
+      for (const [area, cells] of Object.entries(expected)) expect(part.slice(part.indexOf(area) + area.length).trim().split(/\s+/).slice(offset, offset + width), area).toEqual(cells);
     };
-    partFrom('Mô hình hoạt', expectedModels, 5);
+    // The PDF cuts the table into parts of at most 10 columns: the models share theirs with the 3 victim columns.
+    partFrom('Mô hình hoạt', expectedModels, 5, 3);
     partFrom('Đi làm ăn', suppressedMonitoring, 7);
   });
 

@@ -4,7 +4,7 @@ import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import { buildTestApp, type TestApp } from '../../helpers/app.js';
 import { createUser, loginAs, type SignedInClient } from '../../helpers/auth.js';
-import { commune, createReport, createRoundWithTeam, createVenue, district } from '../../helpers/factories.js';
+import { commune, createReport, createRoundWithTeam, createVenue, district, outreachForm } from '../../helpers/factories.js';
 import { html, textOf } from '../../helpers/html.js';
 
 /**
@@ -67,7 +67,7 @@ beforeAll(async () => {
   head = await loginAs(test.app, 'department_head');
   const outreach = await loginAs(test.app, 'inspector');
   for (const [areaId, date, total] of [[yenChau.id, '20/04/2025', '30'], [yenChauCommune.id, '10/08/2025', '40']] as const) {
-    const response = await outreach.post('/outreach', { activityDate: date, areaId, village: '', format: 'village_meeting', channel: 'in_person', targetGroups: ['students'], organisingAgency: 'womens_union', participantsTotal: total, participantsWomen: '10' });
+    const response = await outreach.post('/outreach', outreachForm({ activityDate: date, areaId, participantsTotal: total, participantsWomen: '10' }));
     expect(response.statusCode, response.body.slice(0, 400)).toBe(303);
   }
 });

@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import ExcelJS from 'exceljs';
 import { buildTestApp, type TestApp } from '../../helpers/app.js';
 import { loginAs, type SignedInClient } from '../../helpers/auth.js';
-import { createReport, createRoundWithTeam, createVenue, district } from '../../helpers/factories.js';
+import { createReport, createRoundWithTeam, createVenue, district, outreachForm } from '../../helpers/factories.js';
 import { html, textOf } from '../../helpers/html.js';
 import { convertWithOffice, office } from '../../helpers/office.js';
 
@@ -58,17 +58,36 @@ beforeAll(async () => {
   createReport(test.app, { roundId: august, venueId: venueD, inspectorId: inspector.user.id, reviewerId: head.user.id, status: 'approved', violations: ['C1'], visitDate: '05/08/2025' });
 
   const outreach = (areaId: number, date: string, total: string, women: string) =>
-    inspector.post('/outreach', { activityDate: date, areaId, village: '', format: 'village_meeting', channel: 'in_person', targetGroups: ['students'], organisingAgency: 'womens_union', participantsTotal: total, participantsWomen: women });
+    inspector.post('/outreach', outreachForm({ activityDate: date, areaId, village: '', format: 'village_meeting', channel: 'in_person', targetGroups: ['students'], organisingAgency: 'womens_union', participantsTotal: total, participantsWomen: women }));
   await outreach(songMaCommune, '10/08/2025', '50', '20');
   await outreach(songMaCommune, '11/08/2025', '30', '10');
-  await outreach(district(test.app, 'Mai Sơn').id, '20/04/2025', '100', '60');
+  // Mai Sơn's session is split by group (60 pupils, 30 officials, workers not split); its Zalo posts are output, not a session.
+  const maiSon = district(test.app, 'Mai Sơn').id;
+  await inspector.post('/outreach', outreachForm({ activityDate: '20/04/2025', areaId: maiSon, targetGroups: ['students', 'officials', 'workers'], 'g-students': '60', 'g-officials': '30', participantsTotal: '100', participantsWomen: '60' }));
+  await inspector.post('/outreach', outreachForm({ activityDate: '21/04/2025', areaId: maiSon, channels: ['zalo'], 'm-zalo-posts': '3', 'm-zalo-members': '1200', participantsTotal: '', participantsWomen: '' }));
 });
 afterAll(async () => {
   await test.close();
 });
 
 /** The page's groups of columns, in order: together they are the whole table. */
-const groups = ['rounds', 'findings', 'followups', 'outreach', 'categories', 'victims', 'models', 'monitoring', 'supervision'];
+const groups = ['rounds', 'findings', 'followups', 'outreach', 'media', 'reach', 'topics', 'categories', 'victims', 'models', 'monitoring', 'supervision'];
+
+/** Each group's columns (their data-figure), in order. */
+const columnsOf: Record<string, string[]> = {
+  rounds: ['rounds', 'venuesChecked', 'reportsApproved', 'reportsPending'],
+  findings: ['violations', 'critical', 'criticalReferred'],
+  followups: ['followUpsOpen', 'followUpsOverdue', 'followUpsDone', 'followUpsVerified', 'fines', 'fineTotal'],
+  outreach: ['staffCounselled', 'outreachSessions', 'participants', 'women', 'commitments'],
+  media: ['media-press-items', 'media-radio_tv-items', 'media-radio_tv-minutes', 'media-loudspeaker-broadcasts', 'media-loudspeaker-minutes', 'media-newsletter-issues', 'media-newsletter-copies', 'media-zalo-posts', 'media-zalo-members', 'media-facebook-posts', 'media-facebook-reach', 'media-leaflets_posters-copies', 'media-leaflets_posters-displays', 'media-website-items', 'media-website-views'],
+  reach: ['reach-pwid', 'reach-sex_workers', 'reach-hostesses', 'reach-plhiv', 'reach-msm', 'reach-plhiv_families', 'reach-women_reproductive_age', 'reach-mobile_people', 'reach-venue_staff', 'reach-border_residents', 'reach-students', 'reach-trusted_figures', 'reach-officials', 'reach-unemployed', 'reach-street_children', 'reach-women_at_risk', 'reach-workers', 'reach-general_public', 'reach-health_service_users', 'reach-propagandists', 'notSplit'],
+  topics: ['topic-trafficking_law', 'topic-traffickers_methods', 'topic-response_skills', 'topic-anti_stigma', 'topic-victim_support_policy', 'topic-gender_equality', 'topic-domestic_violence', 'topic-marriage_family', 'topic-border_treaty_law', 'topic-safe_migration', 'topic-other'],
+  categories: ['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H', 'I', 'other'].map((code) => `category-${code}`),
+  victims: ['victimsReturned', 'victimsSupported', 'victimsHandedToFamily'],
+  models: ['modelsActive', 'modelsNew', 'modelsReplicated', 'modelMembers', 'trainedPropagandists'],
+  monitoring: ['monitorInternalMigration', 'monitorWorkAbroad', 'monitorForeignMarriage', 'monitorViolence', 'monitorSexualAbuse', 'monitorTraffickingReported', 'monitorMissing'],
+  supervision: ['supervisionRecords', 'supervisionNotMet', 'recommendationsOpen', 'recommendationsOverdue', 'recommendationsVerified'],
+};
 
 /** One group's table as text cells, row by row (area name first). */
 async function groupTable(client: SignedInClient, query: string, group: string): Promise<string[][]> {
@@ -98,14 +117,20 @@ describe('the district summary', () => {
     expect(row('Huyện Mai Sơn (đến 30/06/2025)').slice(15, 18)).toEqual(['1', '100', '60']);
     expect(row('Huyện Phù Yên (đến 30/06/2025)').slice(1).every((cell) => cell === '0')).toBe(true);
     expect(row('Các xã, phường mới từ Huyện Phù Yên (từ 01/07/2025)').slice(1).every((cell) => cell === '0')).toBe(true);
+    // Media output and reach per group: the split where given, "chưa tách" where not, the rest counted once.
+    const at = (name: string) => 1 + groups.flatMap((group) => columnsOf[group]!).indexOf(name);
+    const maiSonRow = row('Huyện Mai Sơn (đến 30/06/2025)');
+    expect([maiSonRow[at('media-zalo-posts')], maiSonRow[at('media-zalo-members')]]).toEqual(['3', '1.200']);
+    expect([maiSonRow[at('reach-students')], maiSonRow[at('reach-officials')], maiSonRow[at('reach-workers')], maiSonRow[at('notSplit')]]).toEqual(['60', '30', 'chưa tách', '10']);
     expect(table).toHaveLength(25); // 12 districts before the reform, their new communes after it, and the province
     const total = table[table.length - 1]!;
     expect(total[0]).toBe('Toàn tỉnh (Tỉnh Sơn La)');
+    expect([total[at('reach-students')], total[at('notSplit')]]).toEqual(['60 + chưa tách', '90']);
     expect(total.slice(1, 18)).toEqual(['2', '3', '4', '1', '4', '2', '1', '1', '1', '0', '1', '1', '5.000.000 đ', '20', '3', '180', '90']);
-    // Violations per category: A, B, C, … G in the total (the pending B1 does not count).
-    expect(total.slice(18, 31)).toEqual(['1', '0', '1', '0', '1', '0', '1', '0', '0', '0', '0', '0', '0']);
+    // Violations per category: A, B, C, … G in the total (the pending B1 does not count), then the victims.
+    expect(total.slice(66, 79)).toEqual(['1', '0', '1', '0', '1', '0', '1', '0', '0', '0', '0', '0', '0']);
     // No models, roster, situations watched or supervision in this data.
-    expect(total.slice(31)).toEqual(Array(17).fill('0'));
+    expect(total.slice(79)).toEqual(Array(17).fill('0'));
   });
 
   it('links every figure to the records behind it, with the same filters', async () => {
@@ -154,17 +179,6 @@ describe('the district summary', () => {
 });
 
 describe('the summary page’s column groups', () => {
-  const columnsOf: Record<string, string[]> = {
-    rounds: ['rounds', 'venuesChecked', 'reportsApproved', 'reportsPending'],
-    findings: ['violations', 'critical', 'criticalReferred'],
-    followups: ['followUpsOpen', 'followUpsOverdue', 'followUpsDone', 'followUpsVerified', 'fines', 'fineTotal'],
-    outreach: ['staffCounselled', 'outreachSessions', 'participants', 'women'],
-    categories: ['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H', 'I', 'other'].map((code) => `category-${code}`),
-    victims: ['victimsReturned', 'victimsSupported', 'victimsHandedToFamily'],
-    models: ['modelsActive', 'modelsNew', 'modelsReplicated', 'modelMembers', 'trainedPropagandists'],
-    monitoring: ['monitorInternalMigration', 'monitorWorkAbroad', 'monitorForeignMarriage', 'monitorViolence', 'monitorSexualAbuse', 'monitorTraffickingReported', 'monitorMissing'],
-    supervision: ['supervisionRecords', 'supervisionNotMet', 'recommendationsOpen', 'recommendationsOverdue', 'recommendationsVerified'],
-  };
 
   it('shows each group’s columns and only them, the area in every row, and a link on every figure that is not zero', async () => {
     for (const group of groups) {
@@ -214,7 +228,7 @@ describe('the summary page’s column groups', () => {
     }
     expect(new Set(keys).size).toBe(keys.length);
     const csv = parse((await auditor.get(`/reports/districts.csv?${period}`)).body.replace(/^\uFEFF/, '')) as string[][];
-    expect(csv[0]).toHaveLength(48);
+    expect(csv[0]).toHaveLength(96);
     expect(headings).toEqual(csv[0]!.slice(1));
     // The last line of the file says the period spans the reform.
     expect(csv.at(-1)![0]).toContain('01/07/2025');
@@ -226,7 +240,7 @@ describe('the summary page’s column groups', () => {
     const campaign = test.app.db.get<{ id: number }>(sql`select id from campaigns where title = 'Kế hoạch tổng hợp theo nhóm'`)!.id;
     const $ = html((await auditor.get(`/reports/districts?from=01/02/2025&to=30/11/2025&campaign=${campaign}&level=commune&group=outreach`)).body);
     const links = $('.summary-groups a').map((_, tab) => new URL($(tab).attr('href')!, 'http://x').searchParams).get();
-    expect(links).toHaveLength(9);
+    expect(links).toHaveLength(12);
     for (const params of links) {
       expect(Object.fromEntries([...params].filter(([name]) => name !== 'group'))).toEqual({ from: '01/02/2025', to: '30/11/2025', campaign: String(campaign), level: 'commune' });
     }
@@ -328,7 +342,7 @@ describe('exports', () => {
     // The province row's figures appear in the PDF in the same order as on the page.
     const totalLine = table.at(-1)!;
     const pdfTotals = text.split('Toàn tỉnh (Tỉnh Sơn La)').slice(1).map((chunk) => chunk.split(/Địa bàn|Trang/)[0]!.trim().split(/\s+/)).flat();
-    expect(pdfTotals.map(normalise)).toEqual(totalLine.slice(1).map(normalise));
+    expect(pdfTotals.map(normalise)).toEqual(totalLine.slice(1).flatMap((cell) => normalise(cell).split(/\s+/)));
 
     const exports = test.app.db.all<{ changes: string }>(sql`select changes from audit_log where action = 'export' order by id desc limit 3`);
     expect(test.app.db.get<{ n: number }>(sql`select count(*) as n from audit_log where action = 'export'`)!.n).toBe(exportsBefore + 3);
@@ -476,7 +490,7 @@ describe('a commune formed from two districts', () => {
       }
       expect(pair).toBeDefined();
       const writer = await loginAs(fresh.app, 'inspector');
-      await writer.post('/outreach', { activityDate: '10/09/2025', areaId: pair!.commune, village: '', format: 'village_meeting', channel: 'in_person', targetGroups: ['students'], organisingAgency: 'womens_union', participantsTotal: '50', participantsWomen: '30' });
+      await writer.post('/outreach', outreachForm({ activityDate: '10/09/2025', areaId: pair!.commune, village: '', format: 'village_meeting', channel: 'in_person', targetGroups: ['students'], organisingAgency: 'womens_union', participantsTotal: '50', participantsWomen: '30' }));
       const scoped = await loginAs(fresh.app, 'auditor', { areaId: pair!.other });
       const $ = html((await scoped.get('/reports/districts?from=01/01/2025&to=31/12/2025&group=outreach')).body);
       const cells = (selector: string) => $(`${selector} td[data-figure="participants"]`).text().trim();
@@ -495,7 +509,7 @@ describe('a summary asked for again', () => {
       now: () => new Date('2025-12-15T03:00:00Z'),
       env: { SESSION_IDLE_MINUTES: '43200' },
       onStatement: (source) => {
-        if (/outreach_activities o/.test(source)) statements += 1;
+        if (/from outreach_activities o where/.test(source)) statements += 1;
       },
     });
     try {
@@ -507,7 +521,7 @@ describe('a summary asked for again', () => {
       statements = 0;
       expect((await phuYenRow()).slice(15, 18)).toEqual(['0', '0', '0']);
       expect(statements).toBe(0); // served from memory: the outreach figures were not read again
-      await freshInspector.post('/outreach', { activityDate: '02/05/2025', areaId: phuYen, village: '', format: 'village_meeting', channel: 'in_person', targetGroups: ['students'], organisingAgency: 'womens_union', participantsTotal: '40', participantsWomen: '25' });
+      await freshInspector.post('/outreach', outreachForm({ activityDate: '02/05/2025', areaId: phuYen, village: '', format: 'village_meeting', channel: 'in_person', targetGroups: ['students'], organisingAgency: 'womens_union', participantsTotal: '40', participantsWomen: '25' }));
       expect((await phuYenRow()).slice(15, 18)).toEqual(['1', '40', '25']);
       expect(statements).toBe(1);
     } finally {

@@ -4,7 +4,7 @@ import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import { buildTestApp, type TestApp } from '../../helpers/app.js';
 import { loginAs, type SignedInClient } from '../../helpers/auth.js';
-import { createReport, createRound, createVenue, district, roundFields } from '../../helpers/factories.js';
+import { createReport, createRound, createVenue, district, outreachForm, roundFields } from '../../helpers/factories.js';
 import { html, textOf } from '../../helpers/html.js';
 
 /** Supervision records of area authorities: checklist versions, filing, review, recommendations, summary. */
@@ -67,9 +67,10 @@ beforeAll(async () => {
   otherAreaHead = await loginAs(test.app, 'department_head', { areaId: district(test.app, 'Mai Sơn').id });
 
   // What the app already holds for Sông Mã in 2025: outreach, an approved report with a critical finding referred, victims.
-  const outreach = (date: string, channel: string, participants: string) =>
-    head.post('/outreach', { campaignId: '', activityDate: date, areaId: String(songMa().id), format: 'village_meeting', channel, targetGroups: ['students'], organisingAgency: 'womens_union', participantsTotal: participants, participantsWomen: '10' });
-  for (const response of [await outreach('15/02/2025', 'in_person', '40'), await outreach('20/03/2025', 'in_person', '30'), await outreach('21/03/2025', 'loudspeaker', '100'), await outreach('15/12/2024', 'in_person', '99')]) {
+  const outreach = (date: string, participants: string) => head.post('/outreach', outreachForm({ activityDate: date, areaId: String(songMa().id), participantsTotal: participants, participantsWomen: '10' }));
+  // Loudspeaker broadcasts reach no one who can be counted: output, not a session nor participants.
+  const broadcast = head.post('/outreach', outreachForm({ activityDate: '21/03/2025', areaId: String(songMa().id), channels: ['loudspeaker'], 'm-loudspeaker-broadcasts': '3', participantsTotal: '', participantsWomen: '' }));
+  for (const response of [await outreach('15/02/2025', '40'), await outreach('20/03/2025', '30'), await broadcast, await outreach('15/12/2024', '99')]) {
     expect(response.statusCode, response.body.slice(0, 300)).toBe(303);
   }
   const venueRound = createRound(test.app, { areaIds: [String(songMa().id)], team: [{ fullName: '', agency: 'police', teamRole: 'member', userId: String(head.user.id) }] });
@@ -157,8 +158,8 @@ describe('filing a supervision record', () => {
     expect(textOf($, '#figures-period')).toContain('01/01/2025 đến 11/04/2025');
     expect($('#field-figure_C1').val()).toBe('2');
     expect(textOf($, '#prefill-C1')).toContain('từ 2 hoạt động tuyên truyền đã ghi');
-    expect($('#field-figure_C2').val()).toBe('170');
-    expect(textOf($, '#prefill-C2')).toContain('từ 3 hoạt động tuyên truyền đã ghi');
+    expect($('#field-figure_C2').val()).toBe('70');
+    expect(textOf($, '#prefill-C2')).toContain('từ 2 hoạt động tuyên truyền đã ghi');
     expect($('#field-figure_I1').val()).toBe('1');
     expect($('#field-figure_I2').val()).toBe('1');
     expect($('#field-figure_V4').val()).toBe('6');
