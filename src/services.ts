@@ -13,6 +13,7 @@ import { homeService } from './modules/home/index.js';
 import { inspectionsService } from './modules/inspections/index.js';
 import { offlineService } from './modules/offline/index.js';
 import { outreachService } from './modules/outreach/index.js';
+import { periodicReportsService } from './modules/periodic-reports/index.js';
 import { roundsService } from './modules/rounds/index.js';
 import { summaryService } from './modules/summaries/index.js';
 import { usersService } from './modules/users/index.js';
@@ -46,11 +47,12 @@ export function buildServices({ db, config, now }: ServiceContext) {
   const outreach = outreachService({ db, catalog, audit, now });
   const victims = victimsService({ db, catalog, audit, now });
   const summaries = summaryService({ db, catalog, checklists, now });
+  const periodicReports = periodicReportsService({ db, catalog, audit, summaries, now });
   const home = homeService({ db, audit, findings, followUps });
   const requestKeys = requestKeysService({ db, now });
   const offline = offlineService({ rounds, venues, inspections, checklists, now });
   const secrets = { csrfKey: secretsRepository(db).getOrCreate('csrf', nowIso(now())) };
-  return { catalog, audit, checklists, users, auth, findings, followUps, inspections, venues, rounds, campaigns, outreach, victims, summaries, home, requestKeys, offline, secrets };
+  return { catalog, audit, checklists, users, auth, findings, followUps, inspections, venues, rounds, campaigns, outreach, victims, summaries, periodicReports, home, requestKeys, offline, secrets };
 }
 
 export type Services = ReturnType<typeof buildServices>;

@@ -9,3 +9,4 @@ export * from './findings.js';
 export * from './campaigns.js';
 export * from './table-versions.js';
 export * from './victims.js';
+export * from './periodic-reports.js';

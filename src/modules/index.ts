@@ -6,6 +6,7 @@ import { calendarRoutes } from './calendar/index.js';
 import { campaignsRoutes } from './campaigns/index.js';
 import { offlineRoutes } from './offline/index.js';
 import { outreachRoutes } from './outreach/index.js';
+import { periodicReportsRoutes, periodicReportsSchedule, reportingPeriodsRoutes } from './periodic-reports/index.js';
 import { summariesRoutes } from './summaries/index.js';
 import { checklistsRoutes } from './checklists/index.js';
 import { inspectionsRoutes } from './inspections/index.js';
@@ -21,6 +22,7 @@ import { victimsRoutes } from './victims/index.js';
 /** Every feature module and its URL prefix, in one visible list. */
 export default async function modules(app: FastifyInstance): Promise<void> {
   await app.register(backupsSchedule);
+  await app.register(periodicReportsSchedule);
   await app.register(healthRoutes);
   await app.register(authRoutes);
   await app.register(homeRoutes);
@@ -36,6 +38,8 @@ export default async function modules(app: FastifyInstance): Promise<void> {
   await app.register(victimsRoutes, { prefix: '/victim-support' });
   await app.register(calendarRoutes, { prefix: '/calendar' });
   await app.register(summariesRoutes, { prefix: '/reports' });
+  await app.register(periodicReportsRoutes, { prefix: '/periodic-reports' });
+  await app.register(reportingPeriodsRoutes, { prefix: '/admin/reporting-periods' });
   await app.register(auditRoutes, { prefix: '/audit' });
   await app.register(adminUsersRoutes, { prefix: '/admin/users' });
   await app.register(checklistsRoutes, { prefix: '/admin/checklists' });

@@ -8,6 +8,7 @@ import { parseForm } from '../../lib/forms.js';
 import { addRecordSheet, recordColumns, recordKinds, recordsCsv, xlsxWriter } from './records.export.js';
 import { addSummarySheet, columnValue, suppressedValues, summaryColumns, summaryCsv, summaryLines, summaryPdf, totalLabel, type SummaryContext } from './summary.formats.js';
 import type { FigureGroup, Summary } from './summary.service.js';
+import { summaryFigureLink } from './summary.links.js';
 import { recordFileParamsSchema, summaryFilterSchema, summaryGroups, summaryPageQuerySchema, summaryQuerySchema as querystring, type SummaryQuery, type TypedSummaryQuery } from './summaries.schemas.js';
 import type { FieldErrors, FormResult } from '../../lib/forms.js';
 
@@ -64,53 +65,6 @@ export default async function summariesRoutes(fastify: FastifyInstance): Promise
     if (summary.campaignId) params.set('campaign', String(summary.campaignId));
     if (summary.level !== 'district') params.set('level', summary.level);
     return params.toString();
-  }
-
-  /** The list behind each figure, with the same period, area and campaign. */
-  function linkFor(summary: Summary) {
-    const period = `from=${encodeURIComponent(formatDate(summary.from))}&to=${encodeURIComponent(formatDate(summary.to))}`;
-    const campaign = summary.campaignId ? `&campaign=${summary.campaignId}` : '';
-    return (figure: string, areaId: number | null, category?: string): string => {
-      const area = areaId ? `&area=${areaId}` : '';
-      const base = `${period}${area}${campaign}`;
-      switch (figure) {
-        case 'rounds':
-          return `/rounds?${base}&held=1`;
-        case 'venuesChecked':
-        case 'reportsApproved':
-        case 'staffCounselled':
-          return `/checks?${base}&status=approved&current=1`;
-        case 'reportsPending':
-          return `/checks?${base}&status=submitted`;
-        case 'violations':
-          return `/findings?${base}&approved=1${category !== undefined ? `&category=${category || 'none'}` : ''}`;
-        case 'critical':
-          return `/findings?${base}&approved=1&severity=critical`;
-        case 'criticalReferred':
-          return `/findings?${base}&approved=1&severity=critical&referral=done`;
-        case 'followUpsOpen':
-          return `/follow-ups?${base}&approved=1&open=1`;
-        case 'followUpsOverdue':
-          return `/follow-ups?${base}&approved=1&overdue=1`;
-        case 'followUpsDone':
-          return `/follow-ups?${base}&approved=1&status=done`;
-        case 'followUpsVerified':
-          return `/follow-ups?${base}&approved=1&status=verified`;
-        case 'fines':
-        case 'fineTotal':
-          return `/follow-ups?${base}&approved=1&measure=fine`;
-        case 'victimsReturned':
-        case 'victimsSupported':
-        case 'victimsHandedToFamily': {
-          // Victim records are by quarter: the list filters by year, when the period is within one.
-          const year = summary.from.slice(0, 4) === summary.to.slice(0, 4) ? `year=${summary.from.slice(0, 4)}` : '';
-          const params = [year, areaId ? `area=${areaId}` : ''].filter(Boolean).join('&');
-          return `/victim-support${params ? `?${params}` : ''}`;
-        }
-        default:
-          return `/outreach?${base}`;
-      }
-    };
   }
 
   /** The summary page with its filters as typed and each problem beside its field (no table, no file). */
@@ -173,7 +127,7 @@ export default async function summariesRoutes(fastify: FastifyInstance): Promise
       columns: summaryColumns(summary, ctx).filter((column) => column.group === group),
       // Victim counts exactly for heads and admins; for everyone else as every export shows them.
       value: request.user && can(request.user.role, 'victims.exact') ? columnValue : suppressedValues(summary),
-      link: linkFor(summary),
+      link: summaryFigureLink(summary),
       exportQuery,
       campaignOptions: campaigns.all(),
       query,
