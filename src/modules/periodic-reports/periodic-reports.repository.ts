@@ -197,16 +197,21 @@ export function periodicReportsRepository(db: AppDatabase) {
      * whose date falls inside [from, to]. A record deleted since has no date left to place it and is not listed
      * (its effect still shows in the figures' differences).
      */
-    changesSince(since: string, scope: AreaScope, from: string, to: string, limit = 200): RecordChange[] {
+    changesSince(afterAuditId: number, scope: AreaScope, from: string, to: string, limit = 200): RecordChange[] {
       const parts = Object.entries(datedRecords).map(
         ([type, records]) =>
           sql`select a.id as auditId, a.at as at, a.actor_name as actorName, a.action as action, a.record_type as recordType, a.record_id as recordId
               from audit_log a join (${records}) r on r.id = a.record_id
-              where a.record_type = ${type} and a.at > ${since} and r.d1 <= ${to} and r.d2 >= ${from}
+              where a.record_type = ${type} and a.id > ${afterAuditId} and r.d1 <= ${to} and r.d2 >= ${from}
                 and a.action not in ('export', 'conflict')
                 ${scope.all ? sql`` : sql`and exists (select 1 from audit_areas aa where aa.audit_id = a.id and ${areaColumnInScope(sql`aa.area_id`, scope)})`}`,
       );
       return db.all<RecordChange>(sql`select * from (${sql.join(parts, sql` union all `)}) order by auditId desc limit ${limit}`);
+    },
+
+    /** The audit entry of a report's latest change of status (its acceptance, or its submission): changes after it are news. */
+    lastStatusEntry(reportId: number): { id: number; at: string } | undefined {
+      return db.get<{ id: number; at: string }>(sql`select id, at from audit_log where record_type = 'periodic_report' and record_id = ${reportId} and action = 'status' order by id desc limit 1`);
     },
 
     // ——— reminders ———

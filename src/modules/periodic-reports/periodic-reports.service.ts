@@ -141,8 +141,10 @@ export function periodicReportsService({ db, catalog, audit, summaries, now = ()
   }
 
   function changesOf(report: PeriodicReportRow, period: ReportingPeriodRow, area: AreaRecord, snapshot: ReportSnapshot): ReportView['changes'] {
-    const since = report.status === 'accepted' && report.reviewedAt ? report.reviewedAt : snapshot.frozenAt;
-    const records = repository.changesSince(since, scopeOf(area), period.periodStart, period.periodEnd);
+    // Audit ids order the changes exactly (two writes can share a moment): what came after the report's last step.
+    const signed = repository.lastStatusEntry(report.id);
+    const since = signed?.at ?? snapshot.frozenAt;
+    const records = repository.changesSince(signed?.id ?? 0, scopeOf(area), period.periodStart, period.periodEnd);
     const differences = figureDifferences(snapshot.sections, computeSections(period, area));
     const recordCount = new Set(records.map((change) => `${change.recordType}:${change.recordId}`)).size;
     return { since, records, recordCount, differences };
