@@ -62,6 +62,18 @@ const configSchema = z.object({
   WEBHOOK_ALLOW_PRIVATE: booleanFromEnv.optional(),
   /** Send webhook deliveries from a timer while the server runs (every process; each delivery is claimed once). */
   WEBHOOK_DELIVERY: booleanFromEnv.default(true),
+  /**
+   * The mail server for reminder emails, as a URL: smtp://user:password@host:587 (STARTTLS when offered),
+   * smtps://… for TLS from the start. Unset (the default): no email is sent and nothing else changes.
+   */
+  SMTP_URL: z
+    .string()
+    .trim()
+    .optional()
+    .transform((value) => (value ? value : undefined))
+    .refine((value) => value === undefined || /^smtps?:\/\/[^\s]+$/.test(value), 'SMTP_URL must be an smtp:// or smtps:// URL, e.g. smtp://user:password@mail.example.vn:587'),
+  /** The sender of reminder emails. */
+  MAIL_FROM: z.string().trim().min(3).default('Phong chong mua ban nguoi <no-reply@localhost>'),
   /** Fastify log level. */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Language for people who have not chosen one: vi or en. */

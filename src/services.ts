@@ -14,6 +14,7 @@ import { homeService } from './modules/home/index.js';
 import { inspectionsService } from './modules/inspections/index.js';
 import { offlineService } from './modules/offline/index.js';
 import { outreachService } from './modules/outreach/index.js';
+import { periodicReportsService } from './modules/periodic-reports/index.js';
 import { roundsService } from './modules/rounds/index.js';
 import { summaryService } from './modules/summaries/index.js';
 import { tokensService } from './modules/tokens/index.js';
@@ -59,13 +60,14 @@ export function buildServices({ db, config, now }: ServiceContext) {
   const summaries = summaryService({ db, catalog, checklists, now });
   const supervision = supervisionService({ db, catalog, audit, checklists, now });
   const documents = documentsService({ db, catalog, audit, rounds, summaries, supervision, now });
+  const periodicReports = periodicReportsService({ db, catalog, audit, summaries, now });
   const home = homeService({ db, audit, findings, followUps, models, supervision });
   const requestKeys = requestKeysService({ db, now });
   const offline = offlineService({ rounds, venues, inspections, checklists, now });
   const webhooks = webhooksService({ db, catalog, audit, allowPrivate: config.WEBHOOK_ALLOW_PRIVATE, now });
   const webhookDelivery = webhookDispatcher({ db, catalog, allowPrivate: config.WEBHOOK_ALLOW_PRIVATE });
   const secrets = { csrfKey: secretsRepository(db).getOrCreate('csrf', nowIso(now())) };
-  return { catalog, audit, checklists, users, auth, findings, followUps, inspections, venues, rounds, campaigns, outreach, victims, summaries, documents, home, requestKeys, offline, tokens, webhooks, webhookDelivery, models, monitoring, propagandists, supervision, secrets };
+  return { catalog, audit, checklists, users, auth, findings, followUps, inspections, venues, rounds, campaigns, outreach, victims, summaries, documents, home, requestKeys, offline, tokens, webhooks, webhookDelivery, models, monitoring, propagandists, supervision, periodicReports, secrets };
 }
 
 export type Services = ReturnType<typeof buildServices>;

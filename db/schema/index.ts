@@ -14,3 +14,4 @@ export * from './documents.js';
 export * from './webhooks.js';
 export * from './community.js';
 export * from './supervision.js';
+export * from './periodic-reports.js';

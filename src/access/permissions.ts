@@ -67,6 +67,18 @@ export const permissions = {
   'recommendations.progress': ['admin', 'department_head', 'inspector'],
   /** District summaries and every export. */
   'reports.read': ['admin', 'department_head', 'auditor'],
+  /**
+   * Periodic reports (báo cáo định kỳ). Reading: the reports of the areas in one's scope. Writing (building a
+   * draft, its narrative, submitting, issuing a corrected edition): only a head of the report's own area (a head
+   * tied to that district or commune; for the province, a head of the whole province), checked per report.
+   * Reviewing (accept or return): only a head of the level above (the province's heads), checked per report.
+   * Admins may do all of it; inspectors none.
+   */
+  'periodicReports.read': ['admin', 'department_head', 'auditor'],
+  'periodicReports.write': ['admin', 'department_head'],
+  'periodicReports.review': ['admin', 'department_head'],
+  /** The reporting schedule (periods and due dates per level) and the log of reminders sent. */
+  'reportingPeriods.manage': ['admin'],
   'audit.read': ['admin', 'auditor'],
   'users.manage': ['admin'],
   /** Webhook endpoints (URL, events, area, secret) and their deliveries. */
@@ -93,10 +105,12 @@ const menuPages: readonly MenuPage[] = [
   { href: '/admin/users', label: 'nav.users', read: 'users.manage', work: ['users.manage'] },
   { href: '/admin/checklists', label: 'nav.checklists', read: 'checklists.manage', work: ['checklists.manage'] },
   { href: '/admin/webhooks', label: 'nav.webhooks', read: 'webhooks.manage', work: ['webhooks.manage'] },
+  { href: '/admin/reporting-periods', label: 'nav.reportingPeriods', read: 'reportingPeriods.manage', work: ['reportingPeriods.manage'] },
   { href: '/campaigns', label: 'nav.campaigns', read: 'campaigns.read', work: ['campaigns.write'] },
   { href: '/rounds', label: 'nav.rounds', read: 'rounds.read', work: ['rounds.write', 'checks.file'] },
   { href: '/calendar', label: 'nav.calendar', read: 'rounds.read', work: ['rounds.write'] },
   { href: '/reports/districts', label: 'nav.reports', read: 'reports.read', work: ['reports.read'] },
+  { href: '/periodic-reports', label: 'nav.periodicReports', read: 'periodicReports.read', work: ['periodicReports.write'] },
   // An auditor's work is the records behind the summary, so reports come early for them too.
   { href: '/checks', label: 'nav.checks', read: 'checks.read', work: ['checks.file', 'checks.review', 'reports.read'] },
   { href: '/follow-ups', label: 'nav.followUps', read: 'followups.read', work: ['followups.comment', 'followups.manage'] },

@@ -6,6 +6,7 @@ import { calendarRoutes } from './calendar/index.js';
 import { campaignsRoutes } from './campaigns/index.js';
 import { offlineRoutes } from './offline/index.js';
 import { outreachRoutes } from './outreach/index.js';
+import { periodicReportsRoutes, periodicReportsSchedule, reportingPeriodsRoutes } from './periodic-reports/index.js';
 import { summariesRoutes } from './summaries/index.js';
 import { supervisionRoutes } from './supervision/index.js';
 import { checklistsRoutes } from './checklists/index.js';
@@ -30,6 +31,7 @@ import { propagandistsRoutes } from './propagandists/index.js';
 export default async function modules(app: FastifyInstance): Promise<void> {
   await app.register(backupsSchedule);
   await app.register(webhooksSchedule);
+  await app.register(periodicReportsSchedule);
   await app.register(healthRoutes);
   await app.register(authRoutes);
   await app.register(homeRoutes);
@@ -51,6 +53,8 @@ export default async function modules(app: FastifyInstance): Promise<void> {
   await app.register(propagandistsRoutes, { prefix: '/propagandists' });
   await app.register(calendarRoutes, { prefix: '/calendar' });
   await app.register(summariesRoutes, { prefix: '/reports' });
+  await app.register(periodicReportsRoutes, { prefix: '/periodic-reports' });
+  await app.register(reportingPeriodsRoutes, { prefix: '/admin/reporting-periods' });
   await app.register(auditRoutes, { prefix: '/audit' });
   await app.register(adminUsersRoutes, { prefix: '/admin/users' });
   await app.register(adminTokensRoutes, { prefix: '/admin/users' });

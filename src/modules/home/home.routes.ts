@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { can } from '../../access/permissions.js';
 import { LANG_COOKIE } from '../../plugins/i18n.js';
 import { localPath } from '../../lib/paths.js';
 import { languageFormSchema } from './home.schemas.js';
@@ -10,7 +11,9 @@ export default async function homeRoutes(app: FastifyInstance): Promise<void> {
   app.get('/', { config: { permission: 'app.use' } }, async (request, reply) => {
     const area = request.actor.areaId === null ? null : app.catalog.byId.get(request.actor.areaId);
     const areaName = (id: number) => app.catalog.byId.get(id)?.name ?? '';
-    return reply.render('home/index', { ...home.forActor(request.actor), area, areaName });
+    const periodic = app.services.periodicReports;
+    const reviewer = request.user && can(request.user.role, 'periodicReports.review');
+    return reply.render('home/index', { ...home.forActor(request.actor), area, areaName, reportsDue: periodic.dueFor(request.actor), reportInbox: reviewer ? periodic.inbox(request.actor).length : 0 });
   });
 
   /** Public so the sign-in page can switch too; a signed-in person's choice is also kept on their account. */

@@ -153,6 +153,39 @@ function supervisionFor(client: SignedInClient, role: Role, status: 'draft' | 's
   return createSupervisionRecord(test.app, { ownerId: owner.user.id, reviewerId: clients.department_head.user.id, status, recommendations, teamUserIds: owner === client ? [] : [client.user.id] });
 }
 
+let periodCounter = 0;
+/** A fresh reporting period (Q1/2025: districts report to the province). */
+function reportingPeriodId(): number {
+  periodCounter += 1;
+  const result = test.app.services.periodicReports.createPeriod(systemActor('test'), {
+    kind: 'quarterly',
+    title: `Kỳ thử ${periodCounter}`,
+    campaignId: null,
+    periodStart: '2025-01-01',
+    periodEnd: '2025-03-31',
+    dueCommune: null,
+    dueDistrict: '2025-04-05',
+    dueProvince: '2025-04-10',
+  });
+  if (!result.ok) throw new Error('no period');
+  return result.value.id;
+}
+
+/** A periodic report of a fresh period: the province's (its heads write it) or a district's (the province's heads review it). */
+function periodicReportId(area: 'province' | 'district', status: 'draft' | 'submitted' = 'draft'): number {
+  const service = test.app.services.periodicReports;
+  const built = service.build(systemActor('test'), reportingPeriodId(), area === 'province' ? test.app.catalog.province.id : test.app.catalog.districts[0]!.id);
+  if (!built.ok) throw new Error('no report');
+  if (status === 'submitted') service.submit(systemActor('test'), built.value.id, { assessment: 'Đánh giá', difficulties: '', proposals: 'Không', nextTasks: '' }, 1);
+  return built.value.id;
+}
+
+function periodicVersion(id: number): string {
+  return String(test.app.db.get<{ version: number }>(sql`select version from periodic_reports where id = ${id}`)!.version);
+}
+
+const periodicFields = { assessment: 'Đánh giá', difficulties: '', proposals: 'Không', nextTasks: '' };
+
 let test: TestApp;
 const clients = {} as Record<Role, SignedInClient>;
 
@@ -182,7 +215,10 @@ function writeCounts() {
            (select count(*) from activity_speakers) as speakers,
            (select count(*) from supervision_records) as supervision, (select sum(version) from supervision_records) as supervisionVersions,
            (select count(*) from recommendations) as recommendations, (select sum(version) from recommendations) as recommendationVersions,
-           (select count(*) from recommendation_comments) as recommendationComments`);
+           (select count(*) from recommendation_comments) as recommendationComments,
+           (select count(*) from reporting_periods) as periods, (select sum(version) from reporting_periods) as periodVersions,
+           (select count(*) from periodic_reports) as periodicReports, (select sum(version) from periodic_reports) as periodicVersions,
+           (select count(*) from periodic_report_steps) as periodicSteps`);
 }
 
 function roundVersion(id: number): string {
@@ -619,6 +655,70 @@ const cases: RouteCase[] = [
       const { id, deliveryId } = await webhookWithDelivery();
       return { url: `/admin/webhooks/${id}/deliveries/${deliveryId}/resend` };
     },
+  },
+  { method: 'GET', url: '/admin/reporting-periods', allowed: ['admin'] },
+  { method: 'GET', url: '/admin/reporting-periods/new', allowed: ['admin'] },
+  {
+    method: 'POST',
+    url: '/admin/reporting-periods',
+    allowed: ['admin'],
+    prepare: async () => ({ fields: { kind: 'yearly', title: 'Năm 2024', campaignId: '', periodStart: '01/01/2024', periodEnd: '31/12/2024', dueDistrict: '10/01/2025', dueCommune: '', dueProvince: '20/01/2025', version: '' } }),
+  },
+  { method: 'GET', url: '/admin/reporting-periods/reminders', allowed: ['admin'] },
+  { method: 'GET', url: '/admin/reporting-periods/:id/edit', allowed: ['admin'], prepare: async () => ({ url: `/admin/reporting-periods/${reportingPeriodId()}/edit` }) },
+  {
+    method: 'POST',
+    url: '/admin/reporting-periods/:id',
+    allowed: ['admin'],
+    prepare: async () => ({
+      url: `/admin/reporting-periods/${reportingPeriodId()}`,
+      fields: { kind: 'quarterly', title: 'Quý I', campaignId: '', periodStart: '01/01/2025', periodEnd: '31/03/2025', dueDistrict: '06/04/2025', dueCommune: '', dueProvince: '10/04/2025', version: '1' },
+    }),
+  },
+  { method: 'GET', url: '/periodic-reports', allowed: ['admin', 'department_head', 'auditor'] },
+  {
+    method: 'POST',
+    url: '/periodic-reports',
+    allowed: headRoles,
+    prepare: async () => ({ fields: { periodId: String(reportingPeriodId()), areaId: String(test.app.catalog.province.id) } }),
+  },
+  { method: 'GET', url: '/periodic-reports/inbox', allowed: headRoles },
+  { method: 'GET', url: '/periodic-reports/:id', allowed: ['admin', 'department_head', 'auditor'], prepare: async () => ({ url: `/periodic-reports/${periodicReportId('province')}` }) },
+  {
+    method: 'POST',
+    url: '/periodic-reports/:id',
+    allowed: headRoles,
+    prepare: async () => {
+      const id = periodicReportId('province');
+      return { url: `/periodic-reports/${id}`, fields: { ...periodicFields, version: periodicVersion(id) } };
+    },
+  },
+  {
+    method: 'POST',
+    url: '/periodic-reports/:id/submission',
+    allowed: headRoles,
+    prepare: async () => {
+      const id = periodicReportId('province');
+      return { url: `/periodic-reports/${id}/submission`, fields: { ...periodicFields, version: periodicVersion(id) } };
+    },
+  },
+  {
+    method: 'POST',
+    url: '/periodic-reports/:id/review',
+    allowed: headRoles,
+    prepare: async () => ({ url: `/periodic-reports/${periodicReportId('district', 'submitted')}/review`, fields: { decision: 'return', comment: 'Bổ sung' } }),
+  },
+  {
+    method: 'POST',
+    url: '/periodic-reports/:id/correction',
+    allowed: headRoles,
+    prepare: async () => ({ url: `/periodic-reports/${periodicReportId('province', 'submitted')}/correction`, fields: { reason: 'Đính chính' } }),
+  },
+  {
+    method: 'GET',
+    url: '/periodic-reports/:id/figures.xlsx',
+    allowed: ['admin', 'department_head', 'auditor'],
+    prepare: async () => ({ url: `/periodic-reports/${periodicReportId('province')}/figures.xlsx` }),
   },
   // Last: publishing a trimmed checklist version would change what later reports can answer.
   { method: 'GET', url: '/admin/checklists', allowed: ['admin'] },
