@@ -6,7 +6,7 @@ import type { Browser } from 'playwright-core';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
 import { createUser, loginAs } from '../helpers/auth.js';
 import { chromiumPath, launchBrowser, signIn } from '../helpers/browser.js';
-import { district } from '../helpers/factories.js';
+import { district, outreachForm } from '../helpers/factories.js';
 
 /** Where the screenshots go (SCREENSHOT_DIR, else the system's temporary folder), to be looked at. */
 const shots = process.env.SCREENSHOT_DIR ?? fs.mkdtempSync(path.join(os.tmpdir(), 'pcmbn-community-'));
@@ -28,7 +28,7 @@ describe.skipIf(!chromiumPath)('situations watched and a model’s page on a 360
     const model = await head.post('/models', { name: 'Câu lạc bộ Gia đình hạnh phúc bản Suối Tọ', kind: 'happy_family_club', areaId: String(area().id), hostAgency: 'womens_union', startDate: '01/03/2024', members: '18' });
     modelId = Number(String(model.headers.location).split('/').pop());
     await head.post(`/models/${modelId}/members`, { asOf: '01/01/2025', members: '24', version: '1' });
-    await head.post('/outreach', { activityDate: '10/04/2025', areaId: String(area().id), format: 'club_meeting', channel: 'in_person', targetGroups: ['students'], organisingAgency: 'womens_union', participantsTotal: '24', participantsWomen: '20', modelId: String(modelId) });
+    await head.post('/outreach', outreachForm({ activityDate: '10/04/2025', areaId: String(area().id), format: 'club_meeting', participantsTotal: '24', participantsWomen: '20', modelId: String(modelId) }));
     browser = await launchBrowser();
   });
   afterAll(async () => {

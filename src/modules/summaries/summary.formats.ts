@@ -6,7 +6,7 @@ import type { Translate, Language } from '../../i18n/index.js';
 import { formatDate, formatMoment } from '../../lib/dates.js';
 import { suppressColumn, type ShownCount } from '../../lib/small-cells.js';
 import { vocabulary, vocabularyLabel } from '../../lib/vocabulary.js';
-import { figureGroups, mediaMeasures, smallCellFigures, victimFigures, type FigureColumn, type FigureGroup, type Figures, type ScalarFigure, type SmallCellFigure, type Summary, type SummaryRow, type VictimFigure } from './summary.service.js';
+import { figureGroups, mediaMeasures, smallCellFigures, type FigureColumn, type FigureGroup, type Figures, type ScalarFigure, type SmallCellFigure, type Summary, type SummaryRow } from './summary.service.js';
 import { safeCell } from './records.export.js';
 
 const require = createRequire(import.meta.url);
