@@ -7,6 +7,7 @@ export const en: Record<MessageKey, string> = {
   'app.skip': 'Skip to main content',
   'nav.home': 'Home',
   'nav.rounds': 'Inspection rounds',
+  'nav.more': 'More',
   'nav.language': 'Language',
   'nav.menu': 'Menu',
   'lang.vi': 'Tiếng Việt',

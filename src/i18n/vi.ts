@@ -5,6 +5,7 @@ export const vi = {
   'app.skip': 'Bỏ qua, tới nội dung chính',
   'nav.home': 'Trang chủ',
   'nav.rounds': 'Đợt kiểm tra',
+  'nav.more': 'Thêm',
   'nav.language': 'Ngôn ngữ',
   'nav.menu': 'Danh mục',
   'lang.vi': 'Tiếng Việt',
