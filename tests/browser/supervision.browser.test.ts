@@ -7,6 +7,8 @@ import { buildTestApp, type TestApp } from '../helpers/app.js';
 import { createUser } from '../helpers/auth.js';
 import { chromiumPath, launchBrowser, signIn } from '../helpers/browser.js';
 import { createRound, district } from '../helpers/factories.js';
+import { pageText, pdfPages } from '../helpers/documents.js';
+import { systemActor } from '../../src/access/actor.js';
 
 /** Where the screenshots go (SCREENSHOT_DIR, else the system's temporary folder), to be looked at. */
 const shots = process.env.SCREENSHOT_DIR ?? fs.mkdtempSync(path.join(os.tmpdir(), 'pcmbn-supervision-'));
@@ -40,7 +42,7 @@ describe.skipIf(!chromiumPath)('a supervision record on a desktop', () => {
 
   const sideways = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
 
-  it('lets a head file one for Sông Mã before the reform, with two recommendations, which are listed once it is approved', async () => {
+  it('lets a head file one for Sông Mã before the reform, with two recommendations, listed once it is approved and carried by the round\'s result document', async () => {
     const songMa = district(test.app, 'Sông Mã');
     const head = await createUser(test.app, 'department_head', { name: 'Cầm Thị Hoa' });
     const reviewer = await createUser(test.app, 'department_head', { name: 'Hà Văn Tùng' });
@@ -107,6 +109,17 @@ describe.skipIf(!chromiumPath)('a supervision record on a desktop', () => {
     expect(await page.locator('#recommendations-list').textContent()).toContain('Kiện toàn Ban Chỉ đạo 138');
     await page.goto(`${baseUrl}/`);
     expect(await page.locator('#home-recommendations').textContent()).toContain('Bố trí kinh phí hỗ trợ nạn nhân');
+
+    // The round done, its result document downloaded from its page carries both recommendations.
+    for (const to of ['in_progress', 'completed'] as const) test.app.services.rounds.changeStatus(systemActor('test'), roundId, { to, note: '' });
+    await page.goto(`${baseUrl}/rounds/${roundId}`);
+    await Promise.all([page.waitForURL(`${baseUrl}/rounds/${roundId}/result`), page.click(`main a[href="/rounds/${roundId}/result"]`)]);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click(`a[href="/rounds/${roundId}/result.pdf"]`)]);
+    expect(download.suggestedFilename()).toBe(`bao-cao-ket-qua-dot-${roundId}.pdf`);
+    const text = (await pdfPages(fs.readFileSync(await download.path()))).pages.map(pageText).join(' ');
+    expect(text).toContain('Kết quả giám sát UBND huyện Sông Mã');
+    expect(text).toContain('Bố trí kinh phí hỗ trợ nạn nhân trong dự toán năm 2026');
+    expect(text).toContain('Kiện toàn Ban Chỉ đạo 138');
     expect([...problems, ...other.problems]).toEqual([]);
-  }, 60_000);
+  }, 90_000);
 });
