@@ -7,7 +7,7 @@ export const apiDocument: FastifyDynamicSwaggerOptions['openapi'] = {
     title: 'Phòng, chống mua bán người — API',
     version: '1.0.0',
     description: [
-      'The tracker\'s data for other systems: rounds, venues, visit reports, findings, follow-ups, campaigns, outreach, the district summary and victim-support counts, scoped exactly as the pages are (another area\'s record answers 404).',
+      'The tracker\'s data for other systems: rounds, venues, visit reports, findings, follow-ups, campaigns, outreach, the district summary, victim-support counts, supervision records and recommendations, periodic reports with their frozen snapshots and the counts of situations watched, scoped exactly as the pages are (another area\'s record answers 404).',
       '',
       'Authenticate with `Authorization: Bearer pcmbn_…`: a personal token made on /profile, or a service token an admin made for a system\'s account. A token acts as its account and never grants more; a read-only token may only GET.',
       '',
@@ -28,5 +28,8 @@ export const apiDocument: FastifyDynamicSwaggerOptions['openapi'] = {
     { name: 'outreach', description: 'Hoạt động tuyên truyền' },
     { name: 'summaries', description: 'Tổng hợp theo địa bàn' },
     { name: 'victim support', description: 'Hỗ trợ nạn nhân (số liệu)' },
+    { name: 'supervision', description: 'Giám sát, kiến nghị' },
+    { name: 'periodic reports', description: 'Báo cáo định kỳ' },
+    { name: 'monitoring', description: 'Theo dõi tình hình (số liệu)' },
   ],
 };

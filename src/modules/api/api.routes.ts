@@ -5,13 +5,16 @@ import { z } from 'zod';
 import type { AreaRecord } from '../../areas/index.js';
 import { todayInVietnam } from '../../lib/dates.js';
 import { parseForm } from '../../lib/forms.js';
-import { suppressColumn } from '../../lib/small-cells.js';
+import { pageWindow } from '../../lib/pagination.js';
+import { suppressCell, suppressColumn } from '../../lib/small-cells.js';
 import { StateError } from '../../lib/errors.js';
 import { campaignListQuerySchema } from '../campaigns/index.js';
 import { findingListQuerySchema, followUpListQuerySchema, isOverdue } from '../findings/index.js';
 import { checkListQuerySchema, reportInput, startReportInput } from '../inspections/index.js';
 import { outreachListQuerySchema } from '../outreach/index.js';
+import { monitoringListQuerySchema } from '../monitoring/index.js';
 import { roundListQuerySchema } from '../rounds/index.js';
+import { recommendationListQuerySchema, recordListQuerySchema } from '../supervision/index.js';
 import { summaryFilterSchema, victimFigures } from '../summaries/index.js';
 import { venueInputSchema, venueListQuerySchema, type VenueFormValues } from '../venues/index.js';
 import { victimListQuerySchema } from '../victims/index.js';
@@ -25,9 +28,15 @@ import {
   followUpProgressBody,
   followUpSchema,
   idParams,
+  monitoringRecordSchema,
   outreachSchema,
   pageOf,
+  periodicReportDetailSchema,
+  periodicReportSchema,
+  periodicReportsQuery,
   problemSchema,
+  recommendationDetailSchema,
+  recommendationSchema,
   reportCreateBody,
   reportDetailSchema,
   reportPatchBody,
@@ -36,6 +45,8 @@ import {
   roundSchema,
   summaryQuery,
   summarySchema,
+  supervisionRecordDetailSchema,
+  supervisionRecordSchema,
   venueCreateBody,
   venuePatchBody,
   venueSchema,
@@ -474,6 +485,145 @@ export async function apiRoutes(fastify: FastifyInstance): Promise<void> {
   };
   app.get('/victim-support', { config: { permission: 'victims.read' }, schema: { summary: 'Victim-support counts per area and quarter', description: 'Counts only, never names. Small cells are suppressed for every caller, as in every export: 1–4 as "<5", a total over hidden cells as "≥N".', tags: ['victim support'], querystring: victimsQuery, response: { 200: pageOf(victimRecordSchema) } } }, async (request, reply) =>
     list(request, reply, request.query, (page) => services.victims.listRecords(request.actor, { ...request.query, page }), victimRecordOf),
+  );
+
+  // ——— supervision records and recommendations ———
+
+  const supervisionRecordOf = (record: ReturnType<typeof services.supervision.listRecords>['items'][number]) => ({
+    id: record.id,
+    roundId: record.roundId,
+    area: area(app.catalog.byId.get(record.areaId)),
+    authority: record.authority,
+    visitDate: record.visitDate,
+    status: record.status,
+    notMetCount: record.notMetCount,
+    figuresFrom: record.figuresFrom,
+    figuresTo: record.figuresTo,
+    amendsId: record.amendsId,
+    supersededById: record.supersededById,
+    submittedAt: record.submittedAt,
+    reviewedAt: record.reviewedAt,
+    version: record.version,
+    createdAt: record.createdAt,
+    updatedAt: record.updatedAt,
+  });
+
+  const supervisionQuery = recordListQuerySchema.omit({ page: true }).extend(cursorQuery.shape);
+  app.get('/supervision-records', { config: { permission: 'supervision.read' }, schema: { summary: 'List supervision records (biên bản giám sát)', description: 'Records of the area authorities supervised in a round. `area` also covers the areas within it.', tags: ['supervision'], querystring: supervisionQuery, response: { 200: pageOf(supervisionRecordSchema) } } }, async (request, reply) =>
+    list(request, reply, request.query, (page) => services.supervision.listRecords(request.actor, { ...request.query, page }), supervisionRecordOf),
+  );
+
+  app.get('/supervision-records/:id', { config: { permission: 'supervision.read' }, schema: { summary: 'One supervision record with its answers, conclusions and recommendations', tags: ['supervision'], params: idParams, response: { 200: supervisionRecordDetailSchema } } }, async (request, reply) => {
+    const detail = services.supervision.getRecord(request.actor, request.params.id);
+    const { record } = detail;
+    const text = (item: (typeof detail.items)[number]) => (request.lang === 'en' && item.en ? item.en : item.vi);
+    return reply.header('ETag', etagOf(record.version)).send({
+      ...supervisionRecordOf(record),
+      round: { id: detail.round.id, title: detail.round.title, startDate: detail.round.startDate, endDate: detail.round.endDate },
+      place: record.place,
+      authorityPresent: record.authorityPresent,
+      teamPresent: detail.teamPresent,
+      checklist: { id: detail.checklist.id, code: detail.checklist.code, version: detail.checklist.version },
+      answers: detail.items.map((item) => ({ itemCode: item.code, text: text(item), answer: detail.answers[item.code]?.answer ?? null, note: detail.answers[item.code]?.note ?? '', figure: detail.answers[item.code]?.figure ?? null })),
+      strengths: record.strengths,
+      difficulties: record.difficulties,
+      reviewComment: record.reviewComment,
+      recommendationIds: detail.recommendations.map((recommendation) => recommendation.id),
+    });
+  });
+
+  const recommendationOf = (recommendation: ReturnType<typeof services.supervision.getRecommendation>['recommendation']) => ({
+    id: recommendation.id,
+    recordId: recommendation.recordId,
+    roundId: recommendation.roundId,
+    area: area(app.catalog.byId.get(recommendation.areaId)),
+    body: recommendation.body,
+    addressee: recommendation.addressee,
+    addresseeAreaId: recommendation.addresseeAreaId,
+    dueDate: recommendation.dueDate,
+    status: recommendation.status,
+    overdue: services.supervision.isRecommendationOverdue(recommendation, today()),
+    doneAt: recommendation.doneAt,
+    verifiedAt: recommendation.verifiedAt,
+    verificationNote: recommendation.verificationNote,
+    version: recommendation.version,
+  });
+
+  const recommendationsQuery = recommendationListQuerySchema.omit({ page: true }).extend(cursorQuery.shape);
+  app.get('/recommendations', { config: { permission: 'supervision.read' }, schema: { summary: 'List recommendations (kiến nghị) of approved supervision records', description: 'Filters as on /recommendations: `overdue=1` for those open or in progress past their due date.', tags: ['supervision'], querystring: recommendationsQuery, response: { 200: pageOf(recommendationSchema) } } }, async (request, reply) =>
+    list(request, reply, request.query, (page) => services.supervision.listRecommendations(request.actor, { ...request.query, page }), recommendationOf),
+  );
+
+  app.get('/recommendations/:id', { config: { permission: 'supervision.read' }, schema: { summary: 'One recommendation with its progress notes', tags: ['supervision'], params: idParams, response: { 200: recommendationDetailSchema } } }, async (request, reply) => {
+    const detail = services.supervision.getRecommendation(request.actor, request.params.id);
+    return reply.header('ETag', etagOf(detail.recommendation.version)).send({ ...recommendationOf(detail.recommendation), comments: detail.comments.map((comment) => ({ id: comment.id, userId: comment.userId, body: comment.body, createdAt: comment.createdAt })) });
+  });
+
+  // ——— periodic reports ———
+
+  type PeriodicItem = ReturnType<typeof services.periodicReports.listReports>[number];
+  const periodicReportOf = ({ report, area: reportArea, period }: PeriodicItem) => ({
+    id: report.id,
+    period: period ? { id: period.id, kind: period.kind, title: period.title, periodStart: period.periodStart, periodEnd: period.periodEnd, campaignId: period.campaignId } : null,
+    area: area(reportArea),
+    edition: report.edition,
+    status: report.status,
+    submittedAt: report.submittedAt,
+    reviewedAt: report.reviewedAt,
+    replacedById: report.replacedById,
+    version: report.version,
+    updatedAt: report.updatedAt,
+  });
+
+  app.get('/periodic-reports', { config: { permission: 'periodicReports.read' }, schema: { summary: 'List periodic reports (báo cáo định kỳ)', description: 'The reports you may read, latest changed first, as on /periodic-reports. `area` also covers the areas within it.', tags: ['periodic reports'], querystring: periodicReportsQuery, response: { 200: pageOf(periodicReportSchema) } } }, async (request, reply) => {
+    const { period, area: areaId, status } = request.query;
+    const areaIds = areaId ? new Set(app.catalog.filterIds(areaId)) : null;
+    const items = services.periodicReports.listReports(request.actor).filter(({ report }) => (!period || report.periodId === period) && (!areaIds || areaIds.has(report.areaId)) && (!status || report.status === status));
+    return list(request, reply, request.query, (page) => {
+      const window = pageWindow(page, items.length);
+      return { items: items.slice(window.offset, window.offset + window.pageSize), total: items.length, page: window.page, pageCount: window.pageCount, pageSize: window.pageSize, capped: window.capped };
+    }, periodicReportOf);
+  });
+
+  app.get('/periodic-reports/:id', { config: { permission: 'periodicReports.read' }, schema: { summary: 'One periodic report with the snapshot frozen when it was last submitted', description: 'Figures and narrative as submitted, never recomputed. Victim figures follow the small-cell rule for every caller: 1–4 as "<5".', tags: ['periodic reports'], params: idParams, response: { 200: periodicReportDetailSchema } } }, async (request, reply) => {
+    const { report, snapshot, area: reportArea, period } = services.periodicReports.snapshotOf(request.actor, request.params.id);
+    const narrativeOf = (from: { assessment: string; difficulties: string; proposals: string; nextTasks: string }) => ({ assessment: from.assessment, difficulties: from.difficulties, proposals: from.proposals, nextTasks: from.nextTasks });
+    return reply.header('ETag', etagOf(report.version)).send({
+      ...periodicReportOf({ report, area: reportArea, period }),
+      narrative: narrativeOf(report),
+      correctionReason: report.correctionReason,
+      returnComment: report.returnComment,
+      snapshot: snapshot
+        ? {
+            frozenAt: snapshot.frozenAt,
+            edition: snapshot.edition,
+            submittedBy: snapshot.submittedBy,
+            sections: snapshot.sections.map((section) => ({
+              key: section.key,
+              figures: section.figures.map((figure) => ({ key: figure.key, label: figure.labelText ?? request.t(figure.label), value: figure.victim ? suppressCell(figure.value) : figure.value, unit: figure.unit, victim: figure.victim === true })),
+            })),
+            narrative: narrativeOf(snapshot.narrative),
+          }
+        : null,
+    });
+  });
+
+  // ——— situations watched ———
+
+  const monitoringQuery = monitoringListQuerySchema.omit({ page: true, category: true }).extend(cursorQuery.shape);
+  const monitoringRecordOf = (record: ReturnType<typeof services.monitoring.getRecord>) => ({
+    id: record.id,
+    area: area(record.area),
+    periodKind: record.periodKind,
+    year: record.year,
+    periodNumber: record.periodNumber,
+    periodStart: record.periodStart,
+    periodEnd: record.periodEnd,
+    counts: Object.fromEntries(Object.entries(record.cells).map(([category, value]) => [category, suppressCell(value)])),
+    version: record.version,
+  });
+  app.get('/monitoring-records', { config: { permission: 'monitoring.read' }, schema: { summary: 'Situations watched: counts per area and month or quarter (theo dõi tình hình)', description: 'Counts only. Small cells are suppressed for every caller, as for victim support: 1–4 as "<5".', tags: ['monitoring'], querystring: monitoringQuery, response: { 200: pageOf(monitoringRecordSchema) } } }, async (request, reply) =>
+    list(request, reply, request.query, (page) => services.monitoring.listRecords(request.actor, { ...request.query, page }), monitoringRecordOf),
   );
 
 }

@@ -5,10 +5,16 @@ import {
   checkStatuses,
   findingStatuses,
   followUpStatuses,
+  monitoringPeriodKinds,
+  periodicReportStatuses,
+  recommendationStatuses,
+  reportingPeriodKinds,
   responsibleKinds,
   roundKinds,
   roundStatuses,
   severities,
+  supervisionAnswers,
+  supervisionStatuses,
   teamRoles,
   venueStatuses,
 } from '../../../db/schema/index.js';
@@ -336,5 +342,121 @@ export const victimRecordSchema = z.object({
   isSample: z.boolean(),
   cells: z.record(z.string(), shownCount).describe('measure-sex-age → count (e.g. returned-female-child), small cells as "<5"'),
   totals: z.object({ returned: shownCount, supported: shownCount, handedToFamily: shownCount }),
+  version: z.number().int(),
+});
+
+// ——— supervision and recommendations (giám sát, kiến nghị) ———
+
+export const supervisionRecordSchema = z.object({
+  id,
+  roundId: id,
+  area: areaSchema.nullable().describe('Địa bàn được giám sát'),
+  authority: z.string().describe('Cơ quan được giám sát, e.g. "UBND huyện Sông Mã"'),
+  visitDate: isoDate.describe('Ngày giám sát'),
+  status: z.enum(supervisionStatuses).describe('draft → submitted → approved (or returned)'),
+  notMetCount: z.number().int().describe('Số tiêu chí chưa đạt'),
+  figuresFrom: isoDate,
+  figuresTo: isoDate,
+  amendsId: id.nullable().describe('The approved record this one amends'),
+  supersededById: id.nullable(),
+  submittedAt: moment.nullable(),
+  reviewedAt: moment.nullable(),
+  version: z.number().int(),
+  createdAt: moment,
+  updatedAt: moment,
+});
+export const supervisionRecordDetailSchema = supervisionRecordSchema.extend({
+  round: z.object({ id, title: z.string(), startDate: isoDate, endDate: isoDate }),
+  place: z.string().describe('Địa điểm'),
+  authorityPresent: z.string().describe('Thành phần cơ quan được giám sát'),
+  teamPresent: z.array(z.string()).describe('Thành phần đoàn giám sát có mặt'),
+  checklist: z.object({ id, code: z.string(), version: z.number().int() }),
+  answers: z
+    .array(z.object({ itemCode: z.string(), text: z.string(), answer: z.enum(supervisionAnswers).nullable().describe('đạt / chưa đạt / không áp dụng'), note: z.string(), figure: z.number().int().nullable().describe('Số liệu của tiêu chí') }))
+    .describe('One entry per checklist item that applies to the area\'s level'),
+  strengths: z.string().describe('Kết luận: ưu điểm'),
+  difficulties: z.string().describe('Kết luận: tồn tại, khó khăn'),
+  reviewComment: z.string(),
+  recommendationIds: z.array(id).describe('Kiến nghị của biên bản: see /api/v1/recommendations/{id}'),
+});
+
+export const recommendationSchema = z.object({
+  id,
+  recordId: id.describe('The supervision record that made it'),
+  roundId: id,
+  area: areaSchema.nullable().describe('Địa bàn được giám sát'),
+  body: z.string().describe('Nội dung kiến nghị'),
+  addressee: z.string().describe('Cơ quan được kiến nghị (as written)'),
+  addresseeAreaId: id.nullable(),
+  dueDate: isoDate.describe('Thời hạn'),
+  status: z.enum(recommendationStatuses).describe('open → in_progress → done → verified'),
+  overdue: z.boolean().describe('Open or in progress past its due date (today in Vietnam)'),
+  doneAt: moment.nullable(),
+  verifiedAt: moment.nullable(),
+  verificationNote: z.string(),
+  version: z.number().int(),
+});
+export const recommendationDetailSchema = recommendationSchema.extend({
+  comments: z.array(z.object({ id, userId: id.nullable(), body: z.string(), createdAt: moment })).describe('Ghi chú tiến độ'),
+});
+
+// ——— periodic reports (báo cáo định kỳ) ———
+
+const narrativeSchema = z.object({
+  assessment: z.string().describe('Đánh giá chung'),
+  difficulties: z.string().describe('Khó khăn, vướng mắc'),
+  proposals: z.string().describe('Đề xuất, kiến nghị'),
+  nextTasks: z.string().describe('Nhiệm vụ thời gian tới'),
+});
+export const periodicReportSchema = z.object({
+  id,
+  period: z.object({ id, kind: z.enum(reportingPeriodKinds), title: z.string(), periodStart: isoDate, periodEnd: isoDate, campaignId: id.nullable() }).nullable(),
+  area: areaSchema.nullable(),
+  edition: z.number().int().describe('1 is the report; 2, 3 … corrected editions'),
+  status: z.enum(periodicReportStatuses).describe('draft → submitted → accepted (or returned)'),
+  submittedAt: moment.nullable(),
+  reviewedAt: moment.nullable(),
+  replacedById: id.nullable().describe('The corrected edition that replaced this one'),
+  version: z.number().int(),
+  updatedAt: moment,
+});
+export const periodicReportDetailSchema = periodicReportSchema.extend({
+  narrative: narrativeSchema.describe('As saved now (a draft may still change)'),
+  correctionReason: z.string(),
+  returnComment: z.string(),
+  snapshot: z
+    .object({
+      frozenAt: moment,
+      edition: z.number().int(),
+      submittedBy: z.string(),
+      sections: z.array(
+        z.object({
+          key: z.string(),
+          figures: z.array(z.object({ key: z.string(), label: z.string().describe('Message code of the label, or its own words'), value: shownCount, unit: z.enum(['count', 'vnd']), victim: z.boolean() })),
+        }),
+      ),
+      narrative: narrativeSchema,
+    })
+    .nullable()
+    .describe('Everything the report said when it was last submitted, frozen and never recomputed; null while never submitted. Victim figures follow the small-cell rule.'),
+});
+export const periodicReportsQuery = z.object({
+  period: z.coerce.number().int().positive().optional().describe('Reporting period id'),
+  area: z.coerce.number().int().positive().optional().describe('Area id: the area and the areas within it'),
+  status: z.enum(periodicReportStatuses).optional(),
+  cursor: cursorQuery.shape.cursor,
+});
+
+// ——— situations watched (theo dõi tình hình) ———
+
+export const monitoringRecordSchema = z.object({
+  id,
+  area: areaSchema.nullable(),
+  periodKind: z.enum(monitoringPeriodKinds),
+  year: z.number().int(),
+  periodNumber: z.number().int().describe('Month 1–12 or quarter 1–4'),
+  periodStart: isoDate,
+  periodEnd: isoDate,
+  counts: z.record(z.string(), shownCount).describe('Category → count, small cells as "<5"'),
   version: z.number().int(),
 });

@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, inArray, ne, sql, type SQL } from 'drizzle-orm';
 import type { AppDatabase } from '../../../db/client.js';
 import { countsAsFact } from '../../../db/conditions.js';
-import { recommendationComments, recommendations, supervisionItemAnswers, supervisionRecords, type RecommendationStatus } from '../../../db/schema/index.js';
+import { recommendationComments, recommendations, supervisionItemAnswers, supervisionRecords, type RecommendationStatus, type SupervisionStatus } from '../../../db/schema/index.js';
 import { areaColumnInScope, scopeIncludes, type AreaScope } from '../../access/scope.js';
 
 export type SupervisionRow = typeof supervisionRecords.$inferSelect;
@@ -33,6 +33,23 @@ export interface RecommendationListRow extends RecommendationRow {
 /** Only recommendations of an approved record are followed up: before that they are part of a draft. */
 const trackable = sql`exists (select 1 from supervision_records s where s.id = ${recommendations.recordId} and s.status = 'approved')`;
 
+export interface SupervisionRecordFilter {
+  scope: AreaScope;
+  roundId?: number;
+  areaIds?: number[];
+  status?: SupervisionStatus;
+}
+
+function recordConditions(filter: SupervisionRecordFilter): SQL | undefined {
+  const parts: SQL[] = [];
+  const inScope = areaColumnInScope(supervisionRecords.areaId, filter.scope);
+  if (inScope) parts.push(inScope);
+  if (filter.roundId !== undefined) parts.push(eq(supervisionRecords.roundId, filter.roundId));
+  if (filter.areaIds) parts.push(inArray(supervisionRecords.areaId, filter.areaIds.length > 0 ? filter.areaIds : [-1]));
+  if (filter.status) parts.push(eq(supervisionRecords.status, filter.status));
+  return parts.length > 0 ? and(...parts) : undefined;
+}
+
 export function supervisionRepository(db: AppDatabase) {
   function recommendationConditions(filter: RecommendationFilter): SQL | undefined {
     const parts: SQL[] = [trackable];
@@ -61,6 +78,15 @@ export function supervisionRepository(db: AppDatabase) {
         .where(and(eq(supervisionRecords.roundId, roundId), areaColumnInScope(supervisionRecords.areaId, scope)))
         .orderBy(asc(supervisionRecords.areaId), asc(supervisionRecords.id))
         .all();
+    },
+
+    /** The records this person sees, by round, areas and status, newest first (the JSON API's list). */
+    listRecords(filter: SupervisionRecordFilter, limit: number, offset: number): SupervisionRow[] {
+      return db.select().from(supervisionRecords).where(recordConditions(filter)).orderBy(desc(supervisionRecords.visitDate), desc(supervisionRecords.id)).limit(limit).offset(offset).all();
+    },
+
+    countRecords(filter: SupervisionRecordFilter): number {
+      return db.select({ n: sql<number>`count(*)` }).from(supervisionRecords).where(recordConditions(filter)).get()?.n ?? 0;
     },
 
     /** The records about these areas, newest first. */

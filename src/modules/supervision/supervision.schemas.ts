@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { recommendationStatuses, supervisionAnswers, type SupervisionAnswer } from '../../../db/schema/index.js';
+import { recommendationStatuses, supervisionAnswers, supervisionStatuses, type SupervisionAnswer } from '../../../db/schema/index.js';
 import { parseDateInput } from '../../lib/dates.js';
 import { addFieldError, formList, formText, readWholeNumber, type FieldErrors } from '../../lib/forms.js';
 import { cleanText } from '../../lib/text.js';
@@ -136,4 +136,13 @@ export const recommendationListQuerySchema = z.object({
   page: z.coerce.number().int().min(1).max(100000).catch(1).default(1),
 });
 export type RecommendationListQuery = z.infer<typeof recommendationListQuerySchema>;
+
+/** Filters of a list of records: round, area (and the areas it covers), status. */
+export const recordListQuerySchema = z.object({
+  round: z.coerce.number().int().positive().optional().catch(undefined),
+  area: z.coerce.number().int().positive().optional().catch(undefined),
+  status: z.enum(supervisionStatuses).optional().catch(undefined),
+  page: z.coerce.number().int().min(1).max(100000).catch(1).default(1),
+});
+export type RecordListQuery = z.infer<typeof recordListQuerySchema>;
 

@@ -16,8 +16,8 @@ import { diff, type AuditService, type Snapshot } from '../audit/index.js';
 import { SUPERVISION_CHECKLIST, type Checklist, type ChecklistItem, type ChecklistsService } from '../checklists/index.js';
 import { roundsRepository } from '../rounds/index.js';
 import { supervisionPolicy } from './supervision.policy.js';
-import { supervisionRepository, type RecommendationFilter, type RecommendationListRow, type RecommendationRow, type SupervisionRow } from './supervision.repository.js';
-import type { RecommendationFormValues, RecommendationListQuery, RecordFormValues, RecordInput, StartFormValues } from './supervision.schemas.js';
+import { supervisionRepository, type RecommendationFilter, type RecommendationListRow, type RecommendationRow, type SupervisionRecordFilter, type SupervisionRow } from './supervision.repository.js';
+import type { RecommendationFormValues, RecommendationListQuery, RecordFormValues, RecordListQuery, RecordInput, StartFormValues } from './supervision.schemas.js';
 
 /** What the result document of a round (built elsewhere) reads of one approved supervision record. */
 export interface SupervisionAreaResult {
@@ -507,6 +507,17 @@ export function supervisionService({ db, catalog, audit, checklists, now = () =>
     /** The records about an area (and what a filter by it covers), newest first. */
     recordsForArea(actor: Actor, areaId: number, limit = 50) {
       return repository.forAreas(catalog.filterIds(areaId), actor.scope, limit);
+    },
+
+    /** The records this person sees, filtered by round, area (and what it covers) and status, newest first. */
+    listRecords(actor: Actor, query: RecordListQuery): Page<SupervisionRow> {
+      const filter: SupervisionRecordFilter = { scope: actor.scope };
+      if (query.round) filter.roundId = query.round;
+      if (query.area) filter.areaIds = catalog.filterIds(query.area);
+      if (query.status) filter.status = query.status;
+      const total = repository.countRecords(filter);
+      const window = pageWindow(query.page, total);
+      return { items: repository.listRecords(filter, window.pageSize, window.offset), total, page: window.page, pageCount: window.pageCount, pageSize: window.pageSize, capped: window.capped };
     },
 
     // ——— recommendations ———

@@ -7,7 +7,7 @@ import type { Role } from '../../../db/schema/index.js';
 import { systemActor } from '../../../src/access/actor.js';
 import { buildTestApp, type TestApp } from '../../helpers/app.js';
 import { createUser, loginAs, type SignedInClient } from '../../helpers/auth.js';
-import { createReport, createRoundWithTeam, createVenue, district, outreachForm } from '../../helpers/factories.js';
+import { createReport, createRoundWithTeam, createSupervisionRecord, createVenue, district, outreachForm } from '../../helpers/factories.js';
 import { contractChecker, type OpenApiDocument } from './contract.js';
 
 const allRoles: Role[] = ['admin', 'department_head', 'inspector', 'auditor'];
@@ -84,6 +84,24 @@ async function followUpId(assignee?: number): Promise<number> {
   const finding = test.app.db.get<{ id: number }>(sql`select id from findings where check_id = ${reportId} order by id limit 1`)!;
   const response = await head.post(`/findings/${finding.id}/follow-ups`, { measure: 'other', responsibleKind: assignee ? 'user' : 'venue', responsibleUserId: assignee ? String(assignee) : '', dueDate: '30/12/2025' });
   return Number(String(response.headers.location).split('/').pop());
+}
+
+/** An approved supervision record of Bắc Yên with one recommendation, filed by the inspector's token account and approved by the head's. */
+function approvedSupervision() {
+  return createSupervisionRecord(test.app, { ownerId: tokens.inspector.userId, reviewerId: tokens.department_head.userId, status: 'approved', recommendations: 1 });
+}
+
+let periodCounter = 0;
+/** A district's periodic report of a fresh quarter, submitted (so its snapshot is frozen) unless asked for a draft. */
+function periodicReport(status: 'draft' | 'submitted' = 'submitted'): number {
+  const service = test.app.services.periodicReports;
+  periodCounter += 1;
+  const period = service.createPeriod(systemActor('test'), { kind: 'quarterly', title: `Quý thử API ${periodCounter}`, campaignId: null, periodStart: '2025-01-01', periodEnd: '2025-03-31', dueCommune: null, dueDistrict: '2025-04-05', dueProvince: '2025-04-10' });
+  if (!period.ok) throw new Error('no period');
+  const built = service.build(systemActor('test'), period.value.id, district(test.app, 'Bắc Yên').id);
+  if (!built.ok) throw new Error('no report');
+  if (status === 'submitted') service.submit(systemActor('test'), built.value.id, { assessment: 'Cơ bản hoàn thành', difficulties: '', proposals: 'Không', nextTasks: '' }, 1);
+  return built.value.id;
 }
 
 const versionOf = (table: string, id: number) => `"${test.app.db.get<{ version: number }>(sql.raw(`select version from ${table} where id = ${id}`))!.version}"`;
@@ -181,6 +199,13 @@ const cases: ApiCase[] = [
   },
   { method: 'GET', url: '/api/v1/summaries/districts', allowed: readerRoles, prepare: () => ({ url: '/api/v1/summaries/districts?from=2025-01-01&to=2025-12-31' }) },
   { method: 'GET', url: '/api/v1/victim-support', allowed: readerRoles },
+  { method: 'GET', url: '/api/v1/supervision-records', allowed: allRoles },
+  { method: 'GET', url: '/api/v1/supervision-records/:id', allowed: allRoles, prepare: () => ({ url: `/api/v1/supervision-records/${approvedSupervision().id}` }) },
+  { method: 'GET', url: '/api/v1/recommendations', allowed: allRoles },
+  { method: 'GET', url: '/api/v1/recommendations/:id', allowed: allRoles, prepare: () => ({ url: `/api/v1/recommendations/${approvedSupervision().recommendationIds[0]!}` }) },
+  { method: 'GET', url: '/api/v1/periodic-reports', allowed: readerRoles },
+  { method: 'GET', url: '/api/v1/periodic-reports/:id', allowed: readerRoles, prepare: () => ({ url: `/api/v1/periodic-reports/${periodicReport()}` }) },
+  { method: 'GET', url: '/api/v1/monitoring-records', allowed: allRoles },
 ];
 
 describe('the JSON API contract', () => {
@@ -443,6 +468,60 @@ describe('victim-support counts', () => {
     expect(response.statusCode).toBe(303);
     const listed = json(await api(tokens.admin.secret, 'GET', '/api/v1/victim-support?year=2024'));
     expect(listed.data[0]).toMatchObject({ cells: { 'returned-female-adult': '<5', 'returned-male-adult': 6 }, totals: { returned: '≥7' } });
+  });
+});
+
+describe('supervision, periodic reports and situations watched', () => {
+  it('lists supervision records by round and status, and gives one with its answers and recommendations', async () => {
+    const { id, roundId, recommendationIds } = approvedSupervision();
+    const draft = createSupervisionRecord(test.app, { ownerId: tokens.inspector.userId });
+    const listed = json(await api(tokens.auditor.secret, 'GET', `/api/v1/supervision-records?round=${roundId}`));
+    expect(listed.data.map((record) => record.id)).toEqual([id]);
+    const drafts = json(await api(tokens.auditor.secret, 'GET', '/api/v1/supervision-records?status=draft'));
+    expect(drafts.data.map((record) => record.id)).toContain(draft.id);
+    expect(drafts.data.every((record) => record.status === 'draft')).toBe(true);
+    const one = await api(tokens.auditor.secret, 'GET', `/api/v1/supervision-records/${id}`);
+    expect(one.headers.etag).toBe(`"${json(one).version as number}"`);
+    expect(json(one)).toMatchObject({ status: 'approved', recommendationIds, area: { name: 'Huyện Bắc Yên' } });
+    expect((json(one).answers as Array<{ answer: string }>).every((answer) => answer.answer === 'met')).toBe(true);
+    // Another district's account sees neither the record nor its recommendation.
+    const mocChau = await tokenFor('inspector', { areaId: district(test.app, 'Mộc Châu').id });
+    expect((await api(mocChau.secret, 'GET', `/api/v1/supervision-records/${id}`)).statusCode).toBe(404);
+    expect((await api(mocChau.secret, 'GET', `/api/v1/recommendations/${recommendationIds[0]!}`)).statusCode).toBe(404);
+    expect(json(await api(mocChau.secret, 'GET', `/api/v1/supervision-records?round=${roundId}`)).data).toEqual([]);
+  });
+
+  it('lists recommendations by status and overdue, and gives one', async () => {
+    const { recommendationIds } = approvedSupervision();
+    const overdue = json(await api(tokens.inspector.secret, 'GET', '/api/v1/recommendations?overdue=1'));
+    expect(overdue.data.map((item) => item.id)).toContain(recommendationIds[0]);
+    expect(overdue.data.every((item) => item.overdue === true)).toBe(true);
+    expect(json(await api(tokens.inspector.secret, 'GET', '/api/v1/recommendations?status=verified')).data.map((item) => item.id)).not.toContain(recommendationIds[0]);
+    const one = await api(tokens.inspector.secret, 'GET', `/api/v1/recommendations/${recommendationIds[0]!}`);
+    expect(json(one)).toMatchObject({ status: 'open', dueDate: '2025-06-30', body: 'Kiến nghị 1', comments: [] });
+    expect(one.headers.etag).toBe('"1"');
+  });
+
+  it('gives a periodic report with its frozen snapshot, victim figures under the small-cell rule; a draft has none', async () => {
+    const response = await head.post('/victim-support', { areaId: String(district(test.app, 'Bắc Yên').id), year: '2025', quarter: '1', 'returned-female-adult': '3' });
+    expect(response.statusCode).toBe(303);
+    const submitted = periodicReport();
+    const body = json(await api(tokens.auditor.secret, 'GET', `/api/v1/periodic-reports/${submitted}`));
+    expect(body).toMatchObject({ status: 'submitted', narrative: { assessment: 'Cơ bản hoàn thành' }, snapshot: { narrative: { assessment: 'Cơ bản hoàn thành' } } });
+    const figures = (body.snapshot as { sections: Array<{ figures: Array<{ key: string; value: unknown; victim: boolean }> }> }).sections.flatMap((section) => section.figures);
+    expect(figures.find((figure) => figure.key === 'victimsReturned')).toMatchObject({ value: '<5', victim: true });
+    const draft = periodicReport('draft');
+    expect(json(await api(tokens.auditor.secret, 'GET', `/api/v1/periodic-reports/${draft}`)).snapshot).toBeNull();
+    const listed = json(await api(tokens.auditor.secret, 'GET', `/api/v1/periodic-reports?status=submitted&area=${district(test.app, 'Bắc Yên').id}`));
+    expect(listed.data.map((item) => item.id)).toContain(submitted);
+    expect(listed.data.map((item) => item.id)).not.toContain(draft);
+  });
+
+  it('lists situations watched with small counts as "<5" for every caller', async () => {
+    const response = await head.post('/monitoring', { areaId: String(district(test.app, 'Bắc Yên').id), year: '2024', period: 'm3', 'count-work_abroad': '2' });
+    expect(response.statusCode, response.body.slice(0, 300)).toBe(303);
+    const listed = json(await api(tokens.admin.secret, 'GET', '/api/v1/monitoring-records?year=2024'));
+    expect(listed.data[0]).toMatchObject({ year: 2024, periodKind: 'month', periodNumber: 3, counts: { work_abroad: '<5' } });
   });
 });
 
