@@ -2,4 +2,3 @@
 export { default as monitoringRoutes } from './monitoring.routes.js';
 export { monitoringService, type MonitoringService } from './monitoring.service.js';
 export { monitoringListQuerySchema } from './monitoring.schemas.js';
-export { barChart, niceMax } from './monitoring.chart.js';

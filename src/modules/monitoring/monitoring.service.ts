@@ -10,7 +10,7 @@ import type { Actor } from '../../access/actor.js';
 import { scopeIncludes } from '../../access/scope.js';
 import { diff, type AuditService, type Snapshot } from '../audit/index.js';
 import { formKeysRepository, submissionKeyPattern } from '../form-keys/index.js';
-import { barChart, type BarChart } from './monitoring.chart.js';
+import { barChart, type BarChart } from '../../lib/bar-chart.js';
 import { monthPeriod, periodCode, quarterPeriod } from './monitoring.periods.js';
 import { monitoringPolicy, type MonitoringAbilities } from './monitoring.policy.js';
 import { monitoringRepository, type MonitoringCells, type MonitoringListFilter, type MonitoringRecordRow } from './monitoring.repository.js';

@@ -241,6 +241,8 @@ export default async function supervisionRoutes(fastify: FastifyInstance): Promi
       records: seesSupervision ? service.recordsForArea(request.actor, area.id) : [],
       areaName,
       recommendations: seesSupervision ? service.listRecommendations(request.actor, { page: 1 }, { areaIds, open: true }) : null,
+      // The area itself and the units under it (the province's own records too).
+      trend: service.areaTrend(request.actor, area.level === 'province' ? [area.id, ...areaIds] : areaIds),
     });
   });
 }

@@ -2,7 +2,8 @@ import type { AppDatabase } from '../../../db/client.js';
 import type { RecommendationStatus, SupervisionAnswer } from '../../../db/schema/index.js';
 import { recommendationStatuses } from '../../../db/schema/index.js';
 import { inTransaction } from '../../../db/transaction.js';
-import { formatDate, nowIso, parseDateInput, todayInVietnam } from '../../lib/dates.js';
+import { formatDate, nowIso, parseDateInput, startOfDayInVietnam, todayInVietnam } from '../../lib/dates.js';
+import { barChart, type BarChart } from '../../lib/bar-chart.js';
 import { ConflictError, ForbiddenError, NotFoundError, StateError } from '../../lib/errors.js';
 import { addFieldError, type FieldErrors, type FormResult } from '../../lib/forms.js';
 import { pageWindow, type Page } from '../../lib/pagination.js';
@@ -15,6 +16,7 @@ import { scopeIncludes } from '../../access/scope.js';
 import { diff, type AuditService, type Snapshot } from '../audit/index.js';
 import { SUPERVISION_CHECKLIST, type Checklist, type ChecklistItem, type ChecklistsService } from '../checklists/index.js';
 import { roundsRepository } from '../rounds/index.js';
+import { areaTrendRepository, type TrendMonth } from './area-trend.repository.js';
 import { supervisionPolicy } from './supervision.policy.js';
 import { supervisionRepository, type RecommendationFilter, type RecommendationListRow, type RecommendationRow, type SupervisionRecordFilter, type SupervisionRow } from './supervision.repository.js';
 import type { RecommendationFormValues, RecommendationListQuery, RecordFormValues, RecordListQuery, RecordInput, StartFormValues } from './supervision.schemas.js';
@@ -84,9 +86,36 @@ export interface SupervisionServiceDeps {
   now?: () => Date;
 }
 
+export type TrendFigure = 'sessions' | 'participants' | 'checks' | 'findingsOpen' | 'followUpsOverdue';
+
+export interface AreaTrend {
+  /** The first day of the first month, and today (the last month ends today). */
+  from: string;
+  today: string;
+  charts: Array<{ figure: TrendFigure; chart: BarChart }>;
+}
+
+/** The 12 months up to today's, oldest first; the current one ends now (today, at this moment). */
+export function trendMonths(today: string, nowMoment: string): TrendMonth[] {
+  const year = Number(today.slice(0, 4));
+  const month = Number(today.slice(5, 7));
+  const key = (y: number, m: number) => `${y}-${String(m).padStart(2, '0')}`;
+  return Array.from({ length: 12 }, (_, index) => {
+    const offset = year * 12 + (month - 1) - 11 + index;
+    const y = Math.floor(offset / 12);
+    const m = (offset % 12) + 1;
+    const first = `${key(y, m)}-01`;
+    if (index === 11) return { key: key(y, m), first, lastDay: today, endDate: today, endMoment: nowMoment };
+    const next = `${key(Math.floor((offset + 1) / 12), ((offset + 1) % 12) + 1)}-01`;
+    const lastDay = new Date(Date.parse(`${next}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+    return { key: key(y, m), first, lastDay, endDate: next, endMoment: startOfDayInVietnam(next) };
+  });
+}
+
 export function supervisionService({ db, catalog, audit, checklists, now = () => new Date() }: SupervisionServiceDeps) {
   const repository = supervisionRepository(db);
   const rounds = roundsRepository(db);
+  const trends = areaTrendRepository(db);
 
   function load(actor: Actor, id: number): SupervisionRow {
     const record = repository.findById(id, actor.scope);
@@ -518,6 +547,31 @@ export function supervisionService({ db, catalog, audit, checklists, now = () =>
       const total = repository.countRecords(filter);
       const window = pageWindow(query.page, total);
       return { items: repository.listRecords(filter, window.pageSize, window.offset), total, page: window.page, pageCount: window.pageCount, pageSize: window.pageSize, capped: window.capped };
+    },
+
+    /**
+     * An area's main figures over the last 12 months up to today (in Vietnam), as one bar chart each: the areas
+     * given are the area and the units under it, the scope limits them again.
+     */
+    areaTrend(actor: Actor, areaIds: number[]): AreaTrend {
+      const moment = now();
+      const today = todayInVietnam(moment);
+      const months = trendMonths(today, nowIso(moment));
+      const from = months[0]!.first;
+      const outreach = new Map(trends.outreach(areaIds, actor.scope, from, today).map((row) => [row.month, row]));
+      const series = (values: Map<string, number>) => barChart(months.map((month) => ({ key: month.key, label: `T${Number(month.key.slice(5))}`, value: Number(values.get(month.key) ?? 0) })));
+      const byMonth = (rows: Array<{ month: string; value: number }>) => new Map(rows.map((row) => [row.month, row.value]));
+      return {
+        from,
+        today,
+        charts: [
+          { figure: 'sessions', chart: series(new Map([...outreach].map(([key, row]) => [key, row.sessions]))) },
+          { figure: 'participants', chart: series(new Map([...outreach].map(([key, row]) => [key, row.participants]))) },
+          { figure: 'checks', chart: series(byMonth(trends.checks(areaIds, actor.scope, from, today))) },
+          { figure: 'findingsOpen', chart: series(byMonth(trends.findingsOpen(areaIds, actor.scope, months))) },
+          { figure: 'followUpsOverdue', chart: series(byMonth(trends.followUpsOverdue(areaIds, actor.scope, months))) },
+        ],
+      };
     },
 
     // ——— recommendations ———
