@@ -1,31 +1,10 @@
-import { formatDate } from '../../lib/dates.js';
+import { upper, type AdminDocument, type DocumentBlock } from '../../lib/admin-document/index.js';
+import { formatDate, todayInVietnam } from '../../lib/dates.js';
 import { formatNumber } from '../../lib/money.js';
 import { suppressCell, suppressColumn, type ShownCount } from '../../lib/small-cells.js';
 import type { Language, Translate } from '../../i18n/index.js';
 import type { ReportSection, ReportSnapshot, Rollup } from './periodic-reports.snapshot.js';
 import type { ReportFigure } from './sections/index.js';
-
-/** A block of a document section: a paragraph, or a table whose first row is its header. */
-export type DocumentBlock = { kind: 'paragraph'; text: string } | { kind: 'table'; columns: string[]; rows: string[][] };
-
-/**
- * A report as a plain document, with nothing of any file format in it: what a PDF or DOCX writer lays out in the
- * Vietnamese administrative style (national title and motto, issuing body, number and symbol, place and date,
- * the body under numbered headings, recipients, signature block).
- */
-export interface PlainDocument {
-  nationalTitle: string;
-  motto: string;
-  issuingBody: { parent: string; name: string };
-  /** Number and symbol ("Số: …/BC-…"), left for the office to fill when it is issued. */
-  numberAndSymbol: string;
-  placeAndDate: string;
-  title: string;
-  subtitle: string;
-  sections: Array<{ heading: string; blocks: DocumentBlock[] }>;
-  recipients: string[];
-  signature: { role: string; name: string };
-}
 
 /** A figure as documents and exports show it: victim counts of 1–4 as "<5"; money with its unit. */
 export function shownFigure(figure: Pick<ReportFigure, 'value' | 'unit' | 'victim'>, lang: Language): string {
@@ -47,36 +26,72 @@ export function shownTotal(total: Rollup['totals'][number], lang: Language): str
   return typeof shown === 'number' ? formatNumber(shown, lang) : shown;
 }
 
-const ROMAN = ['I', 'II', 'III', 'IV', 'V', 'VI', 'VII', 'VIII', 'IX', 'X', 'XI', 'XII'];
-
 function sectionBlocks(section: ReportSection, t: Translate, lang: Language): DocumentBlock[] {
   const blocks: DocumentBlock[] = [
-    { kind: 'table', columns: [t('periodic.col.figure'), t('periodic.col.value')], rows: section.figures.map((figure) => [figureLabel(figure, t), shownFigure(figure, lang)]) },
+    {
+      kind: 'table',
+      columns: [
+        { header: t('periodic.col.figure'), width: 8 },
+        { header: t('periodic.col.value'), width: 3, align: 'right' },
+      ],
+      rows: section.figures.map((figure) => [figureLabel(figure, t), shownFigure(figure, lang)]),
+    },
   ];
   if (section.rows && section.rows.items.length > 0) {
-    blocks.push({ kind: 'table', columns: section.rows.columns.map((column) => t(column)), rows: section.rows.items.map((item) => [item.label, ...item.cells]) });
+    const columns = section.rows.columns.map((column, index) => ({ header: t(column), width: index === 0 ? 4 : 2 }));
+    blocks.push({ kind: 'table', columns, rows: section.rows.items.map((item) => [item.label, ...item.cells]) });
   }
   return blocks;
 }
 
+function paragraphs(text: string): DocumentBlock[] {
+  return text
+    .split(/\r?\n+/)
+    .map((line) => line.trim())
+    .filter(Boolean)
+    .map((line) => ({ kind: 'paragraph' as const, text: line }));
+}
+
+/** "Huyện Bắc Yên" → "Bắc Yên": a place as the date line writes it, without its level. */
+function placeName(name: string): string {
+  return name.replace(/^(tỉnh|thành phố|huyện|quận|thị xã|thị trấn|xã|phường)\s+/i, '');
+}
+
+export interface SnapshotDocumentContext {
+  t: Translate;
+  lang: Language;
+  provinceName: string;
+  /** The area the report goes to (the level above), or null for the province's own report. */
+  parentName: string | null;
+  /** A draft's document, built from the figures as they stand now (frozen "now"): marked "Dự thảo", unsigned. */
+  draft?: boolean;
+}
+
 /**
- * Turns a frozen snapshot into a plain document. The PDF and DOCX writers of the administrative-document library
- * take this model (see the module's README note in the report page's files section); nothing here reads the
- * database, so every file of a version says exactly what its snapshot says.
+ * Turns a snapshot into the administrative-document model (Nghị định 30/2020/NĐ-CP) that the library's PDF and
+ * DOCX renderers lay out: the figures of every section as tables, the roll-up of the level below, the narrative,
+ * "Nơi nhận" and the signature block. Nothing here reads the database, so every file of a version says exactly
+ * what its snapshot says; victim counts of 1–4 are written "<5" as in every export.
  */
-export function snapshotToDocument(snapshot: ReportSnapshot, context: { t: Translate; lang: Language; provinceName: string; parentName: string | null }): PlainDocument {
+export function snapshotToDocument(snapshot: ReportSnapshot, context: SnapshotDocumentContext): AdminDocument {
   const { t, lang } = context;
-  const sections: PlainDocument['sections'] = snapshot.sections.map((section, index) => ({ heading: `${ROMAN[index] ?? index + 1}. ${t(section.title)}`, blocks: sectionBlocks(section, t, lang) }));
-  let next = sections.length;
+  const body: DocumentBlock[] = context.draft ? [{ kind: 'paragraph', text: t('periodic.doc.draftNote'), italic: true }] : [];
+  for (const section of snapshot.sections) body.push({ kind: 'heading', level: 1, text: t(section.title) }, ...sectionBlocks(section, t, lang));
   if (snapshot.rollup) {
     const rollup = snapshot.rollup;
-    const blocks: DocumentBlock[] = [
+    body.push(
+      { kind: 'heading', level: 1, text: t('periodic.section.rollup') },
       { kind: 'paragraph', text: t('periodic.rollup.counts', { accepted: rollup.reports.length, total: rollup.reports.length + rollup.missing.length }) },
-      { kind: 'table', columns: [t('periodic.col.figure'), t('periodic.col.sum')], rows: rollup.totals.map((total) => [figureLabel(total, t), shownTotal(total, lang)]) },
-    ];
-    if (rollup.missing.length > 0) blocks.push({ kind: 'paragraph', text: `${t('periodic.rollup.missing')}: ${rollup.missing.map((area) => area.areaName).join(', ')}.` });
-    sections.push({ heading: `${ROMAN[next] ?? next + 1}. ${t('periodic.section.rollup')}`, blocks });
-    next += 1;
+      {
+        kind: 'table',
+        columns: [
+          { header: t('periodic.col.figure'), width: 8 },
+          { header: t('periodic.col.sum'), width: 3, align: 'right' },
+        ],
+        rows: rollup.totals.map((total) => [figureLabel(total, t), shownTotal(total, lang)]),
+      },
+    );
+    if (rollup.missing.length > 0) body.push({ kind: 'paragraph', text: `${t('periodic.rollup.missing')}: ${rollup.missing.map((area) => area.areaName).join(', ')}.` });
   }
   const narrative: Array<[Parameters<Translate>[0], string]> = [
     ['periodic.field.assessment', snapshot.narrative.assessment],
@@ -85,21 +100,27 @@ export function snapshotToDocument(snapshot: ReportSnapshot, context: { t: Trans
     ['periodic.field.nextTasks', snapshot.narrative.nextTasks],
   ];
   for (const [key, text] of narrative) {
-    sections.push({ heading: `${ROMAN[next] ?? next + 1}. ${t(key)}`, blocks: text.split(/\n+/).filter(Boolean).map((line) => ({ kind: 'paragraph' as const, text: line })) });
-    next += 1;
+    const lines = paragraphs(text);
+    if (lines.length > 0) body.push({ kind: 'heading', level: 1, text: t(key) }, ...lines);
   }
-  const frozen = snapshot.frozenAt.slice(0, 10);
+  const place = snapshot.area.level === 'province' ? context.provinceName : snapshot.area.name;
+  const period = `${snapshot.period.title} (${formatDate(snapshot.period.from)} – ${formatDate(snapshot.period.to)})`;
+  const edition = snapshot.edition > 1 ? ` (${t('periodic.edition', { edition: snapshot.edition })})` : '';
   return {
-    nationalTitle: 'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM',
-    motto: 'Độc lập - Tự do - Hạnh phúc',
-    issuingBody: { parent: snapshot.area.level === 'province' ? `UBND ${context.provinceName}` : `UBND ${snapshot.area.name}`, name: t('periodic.doc.issuingBody') },
-    numberAndSymbol: t('periodic.doc.number'),
-    placeAndDate: t('periodic.doc.placeDate', { place: snapshot.area.name, day: frozen.slice(8, 10), month: frozen.slice(5, 7), year: frozen.slice(0, 4) }),
-    title: t('periodic.doc.title'),
-    subtitle: `${snapshot.period.title} (${formatDate(snapshot.period.from)} – ${formatDate(snapshot.period.to)})${snapshot.edition > 1 ? ` · ${t('periodic.edition', { edition: snapshot.edition })}` : ''}`,
-    sections,
-    recipients: [context.parentName ? t('periodic.doc.recipientAbove', { area: context.parentName }) : t('periodic.doc.recipientNational'), t('periodic.doc.recipientFile')],
-    signature: { role: t('periodic.doc.signatureRole'), name: snapshot.submittedBy },
+    parentBody: upper(`Ủy ban nhân dân ${place}`),
+    issuingBody: t('periodic.doc.issuingBody'),
+    number: null,
+    symbol: 'BC-BCĐ',
+    place: placeName(place),
+    date: todayInVietnam(new Date(snapshot.frozenAt)),
+    typeName: context.draft ? t('periodic.doc.draftType') : t('periodic.doc.type'),
+    summary: `${t('periodic.doc.title')} ${snapshot.area.name}, ${period}${edition}`,
+    addressees: [],
+    legalBases: [],
+    body,
+    signature: { authority: ['TM. BAN CHỈ ĐẠO'], position: t('periodic.doc.signatureRole'), name: context.draft ? '' : snapshot.submittedBy },
+    recipients: [context.parentName ? t('periodic.doc.recipientAbove', { area: context.parentName }) : t('periodic.doc.recipientNational')],
+    archive: 'VT, BCĐ',
   };
 }
 

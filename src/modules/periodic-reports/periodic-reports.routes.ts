@@ -6,7 +6,9 @@ import { parseForm, type FieldErrors } from '../../lib/forms.js';
 import { idParamsSchema as params } from '../../lib/params.js';
 import { suppressCell } from '../../lib/small-cells.js';
 import type { Message } from '../../i18n/index.js';
-import { figureLabel, figuresWorkbook, shownTotal } from './periodic-reports.document.js';
+import { renderAdminDocumentDocx, renderAdminDocumentPdf } from '../../lib/admin-document/index.js';
+import { translator } from '../../i18n/index.js';
+import { figureLabel, figuresWorkbook, shownTotal, snapshotToDocument } from './periodic-reports.document.js';
 import {
   buildFormSchema,
   buildInputSchema,
@@ -133,6 +135,28 @@ export default async function periodicReportsRoutes(fastify: FastifyInstance): P
       .header('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
       .header('Content-Disposition', `attachment; filename="bao-cao-dinh-ky-${report.id}-lan-${report.edition}.xlsx"`)
       .header('Cache-Control', 'no-store')
+      .header('X-Offline', 'never')
       .send(file);
   });
+
+  /**
+   * A version as a document in the administrative layout: PDF to print and sign, DOCX to edit before signing.
+   * A frozen version from its snapshot; a draft from its figures as they stand now, marked "Dự thảo" and unsigned.
+   * Always in Vietnamese, whatever the reader's language.
+   */
+  for (const format of ['pdf', 'docx'] as const) {
+    app.get(`/:id/report.${format}`, { config: { ...read, export: true }, schema: { params } }, async (request, reply) => {
+      const { report, area, snapshot, draft, parentName } = service.documentOf(request.actor, request.params.id);
+      const document = snapshotToDocument(snapshot, { t: translator('vi'), lang: 'vi', provinceName: app.catalog.province.name, parentName, draft });
+      inTransaction(app.db, () =>
+        audit.record(request.actor, { action: 'export', recordType: 'periodic_report', recordId: report.id, changes: { format, edition: report.edition, ...(draft ? { draft: true } : {}) }, areaIds: [area.id] }),
+      );
+      reply
+        .header('Content-Type', format === 'pdf' ? 'application/pdf' : 'application/vnd.openxmlformats-officedocument.wordprocessingml.document')
+        .header('Content-Disposition', `attachment; filename="bao-cao-dinh-ky-${report.id}-lan-${report.edition}${draft ? '-du-thao' : ''}.${format}"`)
+        .header('Cache-Control', 'no-store')
+        .header('X-Offline', 'never');
+      return reply.send(format === 'pdf' ? await renderAdminDocumentPdf(document) : await renderAdminDocumentDocx(document));
+    });
+  }
 }

@@ -150,6 +150,30 @@ export function periodicReportsService({ db, catalog, audit, summaries, now = ()
     return { since, records, recordCount, differences };
   }
 
+  /** Everything the report says as of `at`: what submitting freezes, and what a draft's document shows. */
+  function snapshotNow(report: PeriodicReportRow, period: ReportingPeriodRow, area: AreaRecord, narrative: Narrative, submittedBy: string, at: string): ReportSnapshot {
+    return {
+      format: 1,
+      frozenAt: at,
+      edition: report.edition,
+      area: { id: area.id, name: area.name, level: levelOf(catalog, area) },
+      period: {
+        id: period.id,
+        kind: period.kind,
+        title: period.title,
+        from: period.periodStart,
+        to: period.periodEnd,
+        campaignId: period.campaignId,
+        campaignTitle: period.campaignId ? (repository.campaignTitle(period.campaignId) ?? null) : null,
+        reform: reformSide(period),
+      },
+      sections: computeSections(period, area),
+      rollup: computeRollup(period, area),
+      narrative,
+      submittedBy,
+    };
+  }
+
   function step(actor: Actor, reportId: number, action: ReportStepRow['action'], comment: string, at: string) {
     repository.addStep({ reportId, action, comment, userId: actor.userId, actorName: actor.name, at });
   }
@@ -292,6 +316,19 @@ export function periodicReportsService({ db, catalog, audit, summaries, now = ()
       return { report, snapshot, sections: snapshot ? snapshot.sections : computeSections(period, area), area, period };
     },
 
+    /**
+     * What a version's PDF and DOCX say: its frozen snapshot, or for a draft (or a returned report) the figures
+     * and narrative as they stand now, marked as a draft. With the area the report goes to, for "Nơi nhận".
+     */
+    documentOf(actor: Actor, id: number): { report: PeriodicReportRow; area: AreaRecord; snapshot: ReportSnapshot; draft: boolean; parentName: string | null } {
+      const report = loadReport(actor, id);
+      const period = loadPeriod(report.periodId);
+      const area = areaOf(report.areaId);
+      const frozen = parseSnapshot(report);
+      const snapshot = frozen ?? snapshotNow(report, period, area, narrativeOf(report), '', nowIso(now()));
+      return { report, area, snapshot, draft: !frozen, parentName: parentArea(catalog, area)?.name ?? null };
+    },
+
     /** Saves the narrative at the version the form was loaded with (ConflictError when someone saved since). */
     saveNarrative(actor: Actor, id: number, input: NarrativeInput, expectedVersion: number): void {
       const { report, area } = requireEditable(actor, id);
@@ -315,26 +352,7 @@ export function periodicReportsService({ db, catalog, audit, summaries, now = ()
       const at = nowIso(now());
       inTransaction(db, () => {
         if (!repository.saveNarrative(id, expectedVersion, input, at)) throw new ConflictError({ key: 'errors.periodic.stale' });
-        const snapshot: ReportSnapshot = {
-          format: 1,
-          frozenAt: at,
-          edition: report.edition,
-          area: { id: area.id, name: area.name, level: levelOf(catalog, area) },
-          period: {
-            id: period.id,
-            kind: period.kind,
-            title: period.title,
-            from: period.periodStart,
-            to: period.periodEnd,
-            campaignId: period.campaignId,
-            campaignTitle: period.campaignId ? (repository.campaignTitle(period.campaignId) ?? null) : null,
-            reform: reformSide(period),
-          },
-          sections: computeSections(period, area),
-          rollup: computeRollup(period, area),
-          narrative: narrativeOf(input),
-          submittedBy: actor.name,
-        };
+        const snapshot = snapshotNow(report, period, area, narrativeOf(input), actor.name, at);
         if (!repository.freeze(id, expectedVersion + 1, JSON.stringify(snapshot), actor.userId, at)) throw new ConflictError({ key: 'errors.periodic.stale' });
         step(actor, id, 'submit', '', at);
         audit.record(actor, { action: 'status', recordType: REPORT, recordId: id, changes: { status: [report.status, 'submitted'], edition: [null, report.edition] }, areaIds: [area.id] });

@@ -28,7 +28,7 @@ const SEND_BATCH = 20;
 /** A claim outlives the longest attempt (10 s) with room to spare; after it, a delivery whose sender died is sent again. */
 const CLAIM_MS = 60_000;
 
-const dataKey: Record<EventRecordType, string> = { check: 'report', finding: 'finding', follow_up: 'followUp' };
+const dataKey: Record<EventRecordType, string> = { check: 'report', finding: 'finding', follow_up: 'followUp', periodic_report: 'periodicReport' };
 
 function dayBefore(isoDate: string): string {
   return new Date(Date.parse(`${isoDate}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
@@ -75,6 +75,7 @@ export function webhookDispatcher({ db, catalog, allowPrivate }: WebhookDispatch
     const fields = { ...record.fields };
     // The status the change set, even if the record has moved on since.
     if (recordType === 'check') fields.status = type.slice('report.'.length);
+    if (recordType === 'periodic_report') fields.status = type.slice('periodicReport.'.length);
     return { areaId: record.areaId, data: { [dataKey[recordType]]: fields, area: areaOf(record.areaId) } };
   }
 

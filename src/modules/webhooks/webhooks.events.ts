@@ -11,9 +11,9 @@ export const webhookEventTypes = [
   'finding.referred',
   'follow_up.overdue',
   'follow_up.verified',
-  // Extension point: periodic reports ('periodic_report.submitted', '.accepted', '.returned') are added here and
-  // as a rule in `auditEventRules` below (record type 'periodic_report', action 'status'), with a loader in
-  // webhooks.repository.ts (`eventRecord`), when that feature exists.
+  'periodicReport.submitted',
+  'periodicReport.accepted',
+  'periodicReport.returned',
 ] as const;
 export type WebhookEventType = (typeof webhookEventTypes)[number];
 
@@ -28,7 +28,7 @@ export interface AuditEventSource {
 }
 
 /** The kind of record an event is about; each has a loader of its public fields. */
-export type EventRecordType = 'check' | 'finding' | 'follow_up';
+export type EventRecordType = 'check' | 'finding' | 'follow_up' | 'periodic_report';
 
 interface AuditEventRule {
   recordType: EventRecordType;
@@ -53,6 +53,15 @@ const auditEventRules: AuditEventRule[] = [
   // A referral is recorded as an update naming the agency and the date (a later edit of only the case reference is no new referral).
   { recordType: 'finding', action: 'update', type: (changes) => ((changes.referredOn && changes.referredOn[1]) || (changes.agency && changes.agency[1]) ? 'finding.referred' : null) },
   { recordType: 'follow_up', action: 'status', type: (changes) => (statusTo(changes) === 'verified' ? 'follow_up.verified' : null) },
+  // A periodic report's steps upward: its area's head submits, the level above accepts or returns it.
+  {
+    recordType: 'periodic_report',
+    action: 'status',
+    type: (changes) => {
+      const to = statusTo(changes);
+      return to === 'submitted' ? 'periodicReport.submitted' : to === 'accepted' ? 'periodicReport.accepted' : to === 'returned' ? 'periodicReport.returned' : null;
+    },
+  },
 ];
 
 /** The event an audit entry is, with the record it is about; null for entries that are no event. */

@@ -48,6 +48,17 @@ export function webhooksRepository(db: AppDatabase) {
         .get(id) as ({ areaId: number } & Record<string, unknown>) | undefined;
       return row ? { areaId: row.areaId, fields: { ...row, path: `/follow-ups/${id}` } } : undefined;
     },
+    periodic_report: (id) => {
+      // Ids, the period and the status only: never the narrative or a reviewer's comment.
+      const row = client
+        .prepare(
+          `select p.id, p.edition, p.status, p.area_id as areaId, p.period_id as periodId, r.title as periodTitle, r.kind as periodKind,
+                  r.period_start as periodStart, r.period_end as periodEnd, p.replaced_by_id as replacedById
+           from periodic_reports p join reporting_periods r on r.id = p.period_id where p.id = ?`,
+        )
+        .get(id) as ({ areaId: number } & Record<string, unknown>) | undefined;
+      return row ? { areaId: row.areaId, fields: { ...row, path: `/periodic-reports/${id}` } } : undefined;
+    },
   };
 
   return {

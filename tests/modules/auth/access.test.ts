@@ -720,6 +720,18 @@ const cases: RouteCase[] = [
     allowed: ['admin', 'department_head', 'auditor'],
     prepare: async () => ({ url: `/periodic-reports/${periodicReportId('province')}/figures.xlsx` }),
   },
+  {
+    method: 'GET',
+    url: '/periodic-reports/:id/report.pdf',
+    allowed: ['admin', 'department_head', 'auditor'],
+    prepare: async () => ({ url: `/periodic-reports/${periodicReportId('province')}/report.pdf` }),
+  },
+  {
+    method: 'GET',
+    url: '/periodic-reports/:id/report.docx',
+    allowed: ['admin', 'department_head', 'auditor'],
+    prepare: async () => ({ url: `/periodic-reports/${periodicReportId('province')}/report.docx` }),
+  },
   // Last: publishing a trimmed checklist version would change what later reports can answer.
   { method: 'GET', url: '/admin/checklists', allowed: ['admin'] },
   { method: 'POST', url: '/admin/checklists', allowed: ['admin'] },

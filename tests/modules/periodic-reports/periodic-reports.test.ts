@@ -194,14 +194,16 @@ describe('a report built from the records', () => {
     expect(value('Nạn nhân trở về')).toBe('<5');
   });
 
-  it('turns a snapshot into a plain document model for the PDF and DOCX writers', () => {
+  it('turns a snapshot into the administrative-document model the PDF and DOCX renderers draw', () => {
     const row = test.app.db.get<{ snapshot: string }>(sql`select snapshot from periodic_reports where id = ${reportId}`)!;
     const document = snapshotToDocument(JSON.parse(row.snapshot) as ReportSnapshot, { t: translator('vi'), lang: 'vi', provinceName: test.app.catalog.province.name, parentName: test.app.catalog.province.name });
-    expect(document.motto).toBe('Độc lập - Tự do - Hạnh phúc');
-    expect(document.sections.map((section) => section.heading)).toContain('III. Kiểm tra các cơ sở kinh doanh dịch vụ');
-    const victims = document.sections.find((section) => section.heading.includes('nạn nhân'))!;
-    expect(victims.blocks[0]).toMatchObject({ kind: 'table' });
-    expect(JSON.stringify(victims.blocks)).toContain('<5');
+    expect(document.typeName).toBe('Báo cáo');
+    expect(document.summary).toContain('Bắc Yên');
+    const headings = document.body.flatMap((block) => (block.kind === 'heading' ? [block.text] : []));
+    expect(headings).toContain('Kiểm tra các cơ sở kinh doanh dịch vụ');
+    const victims = document.body.findIndex((block) => block.kind === 'heading' && block.text.includes('nạn nhân'));
+    expect(document.body[victims + 1]).toMatchObject({ kind: 'table' });
+    expect(JSON.stringify(document.body[victims + 1])).toContain('<5');
     expect(document.recipients[0]).toContain(test.app.catalog.province.name);
   });
 });

@@ -394,3 +394,50 @@ describe('webhook settings and safety', () => {
     expect(Date.now() - started).toBeLessThan(5_000);
   });
 });
+
+describe('periodic report events', () => {
+  it('sends a periodic report’s submit, return and accept with its ids, area, period, status and path; a scoped endpoint only its area’s', async () => {
+    const bacYen = district(test.app, 'Bắc Yên');
+    const songMa = district(test.app, 'Sông Mã');
+    const periodic = ['periodicReport.submitted', 'periodicReport.accepted', 'periodicReport.returned'];
+    const form = html((await admin.get('/admin/webhooks/new')).body);
+    for (const type of periodic) expect(form(`#field-events input[value="${type}"]`).parent().text()).toContain('Báo cáo định kỳ');
+    const all = await register('/periodic', { events: periodic });
+    await register('/periodic-bac-yen', { events: periodic, areaId: String(bacYen.id) });
+    await register('/periodic-song-ma', { events: periodic, areaId: String(songMa.id) });
+    await register('/visits');
+    await tick();
+
+    const period = await admin.post('/admin/reporting-periods', { kind: 'quarterly', campaignId: '', dueCommune: '', version: '', title: 'Quý IV/2024', periodStart: '01/10/2024', periodEnd: '31/12/2024', dueDistrict: '05/01/2025', dueProvince: '10/01/2025' });
+    expect(period.statusCode, period.body.slice(0, 400)).toBe(303);
+    const periodId = test.app.db.$client.prepare('select max(id) from reporting_periods').pluck().get() as number;
+    const bacYenHead = await loginAs(test.app, 'department_head', { areaId: bacYen.id });
+    const built = await bacYenHead.post('/periodic-reports', { periodId: String(periodId), areaId: String(bacYen.id) });
+    expect(built.statusCode, built.body.slice(0, 400)).toBe(303);
+    const reportId = Number(String(built.headers.location).split('/').pop());
+    const version = () => String(test.app.db.$client.prepare('select version from periodic_reports where id = ?').pluck().get(reportId));
+    const narrative = { assessment: 'Đánh giá riêng của huyện.', difficulties: 'Khó khăn riêng.', proposals: 'Đề xuất riêng.', nextTasks: 'Nhiệm vụ riêng.' };
+    expect((await bacYenHead.post(`/periodic-reports/${reportId}/submission`, { ...narrative, version: version() })).statusCode).toBe(303);
+    await tick();
+    expect(bodies('/periodic').map((event) => event.type)).toEqual(['periodicReport.submitted']);
+
+    expect((await head.post(`/periodic-reports/${reportId}/review`, { decision: 'return', comment: 'Ý kiến riêng của tỉnh.' })).statusCode).toBe(303);
+    expect((await bacYenHead.post(`/periodic-reports/${reportId}/submission`, { ...narrative, version: version() })).statusCode).toBe(303);
+    expect((await head.post(`/periodic-reports/${reportId}/review`, { decision: 'accept', comment: '' })).statusCode).toBe(303);
+    await tick();
+
+    const events = bodies('/periodic');
+    expect(events.map((event) => event.type)).toEqual(['periodicReport.submitted', 'periodicReport.returned', 'periodicReport.submitted', 'periodicReport.accepted']);
+    expect(events.map((event) => event.data.periodicReport!.status)).toEqual(['submitted', 'returned', 'submitted', 'accepted']);
+    expect(events[0]!.data.periodicReport).toMatchObject({ id: reportId, edition: 1, areaId: bacYen.id, periodId, periodTitle: 'Quý IV/2024', periodStart: '2024-10-01', periodEnd: '2024-12-31', path: `/periodic-reports/${reportId}` });
+    expect(events[0]!.data.area).toMatchObject({ id: bacYen.id, name: bacYen.name });
+    for (const entry of to('/periodic')) {
+      expect(verify(entry, all.secret)).toBe(true);
+      expect(entry.body).not.toContain('Đánh giá riêng');
+      expect(entry.body).not.toContain('Ý kiến riêng');
+    }
+    expect(bodies('/periodic-bac-yen').map((event) => event.id)).toEqual(events.map((event) => event.id));
+    expect(to('/periodic-song-ma')).toHaveLength(0);
+    expect(to('/visits')).toHaveLength(0);
+  });
+});
