@@ -1367,9 +1367,9 @@ export const en: Record<MessageKey, string> = {
   'webhooks.event.follow_up.overdue': 'Follow-up overdue',
   'webhooks.event.follow_up.verified': 'Follow-up verified',
   // webhook events for periodic reports
-  'webhooks.event.periodicReport.submitted': 'Periodic report submitted',
-  'webhooks.event.periodicReport.accepted': 'Periodic report accepted',
-  'webhooks.event.periodicReport.returned': 'Periodic report returned',
+  'webhooks.event.periodic_report.submitted': 'Periodic report submitted',
+  'webhooks.event.periodic_report.accepted': 'Periodic report accepted',
+  'webhooks.event.periodic_report.returned': 'Periodic report returned',
   'webhooks.secretTitle': 'Webhook signing secret',
   'webhooks.secretOnce': 'Copy this secret now into the receiving system: it is shown this once only.',
   'webhooks.created': 'Webhook added.',

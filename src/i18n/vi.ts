@@ -1365,9 +1365,9 @@ export const vi = {
   'webhooks.event.follow_up.overdue': 'Biện pháp khắc phục quá hạn',
   'webhooks.event.follow_up.verified': 'Biện pháp khắc phục được xác nhận',
   // webhook events for periodic reports
-  'webhooks.event.periodicReport.submitted': 'Báo cáo định kỳ được gửi lên',
-  'webhooks.event.periodicReport.accepted': 'Báo cáo định kỳ được cấp trên tiếp nhận',
-  'webhooks.event.periodicReport.returned': 'Báo cáo định kỳ bị trả lại',
+  'webhooks.event.periodic_report.submitted': 'Báo cáo định kỳ được gửi lên',
+  'webhooks.event.periodic_report.accepted': 'Báo cáo định kỳ được cấp trên tiếp nhận',
+  'webhooks.event.periodic_report.returned': 'Báo cáo định kỳ bị trả lại',
   'webhooks.secretTitle': 'Khoá ký của webhook',
   'webhooks.secretOnce': 'Chép khoá này ngay và cất vào hệ thống nhận: đây là lần duy nhất nó được hiển thị.',
   'webhooks.created': 'Đã thêm webhook.',

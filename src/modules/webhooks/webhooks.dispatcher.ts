@@ -75,7 +75,7 @@ export function webhookDispatcher({ db, catalog, allowPrivate }: WebhookDispatch
     const fields = { ...record.fields };
     // The status the change set, even if the record has moved on since.
     if (recordType === 'check') fields.status = type.slice('report.'.length);
-    if (recordType === 'periodic_report') fields.status = type.slice('periodicReport.'.length);
+    if (recordType === 'periodic_report') fields.status = type.slice('periodic_report.'.length);
     return { areaId: record.areaId, data: { [dataKey[recordType]]: fields, area: areaOf(record.areaId) } };
   }
 

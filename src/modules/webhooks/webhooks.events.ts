@@ -11,9 +11,9 @@ export const webhookEventTypes = [
   'finding.referred',
   'follow_up.overdue',
   'follow_up.verified',
-  'periodicReport.submitted',
-  'periodicReport.accepted',
-  'periodicReport.returned',
+  'periodic_report.submitted',
+  'periodic_report.accepted',
+  'periodic_report.returned',
 ] as const;
 export type WebhookEventType = (typeof webhookEventTypes)[number];
 
@@ -59,7 +59,7 @@ const auditEventRules: AuditEventRule[] = [
     action: 'status',
     type: (changes) => {
       const to = statusTo(changes);
-      return to === 'submitted' ? 'periodicReport.submitted' : to === 'accepted' ? 'periodicReport.accepted' : to === 'returned' ? 'periodicReport.returned' : null;
+      return to === 'submitted' ? 'periodic_report.submitted' : to === 'accepted' ? 'periodic_report.accepted' : to === 'returned' ? 'periodic_report.returned' : null;
     },
   },
 ];

@@ -399,7 +399,7 @@ describe('periodic report events', () => {
   it('sends a periodic report’s submit, return and accept with its ids, area, period, status and path; a scoped endpoint only its area’s', async () => {
     const bacYen = district(test.app, 'Bắc Yên');
     const songMa = district(test.app, 'Sông Mã');
-    const periodic = ['periodicReport.submitted', 'periodicReport.accepted', 'periodicReport.returned'];
+    const periodic = ['periodic_report.submitted', 'periodic_report.accepted', 'periodic_report.returned'];
     const form = html((await admin.get('/admin/webhooks/new')).body);
     for (const type of periodic) expect(form(`#field-events input[value="${type}"]`).parent().text()).toContain('Báo cáo định kỳ');
     const all = await register('/periodic', { events: periodic });
@@ -419,7 +419,7 @@ describe('periodic report events', () => {
     const narrative = { assessment: 'Đánh giá riêng của huyện.', difficulties: 'Khó khăn riêng.', proposals: 'Đề xuất riêng.', nextTasks: 'Nhiệm vụ riêng.' };
     expect((await bacYenHead.post(`/periodic-reports/${reportId}/submission`, { ...narrative, version: version() })).statusCode).toBe(303);
     await tick();
-    expect(bodies('/periodic').map((event) => event.type)).toEqual(['periodicReport.submitted']);
+    expect(bodies('/periodic').map((event) => event.type)).toEqual(['periodic_report.submitted']);
 
     expect((await head.post(`/periodic-reports/${reportId}/review`, { decision: 'return', comment: 'Ý kiến riêng của tỉnh.' })).statusCode).toBe(303);
     expect((await bacYenHead.post(`/periodic-reports/${reportId}/submission`, { ...narrative, version: version() })).statusCode).toBe(303);
@@ -427,7 +427,7 @@ describe('periodic report events', () => {
     await tick();
 
     const events = bodies('/periodic');
-    expect(events.map((event) => event.type)).toEqual(['periodicReport.submitted', 'periodicReport.returned', 'periodicReport.submitted', 'periodicReport.accepted']);
+    expect(events.map((event) => event.type)).toEqual(['periodic_report.submitted', 'periodic_report.returned', 'periodic_report.submitted', 'periodic_report.accepted']);
     expect(events.map((event) => event.data.periodicReport!.status)).toEqual(['submitted', 'returned', 'submitted', 'accepted']);
     expect(events[0]!.data.periodicReport).toMatchObject({ id: reportId, edition: 1, areaId: bacYen.id, periodId, periodTitle: 'Quý IV/2024', periodStart: '2024-10-01', periodEnd: '2024-12-31', path: `/periodic-reports/${reportId}` });
     expect(events[0]!.data.area).toMatchObject({ id: bacYen.id, name: bacYen.name });
