@@ -252,7 +252,7 @@ describe.skipIf(!chromiumPath)('offline filing on a phone', () => {
       warning = dialog.message();
       void dialog.accept();
     });
-    await page.locator('details.site-menu summary').click();
+    await page.locator('details.site-menu > summary').click();
     await Promise.all([page.waitForURL(/\/login/), page.locator('.logout-form button').click()]);
     expect(warning).toContain('Còn 1 mục chưa gửi');
     expect(warning).toContain('Lưu nháp');
