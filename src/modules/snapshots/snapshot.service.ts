@@ -59,6 +59,21 @@ const tableRules: TableRule[] = [
   { name: 'follow_up_comments', parents: 'follow_up_id in (select id from follow_ups)' },
   { name: 'outreach_activities', scope: 'in_scope(area_id)', period: 'activity_date between :from and :to' },
   { name: 'outreach_target_groups', parents: 'activity_id in (select id from outreach_activities)' },
+  { name: 'outreach_measures', parents: 'activity_id in (select id from outreach_activities)' },
+  { name: 'outreach_topics', parents: 'activity_id in (select id from outreach_activities)' },
+  { name: 'outreach_reclassifications', scope: 'in_scope(area_id)', parents: 'activity_id in (select id from outreach_activities)' },
+  // The roster names officials (not the public); prevention models and their history.
+  { name: 'propagandists', scope: 'in_scope(area_id)' },
+  { name: 'propagandist_trainings', parents: 'propagandist_id in (select id from propagandists)' },
+  { name: 'activity_speakers', parents: 'activity_id in (select id from outreach_activities) and propagandist_id in (select id from propagandists)' },
+  { name: 'prevention_models', scope: 'in_scope(area_id)' },
+  { name: 'prevention_model_members', parents: 'model_id in (select id from prevention_models)' },
+  { name: 'prevention_model_events', parents: 'model_id in (select id from prevention_models)' },
+  // Supervision records of area authorities and their recommendations (victim figures: see the cut below).
+  { name: 'supervision_records', scope: 'in_scope(area_id)', period: 'visit_date between :from and :to', parents: 'round_id in (select id from rounds)' },
+  { name: 'supervision_answers', parents: 'record_id in (select id from supervision_records)' },
+  { name: 'recommendations', scope: 'in_scope(area_id)', parents: 'record_id in (select id from supervision_records)' },
+  { name: 'recommendation_comments', parents: 'recommendation_id in (select id from recommendations)' },
   {
     name: 'campaigns',
     scope: 'exists (select 1 from campaign_targets t where t.campaign_id = campaigns.id and in_scope(t.area_id)) or exists (select 1 from outreach_activities o where o.campaign_id = campaigns.id)',
@@ -130,6 +145,8 @@ export async function writeSnapshot(db: AppDatabase, options: SnapshotOptions): 
                    from victim_support_counts`);
         copy.exec('drop table victim_support_counts; alter table victim_support_counts_shown rename to victim_support_counts');
       }
+      // A supervision record's victim items (V…) carry counts of people: 1 to 4 left empty, as every export does.
+      if (present.has('supervision_answers')) copy.exec("update supervision_answers set figure = null where item_code like 'V%' and figure between 1 and 4");
       for (const rule of tableRules) {
         if (!present.has(rule.name)) continue;
         for (const column of rule.dropColumns ?? []) {
