@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bodyAbbreviation, numberLine, placeDateLine, recipientLines, renderAdminDocumentDocx, renderAdminDocumentPdf, sentenceCase, type AdminDocument } from '../../src/lib/admin-document/index.js';
+import { bodyAbbreviation, bodyNameLines, numberLine, placeDateLine, recipientLines, renderAdminDocumentDocx, renderAdminDocumentPdf, sentenceCase, type AdminDocument } from '../../src/lib/admin-document/index.js';
 import { docxParts, pageText, pdfPages, streamBytes } from '../helpers/documents.js';
 
 const longTable = Array.from({ length: 70 }, (_, index) => [String(index + 1), `Xã thử số ${index + 1}`, String(index * 3)]);
@@ -36,6 +36,13 @@ function sample(overrides: Partial<AdminDocument> = {}): AdminDocument {
 }
 
 describe('the administrative layout rules', () => {
+  it('breaks a body\'s name before its place, never inside "xã hội"', () => {
+    const fits = (line: string) => line.length <= 24;
+    expect(bodyNameLines('Ủy ban nhân dân tỉnh Sơn La', fits)).toEqual(['ỦY BAN NHÂN DÂN', 'TỈNH SƠN LA']);
+    expect(bodyNameLines('Ban Chỉ đạo phòng, chống tội phạm, tệ nạn xã hội', fits)).toEqual(['BAN CHỈ ĐẠO PHÒNG, CHỐNG TỘI PHẠM, TỆ NẠN XÃ HỘI']);
+    expect(bodyNameLines('Ủy ban nhân dân xã Mường Lạn', fits)).toEqual(['ỦY BAN NHÂN DÂN', 'XÃ MƯỜNG LẠN']);
+  });
+
   it('writes the number with its leading 0, or leaves it blank for the clerk', () => {
     expect(numberLine({ number: 5, symbol: 'BC-UBND' })).toBe('Số: 05/BC-UBND');
     expect(numberLine({ number: 123, symbol: 'BC-UBND' })).toBe('Số: 123/BC-UBND');

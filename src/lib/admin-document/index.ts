@@ -6,6 +6,7 @@ export { renderAdminDocumentDocx } from './docx.js';
 export { renderAdminDocumentPdf } from './pdf.js';
 export {
   bodyAbbreviation,
+  bodyNameLines,
   numberLine,
   placeDateLine,
   recipientLines,

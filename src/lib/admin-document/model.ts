@@ -88,7 +88,8 @@ export function bodyNameLines(name: string, fits: (line: string) => boolean): st
   const text = upper(name).replace(/\s+/g, ' ').trim();
   if (!text || fits(text)) return text ? [text] : [];
   const words = text.split(' ');
-  const at = words.findIndex((word, index) => index > 0 && LEVEL_WORDS.includes(word));
+  // "XÃ HỘI" (society, as in "tệ nạn xã hội") is no commune.
+  const at = words.findIndex((word, index) => index > 0 && LEVEL_WORDS.includes(word) && !(word === 'XÃ' && words[index + 1] === 'HỘI'));
   return at > 0 ? [words.slice(0, at).join(' '), words.slice(at).join(' ')] : [text];
 }
 
