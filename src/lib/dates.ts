@@ -75,11 +75,16 @@ export function startOfDayInVietnam(isoDate: string): string {
   return new Date(`${isoDate}T00:00:00+07:00`).toISOString();
 }
 
+/** A YYYY-MM-DD date so many calendar days later (earlier when negative). */
+export function addDays(isoDate: string, days: number): string {
+  const date = new Date(`${isoDate}T00:00:00Z`);
+  date.setUTCDate(date.getUTCDate() + days);
+  return date.toISOString().slice(0, 10);
+}
+
 /** The calendar day after a YYYY-MM-DD date. */
 export function nextDay(isoDate: string): string {
-  const date = new Date(`${isoDate}T00:00:00Z`);
-  date.setUTCDate(date.getUTCDate() + 1);
-  return date.toISOString().slice(0, 10);
+  return addDays(isoDate, 1);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { formatDate, nowIso, todayInVietnam } from '../../lib/dates.js';
+import { addDays, formatDate, nowIso, todayInVietnam } from '../../lib/dates.js';
 import type { Mailer } from '../../lib/mailer.js';
 import type { AreaCatalog } from '../../areas/index.js';
 import { translator } from '../../i18n/index.js';
@@ -9,12 +9,6 @@ import type { PeriodicReportsService } from './periodic-reports.service.js';
 export const REMINDER_DAYS_BEFORE = 5;
 /** A reminder missed while the server was stopped is still sent this many days late, never later. */
 const CATCH_UP_DAYS = 3;
-
-function addDays(isoDate: string, days: number): string {
-  const date = new Date(`${isoDate}T00:00:00Z`);
-  date.setUTCDate(date.getUTCDate() + days);
-  return date.toISOString().slice(0, 10);
-}
 
 /**
  * One tick of the reminder schedule at the moment `now` (the clock is passed in, so tests drive it): for every

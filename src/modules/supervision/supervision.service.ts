@@ -2,7 +2,7 @@ import type { AppDatabase } from '../../../db/client.js';
 import type { RecommendationStatus, SupervisionAnswer } from '../../../db/schema/index.js';
 import { recommendationStatuses } from '../../../db/schema/index.js';
 import { inTransaction } from '../../../db/transaction.js';
-import { formatDate, nowIso, parseDateInput, startOfDayInVietnam, todayInVietnam } from '../../lib/dates.js';
+import { addDays, formatDate, nowIso, parseDateInput, startOfDayInVietnam, todayInVietnam } from '../../lib/dates.js';
 import { barChart, type BarChart } from '../../lib/bar-chart.js';
 import { ConflictError, ForbiddenError, NotFoundError, StateError } from '../../lib/errors.js';
 import { addFieldError, type FieldErrors, type FormResult } from '../../lib/forms.js';
@@ -107,7 +107,7 @@ export function trendMonths(today: string, nowMoment: string): TrendMonth[] {
     const first = `${key(y, m)}-01`;
     if (index === 11) return { key: key(y, m), first, lastDay: today, endDate: today, endMoment: nowMoment };
     const next = `${key(Math.floor((offset + 1) / 12), ((offset + 1) % 12) + 1)}-01`;
-    const lastDay = new Date(Date.parse(`${next}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+    const lastDay = addDays(next, -1);
     return { key: key(y, m), first, lastDay, endDate: next, endMoment: startOfDayInVietnam(next) };
   });
 }

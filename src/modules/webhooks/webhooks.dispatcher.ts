@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { AppDatabase } from '../../../db/client.js';
-import { nowIso, startOfDayInVietnam, todayInVietnam, nextDay } from '../../lib/dates.js';
+import { addDays, nowIso, startOfDayInVietnam, todayInVietnam, nextDay } from '../../lib/dates.js';
 import type { AreaCatalog } from '../../areas/index.js';
 import { scopeIncludes, scopeOfArea, type AreaScope } from '../../access/scope.js';
 import {
@@ -29,10 +29,6 @@ const SEND_BATCH = 20;
 const CLAIM_MS = 60_000;
 
 const dataKey: Record<EventRecordType, string> = { check: 'report', finding: 'finding', follow_up: 'followUp', periodic_report: 'periodicReport' };
-
-function dayBefore(isoDate: string): string {
-  return new Date(Date.parse(`${isoDate}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
-}
 
 /**
  * Turns committed changes into webhook deliveries and sends them. `tick(now)` does both: it reads the audit
@@ -107,7 +103,7 @@ export function webhookDispatcher({ db, catalog, allowPrivate }: WebhookDispatch
 
         // "Overdue" has no audit entry: a follow-up becomes overdue when Vietnam's day after its due date begins.
         // Watched from the day before the dispatcher first ran, so years of old overdue work are not sent at once.
-        const since = repository.cursor('overdueSince') ?? dayBefore(today);
+        const since = repository.cursor('overdueSince') ?? addDays(today, -1);
         if (repository.cursor('overdueSince') === undefined) repository.setCursor('overdueSince', since);
         for (const followUp of repository.newlyOverdue(since, today, AUDIT_BATCH)) {
           repository.markOverdueEmitted(followUp.id, followUp.dueDate, nowIso(now));
