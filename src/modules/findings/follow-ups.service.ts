@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { isOverdue } from '../../lib/overdue.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { AppDatabase } from '../../../db/client.js';
@@ -25,10 +26,8 @@ import type { FollowUpInput, FollowUpListQuery, VerificationInput } from './foll
 /** Files in the comments of one follow-up, as a report has at most so many attachments. */
 export const MAX_COMMENT_FILES = 20;
 
-/** Past its due date (in Vietnam's calendar) and not done: computed, never stored. */
-export function isOverdue(followUp: Pick<FollowUpRow, 'status' | 'dueDate'>, today: string): boolean {
-  return (followUp.status === 'open' || followUp.status === 'in_progress') && followUp.dueDate < today;
-}
+/** Past its due date (in Vietnam's calendar) and not done: the rule in lib/overdue, shared with recommendations. */
+export { isOverdue };
 
 
 export interface VerificationCandidate {

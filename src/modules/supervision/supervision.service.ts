@@ -1,4 +1,5 @@
 import type { AppDatabase } from '../../../db/client.js';
+import { isOverdue } from '../../lib/overdue.js';
 import type { RecommendationStatus, SupervisionAnswer } from '../../../db/schema/index.js';
 import { recommendationStatuses } from '../../../db/schema/index.js';
 import { inTransaction } from '../../../db/transaction.js';
@@ -73,10 +74,8 @@ export function supervisionItemApplies(item: Pick<ChecklistItem, 'applies_to'>, 
   return item.applies_to === 'all' || item.applies_to === level;
 }
 
-/** Open or in progress past its due date (in Vietnam's calendar): computed, never stored. */
-export function isRecommendationOverdue(recommendation: Pick<RecommendationRow, 'status' | 'dueDate'>, today: string): boolean {
-  return (recommendation.status === 'open' || recommendation.status === 'in_progress') && recommendation.dueDate < today;
-}
+/** Open or in progress past its due date (in Vietnam's calendar): the same rule as a follow-up's. */
+export const isRecommendationOverdue = isOverdue;
 
 export interface SupervisionServiceDeps {
   db: AppDatabase;
